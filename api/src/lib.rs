@@ -1,0 +1,1 @@
+//! The reference journal API (see README.md).

@@ -1,0 +1,1 @@
+//! costcalc: see README.md.

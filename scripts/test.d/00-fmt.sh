@@ -1,0 +1,3 @@
+# Formatting first: it takes a second and catches the commonest slip.
+set -euo pipefail
+cargo fmt --all -- --check
