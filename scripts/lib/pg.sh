@@ -40,7 +40,7 @@ pg_start() {
     start >/dev/null || { cat "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
   export PG_DIR PG_PORT
   export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-  say "PostgreSQL $(_pg_as_owner pg_ctl --version | awk '{print $NF}') on 127.0.0.1:$PG_PORT"
+  say "PostgreSQL $(_pg_as_owner pg_ctl --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 }
 
 pg_stop() {
