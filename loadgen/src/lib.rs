@@ -1,1 +1,10 @@
-//! loadgen: see README.md.
+//! loadgen: open-model load generator for the journal API (see README.md).
+//!
+//! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
+//! request of a user journey is), [`summary`] (summary.json v1), [`threshold`] (pass/fail rules).
+//! Edges: [`run`] drives goose against the target and writes the reports.
+
+pub mod profile;
+pub mod summary;
+pub mod threshold;
+pub mod timeline;
