@@ -4,6 +4,7 @@
 //! request of a user journey is), [`summary`] (summary.json v1), [`threshold`] (pass/fail rules).
 //! Edges: [`run`] drives goose against the target and writes the reports.
 
+pub mod journey;
 pub mod profile;
 pub mod summary;
 pub mod threshold;
