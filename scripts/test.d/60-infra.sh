@@ -1,0 +1,207 @@
+# Offline checks of infra/: cfn-lint on every template, sam validate --lint on the SAM template,
+# hadolint on the Dockerfile, bash -n on the EC2 user data, proof that each check fails on a
+# deliberately broken copy, and the commands scripts/deploy prints in --dry-run mode.
+# Needs no AWS account and no network: the tools come from .venv/infra (scripts/requirements/infra.txt).
+# (`sam build` of the Lambda stack needs cargo-lambda; it joins this stage with the Lambda packaging.)
+# shellcheck shell=bash source-path=SCRIPTDIR/../..
+set -euo pipefail
+source scripts/lib/common.sh
+source scripts/lib/venv.sh
+venv_ensure infra
+
+# SAM and cfn-lint want a region; nothing here may reach AWS or look for credentials.
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export SAM_CLI_TELEMETRY=0 SAM_CLI_CONTEXT_ENABLED=0
+
+work=$TEST_WORK/infra
+mkdir -p "$work"
+fails=0
+fail() {
+  printf 'FAIL: %s\n' "$*" >&2
+  fails=$((fails + 1))
+}
+pass() { printf 'ok: %s\n' "$*"; }
+
+# expect_failure NAME PATTERN CMD...: CMD must exit non-zero and say PATTERN (the reason we broke it).
+expect_failure() {
+  local name=$1 pattern=$2 out
+  shift 2
+  if out=$("$@" 2>&1); then
+    fail "$name: the check passed a deliberately broken file: $*"
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    printf '%s\n' "$out" >&2
+    fail "$name: the check failed, but without mentioning /$pattern/"
+  else
+    pass "$name is caught"
+  fi
+}
+
+# break_copy SRC DST SED-EXPR: a copy with one deliberate fault; the edit must change the file.
+break_copy() {
+  sed -e "$3" "$1" >"$2"
+  if cmp -s "$1" "$2"; then
+    fail "break_copy: '$3' did not change $1 (the test is stale)"
+    return 1
+  fi
+}
+
+# --- the real files -----------------------------------------------------------------------------
+templates=(infra/database.yaml infra/lambda/template.yaml infra/fargate/template.yaml infra/ec2/template.yaml)
+for t in "${templates[@]}"; do
+  [ -f "$t" ] || fail "missing template $t"
+done
+mapfile -t found < <(find infra -name '*.yaml' -o -name '*.yml' | sort)
+[ ${#found[@]} -eq ${#templates[@]} ] || fail "infra/ has templates this stage does not know: ${found[*]}"
+
+say "cfn-lint ${templates[*]}"
+if cfn-lint -- "${templates[@]}"; then pass "cfn-lint"; else fail "cfn-lint found problems (above)"; fi
+
+say "sam validate --lint infra/lambda/template.yaml"
+if sam validate --lint --template-file infra/lambda/template.yaml; then pass "sam validate"; else fail "sam validate --lint"; fi
+
+say "hadolint infra/Dockerfile"
+if hadolint infra/Dockerfile; then pass "hadolint"; else fail "hadolint found problems (above)"; fi
+
+# The EC2 user data is a shell script inside !Sub: render it with stand-in values and let bash
+# parse it, and the secrets helper it writes.
+say "bash -n on the EC2 user data"
+python - "$work" <<'PY' || fail "could not extract the EC2 user data"
+import re, sys
+from cfnlint.decode import decode
+tpl, errors = decode("infra/ec2/template.yaml")
+if errors:
+    sys.exit(f"infra/ec2/template.yaml does not parse: {errors}")
+sub = tpl["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]["UserData"]["Fn::Base64"]["Fn::Sub"]
+script = re.sub(r"\$\{([^}!]+)\}", lambda m: "stand-in-" + m.group(1).replace(":", "-"), sub[0])
+open(f"{sys.argv[1]}/user-data.sh", "w").write(script)
+helper = re.search(r"cat >/opt/journal-api/fetch-secrets <<'EOF'\n(.*?)\nEOF\n", script, re.S)
+if not helper:
+    sys.exit("the user data no longer writes /opt/journal-api/fetch-secrets")
+open(f"{sys.argv[1]}/fetch-secrets.sh", "w").write(helper.group(1))
+PY
+for f in user-data.sh fetch-secrets.sh; do
+  if [ -f "$work/$f" ] && bash -n "$work/$f"; then pass "bash -n $f"; else fail "bash -n $f"; fi
+done
+
+# --- the checks catch what they should ---------------------------------------------------------
+say "deliberately broken copies must fail"
+mkdir -p "$work/lambda"
+if break_copy infra/lambda/template.yaml "$work/lambda/template.yaml" 's/LogGroup: !Ref ApiLogGroup/LogGroup: !Ref NoSuchLogGroup/'; then
+  expect_failure "cfn-lint: dangling !Ref in the SAM template" NoSuchLogGroup cfn-lint -- "$work/lambda/template.yaml"
+  expect_failure "sam validate --lint: dangling !Ref" NoSuchLogGroup sam validate --lint --template-file "$work/lambda/template.yaml"
+fi
+if break_copy infra/database.yaml "$work/database.yaml" 's/StorageEncrypted: true/StorageEncryptd: true/'; then
+  expect_failure "cfn-lint: misspelt RDS property" "E3002|StorageEncryptd" cfn-lint -- "$work/database.yaml"
+fi
+if break_copy infra/fargate/template.yaml "$work/fargate.yaml" 's/CpuArchitecture: !Ref CpuArchitecture/CpuArchitecture: ARM65/'; then
+  expect_failure "cfn-lint: invalid Fargate architecture" "ARM65" cfn-lint -- "$work/fargate.yaml"
+fi
+if break_copy infra/Dockerfile "$work/Dockerfile" 's/^FROM rust:[^ ]* AS build/FROM rust:latest AS build/'; then
+  expect_failure "hadolint: unpinned base image" DL3007 hadolint "$work/Dockerfile"
+fi
+printf 'exit 1\n' >"$work/user-data-broken.sh"
+printf 'if true; then\n' >>"$work/user-data-broken.sh"
+expect_failure "bash -n: unterminated if" "syntax error|unexpected end" bash -n "$work/user-data-broken.sh"
+
+# --- scripts/deploy ----------------------------------------------------------------------------
+say "scripts/deploy --dry-run"
+# Tripwires: a dry run must run none of these. They record the call and fail.
+mkdir -p "$work/tripwire"
+for tool in aws sam docker cargo; do
+  printf '#!/bin/sh\necho "%s $*" >>"%s/called"\nexit 97\n' "$tool" "$work/tripwire" >"$work/tripwire/$tool"
+  chmod +x "$work/tripwire/$tool"
+done
+# No region from this stage's environment: each run names its own or none.
+deploy() { env -u AWS_REGION -u AWS_DEFAULT_REGION PATH="$work/tripwire:$PATH" scripts/deploy "$@"; }
+
+# expect_lines NAME FILE LINE...: each LINE must appear verbatim in FILE.
+expect_lines() {
+  local name=$1 file=$2 line missing=0
+  shift 2
+  for line in "$@"; do
+    if ! grep -qF -- "$line" "$file"; then
+      fail "$name: missing from the output: $line"
+      missing=1
+    fi
+  done
+  if [ $missing = 1 ]; then sed 's/^/    | /' "$file" >&2; else pass "$name"; fi
+}
+
+dry() { # dry NAME ARGS...: run a dry run into $work/NAME.out; it must succeed
+  local name=$1
+  shift
+  if ! deploy "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+    cat "$work/$name.err" >&2
+    fail "scripts/deploy $* failed"
+  fi
+}
+
+dry lambda lambda --dry-run --region eu-west-1
+expect_lines "lambda dry run" "$work/lambda.out" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides EnableProxy=true" \
+  "+ sam build --template-file infra/lambda/template.yaml --build-dir target/deploy/lambda/sam-build --region eu-west-1" \
+  "+ sam deploy --template-file target/deploy/lambda/sam-build/template.yaml --stack-name journal-lambda --capabilities CAPABILITY_IAM --resolve-s3 --no-confirm-changeset --no-fail-on-empty-changeset --region eu-west-1 --parameter-overrides DatabaseStack=journal-db" \
+  "+ aws --region eu-west-1 lambda invoke --function-name '<MigrateFunctionName of journal-lambda>'" \
+  "cargo run --release -p loadgen -- run --host <ApiUrl of journal-lambda> --profile side-project --duration 10m --compress 144 --out reports/lambda" \
+  "cargo run --release -p costcalc -- report --from-loadgen reports/lambda/summary.json"
+
+dry lambda-rest lambda -n --prefix demo --param ApiType=REST --param ProvisionedConcurrency=2
+expect_lines "lambda dry run with --prefix and --param" "$work/lambda-rest.out" \
+  "--stack-name demo-db" \
+  "--stack-name demo-lambda --capabilities CAPABILITY_IAM --resolve-s3 --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides DatabaseStack=demo-db ApiType=REST ProvisionedConcurrency=2"
+
+dry fargate fargate --dry-run --region eu-west-1
+expect_lines "fargate dry run" "$work/fargate.out" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset" \
+  "+ aws --region eu-west-1 ecr get-login-password | docker login --username AWS --password-stdin <AWS account id>.dkr.ecr.eu-west-1.amazonaws.com" \
+  "+ docker buildx build --platform linux/arm64 -f infra/Dockerfile -t '<AWS account id>.dkr.ecr.eu-west-1.amazonaws.com/journal-api:" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/fargate/template.yaml --stack-name journal-fargate --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DatabaseStack=journal-db 'ImageUri=<AWS account id>.dkr.ecr.eu-west-1.amazonaws.com/journal-api:" \
+  "ecs run-task --cluster '<ClusterName of journal-fargate>' --launch-type FARGATE --task-definition '<MigrateTaskDefinitionArn of journal-fargate>'" \
+  "cargo run --release -p loadgen -- run --host <ApiUrl of journal-fargate> --profile side-project --duration 10m --compress 144 --out reports/fargate" \
+  "cargo run --release -p costcalc -- report --from-loadgen reports/fargate/summary.json"
+if grep -q 'EnableProxy' "$work/fargate.out"; then fail "fargate must leave the database stack's EnableProxy alone"; fi
+
+dry fargate-x86 fargate -n --param CpuArchitecture=X86_64
+expect_lines "fargate x86_64 dry run" "$work/fargate-x86.out" "docker buildx build --platform linux/amd64 -f infra/Dockerfile"
+
+dry ec2 ec2 --dry-run --region eu-west-1 --bucket my-artifacts
+expect_lines "ec2 dry run" "$work/ec2.out" \
+  "+ cargo lambda build --release --arm64 --package api --bin journal-api" \
+  "+ aws --region eu-west-1 s3 cp target/lambda/journal-api/bootstrap s3://my-artifacts/journal-api/" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/ec2/template.yaml --stack-name journal-ec2 --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DatabaseStack=journal-db BinaryS3Bucket=my-artifacts BinaryS3Key=journal-api/" \
+  "cargo run --release -p loadgen -- run --host <ApiUrl of journal-ec2> --profile side-project --duration 10m --compress 144 --out reports/ec2" \
+  "cargo run --release -p costcalc -- report --from-loadgen reports/ec2/summary.json"
+
+if [ -e "$work/tripwire/called" ]; then
+  fail "a dry run ran real commands: $(cat "$work/tripwire/called")"
+else
+  pass "dry runs ran no aws, sam, docker or cargo command"
+fi
+
+# bad_args PATTERN ARGS...: scripts/deploy must exit 2 and explain.
+bad_args() {
+  local pattern=$1 out rc=0
+  shift
+  out=$(env -u DEPLOY_BUCKET -u AWS_REGION -u AWS_DEFAULT_REGION PATH="$work/tripwire:$PATH" scripts/deploy "$@" 2>&1) || rc=$?
+  if [ $rc -ne 2 ]; then
+    fail "scripts/deploy $*: exit $rc, expected 2"
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    fail "scripts/deploy $*: no /$pattern/ in: $out"
+  else
+    pass "scripts/deploy $* is refused"
+  fi
+}
+bad_args "unknown target 'gcp': expected lambda, fargate or ec2" gcp --dry-run
+bad_args "no target" --dry-run
+bad_args "unknown option '--bogus'" lambda --dry-run --bogus
+bad_args "one target at a time" lambda ec2 --dry-run
+bad_args "ec2 needs an S3 bucket" ec2 --dry-run
+bad_args "--param wants KEY=VALUE" lambda --dry-run --param ApiType
+bad_args "CpuArchitecture must be ARM64 or X86_64" fargate --dry-run --param CpuArchitecture=arm
+if [ -e "$work/tripwire/called" ]; then fail "a refused invocation ran: $(cat "$work/tripwire/called")"; fi
+
+if [ $fails -gt 0 ]; then
+  echo "infra: $fails check(s) failed" >&2
+  exit 1
+fi
+echo "infra: every check passed"
