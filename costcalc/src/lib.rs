@@ -1,1 +1,15 @@
-//! costcalc: see README.md.
+//! costcalc: exact monthly AWS costs of the journal API on EC2, ECS Fargate and Lambda.
+//! See README.md for the commands, the price snapshot and every formula.
+
+pub mod breakeven;
+pub mod chart;
+pub mod cli;
+mod decimal_serde;
+pub mod deployment;
+pub mod error;
+pub mod loadgen_summary;
+pub mod money;
+pub mod prices;
+pub mod pricing;
+pub mod report;
+pub mod workload;

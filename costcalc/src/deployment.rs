@@ -1,0 +1,359 @@
+//! The three ways to run the journal API, composed from the per-service models:
+//! *ec2* (instances + EBS + public IPv4 + RDS), *fargate* (tasks + ALB + public IPv4s + RDS),
+//! *lambda* (function + API Gateway + RDS Proxy + optional NAT + RDS). Logs and data transfer
+//! out are billed in each.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::prices::PriceSnapshot;
+use crate::pricing::{self, GB, LineItem, alb, apigw, ec2, fargate, lambda, lambda::Arch, rds};
+use crate::workload::Workload;
+
+/// Lambda's own START, END and REPORT lines per invocation, bytes (measured on provided.al2023).
+pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
+
+/// Deployment choices; the defaults are what a sensible person deploys for a side project.
+#[derive(Debug, Clone, Serialize)]
+pub struct Options {
+    pub hours: Decimal,
+    pub free_tier: bool,
+    pub high_availability: bool,
+    // Lambda
+    pub lambda_arch: Arch,
+    pub lambda_memory_mb: Decimal,
+    pub lambda_ephemeral_mb: Decimal,
+    pub provisioned_concurrency: Decimal,
+    pub api: apigw::ApiKind,
+    pub rds_proxy: bool,
+    pub nat: bool,
+    pub nat_gb: Decimal,
+    // EC2
+    pub instance_type: String,
+    pub ebs_gb: Decimal,
+    // Fargate
+    pub fargate_vcpu: Decimal,
+    pub fargate_memory_gb: Decimal,
+    pub fargate_arch: Arch,
+    pub fargate_spot: bool,
+    pub task_public_ip: bool,
+    pub alb_azs: Decimal,
+    // Database
+    pub db_instance_class: String,
+    pub db_storage_gb: Decimal,
+    pub multi_az: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            hours: pricing::HOURS_PER_MONTH,
+            free_tier: false,
+            high_availability: false,
+            lambda_arch: Arch::Arm64,
+            lambda_memory_mb: dec!(512),
+            lambda_ephemeral_mb: dec!(512),
+            provisioned_concurrency: dec!(0),
+            api: apigw::ApiKind::Http,
+            rds_proxy: true,
+            nat: false,
+            nat_gb: dec!(1),
+            instance_type: "t4g.micro".into(),
+            ebs_gb: dec!(8),
+            fargate_vcpu: dec!(0.25),
+            fargate_memory_gb: dec!(0.5),
+            fargate_arch: Arch::Arm64,
+            fargate_spot: false,
+            task_public_ip: true,
+            alb_azs: dec!(2),
+            db_instance_class: "db.t4g.micro".into(),
+            db_storage_gb: dec!(20),
+            multi_az: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Ec2,
+    Fargate,
+    Lambda,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Ec2, Kind::Fargate, Kind::Lambda];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ec2 => "ec2",
+            Kind::Fargate => "fargate",
+            Kind::Lambda => "lambda",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deployment {
+    pub name: Kind,
+    /// One line on what was deployed, e.g. "1 x t4g.micro + 8 GB gp3 + db.t4g.micro".
+    pub summary: String,
+    pub line_items: Vec<LineItem>,
+    pub total_usd: Decimal,
+}
+
+/// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability).
+pub fn count_for_peak(
+    peak_rps: Decimal,
+    rps_per_vcpu: Decimal,
+    vcpus_each: Decimal,
+    ha: bool,
+) -> Decimal {
+    let min = if ha { dec!(2) } else { dec!(1) };
+    (peak_rps / (rps_per_vcpu * vcpus_each)).ceil().max(min)
+}
+
+fn monthly_gb(requests: Decimal, bytes_each: Decimal) -> Decimal {
+    requests * bytes_each / GB
+}
+
+/// Logs and data transfer out: billed the same way in every deployment.
+fn shared_lines(
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    extra_log_bytes: Decimal,
+    out: &mut Vec<LineItem>,
+) {
+    let log_gb = monthly_gb(
+        w.requests_per_month,
+        w.log_bytes_per_request + extra_log_bytes,
+    );
+    // Steady state with one month of retention: a month's logs are stored at any time.
+    out.extend(pricing::logs::price(log_gb, log_gb, o.free_tier, p));
+    out.extend(pricing::transfer::price(
+        monthly_gb(w.requests_per_month, w.response_bytes),
+        o.free_tier,
+        p,
+    ));
+}
+
+fn database(o: &Options, p: &PriceSnapshot, out: &mut Vec<LineItem>) -> Result<()> {
+    out.extend(rds::price(
+        &rds::RdsUsage {
+            instance_class: o.db_instance_class.clone(),
+            multi_az: o.multi_az,
+            storage_gb: o.db_storage_gb,
+            hours: o.hours,
+        },
+        p,
+    )?);
+    Ok(())
+}
+
+/// ALB usage from the workload: one new connection per request (no client keep-alive assumed),
+/// each open for the request's duration (at least 1 s), request + response bytes processed, the
+/// default rule only (within the 10 free).
+fn alb_usage(w: &Workload, o: &Options) -> alb::AlbUsage {
+    let rps = w.average_rps(o.hours);
+    alb::AlbUsage {
+        hours: o.hours,
+        new_connections_per_sec: rps,
+        connection_duration_sec: (w.duration_ms / dec!(1000)).max(dec!(1)),
+        requests_per_sec: rps,
+        processed_kb_per_sec: rps * (w.request_bytes + w.response_bytes) / pricing::KB,
+        rules: dec!(1),
+    }
+}
+
+fn load_balancer(w: &Workload, o: &Options, p: &PriceSnapshot, out: &mut Vec<LineItem>) {
+    out.extend(alb::price(&alb_usage(w, o), p));
+    out.extend(pricing::ipv4::price(
+        &format!("ALB in {} AZs", o.alb_azs.normalize()),
+        o.alb_azs,
+        o.hours,
+        p,
+    ));
+}
+
+pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+    let i = ec2::instance(p, &o.instance_type, "--instance-type")?;
+    let count = count_for_peak(
+        w.peak(o.hours),
+        w.throughput_rps_per_vcpu,
+        Decimal::from(i.vcpus),
+        o.high_availability,
+    );
+    let mut out = ec2::price(
+        &ec2::Ec2Usage {
+            instance_type: o.instance_type.clone(),
+            count,
+            hours: o.hours,
+            ebs_gb: o.ebs_gb,
+        },
+        p,
+    )?;
+    // One instance serves HTTPS itself on its public address; more need a load balancer.
+    out.extend(pricing::ipv4::price("Instances", count, o.hours, p));
+    if count > dec!(1) {
+        load_balancer(w, o, p, &mut out);
+    }
+    database(o, p, &mut out)?;
+    shared_lines(w, o, p, Decimal::ZERO, &mut out);
+    let summary = format!(
+        "{} x {} + {} GB gp3 + public IPv4{} + {}{}",
+        count.normalize(),
+        o.instance_type,
+        o.ebs_gb.normalize(),
+        if count > dec!(1) { " + ALB" } else { "" },
+        o.db_instance_class,
+        if o.multi_az { " Multi-AZ" } else { "" }
+    );
+    Ok(finish(Kind::Ec2, summary, out))
+}
+
+pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+    let tasks = count_for_peak(
+        w.peak(o.hours),
+        w.throughput_rps_per_vcpu,
+        o.fargate_vcpu,
+        o.high_availability,
+    );
+    let mut out = fargate::price(
+        &fargate::FargateUsage {
+            tasks,
+            vcpu: o.fargate_vcpu,
+            memory_gb: o.fargate_memory_gb,
+            storage_gb: dec!(20),
+            arch: o.fargate_arch,
+            spot: o.fargate_spot,
+            runtime: fargate::Runtime::Hours(o.hours),
+        },
+        p,
+    )?;
+    load_balancer(w, o, p, &mut out);
+    if o.task_public_ip {
+        out.extend(pricing::ipv4::price(
+            "Tasks in public subnets",
+            tasks,
+            o.hours,
+            p,
+        ));
+    }
+    database(o, p, &mut out)?;
+    shared_lines(w, o, p, Decimal::ZERO, &mut out);
+    let summary = format!(
+        "{} x {} vCPU / {} GB {}{} + ALB + {}{}",
+        tasks.normalize(),
+        o.fargate_vcpu.normalize(),
+        o.fargate_memory_gb.normalize(),
+        o.fargate_arch.as_str(),
+        if o.fargate_spot { " Spot" } else { "" },
+        o.db_instance_class,
+        if o.multi_az { " Multi-AZ" } else { "" }
+    );
+    Ok(finish(Kind::Fargate, summary, out))
+}
+
+pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+    let mut out = lambda::price(
+        &lambda::LambdaUsage {
+            requests: w.requests_per_month,
+            billed_seconds: lambda::billed_seconds_uniform(w.requests_per_month, w.duration_ms),
+            memory_mb: o.lambda_memory_mb,
+            ephemeral_mb: o.lambda_ephemeral_mb,
+            arch: o.lambda_arch,
+            provisioned_concurrency: o.provisioned_concurrency,
+            hours: o.hours,
+            free_tier: o.free_tier,
+        },
+        p,
+    );
+    out.extend(apigw::price(
+        &apigw::ApiGwUsage {
+            requests: w.requests_per_month,
+            kind: o.api,
+            request_kb: w.request_bytes / pricing::KB,
+            response_kb: w.response_bytes / pricing::KB,
+        },
+        p,
+    ));
+    let db = rds::instance(p, &o.db_instance_class, "--db-instance-class")?;
+    if o.rds_proxy {
+        out.extend(pricing::rds_proxy::price(
+            Decimal::from(db.vcpus),
+            o.hours,
+            p,
+        ));
+    }
+    if o.nat {
+        out.extend(pricing::nat::price(o.hours, o.nat_gb, p));
+        out.extend(pricing::ipv4::price(
+            "NAT Gateway Elastic IP",
+            dec!(1),
+            o.hours,
+            p,
+        ));
+    }
+    database(o, p, &mut out)?;
+    shared_lines(w, o, p, LAMBDA_PLATFORM_LOG_BYTES, &mut out);
+    let summary = format!(
+        "{} MB {} function + {}{}{} + {}{}",
+        o.lambda_memory_mb.normalize(),
+        o.lambda_arch.as_str(),
+        o.api.as_str(),
+        if o.rds_proxy { " + RDS Proxy" } else { "" },
+        if o.nat { " + NAT Gateway" } else { "" },
+        o.db_instance_class,
+        if o.multi_az { " Multi-AZ" } else { "" }
+    );
+    Ok(finish(Kind::Lambda, summary, out))
+}
+
+pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+    match kind {
+        Kind::Ec2 => ec2(w, o, p),
+        Kind::Fargate => fargate(w, o, p),
+        Kind::Lambda => lambda(w, o, p),
+    }
+}
+
+fn finish(name: Kind, summary: String, line_items: Vec<LineItem>) -> Deployment {
+    let total_usd = pricing::total(&line_items);
+    Deployment {
+        name,
+        summary,
+        line_items,
+        total_usd,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizing_from_peak() {
+        assert_eq!(
+            count_for_peak(dec!(0.01), dec!(100), dec!(2), false),
+            dec!(1)
+        );
+        assert_eq!(
+            count_for_peak(dec!(0.01), dec!(100), dec!(2), true),
+            dec!(2)
+        );
+        assert_eq!(
+            count_for_peak(dec!(200), dec!(100), dec!(2), false),
+            dec!(1)
+        );
+        assert_eq!(
+            count_for_peak(dec!(201), dec!(100), dec!(2), false),
+            dec!(2)
+        );
+        assert_eq!(
+            count_for_peak(dec!(100), dec!(100), dec!(0.25), false),
+            dec!(4)
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Amazon EC2: on-demand Linux instance-hours and EBS gp3 volumes (GB-month, prorated by hours).
+
+use rust_decimal::Decimal;
+
+use super::{HOURS_PER_MONTH, LineItem};
+use crate::error::{Error, Result};
+use crate::prices::{Ec2Instance, PriceSnapshot};
+
+const SERVICE: &str = "EC2";
+
+#[derive(Debug, Clone)]
+pub struct Ec2Usage {
+    pub instance_type: String,
+    pub count: Decimal,
+    pub hours: Decimal,
+    /// gp3 root volume per instance.
+    pub ebs_gb: Decimal,
+}
+
+/// The catalog entry for an instance type; an unknown one lists the known types.
+pub fn instance<'a>(p: &'a PriceSnapshot, name: &str, flag: &str) -> Result<&'a Ec2Instance> {
+    p.ec2.instances.get(name).ok_or_else(|| {
+        Error::input(
+            flag,
+            format!(
+                "unknown instance type {name:?} in the {} snapshot; known: {}",
+                p.region,
+                p.ec2
+                    .instances
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
+pub fn price(u: &Ec2Usage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
+    let i = instance(p, &u.instance_type, "--instance-type")?;
+    let mut out = vec![LineItem::at(
+        SERVICE,
+        format!(
+            "{} x {} on-demand Linux ({} vCPU, {} GiB)",
+            u.count.normalize(),
+            u.instance_type,
+            i.vcpus,
+            i.memory_gib.normalize()
+        ),
+        u.count * u.hours,
+        "instance-hour",
+        i.usd,
+    )];
+    if u.ebs_gb > Decimal::ZERO {
+        out.push(LineItem::new(
+            "EBS",
+            format!(
+                "gp3 volume {} GB x {}",
+                u.ebs_gb.normalize(),
+                u.count.normalize()
+            ),
+            u.count * u.ebs_gb * u.hours / HOURS_PER_MONTH,
+            &p.ec2.ebs_gp3,
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::bundled;
+    use crate::pricing::total;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn instance_and_ebs() {
+        let p = bundled("us-east-1").unwrap();
+        let u = Ec2Usage {
+            instance_type: "t4g.micro".into(),
+            count: dec!(1),
+            hours: dec!(730),
+            ebs_gb: dec!(8),
+        };
+        // 730 x 0.0084 = 6.132; 8 x 0.08 = 0.64
+        assert_eq!(total(&price(&u, &p).unwrap()), dec!(6.772));
+        let e = price(
+            &Ec2Usage {
+                instance_type: "t9.huge".into(),
+                ..u
+            },
+            &p,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("--instance-type") && e.contains("t4g.micro"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! AWS Fargate (Linux): vCPU-hours and GB-hours per task, x86_64, ARM or Spot; ephemeral storage
+//! above the included 20 GB; billed per second with a one-minute minimum per task run.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::{LineItem, lambda::Arch};
+use crate::error::{Error, Result};
+use crate::prices::PriceSnapshot;
+
+const SERVICE: &str = "Fargate";
+
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// Tasks running continuously for this many hours.
+    Hours(Decimal),
+    /// Each task runs `seconds` once a day for `days` days (each run billed at least 60 s).
+    Daily { seconds: Decimal, days: Decimal },
+}
+
+#[derive(Debug, Clone)]
+pub struct FargateUsage {
+    pub tasks: Decimal,
+    pub vcpu: Decimal,
+    pub memory_gb: Decimal,
+    pub storage_gb: Decimal,
+    pub arch: Arch,
+    pub spot: bool,
+    pub runtime: Runtime,
+}
+
+/// Task-hours billed for one task under `runtime`, with the one-minute minimum per run.
+pub fn billed_hours(runtime: &Runtime, minimum_seconds: Decimal) -> Decimal {
+    match runtime {
+        Runtime::Hours(h) => *h,
+        Runtime::Daily { seconds, days } => seconds.max(&minimum_seconds) * days / dec!(3600),
+    }
+}
+
+pub fn price(u: &FargateUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
+    let compute = match (u.arch, u.spot) {
+        (Arch::X86_64, false) => &p.fargate.x86_64,
+        (Arch::Arm64, false) => &p.fargate.arm64,
+        (Arch::X86_64, true) => &p.fargate.spot_x86_64,
+        (Arch::Arm64, true) => {
+            return Err(Error::input(
+                "--spot",
+                "the price snapshot has Fargate Spot prices for Linux/x86_64 only; use --arch x86_64 with --spot",
+            ));
+        }
+    };
+    let kind = match (u.arch, u.spot) {
+        (_, true) => "Spot x86_64",
+        (Arch::X86_64, false) => "Linux/x86_64",
+        (Arch::Arm64, false) => "Linux/ARM",
+    };
+    let task_hours = u.tasks * billed_hours(&u.runtime, p.fargate.minimum_seconds);
+    let mut out = vec![
+        LineItem::new(
+            SERVICE,
+            format!(
+                "vCPU ({kind}, {} vCPU x {} task-hours)",
+                u.vcpu.normalize(),
+                crate::money::quantity(task_hours, 4)
+            ),
+            task_hours * u.vcpu,
+            &compute.vcpu,
+        ),
+        LineItem::new(
+            SERVICE,
+            format!(
+                "Memory ({kind}, {} GB x {} task-hours)",
+                u.memory_gb.normalize(),
+                crate::money::quantity(task_hours, 4)
+            ),
+            task_hours * u.memory_gb,
+            &compute.memory,
+        ),
+    ];
+    let extra = (u.storage_gb - p.fargate.included_storage_gb).max(Decimal::ZERO);
+    if extra > Decimal::ZERO {
+        out.push(LineItem::new(
+            SERVICE,
+            format!(
+                "Ephemeral storage ({} GB, {} GB included)",
+                u.storage_gb.normalize(),
+                p.fargate.included_storage_gb.normalize()
+            ),
+            task_hours * extra,
+            &p.fargate.ephemeral_storage,
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::bundled;
+
+    #[test]
+    fn one_minute_minimum_per_run() {
+        assert_eq!(
+            billed_hours(
+                &Runtime::Daily {
+                    seconds: dec!(10),
+                    days: dec!(36)
+                },
+                dec!(60)
+            ),
+            dec!(0.6)
+        );
+        assert_eq!(
+            billed_hours(
+                &Runtime::Daily {
+                    seconds: dec!(60),
+                    days: dec!(1)
+                },
+                dec!(60)
+            ),
+            dec!(60) / dec!(3600)
+        );
+        assert_eq!(
+            billed_hours(
+                &Runtime::Daily {
+                    seconds: dec!(61),
+                    days: dec!(1)
+                },
+                dec!(60)
+            ),
+            dec!(61) / dec!(3600)
+        );
+        let p = bundled("us-east-1").unwrap();
+        let u = FargateUsage {
+            tasks: dec!(1),
+            vcpu: dec!(1),
+            memory_gb: dec!(2),
+            storage_gb: dec!(20),
+            arch: Arch::X86_64,
+            spot: false,
+            runtime: Runtime::Daily {
+                seconds: dec!(5),
+                days: dec!(1),
+            },
+        };
+        // 5 s is billed as 60 s: 1/60 h x 0.04048 for the vCPU.
+        assert_eq!(price(&u, &p).unwrap()[0].cost_usd, dec!(0.04048) / dec!(60));
+    }
+
+    #[test]
+    fn arm_spot_is_refused_with_the_flag_named() {
+        let p = bundled("us-east-1").unwrap();
+        let u = FargateUsage {
+            tasks: dec!(1),
+            vcpu: dec!(1),
+            memory_gb: dec!(2),
+            storage_gb: dec!(20),
+            arch: Arch::Arm64,
+            spot: true,
+            runtime: Runtime::Hours(dec!(730)),
+        };
+        assert!(price(&u, &p).unwrap_err().to_string().contains("--spot"));
+    }
+}

@@ -1,0 +1,250 @@
+//! AWS Lambda: requests, duration (GB-s, three volume tiers per architecture), ephemeral storage
+//! above 512 MB, provisioned concurrency; the free tier (1M requests, 400,000 GB-s) only when asked.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::{LineItem, after_free, tiered};
+use crate::prices::PriceSnapshot;
+
+const SERVICE: &str = "Lambda";
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Arch {
+    #[value(name = "x86_64")]
+    #[serde(rename = "x86_64")]
+    X86_64,
+    Arm64,
+}
+
+impl Arch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LambdaUsage {
+    pub requests: Decimal,
+    /// Billed seconds over the month: each invocation rounded up to 1 ms, then summed.
+    pub billed_seconds: Decimal,
+    pub memory_mb: Decimal,
+    /// Configured ephemeral storage (/tmp), 512 to 10,240 MB; only the part above 512 is billed.
+    pub ephemeral_mb: Decimal,
+    pub arch: Arch,
+    /// Provisioned concurrency kept warm for `hours`; invocations are then billed at the
+    /// provisioned duration rate (assumes they fit within it).
+    pub provisioned_concurrency: Decimal,
+    pub hours: Decimal,
+    pub free_tier: bool,
+}
+
+/// Billed time of one invocation: rounded up to the next whole millisecond.
+pub fn billed_ms(duration_ms: Decimal) -> Decimal {
+    duration_ms.ceil()
+}
+
+/// Billed seconds for `requests` invocations that each take `duration_ms`.
+pub fn billed_seconds_uniform(requests: Decimal, duration_ms: Decimal) -> Decimal {
+    requests * billed_ms(duration_ms) / dec!(1000)
+}
+
+/// Billed seconds when each invocation's duration is known: each rounds up separately.
+pub fn billed_seconds_of(durations_ms: &[Decimal]) -> Decimal {
+    durations_ms.iter().map(|d| billed_ms(*d)).sum::<Decimal>() / dec!(1000)
+}
+
+pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
+    let arch = match u.arch {
+        Arch::X86_64 => &p.lambda.x86_64,
+        Arch::Arm64 => &p.lambda.arm64,
+    };
+    let mut out = Vec::new();
+    let gb = u.memory_mb / dec!(1024);
+    let gb_seconds = u.billed_seconds * gb;
+    let pc = u.provisioned_concurrency > Decimal::ZERO;
+
+    let (req_qty, req_name) = if u.free_tier {
+        (
+            after_free(u.requests, p.lambda.free_requests),
+            format!(
+                "Requests beyond the {} free",
+                crate::money::quantity(p.lambda.free_requests, 0)
+            ),
+        )
+    } else {
+        (u.requests, "Requests".to_string())
+    };
+    out.push(LineItem::new(
+        SERVICE,
+        req_name,
+        req_qty / dec!(1000000),
+        &p.lambda.requests,
+    ));
+
+    if pc {
+        let pc_gb_s = u.provisioned_concurrency * gb * u.hours * dec!(3600);
+        out.push(LineItem::new(
+            SERVICE,
+            format!(
+                "Provisioned concurrency ({} x {} MB)",
+                u.provisioned_concurrency.normalize(),
+                u.memory_mb.normalize()
+            ),
+            pc_gb_s,
+            &arch.provisioned_concurrency,
+        ));
+        out.push(LineItem::new(
+            SERVICE,
+            format!("Duration on provisioned concurrency ({})", u.arch.as_str()),
+            gb_seconds,
+            &arch.provisioned_duration,
+        ));
+    } else {
+        let (qty, name) = if u.free_tier {
+            (
+                after_free(gb_seconds, p.lambda.free_gb_seconds),
+                format!(
+                    "Duration ({}, beyond {} GB-s free)",
+                    u.arch.as_str(),
+                    crate::money::quantity(p.lambda.free_gb_seconds, 0)
+                ),
+            )
+        } else {
+            (gb_seconds, format!("Duration ({})", u.arch.as_str()))
+        };
+        out.extend(tiered(SERVICE, &name, &arch.duration, qty));
+    }
+
+    if u.ephemeral_mb > dec!(512) {
+        let extra_gb = (u.ephemeral_mb - dec!(512)) / dec!(1024);
+        out.push(LineItem::new(
+            SERVICE,
+            format!(
+                "Ephemeral storage ({} MB configured)",
+                u.ephemeral_mb.normalize()
+            ),
+            extra_gb * u.billed_seconds,
+            &p.lambda.ephemeral_storage,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::bundled;
+    use crate::pricing::total;
+
+    fn usage(requests: Decimal, ms: Decimal, mb: Decimal) -> LambdaUsage {
+        LambdaUsage {
+            requests,
+            billed_seconds: billed_seconds_uniform(requests, ms),
+            memory_mb: mb,
+            ephemeral_mb: dec!(512),
+            arch: Arch::X86_64,
+            provisioned_concurrency: dec!(0),
+            hours: dec!(730),
+            free_tier: false,
+        }
+    }
+
+    #[test]
+    fn duration_rounds_up_per_invocation() {
+        assert_eq!(billed_ms(dec!(120)), dec!(120));
+        assert_eq!(billed_ms(dec!(120.01)), dec!(121));
+        // Two invocations of 1.2 ms bill 2 ms each (4 ms), not ceil(2.4) = 3 ms.
+        assert_eq!(billed_seconds_of(&[dec!(1.2), dec!(1.2)]), dec!(0.004));
+    }
+
+    #[test]
+    fn x86_tier_boundaries() {
+        let p = bundled("us-east-1").unwrap();
+        // Exactly 6e9 GB-s (6e9 requests x 1000 ms x 1 GB): one line, all at tier 1.
+        let l = price(&usage(dec!(6000000000), dec!(1000), dec!(1024)), &p);
+        let d: Vec<_> = l
+            .iter()
+            .filter(|i| i.name.starts_with("Duration"))
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].cost_usd, dec!(6000000000) * dec!(0.0000166667));
+        // 15e9 + 1e9 GB-s: 6e9 at tier 1, 9e9 at tier 2, 1e9 at tier 3.
+        let l = price(&usage(dec!(16000000000), dec!(1000), dec!(1024)), &p);
+        let d: Vec<_> = l
+            .iter()
+            .filter(|i| i.name.starts_with("Duration"))
+            .collect();
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[1].quantity, dec!(9000000000));
+        assert_eq!(d[1].cost_usd, dec!(135000));
+        assert_eq!(d[2].quantity, dec!(1000000000));
+        assert_eq!(d[2].cost_usd, dec!(13333.4));
+    }
+
+    #[test]
+    fn arm64_tier_boundaries() {
+        let p = bundled("us-east-1").unwrap();
+        let mut u = usage(dec!(7500000000), dec!(1000), dec!(1024));
+        u.arch = Arch::Arm64;
+        let d = price(&u, &p);
+        assert_eq!(
+            d.iter().filter(|i| i.name.starts_with("Duration")).count(),
+            1
+        );
+        assert_eq!(d[1].cost_usd, dec!(7500000000) * dec!(0.0000133334));
+        u.requests = dec!(7500000001);
+        u.billed_seconds = billed_seconds_uniform(u.requests, dec!(1000));
+        let d = price(&u, &p);
+        assert_eq!(d[2].quantity, dec!(1));
+        assert_eq!(d[2].unit_price_usd, dec!(0.0000120001));
+    }
+
+    #[test]
+    fn free_tier_only_when_asked() {
+        let p = bundled("us-east-1").unwrap();
+        let mut u = usage(dec!(1000000), dec!(100), dec!(1024)); // 100,000 GB-s
+        assert_eq!(
+            total(&price(&u, &p)),
+            dec!(0.2) + dec!(100000) * dec!(0.0000166667)
+        );
+        u.free_tier = true;
+        assert_eq!(total(&price(&u, &p)), dec!(0));
+    }
+
+    #[test]
+    fn ephemeral_storage_bills_only_above_512_mb() {
+        let p = bundled("us-east-1").unwrap();
+        let mut u = usage(dec!(1000000), dec!(1000), dec!(128));
+        u.ephemeral_mb = dec!(10240);
+        let l = price(&u, &p);
+        let e = l.iter().find(|i| i.name.starts_with("Ephemeral")).unwrap();
+        // (10240 - 512) / 1024 = 9.5 GB x 1,000,000 s = 9.5e6 GB-s x 0.0000000309 = 0.29355
+        assert_eq!(e.quantity, dec!(9500000));
+        assert_eq!(e.cost_usd, dec!(0.29355));
+        u.ephemeral_mb = dec!(512);
+        assert!(
+            !price(&u, &p)
+                .iter()
+                .any(|i| i.name.starts_with("Ephemeral"))
+        );
+    }
+
+    #[test]
+    fn provisioned_concurrency() {
+        let p = bundled("us-east-1").unwrap();
+        let mut u = usage(dec!(1000000), dec!(100), dec!(1024));
+        u.provisioned_concurrency = dec!(2);
+        let l = price(&u, &p);
+        // 2 x 1 GB x 730 h x 3600 = 5,256,000 GB-s x 0.0000041667 = 21.9001752
+        assert_eq!(l[1].cost_usd, dec!(21.9001752));
+        // 100,000 GB-s x 0.0000097222 = 0.97222
+        assert_eq!(l[2].cost_usd, dec!(0.97222));
+    }
+}

@@ -1,0 +1,83 @@
+//! Amazon RDS for PostgreSQL: instance-hours (single-AZ or Multi-AZ with one standby) and
+//! gp3 storage (GB-month, prorated by hours).
+
+use rust_decimal::Decimal;
+
+use super::{HOURS_PER_MONTH, LineItem};
+use crate::error::{Error, Result};
+use crate::prices::{PriceSnapshot, RdsInstance};
+
+const SERVICE: &str = "RDS";
+
+#[derive(Debug, Clone)]
+pub struct RdsUsage {
+    pub instance_class: String,
+    pub multi_az: bool,
+    pub storage_gb: Decimal,
+    pub hours: Decimal,
+}
+
+pub fn instance<'a>(p: &'a PriceSnapshot, name: &str, flag: &str) -> Result<&'a RdsInstance> {
+    p.rds.instances.get(name).ok_or_else(|| {
+        Error::input(
+            flag,
+            format!(
+                "unknown RDS instance class {name:?} in the {} snapshot; known: {}",
+                p.region,
+                p.rds
+                    .instances
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
+pub fn price(u: &RdsUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
+    let i = instance(p, &u.instance_class, "--instance-class")?;
+    let (rate, az, storage) = if u.multi_az {
+        (i.multi_az, "Multi-AZ", &p.rds.storage_multi_az)
+    } else {
+        (i.single_az, "single-AZ", &p.rds.storage_single_az)
+    };
+    let mut out = vec![LineItem::at(
+        SERVICE,
+        format!("PostgreSQL {} {az} ({} vCPU)", u.instance_class, i.vcpus),
+        u.hours,
+        "instance-hour",
+        rate,
+    )];
+    out.push(LineItem::new(
+        SERVICE,
+        format!("gp3 storage {} GB ({az})", u.storage_gb.normalize()),
+        u.storage_gb * u.hours / HOURS_PER_MONTH,
+        storage,
+    ));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::bundled;
+    use crate::pricing::total;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn single_and_multi_az() {
+        let p = bundled("us-east-1").unwrap();
+        let mut u = RdsUsage {
+            instance_class: "db.t4g.micro".into(),
+            multi_az: false,
+            storage_gb: dec!(20),
+            hours: dec!(730),
+        };
+        // 730 x 0.016 = 11.68; 20 x 0.115 = 2.30
+        assert_eq!(total(&price(&u, &p).unwrap()), dec!(13.98));
+        u.multi_az = true;
+        // 730 x 0.032 = 23.36; 20 x 0.23 = 4.60
+        assert_eq!(total(&price(&u, &p).unwrap()), dec!(27.96));
+    }
+}

@@ -1,0 +1,70 @@
+//! The stable JSON forms. Money is a decimal string: `cost_usd`/`total_usd` rounded half-up to
+//! cents, `*_exact` unrounded; quantities and unit prices are exact decimal strings.
+
+use serde_json::{Value, json};
+
+use super::{Bill, Report, per_million};
+use crate::money;
+use crate::pricing::LineItem;
+
+pub fn line_item(i: &LineItem) -> Value {
+    json!({
+        "service": i.service,
+        "name": i.name,
+        "quantity": money::exact(i.quantity),
+        "unit": i.unit,
+        "unit_price_usd": money::exact(i.unit_price_usd),
+        "cost_usd": money::usd_plain(i.cost_usd),
+        "cost_usd_exact": money::exact(i.cost_usd),
+    })
+}
+
+pub fn bill(b: &Bill) -> String {
+    let v = json!({
+        "region": b.prices.region,
+        "prices_as_of": b.prices.as_of,
+        "prices_origin": b.prices.origin,
+        "title": b.title,
+        "line_items": b.line_items.iter().map(line_item).collect::<Vec<_>>(),
+        "total_usd": money::usd_plain(b.total_usd),
+        "total_usd_exact": money::exact(b.total_usd),
+    });
+    serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
+}
+
+pub fn report_value(r: &Report) -> Value {
+    let w = &r.workload;
+    let o = &r.options;
+    json!({
+        "region": r.prices.region,
+        "prices_as_of": r.prices.as_of,
+        "prices_origin": r.prices.origin,
+        "workload": {
+            "source": w.source,
+            "requests_per_month": money::exact(w.requests_per_month),
+            "duration_ms": money::exact(w.duration_ms),
+            "request_bytes": money::exact(w.request_bytes),
+            "response_bytes": money::exact(w.response_bytes),
+            "average_rps": money::exact(w.average_rps(o.hours).round_dp(9)),
+            "peak_rps": money::exact(w.peak(o.hours).round_dp(9)),
+            "throughput_rps_per_vcpu": money::exact(w.throughput_rps_per_vcpu),
+            "log_bytes_per_request": money::exact(w.log_bytes_per_request),
+            "hours_per_month": money::exact(o.hours),
+            "free_tier": o.free_tier,
+        },
+        "deployments": r.deployments.iter().map(|d| json!({
+            "name": d.name.as_str(),
+            "summary": d.summary,
+            "line_items": d.line_items.iter().map(line_item).collect::<Vec<_>>(),
+            "total_usd": money::usd_plain(d.total_usd),
+            "total_usd_exact": money::exact(d.total_usd),
+            "cost_per_million_requests_usd": per_million(d.total_usd, w.requests_per_month).map(money::usd_plain),
+        })).collect::<Vec<_>>(),
+        "cheapest": r.cheapest.as_str(),
+        "assumptions": r.assumptions,
+    })
+}
+
+pub fn report(r: &Report) -> String {
+    serde_json::to_string_pretty(&report_value(r)).expect("JSON values always serialize") + "\n"
+}

@@ -1,0 +1,57 @@
+//! Markdown: the same tables as the terminal form, for a README or an issue.
+
+use super::{Report, per_million, title};
+use crate::money;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+pub fn report(r: &Report) -> String {
+    let mut s = format!(
+        "# Monthly cost of the journal API at {} requests/month\n\n{}\n\n",
+        money::quantity(r.workload.requests_per_month, 4),
+        r.prices.line()
+    );
+    s.push_str(
+        "| Deployment | What runs | Monthly (USD) | Per 1M requests (USD) |\n|---|---|--:|--:|\n",
+    );
+    for d in &r.deployments {
+        let mark = if d.name == r.cheapest {
+            " (cheapest)"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "| {}{mark} | {} | {} | {} |\n",
+            title(d.name),
+            cell(&d.summary),
+            money::usd(d.total_usd),
+            per_million(d.total_usd, r.workload.requests_per_month).map_or("-".into(), money::usd)
+        ));
+    }
+    for d in &r.deployments {
+        s.push_str(&format!("\n## {}: {}\n\n", title(d.name), cell(&d.summary)));
+        s.push_str("| Service | Line item | Quantity | Unit | Unit price (USD) | Monthly (USD) |\n|---|---|--:|---|--:|--:|\n");
+        for i in &d.line_items {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                cell(&i.service),
+                cell(&i.name),
+                money::quantity(i.quantity, 4),
+                cell(&i.unit),
+                money::exact(i.unit_price_usd),
+                money::usd(i.cost_usd)
+            ));
+        }
+        s.push_str(&format!(
+            "| **Total** | | | | | **{}** |\n",
+            money::usd(d.total_usd)
+        ));
+    }
+    s.push_str("\n## Assumptions\n\n");
+    for a in &r.assumptions {
+        s.push_str(&format!("- {}\n", a));
+    }
+    s
+}

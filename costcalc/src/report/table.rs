@@ -1,0 +1,93 @@
+//! Terminal tables (comfy-table): every line item with its quantity, unit and unit price.
+
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{Bill, Report, per_million, title};
+use crate::money;
+use crate::pricing::LineItem;
+
+fn items_table(items: &[LineItem], total: rust_decimal::Decimal) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "Service",
+        "Line item",
+        "Quantity",
+        "Unit",
+        "Unit price (USD)",
+        "Monthly (USD)",
+    ]);
+    for i in items {
+        t.add_row(vec![
+            Cell::new(&i.service),
+            Cell::new(&i.name),
+            Cell::new(money::quantity(i.quantity, 4)).set_alignment(CellAlignment::Right),
+            Cell::new(&i.unit),
+            Cell::new(money::exact(i.unit_price_usd)).set_alignment(CellAlignment::Right),
+            Cell::new(money::usd(i.cost_usd)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    t.add_row(vec![
+        Cell::new("Total"),
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new(""),
+        Cell::new(money::usd(total)).set_alignment(CellAlignment::Right),
+    ]);
+    t
+}
+
+pub fn bill(b: &Bill) -> String {
+    format!(
+        "{}\n{}\n{}\n",
+        b.title,
+        b.prices.line(),
+        items_table(&b.line_items, b.total_usd)
+    )
+}
+
+pub fn report(r: &Report) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Monthly cost of the journal API at {} requests/month\n{}\n\n",
+        money::quantity(r.workload.requests_per_month, 4),
+        r.prices.line()
+    ));
+    for d in &r.deployments {
+        s.push_str(&format!("{}: {}\n", title(d.name), d.summary));
+        s.push_str(&items_table(&d.line_items, d.total_usd).to_string());
+        s.push_str("\n\n");
+    }
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "Deployment",
+        "What runs",
+        "Monthly (USD)",
+        "Per 1M requests (USD)",
+        "",
+    ]);
+    for d in &r.deployments {
+        t.add_row(vec![
+            Cell::new(title(d.name)),
+            Cell::new(&d.summary),
+            Cell::new(money::usd(d.total_usd)).set_alignment(CellAlignment::Right),
+            Cell::new(
+                per_million(d.total_usd, r.workload.requests_per_month)
+                    .map_or("-".into(), money::usd),
+            )
+            .set_alignment(CellAlignment::Right),
+            Cell::new(if d.name == r.cheapest { "cheapest" } else { "" }),
+        ]);
+    }
+    s.push_str(&format!(
+        "Summary ({}, prices as of {})\n{t}\n\n",
+        r.prices.region, r.prices.as_of
+    ));
+    s.push_str("Assumptions\n");
+    for a in &r.assumptions {
+        s.push_str(&format!("- {a}\n"));
+    }
+    s
+}
