@@ -442,6 +442,19 @@ pub struct BreakevenArgs {
     pub format: Format,
 }
 
+/// Parse the command line. Negative numbers are taken as values (so `--requests -5` gets "expected
+/// a number >= 0" rather than "unexpected argument").
+pub fn parse<I, T>(args: I) -> std::result::Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = Cli::command().mut_subcommands(|s| s.allow_negative_numbers(true));
+    let matches = cmd.try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 fn parse_decimal(s: &str) -> std::result::Result<Decimal, String> {
     let t = s.trim();
     Decimal::from_str(t)

@@ -140,6 +140,8 @@ fn shared_lines(
 }
 
 fn database(o: &Options, p: &PriceSnapshot, out: &mut Vec<LineItem>) -> Result<()> {
+    // Checked here so the error names the report's flag.
+    rds::instance(p, &o.db_instance_class, "--db-instance-class")?;
     out.extend(rds::price(
         &rds::RdsUsage {
             instance_class: o.db_instance_class.clone(),

@@ -1,10 +1,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = match costcalc::cli::Cli::try_parse() {
+    let cli = match costcalc::cli::parse(std::env::args_os()) {
         Ok(c) => c,
         Err(e) => {
             // --help and --version exit 0; usage errors name the flag and exit 2.

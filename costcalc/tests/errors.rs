@@ -1,0 +1,220 @@
+//! Bad input: a non-zero exit, a message naming the flag or file and what was expected, no panic.
+
+mod common;
+
+use common::costcalc;
+
+fn fails(args: &[&str], code: i32, needles: &[&str]) {
+    let out = costcalc(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "costcalc {args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "costcalc {args:?}: {n:?} not in {err}");
+    }
+    assert!(out.stdout.is_empty(), "nothing on stdout on error");
+}
+
+fn temp(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("costcalc-err-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn unknown_instance_type_and_region_list_the_known_ones() {
+    fails(
+        &["ec2", "--instance-type", "t9.huge"],
+        1,
+        &["--instance-type", "t9.huge", "t4g.micro", "m7g.large"],
+    );
+    fails(
+        &["report", "--instance-type", "t9.huge"],
+        1,
+        &["--instance-type", "t4g.micro"],
+    );
+    fails(
+        &["rds", "--instance-class", "db.x9"],
+        1,
+        &["--instance-class", "db.t4g.micro"],
+    );
+    fails(
+        &["report", "--db-instance-class", "db.x9"],
+        1,
+        &["--db-instance-class", "db.t4g.micro"],
+    );
+    fails(
+        &["report", "--region", "eu-west-1"],
+        1,
+        &["--region", "eu-west-1", "us-east-1", "--prices"],
+    );
+}
+
+#[test]
+fn negative_and_non_numeric_numbers_name_the_flag() {
+    fails(
+        &[
+            "lambda",
+            "--requests=-5",
+            "--duration-ms",
+            "1",
+            "--memory-mb",
+            "128",
+        ],
+        2,
+        &["--requests", ">= 0"],
+    );
+    fails(
+        &[
+            "lambda",
+            "--requests",
+            "lots",
+            "--duration-ms",
+            "1",
+            "--memory-mb",
+            "128",
+        ],
+        2,
+        &["--requests", "expected a number"],
+    );
+    fails(
+        &[
+            "lambda",
+            "--requests",
+            "1",
+            "--duration-ms",
+            "1",
+            "--memory-mb",
+            "64",
+        ],
+        1,
+        &["--memory-mb", "128"],
+    );
+    fails(
+        &["report", "--requests-per-month", "-1"],
+        2,
+        &["--requests-per-month"],
+    );
+    fails(
+        &["report", "--hours-per-month", "0"],
+        2,
+        &["--hours-per-month", "> 0"],
+    );
+    fails(
+        &["fargate", "--tasks", "1", "--vcpu", "1", "--memory-gb", "2"],
+        2,
+        &["--hours", "--seconds-per-day"],
+    );
+    fails(
+        &[
+            "fargate",
+            "--tasks",
+            "1",
+            "--vcpu",
+            "1",
+            "--memory-gb",
+            "2",
+            "--hours",
+            "1",
+            "--spot",
+            "--arch",
+            "arm64",
+        ],
+        1,
+        &["--spot", "x86_64"],
+    );
+}
+
+#[test]
+fn missing_and_malformed_files_name_the_path() {
+    fails(
+        &["report", "--workload", "/nonexistent/w.toml"],
+        1,
+        &["/nonexistent/w.toml"],
+    );
+    let bad = temp("bad.toml", "requests_per_month = \n");
+    fails(
+        &["report", "--workload", bad.to_str().unwrap()],
+        1,
+        &["bad.toml", "workload file"],
+    );
+    let typo = temp("typo.toml", "request_per_month = 5\n");
+    fails(
+        &["report", "--workload", typo.to_str().unwrap()],
+        1,
+        &["typo.toml", "request_per_month"],
+    );
+    let v2 = temp("v2.json", "{\"schema\": \"deploycost.loadgen.summary/v2\"}");
+    fails(
+        &["report", "--from-loadgen", v2.to_str().unwrap()],
+        1,
+        &["v2.json", "major version 2"],
+    );
+    fails(
+        &["report", "--from-loadgen", "/nonexistent/summary.json"],
+        1,
+        &["/nonexistent/summary.json"],
+    );
+    let junk = temp("junk.json", "not json");
+    fails(
+        &["report", "--from-loadgen", junk.to_str().unwrap()],
+        1,
+        &["junk.json", "not valid JSON"],
+    );
+    let prices = temp(
+        "prices.toml",
+        "schema = \"deploycost.prices/v1\"\nregion = \"us-east-1\"\n",
+    );
+    fails(
+        &["report", "--prices", prices.to_str().unwrap()],
+        1,
+        &["prices.toml", "snapshot"],
+    );
+    fails(
+        &[
+            "breakeven",
+            "--points",
+            "5",
+            "--chart",
+            "/nonexistent/dir/c.svg",
+        ],
+        1,
+        &["/nonexistent/dir/c.svg"],
+    );
+}
+
+#[test]
+fn a_printed_snapshot_loads_back_with_prices() {
+    // `costcalc prices` prints the format `--prices` reads: the round trip gives the same bill.
+    let out = costcalc(&["prices"]);
+    assert!(out.status.success());
+    let file = temp("snapshot.toml", &String::from_utf8(out.stdout).unwrap());
+    let a = costcalc(&["report", "--format", "json"]);
+    let b = costcalc(&[
+        "report",
+        "--format",
+        "json",
+        "--prices",
+        file.to_str().unwrap(),
+    ]);
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&a.stdout).unwrap(),
+        serde_json::from_slice(&b.stdout).unwrap(),
+    );
+    assert_eq!(a["deployments"], b["deployments"]);
+    assert_eq!(b["prices_origin"], file.to_str().unwrap());
+    fails(
+        &[
+            "report",
+            "--prices",
+            file.to_str().unwrap(),
+            "--region",
+            "eu-west-1",
+        ],
+        1,
+        &["--region", "does not match"],
+    );
+}
