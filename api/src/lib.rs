@@ -1,1 +1,16 @@
-//! The reference journal API (see README.md).
+//! The reference journal API (see README.md): one axum router over PostgreSQL or SQLite, served
+//! natively (`journal-api serve`), as a migration task (`journal-api migrate`), or on AWS Lambda.
+
+pub mod app;
+pub mod auth;
+pub mod body;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+pub mod validate;

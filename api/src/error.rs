@@ -1,0 +1,151 @@
+//! Error responses, FastAPI-shaped: `{"detail": "<message>"}`, or for 422
+//! `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Body of every non-422 error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HttpError {
+    pub detail: String,
+}
+
+/// Body of a 422.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationErrorBody {
+    pub detail: Vec<FieldError>,
+}
+
+/// One step of a field's location: `"body"`, `"email"`, or a position.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Loc {
+    Key(String),
+    Index(u64),
+}
+
+impl From<&str> for Loc {
+    fn from(s: &str) -> Loc {
+        Loc::Key(s.to_string())
+    }
+}
+
+/// One invalid field, as pydantic reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub loc: Vec<Loc>,
+    pub msg: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl FieldError {
+    pub fn new(loc: &[&str], kind: &str, msg: impl Into<String>) -> FieldError {
+        FieldError {
+            loc: loc.iter().map(|s| Loc::from(*s)).collect(),
+            msg: msg.into(),
+            kind: kind.to_string(),
+        }
+    }
+}
+
+enum Detail {
+    Message(&'static str),
+    Owned(String),
+    Fields(Vec<FieldError>),
+}
+
+/// An error a handler returns; it renders as a JSON response.
+pub struct ApiError {
+    status: StatusCode,
+    detail: Detail,
+    bearer_challenge: bool,
+}
+
+pub const INVALID_CREDENTIALS: &str = "Could not validate credentials";
+
+impl ApiError {
+    pub fn new(status: StatusCode, detail: &'static str) -> ApiError {
+        ApiError {
+            status,
+            detail: Detail::Message(detail),
+            bearer_challenge: false,
+        }
+    }
+    pub fn with_message(status: StatusCode, detail: String) -> ApiError {
+        ApiError {
+            status,
+            detail: Detail::Owned(detail),
+            bearer_challenge: false,
+        }
+    }
+    /// 401 for a missing `Authorization: Bearer` header.
+    pub fn not_authenticated() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "Not authenticated").challenge()
+    }
+    /// 401 for a bad, expired or revoked token.
+    pub fn invalid_credentials() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, INVALID_CREDENTIALS).challenge()
+    }
+    pub fn not_found(detail: &'static str) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, detail)
+    }
+    pub fn validation(fields: Vec<FieldError>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            detail: Detail::Fields(fields),
+            bearer_challenge: false,
+        }
+    }
+    pub fn field(loc: &[&str], kind: &str, msg: impl Into<String>) -> ApiError {
+        ApiError::validation(vec![FieldError::new(loc, kind, msg)])
+    }
+    /// Adds `WWW-Authenticate: Bearer` (RFC 6750), as OAuth2 clients expect on a 401.
+    pub fn challenge(mut self) -> ApiError {
+        self.bearer_challenge = true;
+        self
+    }
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> ApiError {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::error!(error = %err, "database unavailable");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable")
+            }
+            _ => {
+                tracing::error!(error = %err, "database error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = match self.detail {
+            Detail::Message(m) => serde_json::to_vec(&HttpError {
+                detail: m.to_string(),
+            }),
+            Detail::Owned(m) => serde_json::to_vec(&HttpError { detail: m }),
+            Detail::Fields(f) => serde_json::to_vec(&ValidationErrorBody { detail: f }),
+        }
+        .unwrap_or_else(|_| br#"{"detail":"Internal Server Error"}"#.to_vec());
+        let mut res = (self.status, body).into_response();
+        let headers = res.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if self.bearer_challenge {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}

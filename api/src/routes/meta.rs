@@ -1,0 +1,89 @@
+//! Health, readiness, welcome and the OpenAPI document.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, HttpError};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `healthy`.
+    pub status: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ready {
+    /// `ready`.
+    pub status: &'static str,
+    /// `postgres` or `sqlite`.
+    pub database: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Welcome {
+    pub message: &'static str,
+    pub status: &'static str,
+}
+
+fn static_json(body: &'static [u8]) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+/// Liveness: never touches the database.
+#[utoipa::path(get, path = "/health", tag = "meta",
+    responses((status = 200, description = "The process is up", body = Health)))]
+pub async fn health() -> Response {
+    static_json(br#"{"status":"healthy"}"#)
+}
+
+/// Readiness: 200 when the database answers within 2 s.
+#[utoipa::path(get, path = "/ready", tag = "meta", responses(
+    (status = 200, description = "The database answers", body = Ready),
+    (status = 503, description = "The database does not answer", body = HttpError)))]
+pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Ready>, ApiError> {
+    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
+        Ok(Ok(())) => Ok(axum::Json(Ready {
+            status: "ready",
+            database: state.db.kind(),
+        })),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Database unavailable",
+            ))
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Database unavailable",
+            ))
+        }
+    }
+}
+
+/// The FastAPI journal API's root greeting.
+#[utoipa::path(get, path = "/", tag = "meta",
+    responses((status = 200, description = "Welcome", body = Welcome)))]
+pub async fn root() -> Response {
+    static_json(br#"{"message":"Welcome to Journal API","status":"active"}"#)
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json")))]
+pub async fn openapi() -> Response {
+    static_json(crate::openapi::json().as_bytes())
+}

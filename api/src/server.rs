@@ -1,0 +1,90 @@
+//! The native server (`serve`) and the migration task (`migrate`).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::app::router;
+use crate::config::Config;
+use crate::db::{self, Db, MigrationReport};
+use crate::state::AppState;
+
+/// Options of `journal-api serve`.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Overrides `HOST`/`PORT`.
+    pub addr: Option<SocketAddr>,
+    /// Apply pending migrations before listening.
+    pub migrate: bool,
+}
+
+/// Connects, migrates, serves until SIGTERM/SIGINT, lets in-flight requests finish (within
+/// `SHUTDOWN_GRACE_SECONDS`), closes the pool.
+pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
+    let db = Db::connect(&config.db_settings()).await?;
+    if opts.migrate {
+        let report = db::migrate(&db).await?;
+        tracing::info!(applied = ?report.applied, "migrations up to date");
+    }
+    let addr = opts.addr.unwrap_or_else(|| config.addr());
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, database = db.kind(), "listening");
+
+    let app = router(AppState::new(&config, db.clone()));
+    let stopping = Arc::new(Notify::new());
+    let notify = stopping.clone();
+    let server = axum::serve(
+        listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        }),
+        app,
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: no new connections, finishing in-flight requests");
+        notify.notify_one();
+    });
+    let grace = config.shutdown_grace;
+    tokio::select! {
+        res = server => res.context("server error")?,
+        () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(?grace, "grace period over: dropping requests still in flight");
+        }
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Applies pending migrations and returns what was done.
+pub async fn migrate(config: &Config) -> anyhow::Result<MigrationReport> {
+    let db = Db::connect(&config.db_settings()).await?;
+    let report = db::migrate(&db).await;
+    db.close().await;
+    Ok(report?)
+}
+
+/// SIGTERM (ECS, systemd, Kubernetes) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
