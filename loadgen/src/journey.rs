@@ -164,7 +164,7 @@ pub struct Planned {
 }
 
 /// What one simulated user knows between requests.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct UserState {
     /// The account registered for this user in the setup phase.
     pub account: Account,

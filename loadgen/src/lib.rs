@@ -4,8 +4,10 @@
 //! request of a user journey is), [`summary`] (summary.json v1), [`threshold`] (pass/fail rules).
 //! Edges: [`run`] drives goose against the target and writes the reports.
 
+pub mod cli;
 pub mod journey;
 pub mod profile;
+pub mod run;
 pub mod summary;
 pub mod threshold;
 pub mod timeline;

@@ -526,7 +526,7 @@ mod tests {
         let lo = p.clone().scaled(0.05).unwrap().expected_arrivals() / 7.0;
         let hi = p.scaled(5.0).unwrap().expected_arrivals() / 7.0;
         assert!(
-            lo >= 5.0 && lo <= 10.0 && hi >= 750.0 && hi <= 1000.0,
+            (5.0..=10.0).contains(&lo) && (750.0..=1000.0).contains(&hi),
             "{lo} {hi}"
         );
     }

@@ -1,0 +1,213 @@
+//! The command line: parses flags, validates them into a [`RunConfig`], prints the outcome.
+
+use crate::journey::Mix;
+use crate::profile::{self, parse_duration};
+use crate::run::{self, RunConfig};
+use crate::threshold::Threshold;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit status when every step worked but a --threshold failed.
+pub const EXIT_THRESHOLD: i32 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "loadgen",
+    version,
+    about = "Open-model load generator for the journal API: variable traffic, time compression, summary.json for costcalc",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Play a traffic profile against a journal API and write reports and summary.json
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Base URL of the API under test, e.g. http://127.0.0.1:8080
+    #[arg(long, value_name = "URL")]
+    pub host: String,
+    /// steady, ramp, spike, diurnal, side-project, or a .toml profile file (see README)
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Schedule length in real time (90s, 10m, 1h30m, 1d); required for built-in profiles,
+    /// repeats or cuts a profile file
+    #[arg(long, value_name = "D")]
+    pub duration: Option<String>,
+    /// Play the schedule F times faster than real time (a day in ten minutes: 144); recorded
+    /// in summary.json so per-request figures scale back exactly
+    #[arg(long = "compress", value_name = "F", default_value_t = 1.0)]
+    pub compress: f64,
+    /// Multiply every rate of the profile by X
+    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    pub rate_scale: f64,
+    /// Seed of the arrival timeline and journey choices (same seed, same schedule)
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Cap on goose users (concurrent requests in flight)
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_users: usize,
+    /// Start exactly N users instead of peak rate x expected latency (with headroom)
+    #[arg(long, value_name = "N")]
+    pub users: Option<usize>,
+    /// Latency assumed when sizing the user pool
+    #[arg(long, value_name = "D", default_value = "250ms")]
+    pub expected_latency: String,
+    /// An arrival that cannot start this late (every user busy) is counted as dropped
+    #[arg(long, value_name = "D", default_value = "50ms")]
+    pub tolerance: String,
+    /// Report silences at least this long (real time) as idle gaps
+    #[arg(long, value_name = "D", default_value = "60s")]
+    pub idle_gap: String,
+    /// Journey weights
+    #[arg(
+        long,
+        value_name = "W",
+        default_value = "newcomer=1,writer=3,reader=5,health=1"
+    )]
+    pub mix: String,
+    /// Accounts registered in the setup phase (at most one per user; users share them)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub accounts: usize,
+    /// Pass/fail rule, repeatable: p50|p90|p99|mean|max <|<=|>|>= value ms|s, or
+    /// error-rate|drop-rate <|<= value %. Exit status 3 when one fails
+    #[arg(long, value_name = "EXPR")]
+    pub threshold: Vec<String>,
+    /// Folder for report.html, report.json, report.md, summary.json and accounts.json
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Per-request timeout, seconds
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub timeout: u64,
+    /// No progress lines on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// goose's own log file
+    #[arg(long, value_name = "FILE")]
+    pub goose_log: Option<String>,
+    /// goose's request log (one line per request)
+    #[arg(long, value_name = "FILE")]
+    pub request_log: Option<String>,
+    /// goose's error log
+    #[arg(long, value_name = "FILE")]
+    pub error_log: Option<String>,
+}
+
+fn duration_ms(flag: &str, text: &str) -> anyhow::Result<f64> {
+    parse_duration(text)
+        .map(|s| s * 1000.0)
+        .map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
+}
+
+impl RunArgs {
+    /// Every check that needs no network, so bad input fails before anything is sent.
+    pub fn to_config(&self) -> anyhow::Result<RunConfig> {
+        if !(self.compress.is_finite() && self.compress > 0.0) {
+            anyhow::bail!(
+                "--compress must be a number > 0 (1 = real time), got {}",
+                self.compress
+            );
+        }
+        let duration = self
+            .duration
+            .as_deref()
+            .map(parse_duration)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--duration: {e}"))?;
+        let profile = profile::resolve(&self.profile, duration, self.rate_scale, self.seed)?;
+        if profile.expected_arrivals() < 0.5 {
+            anyhow::bail!(
+                "profile '{}' schedules no request in {:.0}s: lengthen --duration or raise --rate-scale",
+                profile.name,
+                profile.duration_s()
+            );
+        }
+        let thresholds = self
+            .threshold
+            .iter()
+            .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mix: Mix = self.mix.parse().map_err(anyhow::Error::msg)?;
+        if self.max_users == 0 || self.users == Some(0) {
+            anyhow::bail!("--max-users and --users must be at least 1");
+        }
+        Ok(RunConfig {
+            host: self.host.trim_end_matches('/').to_string(),
+            profile,
+            compression: self.compress,
+            rate_scale: self.rate_scale,
+            seed: self.seed,
+            max_users: self.max_users,
+            users: self.users.map(|u| u.min(self.max_users)),
+            expected_latency_ms: duration_ms("expected-latency", &self.expected_latency)?,
+            tolerance_ms: duration_ms("tolerance", &self.tolerance)?,
+            idle_gap_s: duration_ms("idle-gap", &self.idle_gap)? / 1000.0,
+            accounts: self.accounts.max(1),
+            mix,
+            thresholds,
+            out: self.out.clone(),
+            request_timeout_s: self.timeout.max(1),
+            progress: !self.quiet,
+            goose_log: self.goose_log.clone(),
+            request_log: self.request_log.clone(),
+            error_log: self.error_log.clone(),
+        })
+    }
+}
+
+/// Runs the command; returns the process exit status.
+pub async fn main_with(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Run(args) => match run_command(&args).await {
+            Ok(code) => code,
+            Err(e) => {
+                // One line: the chain of causes joined.
+                eprintln!("loadgen: error: {}", format!("{e:#}").replace('\n', " "));
+                1
+            }
+        },
+    }
+}
+
+async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
+    let cfg = args.to_config()?;
+    let out = cfg.out.clone();
+    let s = run::run(cfg).await?;
+    let t = &s.totals;
+    println!(
+        "loadgen: {} sent, {} dropped of {} scheduled; {} failed; latency ms p50 {:.1} p90 {:.1} p99 {:.1} max {:.1}; arrival timing error p99 {:.2} ms",
+        s.arrivals.sent,
+        s.arrivals.dropped,
+        s.arrivals.scheduled,
+        t.failures,
+        t.latency_ms.p50,
+        t.latency_ms.p90,
+        t.latency_ms.p99,
+        t.latency_ms.max,
+        s.arrivals.timing_error_ms.p99
+    );
+    println!(
+        "loadgen: {:.1}s wall = {:.0}s of schedule (compression {}); reports in {}",
+        s.wall_seconds,
+        s.schedule_seconds,
+        s.compression,
+        out.display()
+    );
+    let mut failed = false;
+    for r in &s.thresholds {
+        println!(
+            "loadgen: threshold {} {} (observed {:.3})",
+            r.expr,
+            if r.passed { "passed" } else { "FAILED" },
+            r.observed
+        );
+        failed |= !r.passed;
+    }
+    Ok(if failed { EXIT_THRESHOLD } else { 0 })
+}
