@@ -13,7 +13,10 @@ CREATE TABLE refresh_tokens (
     token_hash BYTEA NOT NULL UNIQUE,
     created_at TIMESTAMPTZ NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
-    revoked_at TIMESTAMPTZ
+    revoked_at TIMESTAMPTZ,
+    -- Why it stopped working: 'rotated' (traded for a new pair), 'logout', 'reuse' (its family
+    -- was revoked because a rotated token came back).
+    revoked_reason TEXT
 );
 CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
 

@@ -13,7 +13,10 @@ CREATE TABLE refresh_tokens (
     token_hash BLOB NOT NULL UNIQUE,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
-    revoked_at TEXT
+    revoked_at TEXT,
+    -- Why it stopped working: 'rotated' (traded for a new pair), 'logout', 'reuse' (its family
+    -- was revoked because a rotated token came back).
+    revoked_reason TEXT
 );
 CREATE INDEX refresh_tokens_user_id ON refresh_tokens (user_id);
 

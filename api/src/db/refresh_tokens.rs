@@ -35,8 +35,10 @@ pub async fn insert(
 pub enum Consume {
     /// It was live; it is now revoked and belonged to this user.
     Consumed(Uuid),
-    /// It was already revoked (used before, or logged out): possible theft.
+    /// It was already traded for a new pair: someone replays it, possible theft.
     Reused(Uuid),
+    /// It was revoked by logout (or by a reuse alarm).
+    Revoked,
     /// No such token.
     Unknown,
 }
@@ -48,7 +50,7 @@ pub async fn consume(
     now: DateTime<Utc>,
 ) -> Result<Consume, sqlx::Error> {
     let live = on_pool!(db, p => sqlx::query_scalar::<_, Uuid>(
-        "UPDATE refresh_tokens SET revoked_at = $1 \
+        "UPDATE refresh_tokens SET revoked_at = $1, revoked_reason = 'rotated' \
          WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id",
     )
     .bind(now)
@@ -58,13 +60,17 @@ pub async fn consume(
     if let Some(user) = live {
         return Ok(Consume::Consumed(user));
     }
-    let known = on_pool!(db, p => sqlx::query_scalar::<_, Uuid>(
-        "SELECT user_id FROM refresh_tokens WHERE token_hash = $1",
+    let known = on_pool!(db, p => sqlx::query_as::<_, (Uuid, Option<String>)>(
+        "SELECT user_id, revoked_reason FROM refresh_tokens WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(p)
     .await)?;
-    Ok(known.map_or(Consume::Unknown, Consume::Reused))
+    Ok(match known {
+        None => Consume::Unknown,
+        Some((user, reason)) if reason.as_deref() == Some("rotated") => Consume::Reused(user),
+        Some(_) => Consume::Revoked,
+    })
 }
 
 /// Revokes one session's refresh token (logout). Revoking twice is harmless.
@@ -75,7 +81,7 @@ pub async fn revoke(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     on_pool!(db, p => sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $1 \
+        "UPDATE refresh_tokens SET revoked_at = $1, revoked_reason = 'logout' \
          WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
     )
     .bind(now)
@@ -89,7 +95,8 @@ pub async fn revoke(
 /// Revokes every live refresh token of a user (reuse of a revoked token suggests it was stolen).
 pub async fn revoke_all(db: &Db, user_id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     on_pool!(db, p => sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        "UPDATE refresh_tokens SET revoked_at = $1, revoked_reason = 'reuse' \
+         WHERE user_id = $2 AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(user_id)

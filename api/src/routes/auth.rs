@@ -237,7 +237,9 @@ pub async fn refresh(
         .ok_or_else(ApiError::invalid_credentials)?;
     match refresh_tokens::consume(&state.db, &token_hash(&token), db::now()).await? {
         Consume::Consumed(user) if user == claims.sub => issue(&state, user).await,
-        Consume::Consumed(_) | Consume::Unknown => Err(ApiError::invalid_credentials()),
+        Consume::Consumed(_) | Consume::Unknown | Consume::Revoked => {
+            Err(ApiError::invalid_credentials())
+        }
         Consume::Reused(user) => {
             // A revoked token came back: whoever holds the live one may be a thief. End every
             // session of the user; they log in again.
