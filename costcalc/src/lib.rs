@@ -1,6 +1,7 @@
 //! costcalc: exact monthly AWS costs of the journal API on EC2, ECS Fargate and Lambda.
 //! See README.md for the commands, the price snapshot and every formula.
 
+pub mod aws;
 pub mod breakeven;
 pub mod chart;
 pub mod cli;
