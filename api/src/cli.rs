@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, SecretPolicy, SecretSource};
 use crate::server::{self, ServeOptions};
-use crate::telemetry;
+use crate::telemetry::{self, LogTarget};
 
 /// The reference journal API.
 ///
@@ -58,7 +58,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
              (tokens stop working when this process exits; never use --dev in production)"
         );
     }
-    telemetry::init(config.log_format, &config.log_filter);
+    let target = match cli.command {
+        Command::Serve(_) => LogTarget::Stdout,
+        Command::Migrate => LogTarget::Stderr,
+    };
+    telemetry::init(config.log_format, &config.log_filter, target);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

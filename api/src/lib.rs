@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod lambda;
 pub mod openapi;
 pub mod routes;
 pub mod server;
