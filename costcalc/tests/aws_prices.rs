@@ -1,0 +1,268 @@
+//! `prices fetch` through the real aws-sdk-pricing client against a loopback Price List API that
+//! answers in the service's own protocol from hand-written real-format products
+//! (tests/data/aws/pricing): paging, an empty page, throttling then success, both usage-type
+//! spellings, tiers, decoys; the one-line errors; the offline `--price-list-file` path.
+
+mod aws_support;
+
+use std::time::Duration;
+
+use aws_sdk_pricing::config::retry::RetryConfig;
+use aws_sdk_pricing::config::{BehaviorVersion, Credentials, Region};
+use aws_support::{PricingScript, pricing_files, pricing_server};
+use costcalc::aws::error::{AwsError, Kind};
+use costcalc::aws::pricing_api::SdkPricing;
+use costcalc::aws::{fetch_snapshot, price_diff, snapshot_from_files};
+use costcalc::prices::{self, PriceSnapshot};
+use costcalc::pricing::lambda::{self, Arch, LambdaUsage};
+use rust_decimal_macros::dec;
+
+fn client(url: &str, creds: bool) -> SdkPricing {
+    let mut b = aws_sdk_pricing::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(url)
+        // Real backoff, shortened so the test stays quick.
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(20)),
+        );
+    if creds {
+        b = b.credentials_provider(Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "test",
+        ));
+    }
+    SdkPricing {
+        client: aws_sdk_pricing::Client::from_conf(b.build()),
+    }
+}
+
+async fn fetch(url: &str, region: &str) -> Result<PriceSnapshot, AwsError> {
+    let mut lines = Vec::new();
+    let r = fetch_snapshot(&client(url, true), region, "2026-11-27", &mut |l| {
+        lines.push(l.to_string())
+    })
+    .await;
+    assert!(r.is_err() || !lines.is_empty(), "progress is reported");
+    r
+}
+
+/// P1 of the worked examples (3M x 120 ms x 1536 MB, free tier): compute 2.33, requests 0.40.
+fn p1(p: &PriceSnapshot) -> rust_decimal::Decimal {
+    let u = LambdaUsage {
+        requests: dec!(3000000),
+        billed_seconds: lambda::billed_seconds_uniform(dec!(3000000), dec!(120)),
+        memory_mb: dec!(1536),
+        ephemeral_mb: dec!(512),
+        arch: Arch::X86_64,
+        provisioned_concurrency: dec!(0),
+        hours: dec!(730),
+        free_tier: true,
+    };
+    costcalc::pricing::total(&lambda::price(&u, p))
+}
+
+#[tokio::test]
+async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
+    let server = pricing_server(PricingScript {
+        fail_first: std::sync::Mutex::new(["ThrottlingException", "ThrottlingException"].into()),
+        page_size: 4,
+        empty_first_page_for: Some("AWSELB"),
+        ..Default::default()
+    });
+    let snap = fetch(&server.url, "us-east-1")
+        .await
+        .expect("fetch succeeds");
+    let bundled = prices::bundled("us-east-1").unwrap();
+
+    // Every price equals the bundled one, tiers and ranges included.
+    let changes = price_diff::diff(&bundled, &snap);
+    assert!(changes.is_empty(), "{changes:#?}");
+    // The fetch date and a Price List source on each price.
+    assert_eq!(snap.as_of, "2026-11-27");
+    for row in price_diff::rows(&snap) {
+        assert!(
+            row.source.contains("2026-11-27")
+                || row.source.contains("bundled snapshot of 2026-11-01"),
+            "{}: {}",
+            row.path,
+            row.source
+        );
+    }
+    assert!(
+        snap.lambda
+            .x86_64
+            .duration
+            .source
+            .contains("AWS Price List API GetProducts, AWSLambda sku FX"),
+        "{}",
+        snap.lambda.x86_64.duration.source
+    );
+    // Both spellings, as the Price List writes them.
+    assert_eq!(snap.lambda.x86_64.duration.usage_type, "Lambda-GB-Second");
+    assert_eq!(
+        snap.ec2.instances["t3.micro"].usage_type,
+        "BoxUsage:t3.micro"
+    );
+    assert_eq!(
+        snap.fargate.x86_64.vcpu.usage_type,
+        "USE1-Fargate-vCPU-Hours:perCPU"
+    );
+    assert_eq!(snap.apigw.rest.usage_type, "USE1-ApiGatewayRequest");
+    // Tiers: per request in the list, per million in the snapshot; the free first GB dropped.
+    assert_eq!(snap.apigw.rest.tiers[1].from, dec!(333));
+    assert_eq!(snap.apigw.rest.tiers[1].usd, dec!(2.80));
+    assert_eq!(snap.lambda.x86_64.duration.tiers.len(), 3);
+    assert_eq!(snap.transfer.out.tiers[0].usd, dec!(0.09));
+    // Decoys (Windows, MySQL, us-west-2) were not taken; Spot is carried and says so.
+    assert_eq!(snap.ec2.instances["t3.micro"].usd, dec!(0.0104));
+    assert_eq!(snap.rds.instances["db.t3.micro"].single_az, dec!(0.018));
+    assert!(
+        snap.fargate
+            .spot_x86_64
+            .vcpu
+            .source
+            .starts_with("not in the Price List")
+    );
+    // Instance sizes come from the product attributes.
+    assert_eq!(snap.ec2.instances["m7g.large"].arch, "arm64");
+    assert_eq!(snap.ec2.instances["t3.small"].memory_gib, dec!(2));
+
+    // What `prices fetch` writes loads unchanged through --prices, and prices P1 identically.
+    let text = costcalc::aws::cli::snapshot_toml(&snap).unwrap();
+    let reloaded = prices::parse(&text, "fetched.toml").expect("the written file loads");
+    assert_eq!(p1(&reloaded), p1(&bundled));
+    assert_eq!(p1(&reloaded).round_dp(2), dec!(2.73));
+
+    // Requests: the throttled two, then every query to its last page, with NextToken.
+    let reqs = server.requests();
+    let bodies: Vec<serde_json::Value> = reqs.iter().map(|r| r.json()).collect();
+    assert!(bodies.iter().any(|b| b["NextToken"] == "tok-4"), "paged");
+    let elb: Vec<_> = bodies
+        .iter()
+        .filter(|b| b["ServiceCode"] == "AWSELB")
+        .collect();
+    assert_eq!(elb.len(), 2, "empty first page, then the NextToken page");
+    for b in &bodies {
+        assert_eq!(b["FormatVersion"], "aws_v1");
+        let f = b["Filters"].as_array().unwrap();
+        assert!(
+            f.iter().any(
+                |f| (f["Field"] == "regionCode" || f["Field"] == "fromRegionCode")
+                    && f["Value"] == "us-east-1"
+            ),
+            "every query filters on the region: {b}"
+        );
+    }
+    let sigv4 = reqs[0].header("authorization").unwrap_or("");
+    assert!(sigv4.starts_with("AWS4-HMAC-SHA256"), "{sigv4}");
+}
+
+#[tokio::test]
+async fn a_region_without_products_names_what_is_missing() {
+    let server = pricing_server(PricingScript {
+        page_size: 100,
+        ..Default::default()
+    });
+    let e = fetch(&server.url, "xx-nowhere-1").await.unwrap_err();
+    assert_eq!(e.kind, Kind::NotFound);
+    let m = e.to_string();
+    assert!(
+        m.contains("AWSLambda Lambda-GB-Second") && m.contains("xx-nowhere-1"),
+        "{m}"
+    );
+    assert!(!m.contains('\n'));
+}
+
+#[tokio::test]
+async fn service_errors_become_one_line_with_what_to_do() {
+    for (code, kind, needle) in [
+        (
+            "AccessDeniedException",
+            Kind::AccessDenied,
+            "pricing:GetProducts",
+        ),
+        ("ExpiredTokenException", Kind::Expired, "expired"),
+        (
+            "ThrottlingException",
+            Kind::Throttled,
+            "throttled after retries",
+        ),
+    ] {
+        let server = pricing_server(PricingScript {
+            always: Some(code),
+            page_size: 100,
+            ..Default::default()
+        });
+        let e = fetch(&server.url, "us-east-1").await.unwrap_err();
+        assert_eq!(e.kind, kind, "{code}: {e}");
+        let m = e.to_string();
+        assert!(m.contains(needle) && m.contains("--price-list-file"), "{m}");
+        assert!(!m.contains('\n'), "{m}");
+        let attempts = server.requests().len();
+        if kind == Kind::Throttled {
+            assert_eq!(attempts, 3, "retried up to the attempt limit");
+        } else {
+            assert_eq!(attempts, 1, "{code} is not retried");
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_credentials_is_reported_before_any_request() {
+    let server = pricing_server(PricingScript::default());
+    let e = fetch_snapshot(
+        &client(&server.url, false),
+        "us-east-1",
+        "2026-11-27",
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind, Kind::NoCredentials, "{e:?}");
+    assert!(e.to_string().contains("aws configure"), "{e}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn offline_price_list_files_build_the_same_snapshot() {
+    let snap = snapshot_from_files("us-east-1", &pricing_files()).expect("offline import");
+    let bundled = prices::bundled("us-east-1").unwrap();
+    assert!(price_diff::diff(&bundled, &snap).is_empty());
+    assert!(
+        snap.nat
+            .hour
+            .source
+            .starts_with("aws pricing get-products output ")
+    );
+    // Outputs appended into one file (`>>`) read the same.
+    let dir = aws_support::scratch("concat");
+    let one = dir.join("all.json");
+    let text: String = pricing_files()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    std::fs::write(&one, text).unwrap();
+    let again = snapshot_from_files("us-east-1", &[one]).unwrap();
+    assert!(price_diff::diff(&snap, &again).is_empty());
+    // A file missing services names them, and the command that gets them.
+    let e = snapshot_from_files("us-east-1", &[aws_support::data("pricing/lambda.json")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("AmazonECS Fargate-vCPU-Hours:perCPU") && e.contains("--print-cli-commands"),
+        "{e}"
+    );
+    // Not get-products output at all.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"Products": []}"#).unwrap();
+    let e = snapshot_from_files("us-east-1", &[bad])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("aws pricing get-products"), "{e}");
+}
