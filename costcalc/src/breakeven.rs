@@ -81,6 +81,19 @@ pub fn grid(from: Decimal, to: Decimal, points: usize) -> Result<Vec<Decimal>> {
     Ok(out)
 }
 
+/// The powers of ten within [from, to].
+pub fn decades(from: Decimal, to: Decimal) -> Vec<Decimal> {
+    let mut out = Vec::new();
+    let mut d = Decimal::ONE;
+    while d <= to {
+        if d >= from {
+            out.push(d);
+        }
+        d *= Decimal::TEN;
+    }
+    out
+}
+
 pub fn sweep(
     w: &Workload,
     o: &Options,

@@ -12,7 +12,7 @@ use crate::report::{PriceInfo, title};
 const W: f64 = 960.0;
 const H: f64 = 600.0;
 const LEFT: f64 = 90.0;
-const RIGHT: f64 = 200.0;
+const RIGHT: f64 = 230.0;
 const TOP: f64 = 60.0;
 const BOTTOM: f64 = 70.0;
 const COLORS: [&str; 3] = ["#d95f02", "#1b9e77", "#7570b3"];

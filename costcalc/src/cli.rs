@@ -853,7 +853,10 @@ fn run_breakeven(a: &BreakevenArgs) -> Result<String> {
     }
     Ok(match a.format {
         Format::Json => breakeven_json(&info, &w, &pts, &cs, a.chart.as_deref()),
-        Format::Table => breakeven_table(&info, &pts, &cs, a.chart.as_deref()),
+        Format::Table => {
+            let decades = breakeven::sweep(&w, &o, &p, &breakeven::decades(a.from, a.to))?;
+            breakeven_table(&info, &pts, &decades, &cs, a.chart.as_deref())
+        }
     })
 }
 
@@ -896,6 +899,7 @@ fn breakeven_json(
 fn breakeven_table(
     info: &PriceInfo,
     pts: &[breakeven::Point],
+    decades: &[breakeven::Point],
     cs: &[breakeven::Crossing],
     chart: Option<&Path>,
 ) -> String {
@@ -935,7 +939,7 @@ fn breakeven_table(
     } else {
         s.push_str(&format!("{t}\n"));
     }
-    // A few decades for orientation.
+    // Each whole decade of the range, for orientation.
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec![
@@ -943,8 +947,9 @@ fn breakeven_table(
         "EC2 (USD)",
         "Fargate (USD)",
         "Lambda (USD)",
+        "Cheapest",
     ]);
-    for p in pts.iter().filter(|p| is_power_of_ten(p.requests_per_month)) {
+    for p in decades {
         let mut row = vec![
             Cell::new(money::quantity(p.requests_per_month, 0)).set_alignment(CellAlignment::Right),
         ];
@@ -953,6 +958,8 @@ fn breakeven_table(
                 .iter()
                 .map(|t| Cell::new(money::usd(*t)).set_alignment(CellAlignment::Right)),
         );
+        let best = (0..3).min_by_key(|i| p.totals[*i]).unwrap_or(0);
+        row.push(Cell::new(report::title(Kind::ALL[best])));
         t.add_row(row);
     }
     s.push_str(&format!("{t}\n"));
@@ -960,15 +967,4 @@ fn breakeven_table(
         s.push_str(&format!("Chart written to {}\n", c.display()));
     }
     s
-}
-
-fn is_power_of_ten(d: Decimal) -> bool {
-    let mut v = d.normalize();
-    if v < Decimal::ONE {
-        return false;
-    }
-    while v > Decimal::ONE && (v % dec!(10)).is_zero() {
-        v /= dec!(10);
-    }
-    v == Decimal::ONE
 }
