@@ -103,6 +103,101 @@ printf 'exit 1\n' >"$work/user-data-broken.sh"
 printf 'if true; then\n' >>"$work/user-data-broken.sh"
 expect_failure "bash -n: unterminated if" "syntax error|unexpected end" bash -n "$work/user-data-broken.sh"
 
+# --- the environment the stacks give the binary ------------------------------------------------
+# Every stack hands journal-api DATABASE_URL=postgres:// plus the libpq PG* variables (credentials
+# from Secrets Manager). First: the three templates set exactly that set of variables...
+say "the stacks' environment contract"
+expected_env="DATABASE_URL JWT_SECRET LOG_FORMAT PGDATABASE PGHOST PGPASSWORD PGPORT PGSSLMODE PGUSER RUST_LOG"
+if python - "$expected_env" <<'PY'; then
+import re, sys
+from cfnlint.decode import decode
+expected = set(sys.argv[1].split())
+def load(path):
+    tpl, errors = decode(path)
+    if errors:
+        sys.exit(f"{path} does not parse: {errors}")
+    return tpl
+found = {}
+env = load("infra/lambda/template.yaml")["Globals"]["Function"]["Environment"]["Variables"]
+found["lambda"] = (set(env), env.get("DATABASE_URL"), env.get("PGSSLMODE"))
+fg = load("infra/fargate/template.yaml")["Resources"]
+for td in ("ApiTaskDefinition", "MigrateTaskDefinition"):
+    c = fg[td]["Properties"]["ContainerDefinitions"][0]
+    plain = {e["Name"]: e["Value"] for e in c["Environment"]}
+    names = set(plain) | {s["Name"] for s in c["Secrets"]}
+    found[f"fargate {td}"] = (names - {"PORT"}, plain.get("DATABASE_URL"), plain.get("PGSSLMODE"))
+ud = load("infra/ec2/template.yaml")["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]["UserData"]["Fn::Base64"]["Fn::Sub"][0]
+envfile = re.search(r"cat >/etc/journal-api/journal-api.env <<'EOF'\n(.*?)\nEOF\n", ud, re.S).group(1)
+plain = dict(line.split("=", 1) for line in envfile.splitlines())
+names = set(plain) | set(re.findall(r'print\("([A-Z_]+)=', ud))
+found["ec2"] = (names, plain.get("DATABASE_URL"), plain.get("PGSSLMODE"))
+bad = 0
+for where, (names, url, sslmode) in found.items():
+    extra = names - expected - {"DB_PROXY", "AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH"}
+    if expected - names or extra:
+        print(f"{where}: missing {sorted(expected - names)}, unexpected {sorted(extra)}"); bad = 1
+    if url != "postgres://" or sslmode != "require":
+        print(f"{where}: DATABASE_URL={url!r} PGSSLMODE={sslmode!r}, expected 'postgres://' and 'require'"); bad = 1
+sys.exit(bad)
+PY
+  pass "lambda, fargate (api and migrate) and ec2 set: $expected_env"
+else
+  fail "the templates do not give journal-api the expected environment (above)"
+fi
+
+# ...and second: the real binary honours them, against the throwaway PostgreSQL on loopback.
+bin=$CARGO_TARGET_DIR/debug/journal-api
+if [ ! -x "$bin" ]; then
+  say "building journal-api (stage 10 normally has)"
+  cargo build --locked -p api --bin journal-api
+fi
+[ -n "${TEST_DATABASE_URL:-}" ] || die "TEST_DATABASE_URL is not set: run this stage through scripts/test"
+read -r pg_host pg_port pg_user < <(python - "$TEST_DATABASE_URL" <<'PY'
+import sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+print(u.hostname, u.port or 5432, u.username or "postgres")
+PY
+)
+psql "$TEST_DATABASE_URL" -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS infra_env WITH (FORCE)" \
+  -c "CREATE DATABASE infra_env" >/dev/null
+# As the stacks set it, but PGSSLMODE: the throwaway cluster has no TLS (RDS forces it; see below).
+stack_env=(DATABASE_URL=postgres:// PGHOST="$pg_host" PGPORT="$pg_port" PGDATABASE=infra_env
+  PGUSER="$pg_user" PGPASSWORD=unused-with-trust-auth JWT_SECRET=infra-stage-jwt-secret-of-40-characters!
+  LOG_FORMAT=json RUST_LOG=warn DB_PROXY=1)
+api() { env -i PATH="$PATH" "${stack_env[@]}" "$@"; }
+
+if out=$(api PGSSLMODE=disable "$bin" migrate 2>&1) && grep -q '"applied":\["' <<<"$out"; then
+  pass "journal-api migrate with DATABASE_URL=postgres:// and PG*: $out"
+else
+  fail "journal-api migrate with the stacks' environment: $out"
+fi
+# PGSSLMODE=require must reach the driver: against a server without TLS it has to refuse.
+if out=$(api PGSSLMODE=require "$bin" migrate 2>&1); then
+  fail "PGSSLMODE=require was ignored: migrate connected to a server without TLS"
+elif grep -qi 'tls' <<<"$out"; then
+  pass "PGSSLMODE=require is honoured (refuses a server without TLS)"
+else
+  fail "PGSSLMODE=require: failed, but not for TLS: $out"
+fi
+port=$(free_port)
+# Not through api(): $! must be the server itself (env execs it), not a subshell around it.
+env -i PATH="$PATH" "${stack_env[@]}" PGSSLMODE=disable "$bin" serve --addr "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+serve_pid=$!
+ready=""
+for _ in $(seq 1 100); do
+  if curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/ready" 2>/dev/null; then ready=1; break; fi
+  kill -0 "$serve_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+if [ -n "$ready" ]; then
+  pass "journal-api serve with the stacks' environment answers GET /ready"
+else
+  sed 's/^/    | /' "$work/serve.log" >&2
+  fail "journal-api serve with the stacks' environment never answered GET /ready"
+fi
+
 # --- scripts/deploy ----------------------------------------------------------------------------
 say "scripts/deploy --dry-run"
 # Tripwires: a dry run must run none of these. They record the call and fail.
@@ -111,8 +206,8 @@ for tool in aws sam docker cargo; do
   printf '#!/bin/sh\necho "%s $*" >>"%s/called"\nexit 97\n' "$tool" "$work/tripwire" >"$work/tripwire/$tool"
   chmod +x "$work/tripwire/$tool"
 done
-# No region from this stage's environment: each run names its own or none.
-deploy() { env -u AWS_REGION -u AWS_DEFAULT_REGION PATH="$work/tripwire:$PATH" scripts/deploy "$@"; }
+# No region or target dir from this stage's environment: each run names its own or none.
+deploy() { env -u AWS_REGION -u AWS_DEFAULT_REGION -u CARGO_TARGET_DIR PATH="$work/tripwire:$PATH" scripts/deploy "$@"; }
 
 # expect_lines NAME FILE LINE...: each LINE must appear verbatim in FILE.
 expect_lines() {
@@ -163,6 +258,11 @@ if grep -q 'EnableProxy' "$work/fargate.out"; then fail "fargate must leave the 
 
 dry fargate-x86 fargate -n --param CpuArchitecture=X86_64
 expect_lines "fargate x86_64 dry run" "$work/fargate-x86.out" "docker buildx build --platform linux/amd64 -f infra/Dockerfile"
+
+env -u AWS_REGION -u AWS_DEFAULT_REGION CARGO_TARGET_DIR=/elsewhere PATH="$work/tripwire:$PATH" \
+  scripts/deploy ec2 --dry-run --bucket my-artifacts >"$work/ec2-target-dir.out" 2>&1 || fail "ec2 dry run with CARGO_TARGET_DIR"
+expect_lines "ec2 dry run takes the binary from CARGO_TARGET_DIR" "$work/ec2-target-dir.out" \
+  "+ aws s3 cp /elsewhere/lambda/journal-api/bootstrap s3://my-artifacts/journal-api/"
 
 dry ec2 ec2 --dry-run --region eu-west-1 --bucket my-artifacts
 expect_lines "ec2 dry run" "$work/ec2.out" \
