@@ -725,6 +725,7 @@ pub fn run(cli: Cli) -> Result<String> {
                     instance_type: a.instance_type.clone(),
                     count: a.count,
                     hours,
+                    month_hours: c.prices.hours_per_month,
                     ebs_gb: a.ebs_gb,
                 },
                 &p,
@@ -752,6 +753,7 @@ pub fn run(cli: Cli) -> Result<String> {
                 multi_az: a.multi_az,
                 storage_gb: a.storage_gb,
                 hours: c.hours(a.hours),
+                month_hours: c.prices.hours_per_month,
             };
             Ok(bill(
                 c,

@@ -148,6 +148,7 @@ fn database(o: &Options, p: &PriceSnapshot, out: &mut Vec<LineItem>) -> Result<(
             multi_az: o.multi_az,
             storage_gb: o.db_storage_gb,
             hours: o.hours,
+            month_hours: o.hours,
         },
         p,
     )?);
@@ -192,6 +193,7 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
             instance_type: o.instance_type.clone(),
             count,
             hours: o.hours,
+            month_hours: o.hours,
             ebs_gb: o.ebs_gb,
         },
         p,

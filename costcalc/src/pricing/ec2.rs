@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{HOURS_PER_MONTH, LineItem};
+use super::LineItem;
 use crate::error::{Error, Result};
 use crate::prices::{Ec2Instance, PriceSnapshot};
 
@@ -13,6 +13,8 @@ pub struct Ec2Usage {
     pub instance_type: String,
     pub count: Decimal,
     pub hours: Decimal,
+    /// Hours in the month: storage is billed per GB-month, prorated by hours used.
+    pub month_hours: Decimal,
     /// gp3 root volume per instance.
     pub ebs_gb: Decimal,
 }
@@ -59,7 +61,7 @@ pub fn price(u: &Ec2Usage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
                 u.ebs_gb.normalize(),
                 u.count.normalize()
             ),
-            u.count * u.ebs_gb * u.hours / HOURS_PER_MONTH,
+            u.count * u.ebs_gb * u.hours / u.month_hours,
             &p.ec2.ebs_gp3,
         ));
     }
@@ -80,10 +82,17 @@ mod tests {
             instance_type: "t4g.micro".into(),
             count: dec!(1),
             hours: dec!(730),
+            month_hours: dec!(730),
             ebs_gb: dec!(8),
         };
         // 730 x 0.0084 = 6.132; 8 x 0.08 = 0.64
         assert_eq!(total(&price(&u, &p).unwrap()), dec!(6.772));
+        // Half the month: half the instance-hours and half a GB-month of each GB.
+        let half = Ec2Usage {
+            hours: dec!(365),
+            ..u.clone()
+        };
+        assert_eq!(total(&price(&half, &p).unwrap()), dec!(3.386));
         let e = price(
             &Ec2Usage {
                 instance_type: "t9.huge".into(),

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{HOURS_PER_MONTH, LineItem};
+use super::LineItem;
 use crate::error::{Error, Result};
 use crate::prices::{PriceSnapshot, RdsInstance};
 
@@ -15,6 +15,8 @@ pub struct RdsUsage {
     pub multi_az: bool,
     pub storage_gb: Decimal,
     pub hours: Decimal,
+    /// Hours in the month: storage is billed per GB-month, prorated by hours used.
+    pub month_hours: Decimal,
 }
 
 pub fn instance<'a>(p: &'a PriceSnapshot, name: &str, flag: &str) -> Result<&'a RdsInstance> {
@@ -52,7 +54,7 @@ pub fn price(u: &RdsUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
     out.push(LineItem::new(
         SERVICE,
         format!("gp3 storage {} GB ({az})", u.storage_gb.normalize()),
-        u.storage_gb * u.hours / HOURS_PER_MONTH,
+        u.storage_gb * u.hours / u.month_hours,
         storage,
     ));
     Ok(out)
@@ -73,6 +75,7 @@ mod tests {
             multi_az: false,
             storage_gb: dec!(20),
             hours: dec!(730),
+            month_hours: dec!(730),
         };
         // 730 x 0.016 = 11.68; 20 x 0.115 = 2.30
         assert_eq!(total(&price(&u, &p).unwrap()), dec!(13.98));
