@@ -159,7 +159,7 @@ pub fn parse_product(text: &str) -> Result<Product, String> {
             });
         }
     }
-    on_demand.sort_by(|a, b| a.begin.cmp(&b.begin));
+    on_demand.sort_by_key(|d| d.begin);
     let service_code = if raw.service_code.is_empty() {
         raw.product
             .attributes

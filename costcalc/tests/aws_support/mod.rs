@@ -226,9 +226,9 @@ pub struct PricingScript {
 }
 
 pub fn aws_json_error(code: &str, message: &str) -> Response {
-    let status = if code.contains("Throttl") { 400 } else { 400 };
+    // awsJson services answer client-side faults, throttling included, with 400.
     Response {
-        status,
+        status: 400,
         headers: vec![
             ("content-type".into(), "application/x-amz-json-1.1".into()),
             (
