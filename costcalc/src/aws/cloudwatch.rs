@@ -535,15 +535,18 @@ fn read(set: &ResourceSet, m: &MetricQuery, s: Option<&Series>, w: &Window) -> R
 /// The read-report printed before the cost tables.
 pub fn report(m: &Measurement) -> String {
     let w = &m.window;
+    let read = if m.requests == 0 {
+        format!("{} document(s)", m.pages)
+    } else {
+        format!("{} GetMetricData request(s)", m.requests)
+    };
     let mut s = format!(
-        "CloudWatch {}: {} to {} ({} days), period {} s, {} GetMetricData request(s), {} page(s)\n",
+        "CloudWatch {}: {} to {} ({} days), period {} s, {read}\n",
         m.region,
         iso(w.start),
         iso(w.end),
         money::quantity(Decimal::from(w.end - w.start) / dec!(86400), 2),
         w.period,
-        m.requests,
-        m.pages
     );
     let mut set = "";
     for r in &m.readings {

@@ -219,7 +219,7 @@ pub fn measure_file(
     };
     let sets = cloudwatch::plan(resources, period);
     let mut m = cloudwatch::measure(
-        &format!("(file {origin})"),
+        &format!("metrics file {origin}"),
         &sets,
         &data,
         &w,
