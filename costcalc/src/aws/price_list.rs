@@ -253,6 +253,55 @@ fn any_of(field: &'static str, values: &[&str]) -> Filter {
     }
 }
 
+/// The billing prefix of a region's usage types (`USE1-ApiGatewayRequest`), for the queries that
+/// filter on usage type. Matching never relies on it: it strips any prefix.
+pub fn billing_prefix(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "us-east-1" => "USE1",
+        "us-east-2" => "USE2",
+        "us-west-1" => "USW1",
+        "us-west-2" => "USW2",
+        "ca-central-1" => "CAN1",
+        "eu-west-1" => "EU",
+        "eu-west-2" => "EUW2",
+        "eu-west-3" => "EUW3",
+        "eu-central-1" => "EUC1",
+        "eu-central-2" => "EUC2",
+        "eu-north-1" => "EUN1",
+        "eu-south-1" => "EUS1",
+        "eu-south-2" => "EUS2",
+        "ap-northeast-1" => "APN1",
+        "ap-northeast-2" => "APN2",
+        "ap-northeast-3" => "APN3",
+        "ap-southeast-1" => "APS1",
+        "ap-southeast-2" => "APS2",
+        "ap-south-1" => "APS3",
+        "ap-east-1" => "APE1",
+        "sa-east-1" => "SAE1",
+        "me-south-1" => "MES1",
+        "me-central-1" => "MEC1",
+        "af-south-1" => "AFS1",
+        "il-central-1" => "ILC1",
+        "us-gov-west-1" => "UGW1",
+        "us-gov-east-1" => "UGE1",
+        _ => return None,
+    })
+}
+
+/// `usagetype` is any of `bases`, unprefixed or with the region's prefix (us-east-1 has both
+/// spellings). Unknown prefix: the unprefixed spellings only, and the fetch says what is missing.
+fn usage_types(region: &str, bases: &[&str]) -> Filter {
+    let mut v: Vec<String> = bases.iter().map(|b| b.to_string()).collect();
+    if let Some(p) = billing_prefix(region) {
+        v.extend(bases.iter().map(|b| format!("{p}-{b}")));
+    }
+    Filter {
+        field: "usagetype",
+        kind: "ANY_OF",
+        value: v.join(","),
+    }
+}
+
 /// Every query `prices fetch` makes for `region`: narrow enough to stay at a few pages each.
 /// `template` names the EC2 and RDS instance types to price.
 pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
@@ -311,9 +360,13 @@ pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
             service_code: "AmazonRDS",
             filters: vec![
                 r(),
-                any_of(
-                    "productFamily",
-                    &["Database Storage", "RDS Proxy", "Database Proxy"],
+                usage_types(
+                    region,
+                    &[
+                        "RDS:GP3-Storage",
+                        "RDS:Multi-AZ-GP3-Storage",
+                        "RDS:ProxyUsage",
+                    ],
                 ),
             ],
         },
@@ -572,6 +625,16 @@ pub fn build_snapshot(
     Ok(s)
 }
 
+/// Rows that share a usage type with ours but price something else: other database engines
+/// (RDS Proxy and storage are listed per engine), other load balancer kinds.
+fn fits(p: &Product) -> bool {
+    match p.service_code.as_str() {
+        "AmazonRDS" => matches!(p.attr("databaseEngine"), "" | "Any" | "PostgreSQL"),
+        "AWSELB" => p.product_family == "Load Balancer-Application",
+        _ => true,
+    }
+}
+
 struct Matcher<'a> {
     products: Vec<&'a Product>,
     origin: &'a Origin,
@@ -584,7 +647,7 @@ impl<'a> Matcher<'a> {
             .iter()
             .copied()
             .filter(|p| p.service_code == service && p.base_usage_type() == base)
-            .filter(|p| !p.on_demand.is_empty())
+            .filter(|p| !p.on_demand.is_empty() && fits(p))
             .collect()
     }
 

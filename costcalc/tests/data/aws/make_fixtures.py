@@ -165,10 +165,14 @@ files["rds-instances"] = rds
 files["rds-storage"] = [
     flat("AmazonRDS", "Database Storage", "RDS:GP3-Storage", "GB-Mo", R["storage_single_az"]["usd"], extra={"volumeType": "General Purpose-GP3"}),
     flat("AmazonRDS", "Database Storage", "RDS:Multi-AZ-GP3-Storage", "GB-Mo", R["storage_multi_az"]["usd"], extra={"volumeType": "General Purpose-GP3"}),
-    flat("AmazonRDS", "RDS Proxy", "RDS:ProxyUsage", "vCPU-Hour", SNAP["rds_proxy"]["vcpu"]["usd"]),
+    flat("AmazonRDS", "Database Proxy", "USE1-RDS:ProxyUsage", "Hrs", SNAP["rds_proxy"]["vcpu"]["usd"], extra={"databaseEngine": "PostgreSQL"}),
+    flat("AmazonRDS", "Database Proxy", "USE1-RDS:ProxyUsage", "Hrs", "0.0150", extra={"databaseEngine": "MySQL"}),
+    flat("AmazonRDS", "Database Proxy", "USE1-RDS:ProxyUsage", "Hrs", "0.0180", extra={"databaseEngine": "Aurora PostgreSQL"}),
 ]
 files["elb"] = [
     flat("AWSELB", "Load Balancer-Application", "LoadBalancerUsage", "Hrs", SNAP["alb"]["hour"]["usd"]),
+    # A Classic Load Balancer row with the same usage type (only in the offline file).
+    flat("AWSELB", "Load Balancer", "LoadBalancerUsage", "Hrs", "0.025"),
     flat("AWSELB", "Load Balancer-Application", "LCUUsage", "LCU-Hrs", SNAP["alb"]["lcu"]["usd"]),
 ]
 files["cloudwatch"] = [
