@@ -75,7 +75,10 @@ fn describe(q: &Query) -> String {
         .filters
         .iter()
         .filter(|f| f.field != "regionCode" && f.field != "fromRegionCode")
-        .map(|f| format!("{}={}", f.field, f.value))
+        .map(|f| match f.value.matches(',').count() {
+            n if n >= 3 => format!("{}: {} values", f.field, n + 1),
+            _ => format!("{}={}", f.field, f.value),
+        })
         .collect();
     if f.is_empty() {
         q.service_code.to_string()
