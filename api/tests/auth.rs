@@ -227,6 +227,14 @@ both_dbs!(unknown_email_and_wrong_password_are_the_same_401, |app| {
         assert_eq!(r.headers.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer");
     }
     assert_eq!(wrong.body, unknown.body);
+    // A NUL byte (which PostgreSQL cannot take as a parameter) is just another unknown email.
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        &json!({"email": "ada\u{0}@example.com", "password": PASSWORD}),
+    )
+    .await
+    .expect_detail(401, "Incorrect email or password");
 });
 
 both_dbs!(

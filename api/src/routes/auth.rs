@@ -189,7 +189,12 @@ pub async fn login(
     .map_err(ApiError::validation)?;
 
     let email = validate::normalize_email(&creds.email);
-    let user = users::find_by_email(&state.db, &email).await?;
+    // No stored email contains NUL (and PostgreSQL cannot even take it as a parameter).
+    let user = if email.contains('\0') {
+        None
+    } else {
+        users::find_by_email(&state.db, &email).await?
+    };
     // Unknown email: verify against the dummy hash anyway, then give the same answer.
     let (id, stored) = match user {
         Some(u) => (Some(u.id), Some(u.password_hash)),

@@ -17,24 +17,24 @@ use crate::validate;
 #[allow(dead_code)] // schema only: validated by `validate::new_entry`
 pub struct EntryCreate {
     /// What you worked on.
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(min_length = 1, max_length = 256, pattern = "^[^\\u0000]*$")]
     work: String,
     /// What you struggled with.
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(min_length = 1, max_length = 256, pattern = "^[^\\u0000]*$")]
     struggle: String,
     /// What you intend to do next.
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(min_length = 1, max_length = 256, pattern = "^[^\\u0000]*$")]
     intention: String,
 }
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct EntryUpdate {
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(min_length = 1, max_length = 256, pattern = "^[^\\u0000]*$")]
     work: Option<String>,
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(min_length = 1, max_length = 256, pattern = "^[^\\u0000]*$")]
     struggle: Option<String>,
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(min_length = 1, max_length = 256, pattern = "^[^\\u0000]*$")]
     intention: Option<String>,
 }
 

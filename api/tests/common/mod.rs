@@ -55,11 +55,24 @@ pub fn test_database_url() -> String {
     }
 }
 
+/// `TEST_DB_PROXY=1`: TEST_DATABASE_URL points at a transaction-pooling proxy (PgBouncer, as RDS
+/// Proxy would be), so the suite runs with the statement cache off, as `DB_PROXY=1` does.
+pub fn proxied() -> bool {
+    std::env::var("TEST_DB_PROXY").is_ok_and(|v| v.trim() == "1")
+}
+
 /// Creates an empty database on the test server and returns its URL.
 pub async fn fresh_postgres_url() -> String {
     let admin = test_database_url();
     let name = format!("journal_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin)
+    // Behind a transaction-pooling proxy (TEST_DB_PROXY=1), named statements break: no cache.
+    let opts: sqlx::postgres::PgConnectOptions = admin.parse().expect("TEST_DATABASE_URL");
+    let opts = if proxied() {
+        opts.statement_cache_capacity(0)
+    } else {
+        opts
+    };
+    let mut conn = sqlx::PgConnection::connect_with(&opts)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to TEST_DATABASE_URL ({admin}): {e}"));
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
@@ -89,6 +102,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
     };
     let mut settings = DbSettings::new(url);
     settings.max_connections = 5;
+    settings.statement_cache = !proxied();
     let db = Db::connect(&settings)
         .await
         .expect("connect to the test database");
