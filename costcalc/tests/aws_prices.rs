@@ -266,3 +266,22 @@ fn offline_price_list_files_build_the_same_snapshot() {
         .to_string();
     assert!(e.contains("aws pricing get-products"), "{e}");
 }
+
+#[tokio::test]
+async fn an_unreachable_endpoint_says_so() {
+    // A loopback port nobody listens on: bind one, then close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = fetch(&format!("http://127.0.0.1:{port}"), "us-east-1")
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, Kind::Unreachable, "{e:?}");
+    let m = e.to_string();
+    assert!(
+        m.contains("AWS_ENDPOINT_URL") && m.contains("--price-list-file"),
+        "{m}"
+    );
+}
