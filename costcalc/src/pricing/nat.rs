@@ -17,3 +17,19 @@ pub fn price(hours: Decimal, processed_gb: Decimal, p: &PriceSnapshot) -> Vec<Li
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::bundled;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn hours_and_gb() {
+        let p = bundled("us-east-1").unwrap();
+        let l = price(dec!(720), dec!(2.5), &p);
+        // 720 x 0.045 = 32.40; 2.5 GB x 0.045 = 0.1125
+        assert_eq!(l[0].cost_usd, dec!(32.4));
+        assert_eq!(l[1].cost_usd, dec!(0.1125));
+    }
+}
