@@ -129,8 +129,13 @@ pub struct LambdaArgs {
     #[arg(long, value_name = "N", value_parser = nonneg)]
     pub requests: Decimal,
     /// Duration of each invocation, ms (billed rounded up to 1 ms)
-    #[arg(long, value_name = "D", value_parser = nonneg)]
-    pub duration_ms: Decimal,
+    #[arg(long, value_name = "D", value_parser = nonneg, required_unless_present = "durations_file")]
+    pub duration_ms: Option<Decimal>,
+    /// Measured per-invocation durations, one number of ms per line (e.g. `@billedDuration`
+    /// or `@duration` from REPORT lines): each is rounded up to 1 ms, and the sample's billed
+    /// time per invocation is scaled to --requests
+    #[arg(long, value_name = "FILE", conflicts_with = "duration_ms")]
+    pub durations_file: Option<PathBuf>,
     /// Configured memory, MB (128 to 10,240)
     #[arg(long, value_name = "M", value_parser = positive)]
     pub memory_mb: Decimal,
@@ -642,9 +647,40 @@ pub fn run(cli: Cli) -> Result<String> {
             let (p, info) = load_prices(&c.prices)?;
             check_range("--memory-mb", a.memory_mb, dec!(128), dec!(10240))?;
             check_range("--ephemeral-mb", a.ephemeral_mb, dec!(512), dec!(10240))?;
+            let (billed_seconds, how) = match (&a.durations_file, a.duration_ms) {
+                (Some(f), _) => {
+                    let d = read_durations(f)?;
+                    let n = Decimal::from(d.len());
+                    let sample = lambda::billed_seconds_of(&d);
+                    // Mean billed time of the sample (each rounded up first) x requests; multiply first to
+                    // keep the division exact when it can be.
+                    (
+                        sample * a.requests / n,
+                        format!(
+                            "{} measured durations (mean billed {} ms)",
+                            d.len(),
+                            money::quantity(sample * dec!(1000) / n, 3)
+                        ),
+                    )
+                }
+                (None, Some(ms)) => (
+                    lambda::billed_seconds_uniform(a.requests, ms),
+                    format!(
+                        "{} ms (billed {} ms)",
+                        ms.normalize(),
+                        lambda::billed_ms(ms)
+                    ),
+                ),
+                (None, None) => {
+                    return Err(Error::input(
+                        "--duration-ms",
+                        "give --duration-ms D or --durations-file FILE",
+                    ));
+                }
+            };
             let u = lambda::LambdaUsage {
                 requests: a.requests,
-                billed_seconds: lambda::billed_seconds_uniform(a.requests, a.duration_ms),
+                billed_seconds,
                 memory_mb: a.memory_mb,
                 ephemeral_mb: a.ephemeral_mb,
                 arch: a.arch,
@@ -653,11 +689,9 @@ pub fn run(cli: Cli) -> Result<String> {
                 free_tier: c.prices.free_tier,
             };
             let title = format!(
-                "Lambda {}: {} requests x {} ms (billed {} ms) x {} MB",
+                "Lambda {}: {} requests x {how} x {} MB",
                 a.arch.as_str(),
                 money::quantity(a.requests, 4),
-                a.duration_ms.normalize(),
-                lambda::billed_ms(a.duration_ms),
                 a.memory_mb.normalize()
             );
             Ok(bill(c, info, title, lambda::price(&u, &p)))
@@ -860,6 +894,31 @@ fn run_breakeven(a: &BreakevenArgs) -> Result<String> {
             breakeven_table(&info, &pts, &decades, &cs, a.chart.as_deref())
         }
     })
+}
+
+/// One duration in ms per line; blank lines and `#` comments skipped.
+fn read_durations(path: &Path) -> Result<Vec<Decimal>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let d = nonneg(t)
+            .map_err(|m| Error::file(path.display().to_string(), format!("line {}: {m}", i + 1)))?;
+        out.push(d);
+    }
+    if out.is_empty() {
+        return Err(Error::file(
+            path.display().to_string(),
+            "no durations: expected one number of milliseconds per line",
+        ));
+    }
+    Ok(out)
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {

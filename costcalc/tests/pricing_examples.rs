@@ -157,3 +157,48 @@ fn p9_public_ipv4() {
     assert_eq!(total(&v), "3.65");
     assert_eq!(v["prices_as_of"].as_str().unwrap().len(), 10);
 }
+
+#[test]
+fn measured_durations_round_up_each_invocation() {
+    // Two invocations of 1.2 ms and one of 3 ms bill 2 + 2 + 3 = 7 ms, a mean of 7/3 ms; scaled to
+    // 3,000,000 requests: 7,000 s x 1 GB = 7,000 GB-s x 0.0000166667 = 0.1166669 -> 0.12.
+    // (With the mean duration 1.8 ms -> 2 ms, it would be 6,000 GB-s = 0.10.)
+    let dir = std::env::temp_dir().join(format!("costcalc-durations-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("durations.txt");
+    std::fs::write(&f, "# ms\n1.2\n1.2\n3\n").unwrap();
+    let v = costcalc_json(&[
+        "lambda",
+        "--requests",
+        "3000000",
+        "--durations-file",
+        f.to_str().unwrap(),
+        "--memory-mb",
+        "1024",
+    ]);
+    let d = v["line_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"].as_str().unwrap().starts_with("Duration"))
+        .unwrap();
+    assert_eq!(d["quantity"], "7000");
+    assert_eq!(d["cost_usd"], "0.12");
+    std::fs::write(&f, "1.2\nfast\n").unwrap();
+    let out = common::costcalc(&[
+        "lambda",
+        "--requests",
+        "1",
+        "--durations-file",
+        f.to_str().unwrap(),
+        "--memory-mb",
+        "1024",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("durations.txt") && err.contains("line 2"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
