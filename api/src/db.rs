@@ -4,6 +4,7 @@
 //! expands the same code for each pool type, so the two databases cannot drift apart.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -38,6 +39,48 @@ macro_rules! on_pool {
             $crate::db::Db::Sqlite($pool) => $body,
         }
     };
+}
+
+/// Whether queries use named (server-side, reusable) prepared statements. sqlx 0.9 names every
+/// statement unless a query says `.persistent(false)`, even with the statement cache off, and a
+/// transaction-pooling proxy (RDS Proxy pins the session, PgBouncer <1.21 fails with "prepared
+/// statement sqlx_s_1 already exists") cannot keep named statements: so `statement_cache: false`
+/// also turns them off, for every query made through [`stmt`]. Process-wide, like `DB_PROXY`.
+static NAMED_STATEMENTS: AtomicBool = AtomicBool::new(true);
+
+/// `sqlx::query*` with the statement naming that the last [`Db::connect`] asked for.
+pub(crate) mod stmt {
+    use sqlx::database::HasStatementCache;
+    use sqlx::query::{Query, QueryAs, QueryScalar};
+    use sqlx::{Database, FromRow, SqlSafeStr};
+
+    fn named() -> bool {
+        super::NAMED_STATEMENTS.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn query<'q, DB: Database + HasStatementCache>(
+        sql: impl SqlSafeStr,
+    ) -> Query<'q, DB, DB::Arguments> {
+        sqlx::query(sql).persistent(named())
+    }
+
+    pub fn query_as<'q, DB: Database + HasStatementCache, O>(
+        sql: impl SqlSafeStr,
+    ) -> QueryAs<'q, DB, O, DB::Arguments>
+    where
+        O: for<'r> FromRow<'r, DB::Row>,
+    {
+        sqlx::query_as(sql).persistent(named())
+    }
+
+    pub fn query_scalar<'q, DB: Database + HasStatementCache, O>(
+        sql: impl SqlSafeStr,
+    ) -> QueryScalar<'q, DB, O, DB::Arguments>
+    where
+        (O,): for<'r> FromRow<'r, DB::Row>,
+    {
+        sqlx::query_scalar(sql).persistent(named())
+    }
 }
 
 /// How to open the pool.
@@ -123,6 +166,7 @@ impl Db {
             if !settings.statement_cache {
                 opts = opts.statement_cache_capacity(0);
             }
+            NAMED_STATEMENTS.store(settings.statement_cache, Ordering::Relaxed);
             let (max, acquire, idle) = pool_timeouts(settings.max_connections.max(1));
             let pool = PgPoolOptions::new()
                 .max_connections(max)
@@ -184,7 +228,7 @@ impl Db {
 
     /// One round trip (`SELECT 1`), for readiness checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+        on_pool!(self, p => stmt::query("SELECT 1").execute(p).await.map(|_| ()))
     }
 
     /// Waits for checked-out connections to come back, then closes them all.

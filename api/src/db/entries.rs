@@ -45,7 +45,7 @@ pub async fn insert(
         created_at: now,
         updated_at: now,
     };
-    let res = on_pool!(db, p => sqlx::query(
+    let res = on_pool!(db, p => crate::db::stmt::query(
         "INSERT INTO entries (id, user_id, work, struggle, intention, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -75,14 +75,14 @@ pub async fn list(
 ) -> Result<Vec<Entry>, sqlx::Error> {
     let limit = i64::from(limit);
     match before {
-        None => on_pool!(db, p => sqlx::query_as::<_, Entry>(concat!(
+        None => on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
             "SELECT ", columns!(), " FROM entries WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
         ))
         .bind(user_id)
         .bind(limit)
         .fetch_all(p)
         .await),
-        Some(before) => on_pool!(db, p => sqlx::query_as::<_, Entry>(concat!(
+        Some(before) => on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
             "SELECT ", columns!(), " FROM entries WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
         ))
         .bind(user_id)
@@ -95,7 +95,7 @@ pub async fn list(
 
 /// One of the user's entries.
 pub async fn get(db: &Db, user_id: Uuid, id: Uuid) -> Result<Option<Entry>, sqlx::Error> {
-    on_pool!(db, p => sqlx::query_as::<_, Entry>(concat!(
+    on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
         "SELECT ", columns!(), " FROM entries WHERE id = $1 AND user_id = $2"
     ))
     .bind(id)
@@ -114,7 +114,7 @@ pub async fn update(
     intention: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<Entry>, sqlx::Error> {
-    on_pool!(db, p => sqlx::query_as::<_, Entry>(concat!(
+    on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
         "UPDATE entries SET work = COALESCE($1, work), struggle = COALESCE($2, struggle), \
          intention = COALESCE($3, intention), updated_at = $4 \
          WHERE id = $5 AND user_id = $6 RETURNING ",
@@ -132,7 +132,7 @@ pub async fn update(
 
 /// Deletes one of the user's entries; false if there was none.
 pub async fn delete(db: &Db, user_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
-    let n = on_pool!(db, p => sqlx::query("DELETE FROM entries WHERE id = $1 AND user_id = $2")
+    let n = on_pool!(db, p => crate::db::stmt::query("DELETE FROM entries WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user_id)
         .execute(p)
@@ -143,7 +143,7 @@ pub async fn delete(db: &Db, user_id: Uuid, id: Uuid) -> Result<bool, sqlx::Erro
 
 /// Deletes all of the user's entries; returns how many.
 pub async fn delete_all(db: &Db, user_id: Uuid) -> Result<u64, sqlx::Error> {
-    on_pool!(db, p => sqlx::query("DELETE FROM entries WHERE user_id = $1")
+    on_pool!(db, p => crate::db::stmt::query("DELETE FROM entries WHERE user_id = $1")
         .bind(user_id)
         .execute(p)
         .await

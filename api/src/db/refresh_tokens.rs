@@ -16,7 +16,7 @@ pub async fn insert(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    on_pool!(db, p => sqlx::query(
+    on_pool!(db, p => crate::db::stmt::query(
         "INSERT INTO refresh_tokens (id, user_id, token_hash, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",
     )
@@ -49,7 +49,7 @@ pub async fn consume(
     token_hash: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Consume, sqlx::Error> {
-    let live = on_pool!(db, p => sqlx::query_scalar::<_, Uuid>(
+    let live = on_pool!(db, p => crate::db::stmt::query_scalar::<_, Uuid>(
         "UPDATE refresh_tokens SET revoked_at = $1, revoked_reason = 'rotated' \
          WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id",
     )
@@ -60,7 +60,7 @@ pub async fn consume(
     if let Some(user) = live {
         return Ok(Consume::Consumed(user));
     }
-    let known = on_pool!(db, p => sqlx::query_as::<_, (Uuid, Option<String>)>(
+    let known = on_pool!(db, p => crate::db::stmt::query_as::<_, (Uuid, Option<String>)>(
         "SELECT user_id, revoked_reason FROM refresh_tokens WHERE token_hash = $1",
     )
     .bind(token_hash)
@@ -80,7 +80,7 @@ pub async fn revoke(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    on_pool!(db, p => sqlx::query(
+    on_pool!(db, p => crate::db::stmt::query(
         "UPDATE refresh_tokens SET revoked_at = $1, revoked_reason = 'logout' \
          WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
     )
@@ -94,7 +94,7 @@ pub async fn revoke(
 
 /// Revokes every live refresh token of a user (reuse of a revoked token suggests it was stolen).
 pub async fn revoke_all(db: &Db, user_id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    on_pool!(db, p => sqlx::query(
+    on_pool!(db, p => crate::db::stmt::query(
         "UPDATE refresh_tokens SET revoked_at = $1, revoked_reason = 'reuse' \
          WHERE user_id = $2 AND revoked_at IS NULL",
     )

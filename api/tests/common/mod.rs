@@ -61,21 +61,30 @@ pub fn proxied() -> bool {
     std::env::var("TEST_DB_PROXY").is_ok_and(|v| v.trim() == "1")
 }
 
+/// Behind a proxy, migrations go straight to the server (TEST_DIRECT_DATABASE_URL), as a
+/// deployment runs them on a direct or session-mode connection: sqlx's migrator names its
+/// statements and takes a session advisory lock, neither of which survives transaction pooling.
+pub fn direct_url(url: &str) -> String {
+    let direct = match std::env::var("TEST_DIRECT_DATABASE_URL") {
+        Ok(u) if !u.trim().is_empty() => u,
+        _ => panic!(
+            "TEST_DB_PROXY=1 needs TEST_DIRECT_DATABASE_URL (the server behind the proxy) for \
+             migrations: scripts/test.d/50-lambda.sh sets both"
+        ),
+    };
+    let server = |u: &str| u.rsplit_once('/').map(|(s, _)| s.to_string()).unwrap();
+    url.replacen(&server(url), &server(&direct), 1)
+}
+
 /// Creates an empty database on the test server and returns its URL.
 pub async fn fresh_postgres_url() -> String {
     let admin = test_database_url();
     let name = format!("journal_test_{}", uuid::Uuid::new_v4().simple());
-    // Behind a transaction-pooling proxy (TEST_DB_PROXY=1), named statements break: no cache.
-    let opts: sqlx::postgres::PgConnectOptions = admin.parse().expect("TEST_DATABASE_URL");
-    let opts = if proxied() {
-        opts.statement_cache_capacity(0)
-    } else {
-        opts
-    };
-    let mut conn = sqlx::PgConnection::connect_with(&opts)
+    let mut conn = sqlx::PgConnection::connect(&admin)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to TEST_DATABASE_URL ({admin}): {e}"));
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+    // One simple-protocol message: nothing a transaction-pooling proxy could split.
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut conn)
         .await
         .expect("CREATE DATABASE");
@@ -102,12 +111,22 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
     };
     let mut settings = DbSettings::new(url);
     settings.max_connections = 5;
-    settings.statement_cache = !proxied();
+    if proxied() && backend == Backend::Postgres {
+        let direct = Db::connect(&DbSettings::new(direct_url(&settings.url)))
+            .await
+            .expect("connect to TEST_DIRECT_DATABASE_URL");
+        let report = db::migrate(&direct).await.expect("migrate");
+        assert_eq!(report.pending_before, report.applied.len());
+        direct.close().await;
+        settings.statement_cache = false;
+    }
     let db = Db::connect(&settings)
         .await
         .expect("connect to the test database");
-    let report = db::migrate(&db).await.expect("migrate");
-    assert_eq!(report.pending_before, report.applied.len());
+    if settings.statement_cache {
+        let report = db::migrate(&db).await.expect("migrate");
+        assert_eq!(report.pending_before, report.applied.len());
+    }
     (db, dir)
 }
 
