@@ -25,6 +25,9 @@ use crate::workload::{self, Workload};
     about = "Exact monthly AWS cost of the journal API on EC2, ECS Fargate and Lambda",
     long_about = "Exact monthly AWS cost of the journal API on EC2, ECS Fargate and Lambda, every line item \
 shown, from a dated price snapshot bundled in the binary (no AWS account needed).\n\n\
+With an AWS account: `costcalc prices fetch` writes today's list prices for any region (pricing:GetProducts) \
+and `costcalc report --from-cloudwatch` prices what the API really served (cloudwatch:GetMetricData); \
+both also read AWS CLI output offline (--price-list-file, --metrics-file).\n\n\
 Start with `costcalc report`. Data sizes are binary (1 KB = 1,024 B, 1 GB = 2^30 B); money is exact \
 and rounded half-up to cents only for display."
 )]
@@ -61,7 +64,7 @@ pub enum Command {
     Logs(LogsArgs),
     /// Data transfer out to the internet (tiered; 100 GB free with --free-tier)
     Transfer(TransferArgs),
-    /// Print the price snapshot in use (TOML, the format --prices reads)
+    /// Price snapshots: print the one in use (TOML, the format --prices reads); fetch live prices, show, diff
     Prices(PricesArgs),
 }
 
@@ -97,7 +100,7 @@ pub struct PriceArgs {
     /// Region of the price snapshot [default: us-east-1, or the --prices file's region]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Price snapshot file (TOML, the format `costcalc prices` prints) instead of the bundled one
+    /// Price snapshot file (TOML: what `costcalc prices` prints or `costcalc prices fetch` writes) instead of the bundled one
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
     /// Hours in the month (AWS's calculator uses 730)
@@ -308,6 +311,9 @@ pub struct TransferArgs {
 pub struct PricesArgs {
     #[command(flatten)]
     pub prices: PriceArgs,
+    /// Without a subcommand: print the snapshot in use as TOML
+    #[command(subcommand)]
+    pub action: Option<crate::aws::cli::PricesCommand>,
 }
 
 /// Workload and deployment choices: shared by `report` and `breakeven`.
@@ -315,6 +321,9 @@ pub struct PricesArgs {
 pub struct ScenarioArgs {
     #[command(flatten)]
     pub prices: PriceArgs,
+
+    #[command(flatten)]
+    pub aws: crate::aws::cli::MetricsArgs,
 
     /// Requests per month (overrides the workload file or loadgen figure)
     #[arg(long, value_name = "N", value_parser = nonneg, help_heading = "Workload")]
@@ -537,13 +546,33 @@ fn check_range(flag: &str, v: Decimal, lo: Decimal, hi: Decimal) -> Result<()> {
     Ok(())
 }
 
-/// The workload from defaults, a file or a loadgen summary, then flag overrides.
+/// The workload from defaults, a file, a loadgen summary or CloudWatch, then flag overrides; what
+/// CloudWatch said goes to standard error.
 pub fn workload(s: &ScenarioArgs) -> Result<Workload> {
+    let (w, measured) = workload_measured(s)?;
+    if let Some(m) = measured {
+        eprint!("{}", crate::aws::cloudwatch::report(&m));
+    }
+    Ok(w)
+}
+
+/// The workload, and what CloudWatch said when it was measured (`--from-cloudwatch`,
+/// `--metrics-file`): the measurement replaces the base figures, flags still override.
+pub fn workload_measured(
+    s: &ScenarioArgs,
+) -> Result<(Workload, Option<crate::aws::cloudwatch::Measurement>)> {
     let hours = s.prices.hours_per_month;
-    let mut w = match (&s.workload, &s.from_loadgen) {
+    let base = match (&s.workload, &s.from_loadgen) {
         (Some(f), _) => workload::from_file(f)?,
         (None, Some(f)) => loadgen_summary::from_file(f, hours)?,
         (None, None) => Workload::default(),
+    };
+    let measured = s
+        .aws
+        .measure(s.prices.region.as_deref(), hours, base.clone())?;
+    let mut w = match &measured {
+        Some(m) => m.workload.clone(),
+        None => base,
     };
     let mut overridden = false;
     let mut set = |slot: &mut Decimal, v: Option<Decimal>| {
@@ -569,7 +598,7 @@ pub fn workload(s: &ScenarioArgs) -> Result<Workload> {
             format!("{} with flag overrides", w.source)
         };
     }
-    Ok(w)
+    Ok((w, measured))
 }
 
 pub fn options(s: &ScenarioArgs) -> Result<Options> {
@@ -619,26 +648,57 @@ pub fn options(s: &ScenarioArgs) -> Result<Options> {
 
 /// Build the three-deployment report (also what the benchmark times).
 pub fn build_report(s: &ScenarioArgs) -> Result<Report> {
+    Ok(build_report_measured(s)?.0)
+}
+
+/// The report, and the CloudWatch read-report when the workload was measured.
+pub fn build_report_measured(s: &ScenarioArgs) -> Result<(Report, Option<String>)> {
     let (p, info) = load_prices(&s.prices)?;
-    let w = workload(s)?;
+    let (w, measured) = workload_measured(s)?;
+    let read = measured.map(|m| {
+        let mut t = crate::aws::cloudwatch::report(&m);
+        if m.region != p.region && !m.region.starts_with("metrics file") {
+            t.push_str(&format!(
+                "  Prices are {}'s: for {} prices run `costcalc prices fetch --region {} --out prices.toml` and add --prices prices.toml\n",
+                p.region, m.region, m.region
+            ));
+        }
+        t
+    });
     let o = options(s)?;
     let deployments = Kind::ALL
         .iter()
         .map(|k| deployment::build(*k, &w, &o, &p))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Report::new(info, w, o, deployments))
+    Ok((Report::new(info, w, o, deployments), read))
 }
 
 /// Parse `args` and produce the output text.
 pub fn run(cli: Cli) -> Result<String> {
     match cli.command {
         Command::Report(a) => {
-            let r = build_report(&a.scenario)?;
+            if a.scenario.aws.print_queries {
+                return a
+                    .scenario
+                    .aws
+                    .print_queries(a.scenario.prices.region.as_deref());
+            }
+            let (r, read) = build_report_measured(&a.scenario)?;
+            let read = read.map(|t| t + "\n").unwrap_or_default();
             Ok(match a.format {
-                ReportFormat::Table => report::table::report(&r),
-                ReportFormat::Json => report::json::report(&r),
-                ReportFormat::Csv => report::csv::report(&r),
+                ReportFormat::Table => read + &report::table::report(&r),
+                ReportFormat::Md if !read.is_empty() => {
+                    format!("```text\n{read}```\n\n") + &report::markdown::report(&r)
+                }
                 ReportFormat::Md => report::markdown::report(&r),
+                // Machine formats stay parseable: what was read goes to standard error.
+                ReportFormat::Json | ReportFormat::Csv => {
+                    eprint!("{read}");
+                    match a.format {
+                        ReportFormat::Json => report::json::report(&r),
+                        _ => report::csv::report(&r),
+                    }
+                }
             })
         }
         Command::Breakeven(a) => run_breakeven(&a),
@@ -868,6 +928,9 @@ pub fn run(cli: Cli) -> Result<String> {
             ))
         }
         Command::Prices(a) => {
+            if let Some(action) = &a.action {
+                return crate::aws::cli::run_prices(action);
+            }
             let (p, info) = load_prices(&a.prices)?;
             let body = toml::to_string(&p)
                 .map_err(|e| Error::input("prices", format!("cannot print the snapshot: {e}")))?;
