@@ -147,9 +147,11 @@ fi
 
 # ...and second: the real binary honours them, against the throwaway PostgreSQL on loopback.
 bin=$CARGO_TARGET_DIR/debug/journal-api
-if [ ! -x "$bin" ]; then
-  say "building journal-api (stage 10 normally has)"
-  cargo build --locked -p api --bin journal-api
+# Stage 10 normally built it. Rebuild as stage 10 does (same features, so the artifacts stay
+# shared) when it is missing or older than the API's sources, e.g. under `scripts/test 60`.
+if [ ! -x "$bin" ] || [ -n "$(find api Cargo.toml Cargo.lock -newer "$bin" -print -quit)" ]; then
+  say "building the workspace (journal-api is missing or stale)"
+  cargo build --workspace --all-targets --locked
 fi
 [ -n "${TEST_DATABASE_URL:-}" ] || die "TEST_DATABASE_URL is not set: run this stage through scripts/test"
 read -r pg_host pg_port pg_user < <(python - "$TEST_DATABASE_URL" <<'PY'
