@@ -198,7 +198,7 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         },
         p,
     )?;
-    // One instance serves HTTPS itself on its public address; more need a load balancer.
+    // One instance serves HTTP itself on its public address; more need a load balancer.
     out.extend(pricing::ipv4::price("Instances", count, o.hours, p));
     if count > dec!(1) {
         load_balancer(w, o, p, &mut out);

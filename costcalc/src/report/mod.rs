@@ -123,7 +123,7 @@ pub fn assumptions(w: &Workload, o: &Options) -> Vec<String> {
         } else {
             "NAT Gateway OFF: the VPC function only talks to RDS Proxy/RDS and gets its secrets at deploy time. If it must call the internet or AWS APIs without VPC endpoints, add --nat on (+$32.85 hours, $0.045/GB, +$3.65 Elastic IP).".into()
         },
-        format!("EC2: {} on-demand Linux with a {} GB gp3 root volume and one public IPv4 per instance (one instance serves HTTPS itself; more than one adds an ALB).",
+        format!("EC2: {} on-demand Linux with a {} GB gp3 root volume and one public IPv4 per instance (one instance serves HTTP itself; more than one adds an ALB).",
             o.instance_type, q(o.ebs_gb)),
         format!("Fargate: {} vCPU / {} GB {}{} tasks running all month with 20 GB ephemeral storage (included), behind an internet-facing ALB in {} AZs (one public IPv4 per AZ){}.",
             q(o.fargate_vcpu), q(o.fargate_memory_gb), o.fargate_arch.as_str(), if o.fargate_spot { " Spot" } else { "" }, q(o.alb_azs),
