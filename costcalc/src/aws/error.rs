@@ -207,14 +207,41 @@ where
     let detail = match (code, err.message()) {
         (Some(c), Some(m)) => format!("{c}: {m}"),
         (Some(c), None) => c.to_string(),
-        _ => text,
+        _ => without_debug(&text).to_string(),
     };
     AwsError::new(api, kind, detail)
+}
+
+/// The SDK's error text ends with the error's `Debug` form (whole HTTP responses): keep the
+/// readable part before it.
+pub fn without_debug(text: &str) -> &str {
+    [
+        " (ServiceError(",
+        " (DispatchFailure(",
+        " (ConstructionFailure(",
+        " (TimeoutError(",
+        " (ResponseError(",
+    ]
+    .iter()
+    .filter_map(|m| text.find(m))
+    .min()
+    .map_or(text, |i| &text[..i])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_dumps_are_cut() {
+        assert_eq!(
+            without_debug(
+                "service error: unhandled error: expected map (ServiceError(ServiceError { raw: ... }))"
+            ),
+            "service error: unhandled error: expected map"
+        );
+        assert_eq!(without_debug("plain"), "plain");
+    }
 
     #[test]
     fn codes_map_to_kinds() {
