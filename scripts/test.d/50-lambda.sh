@@ -81,3 +81,169 @@ proxied cargo nextest run -p api --locked --no-tests=fail \
   -E 'test(/postgres/) - binary(lambda_events)'
 say "named statements fail through PgBouncer; DB_PROXY's settings do not"
 proxied cargo nextest run -p api --locked --no-tests=fail --test lambda_proxy --run-ignored only
+
+# --- 2. packaging and the emulator ------------------------------------------------------------
+venv_ensure lambda
+need_cmd readelf binutils
+# A debug build through cargo-lambda (zig): the same target, linker and glibc floor as the
+# release package that scripts/build-lambda makes, in a fraction of the time.
+say "cargo lambda build (debug, x86_64)"
+cargo lambda build --package api --bin journal-api --locked --x86-64 --lambda-dir "$work/pkg"
+bootstrap=$work/pkg/journal-api/bootstrap
+[ -x "$bootstrap" ] || die "cargo lambda build wrote no $bootstrap"
+glibc=$(readelf -W --version-info "$bootstrap" | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1)
+[ -n "$glibc" ] || die "$bootstrap: no GLIBC symbol versions found"
+if [ "$(printf '%s\nGLIBC_2.34\n' "$glibc" | sort -V | tail -1)" != GLIBC_2.34 ]; then
+  die "$bootstrap needs $glibc: newer than provided.al2023's GLIBC_2.34"
+fi
+say "bootstrap needs at most $glibc (provided.al2023 has GLIBC_2.34)"
+
+pg_db="lambda_e2e_$$"
+psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $pg_db" >/dev/null
+pg_url="${TEST_DATABASE_URL%/*}/$pg_db"
+
+say "the real function through cargo lambda watch: API Gateway v2 events and its Function URL"
+timeout 240 python3 - "$bootstrap" "$work" "sqlite://$work/e2e.db" "$pg_url" <<'PY'
+import json, os, signal, socket, subprocess, sys, time, urllib.request, urllib.error
+
+bootstrap, work, sqlite_url, pg_url = sys.argv[1:5]
+EVENTS = "api/tests/events"
+checks = 0
+
+def fail(msg):
+    sys.exit(f"FAIL: {msg}")
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+class Emulator:
+    """`cargo lambda watch --only-lambda-apis` plus the function process it serves."""
+    def __init__(self, handler, db_url):
+        self.port = free_port()
+        self.log = open(f"{work}/watch-{handler}-{self.port}.log", "w+")
+        self.watch = subprocess.Popen(
+            ["cargo", "lambda", "watch", "--only-lambda-apis", "--invoke-address", "127.0.0.1",
+             "--invoke-port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while "starting Runtime server" not in open(self.log.name).read():
+            if time.time() > deadline or self.watch.poll() is not None:
+                fail(f"the emulator did not start:\n{open(self.log.name).read()}")
+            time.sleep(0.1)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_LAMBDA")}
+        env.update(AWS_LAMBDA_RUNTIME_API=f"http://127.0.0.1:{self.port}/.rt",
+                   AWS_LAMBDA_FUNCTION_NAME="_", AWS_LAMBDA_FUNCTION_VERSION="1",
+                   AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256", _HANDLER=handler, DATABASE_URL=db_url,
+                   JWT_SECRET="e2e-secret-e2e-secret-e2e-secret-e2e-0001", DB_PROXY="1",
+                   RUST_LOG="info")
+        self.flog = open(f"{work}/function-{handler}-{self.port}.log", "w+")
+        self.fn = subprocess.Popen([bootstrap], env=env, stdout=self.flog, stderr=subprocess.STDOUT)
+
+    def logs(self):
+        return open(self.flog.name).read() + "\n--- emulator ---\n" + open(self.log.name).read()
+
+    def invoke(self, payload):
+        """`cargo lambda invoke` with a JSON payload; returns the function's JSON answer."""
+        path = f"{work}/payload.json"
+        with open(path, "w") as f:
+            f.write(payload)
+        r = subprocess.run(["cargo", "lambda", "invoke", "--invoke-address", "127.0.0.1",
+                            "--invoke-port", str(self.port), "--data-file", path,
+                            "--output-format", "json", "_"],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            fail(f"cargo lambda invoke failed: {r.stderr}\n{self.logs()}")
+        return json.loads(r.stdout)
+
+    def event(self, name, status, **subs):
+        global checks
+        text = open(f"{EVENTS}/{name}.json").read()
+        for k, v in subs.items():
+            text = text.replace("{{" + k + "}}", v)
+        res = self.invoke(text)
+        if res.get("statusCode") != status:
+            fail(f"{name}: expected {status}, got {res}\n{self.logs()}")
+        checks += 1
+        body = res.get("body") or ""
+        return json.loads(body) if body else None
+
+    def url(self, method, path, status, body=None, token=None, form=False):
+        """Plain HTTP on the emulator's Function URL path."""
+        global checks
+        headers = {}
+        data = None
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if body is not None:
+            if form:
+                data = body.encode()
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                data = json.dumps(body).encode()
+                headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/lambda-url/_{path}",
+                                     data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                code, raw = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            code, raw = e.code, e.read()
+        if code != status:
+            fail(f"{method} {path}: expected {status}, got {code} {raw!r}\n{self.logs()}")
+        checks += 1
+        return json.loads(raw) if raw else None
+
+    def close(self):
+        for p in (self.fn, self.watch):
+            p.send_signal(signal.SIGTERM)
+        for p in (self.fn, self.watch):
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+def journey(label, db_url):
+    global checks
+    em = Emulator("migrate", db_url)
+    try:
+        first = em.invoke("{}")
+        if not first.get("applied") or first.get("pending_before") != len(first["applied"]):
+            fail(f"{label}: first migrate: {first}\n{em.logs()}")
+        again = em.invoke("{}")
+        if again != {"applied": [], "pending_before": 0}:
+            fail(f"{label}: second migrate: {again}")
+        checks += 2
+    finally:
+        em.close()
+
+    em = Emulator("api", db_url)
+    try:
+        if em.event("apigw-v2-health", 200) != {"status": "healthy"}:
+            fail("health body")
+        em.event("apigw-v2-register-base64", 200)
+        login = em.url("POST", "/api/v1/auth/login", 200,
+                       body="username=lambda%40example.com&password=correct+horse+battery", form=True)
+        token = login["access_token"]
+        entry = em.event("apigw-v2-create", 201, ACCESS_TOKEN=token)
+        eid = entry["id"]
+        listed = em.url("GET", "/api/v1/entries?limit=5", 200, token=token)
+        if [e["id"] for e in listed] != [eid]:
+            fail(f"list: {listed}")
+        updated = em.url("PUT", f"/api/v1/entries/{eid}", 200, body={"intention": "e2e"}, token=token)
+        if updated["intention"] != "e2e":
+            fail(f"update: {updated}")
+        got = em.event("apigw-v2-get", 200, ACCESS_TOKEN=token, ENTRY_ID=eid)
+        if got["intention"] != "e2e":
+            fail(f"get after update: {got}")
+        em.url("DELETE", f"/api/v1/entries/{eid}", 204, token=token)
+        if em.event("apigw-v2-list-query", 200, ACCESS_TOKEN=token) != []:
+            fail("list after delete is not empty")
+        em.url("GET", "/api/v1/entries", 401)
+        em.url("GET", "/no/such/route", 404)
+    finally:
+        em.close()
+    print(f"ok: {label}: migrate, register, login (form), create, list, update, read, delete, 401, 404")
+
+journey("SQLite", sqlite_url)
+journey("PostgreSQL", pg_url)
+print(f"emulator: {checks} passed, 0 failed")
+PY
