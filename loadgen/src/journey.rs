@@ -320,7 +320,13 @@ impl UserState {
             return (false, false);
         }
         let step = journey.steps()[self.step];
-        let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        // Only the answers the journey reads are parsed (a health probe is not).
+        let json: Option<serde_json::Value> = match step {
+            Step::Register | Step::Login | Step::Create | Step::List => {
+                serde_json::from_slice(body).ok()
+            }
+            _ => None,
+        };
         match step {
             Step::Register | Step::Login => {
                 self.token = json

@@ -405,22 +405,26 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
         .set_request_builder(rb)
         .build();
     let sent = Instant::now();
-    let (status, body) = match user.request(request).await {
+    let response = match user.request(request).await {
         Ok(GooseResponse {
             response: Ok(r), ..
         }) => {
             let status = r.status().as_u16();
-            match r.bytes().await {
-                Ok(b) => (status, b.to_vec()),
-                Err(_) => (0, Vec::new()),
-            }
+            r.bytes().await.ok().map(|b| (status, b))
         }
-        _ => (0, Vec::new()),
+        _ => None,
     };
     let latency_ms = sent.elapsed().as_secs_f64() * 1000.0;
-
     let session = user.get_session_data_unchecked_mut::<Session>();
-    let (ok, done) = session.state.absorb(status, &body);
+    // No response, or a body cut short, is a transport error (status 0).
+    let (status, response_bytes, (ok, done)) = match &response {
+        Some((status, body)) => (
+            *status,
+            body.len() as u64,
+            session.state.absorb(*status, body),
+        ),
+        None => (0, 0, session.state.absorb(0, &[])),
+    };
     if ok
         && plan.step == Step::Register
         && let Some(a) = session.state.acting()
@@ -447,7 +451,7 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
         sent_wall_s: sent.saturating_duration_since(t0).as_secs_f64(),
         latency_ms,
         request_bytes,
-        response_bytes: body.len() as u64,
+        response_bytes,
     });
     Ok(())
 }
