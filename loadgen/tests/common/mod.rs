@@ -11,7 +11,13 @@ use std::time::{Duration, Instant};
 pub fn journal_api_bin() -> PathBuf {
     let mut tried = Vec::new();
     if let Some(p) = std::env::var_os("JOURNAL_API_BIN") {
-        return PathBuf::from(p);
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "JOURNAL_API_BIN={} is not a file: build it first: cargo build -p api",
+            p.display()
+        );
+        return p;
     }
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         tried.push(PathBuf::from(dir).join("debug/journal-api"));
