@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 /// Exit status when every step worked but a --threshold failed.
 pub const EXIT_THRESHOLD: i32 = 3;
+/// Exit status when the run was interrupted (Ctrl-C) before the schedule ended.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -208,6 +210,13 @@ async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
             r.observed
         );
         failed |= !r.passed;
+    }
+    if s.arrivals.unsent > 0 {
+        println!(
+            "loadgen: the run was cut short: {} of {} arrivals never played",
+            s.arrivals.unsent, s.arrivals.scheduled
+        );
+        return Ok(EXIT_INTERRUPTED);
     }
     Ok(if failed { EXIT_THRESHOLD } else { 0 })
 }

@@ -84,6 +84,9 @@ pub struct Arrivals {
     pub scheduled: u64,
     pub sent: u64,
     pub dropped: u64,
+    /// Never played because the run was cut short (Ctrl-C); 0 for a complete run.
+    #[serde(default)]
+    pub unsent: u64,
     pub tolerance_ms: f64,
     pub timing_error_ms: Latency,
 }
@@ -318,6 +321,9 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
             scheduled: info.scheduled,
             sent: samples.len() as u64,
             dropped: dropped_due_wall_s.len() as u64,
+            unsent: info
+                .scheduled
+                .saturating_sub(samples.len() as u64 + dropped_due_wall_s.len() as u64),
             tolerance_ms: info.tolerance_ms,
             timing_error_ms: latency(timing),
         },
@@ -349,6 +355,7 @@ mod tests {
     }
 
     fn info(wall: f64, f: f64) -> RunInfo {
+        // 4 sent + 2 dropped in the test below: a complete run.
         RunInfo {
             target: "http://127.0.0.1:1".into(),
             profile: ProfileInfo {
@@ -376,7 +383,7 @@ mod tests {
                 entries_seeded: 0,
                 register: Stats::default(),
             },
-            scheduled: 0,
+            scheduled: 6,
             tolerance_ms: 50.0,
             idle_gap_threshold_s: 60.0,
         }
@@ -459,6 +466,10 @@ mod tests {
         assert_eq!(h.latency_ms.mean, 2.0);
         assert_eq!(s.totals.count, 4);
         assert_eq!((s.arrivals.sent, s.arrivals.dropped), (4, 2));
+        assert_eq!(s.arrivals.unsent, 0);
+        let mut cut = info(4.0, 1.0);
+        cut.scheduled = 10;
+        assert_eq!(build(cut, &samples, &[2.5]).arrivals.unsent, 5);
         let tl: Vec<(u64, u64, u64)> = s
             .timeline
             .iter()

@@ -210,3 +210,45 @@ fn a_failed_threshold_exits_3_after_writing_the_summary() {
     assert_eq!(s["thresholds"][0]["passed"], false);
     assert_eq!(s["arrivals"]["sent"], 20);
 }
+
+#[test]
+fn ctrl_c_stops_the_run_writes_the_summary_and_exits_130() {
+    let server = Server::start();
+    let out = tempfile::tempdir().unwrap();
+    let child = loadgen()
+        .args([
+            "run",
+            "--host",
+            &server.url,
+            "--profile",
+            "steady",
+            "--duration",
+            "60s",
+        ])
+        .args(["--mix", "health=1", "--quiet", "--out"])
+        .arg(out.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let res = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(res.status.code(), Some(130), "{stdout}");
+    assert!(stdout.contains("the run was cut short"), "{stdout}");
+    let s = summary(out.path());
+    let a = &s["arrivals"];
+    let (scheduled, sent, dropped, unsent) = (
+        a["scheduled"].as_u64().unwrap(),
+        a["sent"].as_u64().unwrap(),
+        a["dropped"].as_u64().unwrap(),
+        a["unsent"].as_u64().unwrap(),
+    );
+    assert_eq!(scheduled, 600);
+    assert!(sent > 10 && unsent > 400, "sent {sent} unsent {unsent}");
+    assert_eq!(sent + dropped + unsent, scheduled);
+}
