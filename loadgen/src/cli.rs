@@ -170,7 +170,7 @@ pub async fn main_with(cli: Cli) -> i32 {
             Ok(code) => code,
             Err(e) => {
                 // One line: the chain of causes joined.
-                eprintln!("loadgen: error: {}", format!("{e:#}").replace('\n', " "));
+                errln!("loadgen: error: {}", format!("{e:#}").replace('\n', " "));
                 1
             }
         },
@@ -182,7 +182,7 @@ async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
     let out = cfg.out.clone();
     let s = run::run(cfg).await?;
     let t = &s.totals;
-    println!(
+    outln!(
         "loadgen: {} sent, {} dropped of {} scheduled; {} failed; latency ms p50 {:.1} p90 {:.1} p99 {:.1} max {:.1}; arrival timing error p99 {:.2} ms",
         s.arrivals.sent,
         s.arrivals.dropped,
@@ -194,7 +194,7 @@ async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
         t.latency_ms.max,
         s.arrivals.timing_error_ms.p99
     );
-    println!(
+    outln!(
         "loadgen: {:.1}s wall = {:.0}s of schedule (compression {}); reports in {}",
         s.wall_seconds,
         s.schedule_seconds,
@@ -203,7 +203,7 @@ async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
     );
     let mut failed = false;
     for r in &s.thresholds {
-        println!(
+        outln!(
             "loadgen: threshold {} {} (observed {:.3})",
             r.expr,
             if r.passed { "passed" } else { "FAILED" },
@@ -212,9 +212,10 @@ async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
         failed |= !r.passed;
     }
     if s.arrivals.unsent > 0 {
-        println!(
+        outln!(
             "loadgen: the run was cut short: {} of {} arrivals never played",
-            s.arrivals.unsent, s.arrivals.scheduled
+            s.arrivals.unsent,
+            s.arrivals.scheduled
         );
         return Ok(EXIT_INTERRUPTED);
     }

@@ -6,6 +6,7 @@
 //! dropped, so a server (or a loadgen) that cannot keep up shows up in the summary instead of
 //! silently lowering the rate. The last user to find the timeline exhausted stops goose.
 
+use crate::clock::Clock;
 use crate::journey::{Account, Body, JOURNEYS, Mix, Step, UserState};
 use crate::profile::{Profile, Source};
 use crate::summary::{
@@ -87,6 +88,7 @@ struct Session {
 
 struct Shared {
     timeline: Timeline,
+    clock: Clock,
     next: AtomicUsize,
     t0: OnceLock<Instant>,
     lead: Duration,
@@ -129,7 +131,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     let wall_s = cfg.profile.duration_s() / cfg.compression;
     let progress = cfg.progress;
     if progress {
-        eprintln!(
+        errln!(
             "loadgen: {} arrivals over {:.0}s of schedule ({:.1}s wall at compression {}), peak {:.1} req/s wall, {} users",
             timeline.len(),
             cfg.profile.duration_s(),
@@ -150,7 +152,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     let password = format!("{tag}-Pw-loadgen");
     let n_accounts = cfg.accounts.clamp(1, users.max(1));
     if progress {
-        eprintln!("loadgen: setup: registering {n_accounts} users");
+        errln!("loadgen: setup: registering {n_accounts} users");
     }
     let (accounts, register_samples, seeded) = setup(
         &cfg.host,
@@ -161,8 +163,10 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     )
     .await?;
 
+    let (clock, _clock_guard) = Clock::start();
     let shared = Arc::new(Shared {
         timeline,
+        clock,
         next: AtomicUsize::new(0),
         t0: OnceLock::new(),
         // Time for goose to start every user before the first arrival is due.
@@ -321,7 +325,7 @@ async fn report_progress(shared: Arc<Shared>, wall_s: f64) {
         tokio::time::sleep(every).await;
         let Some(t0) = shared.t0.get() else { continue };
         let el = Instant::now().saturating_duration_since(*t0).as_secs_f64();
-        eprintln!(
+        errln!(
             "loadgen: {:>6.1}s/{:.0}s  sent {}  errors {}  dropped {}  of {} scheduled",
             el.min(wall_s),
             wall_s,
@@ -367,7 +371,7 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
             shared.n_dropped.fetch_add(1, Relaxed);
             continue;
         }
-        tokio::time::sleep_until(due.into()).await;
+        shared.clock.sleep_until(due).await;
         break due_s;
     };
 
