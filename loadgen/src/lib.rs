@@ -21,7 +21,6 @@ macro_rules! errln {
 }
 
 pub mod cli;
-pub mod clock;
 pub mod journey;
 pub mod profile;
 pub mod run;
