@@ -19,7 +19,9 @@ pids=()
 cleanup_lambda() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -f "${pb_dir:-/nonexistent}/pgbouncer.pid" ] && kill "$(cat "$pb_dir/pgbouncer.pid")" 2>/dev/null || true
+  if [ -f "${pb_dir:-/nonexistent}/pgbouncer.pid" ]; then
+    kill "$(cat "$pb_dir/pgbouncer.pid")" 2>/dev/null || true
+  fi
 }
 trap cleanup_lambda EXIT
 
@@ -71,8 +73,9 @@ done
 (exec 3<>"/dev/tcp/127.0.0.1/$pb_port") 2>/dev/null || { cat "$pb_dir/pgbouncer.log" >&2; die "PgBouncer did not start"; }
 say "PgBouncer $pb_version on 127.0.0.1:$pb_port (transaction pooling) in front of 127.0.0.1:$pg_port"
 
+direct_url=$TEST_DATABASE_URL
 proxied() {
-  TEST_DB_PROXY=1 TEST_DIRECT_DATABASE_URL=$TEST_DATABASE_URL \
+  TEST_DB_PROXY=1 TEST_DIRECT_DATABASE_URL=$direct_url \
     TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pb_port/postgres" "$@"
 }
 say "the API's PostgreSQL suite through PgBouncer, statement cache off (DB_PROXY's settings)"
