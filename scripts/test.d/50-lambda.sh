@@ -20,7 +20,7 @@ cleanup_lambda() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ -f "${pb_dir:-/nonexistent}/pgbouncer.pid" ]; then
-    kill "$(cat "$pb_dir/pgbouncer.pid")" 2>/dev/null || true
+    kill "$(cat "$pb_dir/pgbouncer.pid" 2>/dev/null)" 2>/dev/null || true
   fi
 }
 trap cleanup_lambda EXIT
