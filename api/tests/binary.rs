@@ -163,9 +163,13 @@ impl Server {
     }
 
     fn sigterm(&self) {
+        self.signal(libc::SIGTERM);
+    }
+
+    fn signal(&self, sig: libc::c_int) {
         let pid = self.child.id().expect("running") as libc::pid_t;
         // SAFETY: sending a signal to our own child process.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
     }
 
     async fn exit_code(&mut self) -> Option<i32> {
@@ -260,6 +264,41 @@ async fn dev_mode_uses_an_ephemeral_secret_and_the_default_sqlite_file() {
 
 #[tokio::test]
 async fn sigterm_lets_the_in_flight_request_finish_and_refuses_new_ones() {
+    in_flight_request_survives(libc::SIGTERM).await;
+}
+
+/// Ctrl-C in a terminal (and `docker stop` on some setups) sends SIGINT: the same graceful path.
+#[tokio::test]
+async fn sigint_lets_the_in_flight_request_finish_and_refuses_new_ones() {
+    in_flight_request_survives(libc::SIGINT).await;
+}
+
+#[tokio::test]
+async fn no_migrate_serves_without_touching_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = journal_api(dir.path());
+    cmd.args(["serve", "--dev", "--no-migrate", "--addr", "127.0.0.1:0"]);
+    let mut server = Server::start(cmd).await;
+    assert_eq!(
+        http(server.addr, "GET", "/health", "").await,
+        (200, r#"{"status":"healthy"}"#.into())
+    );
+    server.sigterm();
+    assert_eq!(server.exit_code().await, Some(0));
+
+    // The migration that plain `serve` would have applied is still pending.
+    let mut migrate = journal_api(dir.path());
+    migrate.arg("migrate").env("JWT_SECRET", SECRET);
+    let (code, stdout, stderr) = output(migrate).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        report["pending_before"], 1,
+        "serve --no-migrate applied migrations"
+    );
+}
+
+async fn in_flight_request_survives(sig: libc::c_int) {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = journal_api(dir.path());
     cmd.args(["serve", "--addr", "127.0.0.1:0"])
@@ -285,15 +324,15 @@ async fn sigterm_lets_the_in_flight_request_finish_and_refuses_new_ones() {
     slow.write_all(req.as_bytes()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    server.sigterm();
+    server.signal(sig);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         server.child.try_wait().unwrap().is_none(),
-        "exited with a request in flight"
+        "exited with a request in flight (signal {sig})"
     );
     assert!(
         TcpStream::connect(server.addr).await.is_err(),
-        "a new connection was accepted after SIGTERM"
+        "a new connection was accepted after signal {sig}"
     );
 
     slow.write_all(tail.as_bytes()).await.unwrap();
