@@ -30,6 +30,9 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
         let report = db::migrate(&db).await?;
         tracing::info!(applied = ?report.applied, "migrations up to date");
     }
+    // Registered before the socket opens: a SIGTERM that arrives as soon as the server answers
+    // must take the graceful path, not the default action (the process dying with no exit code).
+    let signal = shutdown_signal().context("cannot install the SIGTERM/SIGINT handlers")?;
     let addr = opts.addr.unwrap_or_else(|| config.addr());
     let listener = TcpListener::bind(addr)
         .await
@@ -47,7 +50,7 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
         app,
     )
     .with_graceful_shutdown(async move {
-        shutdown_signal().await;
+        signal.await;
         tracing::info!("shutting down: no new connections, finishing in-flight requests");
         notify.notify_one();
     });
@@ -71,20 +74,25 @@ pub async fn migrate(config: &Config) -> anyhow::Result<MigrationReport> {
     Ok(report?)
 }
 
-/// SIGTERM (ECS, systemd, Kubernetes) or SIGINT (Ctrl-C).
-pub async fn shutdown_signal() {
+/// SIGTERM (ECS, systemd, Kubernetes) or SIGINT (Ctrl-C). The handlers are installed when this is
+/// called, not when the returned future is first polled, so no signal is missed in between.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-        }
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -118,6 +118,8 @@ struct Server {
     child: Child,
     addr: SocketAddr,
     logs: Arc<Mutex<Vec<String>>>,
+    /// Copies stdout into `logs` until EOF.
+    reader: tokio::task::JoinHandle<()>,
     stderr: String,
 }
 
@@ -142,7 +144,7 @@ impl Server {
         .await
         .expect("the server listens within 20 s");
         let sink = logs.clone();
-        tokio::spawn(async move {
+        let reader = tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 sink.lock().unwrap().push(line);
             }
@@ -158,6 +160,7 @@ impl Server {
             child,
             addr,
             logs,
+            reader,
             stderr,
         }
     }
@@ -180,7 +183,13 @@ impl Server {
             .code()
     }
 
-    fn logs(&self) -> Vec<String> {
+    /// Every line the server wrote, once it has exited: waits for stdout's EOF, since the last
+    /// lines may still be in the pipe when `wait()` returns.
+    async fn logs_to_the_end(&mut self) -> Vec<String> {
+        timeout(Duration::from_secs(5), &mut self.reader)
+            .await
+            .expect("stdout closes within 5 s of the exit")
+            .unwrap();
         self.logs.lock().unwrap().clone()
     }
 }
@@ -343,7 +352,7 @@ async fn in_flight_request_survives(sig: libc::c_int) {
     assert_eq!(server.exit_code().await, Some(0));
 
     // JSON logs: one object per line, the request logged with its request id.
-    let logs = server.logs();
+    let logs = server.logs_to_the_end().await;
     let parsed: Vec<serde_json::Value> = logs
         .iter()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
