@@ -123,6 +123,8 @@ struct Function {
     invoke_tx: mpsc::Sender<Invocation>,
     rt: Arc<RuntimeApi>,
     logs: Arc<Mutex<String>>,
+    /// Copy stdout and stderr into `logs` until EOF.
+    readers: Vec<tokio::task::JoinHandle<()>>,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -192,12 +194,13 @@ impl Function {
             .kill_on_drop(true);
         let mut child = cmd.spawn().expect("start journal-api");
         let logs = Arc::new(Mutex::new(String::new()));
+        let mut readers = Vec::new();
         for mut out in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Send + Unpin>,
             Box::new(child.stderr.take().unwrap()),
         ] {
             let logs = logs.clone();
-            tokio::spawn(async move {
+            readers.push(tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = out.read(&mut buf).await {
                     if n == 0 {
@@ -207,13 +210,14 @@ impl Function {
                         .unwrap()
                         .push_str(&String::from_utf8_lossy(&buf[..n]));
                 }
-            });
+            }));
         }
         Function {
             child,
             invoke_tx,
             rt,
             logs,
+            readers,
             server,
         }
     }
@@ -277,7 +281,13 @@ impl Function {
             .await
             .expect("the function exits within 10 s")
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The last lines may still be in the pipes when wait() returns: read them to EOF.
+        for reader in std::mem::take(&mut self.readers) {
+            tokio::time::timeout(Duration::from_secs(5), reader)
+                .await
+                .expect("the output closes within 5 s of the exit")
+                .unwrap();
+        }
         (status.code(), self.logs())
     }
 }
