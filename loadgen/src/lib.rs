@@ -2,6 +2,7 @@
 //!
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
 //! request of a user journey is), [`summary`] (summary.json v1), [`threshold`] (pass/fail rules).
+//! [`record`] is what the users append to during the run.
 //! Edges: [`run`] drives goose against the target and writes the reports.
 
 /// `println!` that ignores a closed stdout (`loadgen run ... | head`) instead of panicking.
@@ -23,6 +24,7 @@ macro_rules! errln {
 pub mod cli;
 pub mod journey;
 pub mod profile;
+pub mod record;
 pub mod run;
 pub mod summary;
 pub mod threshold;

@@ -8,12 +8,14 @@
 
 use crate::journey::{Account, Body, JOURNEYS, Mix, Step, UserState};
 use crate::profile::{Profile, Source};
+use crate::record::ChunkedLog;
 use crate::summary::{
     self, JourneyCount, ProfileInfo, RunInfo, Sample, SegmentInfo, Setup, Summary, Users,
 };
 use crate::threshold::Threshold;
 use crate::timeline::Timeline;
 use anyhow::{Context, anyhow, bail};
+use goose::client::GooseClientBuilder;
 use goose::config::GooseConfiguration;
 use goose::goose::GooseResponse;
 use goose::prelude::*;
@@ -91,8 +93,8 @@ struct Shared {
     t0: OnceLock<Instant>,
     lead: Duration,
     tolerance: Duration,
-    samples: Mutex<Vec<Sample>>,
-    dropped: Mutex<Vec<f64>>,
+    samples: ChunkedLog<Sample>,
+    dropped: ChunkedLog<f64>,
     sent: AtomicU64,
     errors: AtomicU64,
     n_dropped: AtomicU64,
@@ -168,8 +170,8 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         // Time for goose to start every user before the first arrival is due.
         lead: Duration::from_millis(500 + users as u64),
         tolerance: Duration::from_secs_f64(cfg.tolerance_ms / 1000.0),
-        samples: Mutex::new(Vec::new()),
-        dropped: Mutex::new(Vec::new()),
+        samples: ChunkedLog::default(),
+        dropped: ChunkedLog::default(),
         sent: AtomicU64::new(0),
         errors: AtomicU64::new(0),
         n_dropped: AtomicU64::new(0),
@@ -218,6 +220,11 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     let anchor = (chrono::Utc::now(), Instant::now());
     let result = GooseAttack::initialize_with_config(gc)
         .map_err(|e| anyhow!("goose: {e}"))?
+        // One HTTP client and keep-alive pool for every user (the journeys carry bearer tokens,
+        // no cookies): connections follow the requests in flight, not the size of the user pool.
+        // (A client per user opens a connection per user, whether the traffic needs it or not.)
+        .set_client_builder_without_cookies(GooseClientBuilder::new().without_cookies())
+        .map_err(|e| anyhow!("goose: {e}"))?
         .register_scenario(scenario)
         .execute()
         .await;
@@ -237,8 +244,8 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let ended_at = started_at + chrono::Duration::milliseconds((wall_seconds * 1000.0) as i64);
 
-    let samples = std::mem::take(&mut *shared.samples.lock().expect("samples lock"));
-    let dropped = std::mem::take(&mut *shared.dropped.lock().expect("dropped lock"));
+    let samples = shared.samples.take();
+    let dropped = shared.dropped.take();
     let info = RunInfo {
         target: cfg.host.clone(),
         profile: profile_info(&cfg.profile),
@@ -363,7 +370,7 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
         let due_s = shared.timeline.wall_due_s(i);
         let due = t0 + Duration::from_secs_f64(due_s);
         if Instant::now() > due + shared.tolerance {
-            shared.dropped.lock().expect("dropped lock").push(due_s);
+            shared.dropped.push(due_s);
             shared.n_dropped.fetch_add(1, Relaxed);
             continue;
         }
@@ -445,7 +452,7 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
     if !ok {
         shared.errors.fetch_add(1, Relaxed);
     }
-    shared.samples.lock().expect("samples lock").push(Sample {
+    shared.samples.push(Sample {
         method: plan.method,
         route: plan.route,
         status,
