@@ -388,13 +388,22 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
     if started {
         shared.started[plan.journey.index()].fetch_add(1, Relaxed);
     }
-    let method = match plan.method {
-        "POST" => GooseMethod::Post,
-        "PUT" => GooseMethod::Put,
-        "DELETE" => GooseMethod::Delete,
-        _ => GooseMethod::Get,
+    let (method, http_method) = match plan.method {
+        "POST" => (GooseMethod::Post, reqwest::Method::POST),
+        "PUT" => (GooseMethod::Put, reqwest::Method::PUT),
+        "DELETE" => (GooseMethod::Delete, reqwest::Method::DELETE),
+        _ => (GooseMethod::Get, reqwest::Method::GET),
     };
-    let mut rb = user.get_request_builder(&method, &plan.path)?;
+    // The URL parsed once, against the already parsed base: goose's get_request_builder parses
+    // the path, then base + path, then reqwest the resulting string again (host, IDNA and all),
+    // which perf put at 4% of loadgen's CPU at 40,000 req/s.
+    let url = user.base_url.join(&plan.path).map_err(|e| {
+        Box::new(TransactionError::Custom(format!(
+            "bad request path {}: {e}",
+            plan.path
+        )))
+    })?;
+    let mut rb = user.client.request(http_method, url);
     let request_bytes = plan.body.len() as u64;
     match plan.body {
         Body::None => {}
