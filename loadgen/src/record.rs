@@ -1,9 +1,9 @@
 //! What the users record while the run is on: one [`ChunkedLog`] of samples, one of drops.
 //!
 //! Every goose user appends to the same log from whichever runtime worker it runs on. A plain
-//! `Mutex<Vec<_>>` works until the Vec doubles: copying 130,000 samples (10 MB) under the lock
-//! stalled the whole runtime for 20-70 ms at 26,000 req/s, long enough for every user to be busy
-//! and for arrivals to be dropped. Here the lock only ever guards a push into a chunk of fixed
+//! `Mutex<Vec<_>>` works until the Vec doubles: copying 65,536 or 131,072 samples (5 or 10 MB)
+//! under the lock stalled the whole runtime for 19-26 ms at 26,000 req/s, long enough for every
+//! user to be busy and for arrivals to be dropped. Here the lock only ever guards a push into a chunk of fixed
 //! capacity, and a full chunk is set aside, never copied.
 
 use std::sync::Mutex;
