@@ -388,11 +388,11 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
     if started {
         shared.started[plan.journey.index()].fetch_add(1, Relaxed);
     }
-    let (method, http_method) = match plan.method {
-        "POST" => (GooseMethod::Post, reqwest::Method::POST),
-        "PUT" => (GooseMethod::Put, reqwest::Method::PUT),
-        "DELETE" => (GooseMethod::Delete, reqwest::Method::DELETE),
-        _ => (GooseMethod::Get, reqwest::Method::GET),
+    let method = match plan.method {
+        "POST" => reqwest::Method::POST,
+        "PUT" => reqwest::Method::PUT,
+        "DELETE" => reqwest::Method::DELETE,
+        _ => reqwest::Method::GET,
     };
     // The URL parsed once, against the already parsed base: goose's get_request_builder parses
     // the path, then base + path, then reqwest the resulting string again (host, IDNA and all),
@@ -403,7 +403,7 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
             plan.path
         )))
     })?;
-    let mut rb = user.client.request(http_method, url);
+    let mut rb = user.client.request(method, url);
     let request_bytes = plan.body.len() as u64;
     match plan.body {
         Body::None => {}
@@ -417,9 +417,8 @@ async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
     if let Some(t) = &plan.bearer {
         rb = rb.bearer_auth(t);
     }
+    // goose takes the method and URL from the request builder; the name groups its metrics.
     let request = GooseRequest::builder()
-        .method(method)
-        .path(plan.path.as_str())
         .name(plan.route)
         .set_request_builder(rb)
         .build();
