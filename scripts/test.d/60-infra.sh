@@ -336,7 +336,7 @@ dry() { # dry NAME ARGS...: run a dry run into $work/NAME.out; it must succeed
 dry lambda lambda --dry-run --region eu-west-1
 expect_lines "lambda dry run" "$work/lambda.out" \
   "+ aws --region eu-west-1 cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides EnableProxy=true" \
-  "+ sam build --template-file infra/lambda/template.yaml --build-dir target/deploy/lambda/sam-build --region eu-west-1" \
+  "+ env CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_OPT_LEVEL=s sam build --template-file infra/lambda/template.yaml --build-dir target/deploy/lambda/sam-build --region eu-west-1" \
   "+ sam deploy --template-file target/deploy/lambda/sam-build/template.yaml --stack-name journal-lambda --capabilities CAPABILITY_IAM --resolve-s3 --no-confirm-changeset --no-fail-on-empty-changeset --region eu-west-1 --parameter-overrides DatabaseStack=journal-db" \
   "+ aws --region eu-west-1 lambda invoke --function-name '<MigrateFunctionName of journal-lambda>'" \
   "cargo run --release -p loadgen -- run --host <ApiUrl of journal-lambda> --profile side-project --duration 10m --compress 144 --out reports/lambda" \
