@@ -1,10 +1,12 @@
 //! A self-contained SVG chart: monthly cost against monthly requests, both on log scales, one
-//! line per deployment, crossings marked.
+//! line per deployment (size steps drawn as steps: the points include both sides of each),
+//! every crossing marked, the ones where the cheapest deployment changes numbered and listed,
+//! and a strip under the plot coloured by the cheapest deployment.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::breakeven::{Crossing, Point};
+use crate::breakeven::{Analysis, Point};
 use crate::deployment::Kind;
 use crate::money;
 use crate::report::{PriceInfo, title};
@@ -37,7 +39,7 @@ fn short(v: f64) -> String {
     }
 }
 
-pub fn svg(points: &[Point], crossings: &[Crossing], prices: &PriceInfo) -> String {
+pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String {
     let xs: Vec<f64> = points
         .iter()
         .map(|p| f(p.requests_per_month).max(1.0).log10())
@@ -121,13 +123,15 @@ pub fn svg(points: &[Point], crossings: &[Crossing], prices: &PriceInfo) -> Stri
         LEFT + pw / 2.0, H - 20.0, TOP + ph / 2.0, TOP + ph / 2.0
     ));
     for (k, kind) in Kind::ALL.iter().enumerate() {
-        let pts: Vec<String> = points
+        let mut pts: Vec<String> = points
             .iter()
             .zip(&xs)
-            .map(|(p, lx)| format!("{:.2},{:.2}", px(*lx), py(f(p.totals[k]).max(0.01).log10())))
+            .map(|(p, lx)| format!("{:.1},{:.1}", px(*lx), py(f(p.totals[k]).max(0.01).log10())))
             .collect();
+        // Sub-pixel detail adds bytes, not ink.
+        pts.dedup();
         s.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
+            "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"{}\"/>\n",
             COLORS[k],
             pts.join(" ")
         ));
@@ -138,18 +142,73 @@ pub fn svg(points: &[Point], crossings: &[Crossing], prices: &PriceInfo) -> Stri
             lx + 24.0, COLORS[k], lx + 30.0, ly + 4.0, title(*kind)
         ));
     }
-    for (n, c) in crossings.iter().enumerate() {
+    // The cheapest deployment by range, as a strip under the plot.
+    for span in &analysis.cheapest {
+        let k = Kind::ALL
+            .iter()
+            .position(|x| *x == span.cheapest)
+            .unwrap_or(0);
+        let x0 = px(f(span.from_requests_per_month).max(1.0).log10());
+        let x1 = px(f(span.to_requests_per_month).max(1.0).log10());
+        s.push_str(&format!(
+            "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"6\" fill=\"{}\"><title>{} cheapest from {} to {} requests/month</title></rect>\n",
+            TOP + ph + 26.0,
+            (x1 - x0).max(1.0),
+            COLORS[k],
+            title(span.cheapest),
+            money::quantity(span.from_requests_per_month, 0),
+            money::quantity(span.to_requests_per_month, 0)
+        ));
+    }
+    let lx = LEFT + pw + 16.0;
+    let mut last_label: Option<(f64, f64)> = None;
+    let mut n = 0;
+    for c in &analysis.crossings {
         let x = px(f(c.requests_per_month).log10());
         let y = py(f(c.cost_usd).max(0.01).log10());
+        let tip = format!(
+            "{} cheaper than {} from {} requests/month ({} vs {})",
+            title(c.cheaper_above),
+            title(c.cheaper_below),
+            money::quantity(c.requests_per_month, 0),
+            money::usd(c.cost_usd),
+            money::usd(c.other_cost_usd)
+        );
+        if !c.changes_cheapest {
+            s.push_str(&format!(
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.5\" fill=\"#888\"><title>{}</title></circle>\n",
+                esc(&tip)
+            ));
+            continue;
+        }
+        n += 1;
+        // Labels of nearby crossings are stacked upwards rather than drawn over each other.
+        let mut ly = y - 8.0;
+        if let Some((px0, py0)) = last_label
+            && (x - px0).abs() < 18.0
+        {
+            ly = ly.min(py0 - 14.0);
+        }
+        last_label = Some((x, ly));
         s.push_str(&format!(
-            "<circle cx=\"{x:.2}\" cy=\"{y:.2}\" r=\"5\" fill=\"none\" stroke=\"black\" stroke-width=\"1.5\"><title>{} = {} at {} requests/month ({})</title></circle>\n<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"11\">{}</text>\n",
-            title(c.a), title(c.b), money::quantity(c.requests_per_month, 0), money::usd(c.cost_usd), x + 7.0, y - 7.0, n + 1
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"none\" stroke=\"black\" stroke-width=\"1.5\"><title>{}</title></circle>\n<text x=\"{:.1}\" y=\"{ly:.1}\" font-size=\"11\" font-weight=\"bold\">{n}</text>\n",
+            esc(&tip),
+            x + 6.0
         ));
-        let ly = TOP + 100.0 + n as f64 * 34.0;
-        let lx = LEFT + pw + 16.0;
+        let ty = TOP + 100.0 + (n - 1) as f64 * 34.0;
         s.push_str(&format!(
-            "<text x=\"{lx}\" y=\"{ly:.1}\" font-size=\"11\">{}: {} / {}</text><text x=\"{lx}\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">at {} req/mo, {}</text>\n",
-            n + 1, title(c.a), title(c.b), ly + 14.0, money::quantity(c.requests_per_month, 0), money::usd(c.cost_usd)
+            "<text x=\"{lx}\" y=\"{ty:.1}\" font-size=\"11\">{n}: {} cheapest from here</text><text x=\"{lx}\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">{} req/mo, {}</text>\n",
+            title(c.cheaper_above),
+            ty + 14.0,
+            money::quantity(c.requests_per_month, 0),
+            money::usd(c.cost_usd)
+        ));
+    }
+    let others = analysis.crossings.len() - n;
+    if others > 0 {
+        s.push_str(&format!(
+            "<text x=\"{lx}\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">grey dots: {others} crossing(s) of two dearer options</text>\n",
+            TOP + 100.0 + n as f64 * 34.0
         ));
     }
     s.push_str("</svg>\n");

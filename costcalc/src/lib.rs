@@ -3,11 +3,13 @@
 
 pub mod aws;
 pub mod breakeven;
+pub mod calendar;
 pub mod chart;
 pub mod cli;
 mod decimal_serde;
 pub mod deployment;
 pub mod error;
+pub mod limits;
 pub mod loadgen_summary;
 pub mod money;
 pub mod prices;

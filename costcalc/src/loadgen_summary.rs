@@ -8,7 +8,7 @@ use rust_decimal_macros::dec;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::workload::{Workload, lenient};
+use crate::workload::{Origin, Workload, lenient};
 
 pub const SCHEMA_PREFIX: &str = "deploycost.loadgen.summary/v";
 
@@ -114,7 +114,7 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
         .profile
         .and_then(|p| p.name)
         .unwrap_or_else(|| "unknown".into());
-    let w = Workload {
+    let mut w = Workload {
         source: format!(
             "loadgen {origin} (profile {profile}, {} requests over {} s of schedule, {} failures)",
             s.totals.count.normalize(),
@@ -126,9 +126,20 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
         request_bytes: s.totals.request_bytes / s.totals.count,
         response_bytes: s.totals.response_bytes / s.totals.count,
         peak_rps: peak.filter(|p| *p > Decimal::ZERO),
+        compression: Some(s.compression),
         ..Workload::default()
     };
-    w.validate(origin)?;
+    let measured = |field| Origin::measured(origin, field);
+    let o = &mut w.origins;
+    o.requests_per_month = measured("totals.count / schedule_seconds");
+    o.duration_ms = measured("totals.latency_ms.mean (client-observed latency)");
+    o.request_bytes = measured("totals.request_bytes / totals.count");
+    o.response_bytes = measured("totals.response_bytes / totals.count");
+    if w.peak_rps.is_some() {
+        o.peak = measured("busiest timeline second / compression");
+    }
+    w.validate(hours_per_month)
+        .map_err(|e| crate::workload::in_file(e, origin))?;
     Ok(w)
 }
 
@@ -167,7 +178,13 @@ mod tests {
 
     #[test]
     fn compression_scales_the_peak_back_to_real_time() {
-        let c = EXAMPLE.replace("\"compression\": 1.0", "\"compression\": 60.0");
+        // A run compressed 60x plays 60 times the schedule in the same wall time.
+        let c = EXAMPLE
+            .replace("\"compression\": 1.0", "\"compression\": 60.0")
+            .replace(
+                "\"schedule_seconds\": 20.412",
+                "\"schedule_seconds\": 1224.72",
+            );
         let w = from_json(&c, "s.json", dec!(730)).unwrap();
         assert_eq!(w.peak_rps, Some(dec!(104) / dec!(60)));
     }

@@ -7,12 +7,75 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Problem, Result, check_range};
+
+/// Where one figure came from: shown beside it in every output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Origin {
+    /// The engine's default, with the reason it is what it is.
+    Default { why: &'static str },
+    /// Given on the command line.
+    Flag,
+    /// From a workload file.
+    File { path: String },
+    /// Measured: which file or service, which field.
+    Measured { from: String, field: String },
+}
+
+impl Origin {
+    pub fn measured(from: &str, field: &str) -> Self {
+        Origin::Measured {
+            from: from.to_string(),
+            field: field.to_string(),
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        matches!(self, Origin::Default { .. })
+    }
+    /// A short phrase for tables: "default", "flag", "file w.toml", "measured (summary.json: totals.count)".
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Default { why } => format!("default ({why})"),
+            Origin::Flag => "flag".into(),
+            Origin::File { path } => format!("workload file {path}"),
+            Origin::Measured { from, field } => format!("measured ({from}: {field})"),
+        }
+    }
+}
+
+/// The origin of each figure of a `Workload`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origins {
+    pub requests_per_month: Origin,
+    pub duration_ms: Origin,
+    pub request_bytes: Origin,
+    pub response_bytes: Origin,
+    /// Of the peak: the given rate, or the ratio to the average.
+    pub peak: Origin,
+    pub throughput_rps_per_vcpu: Origin,
+    pub log_bytes_per_request: Origin,
+}
+
+impl Default for Origins {
+    fn default() -> Self {
+        let d = |why| Origin::Default { why };
+        Origins {
+            requests_per_month: d("a side project"),
+            duration_ms: d("a database-backed handler; measure it with loadgen"),
+            request_bytes: d("a small JSON body"),
+            response_bytes: d("a short JSON list"),
+            peak: d("10 x the average, a bursty small API"),
+            throughput_rps_per_vcpu: d("a conservative guess; measure it with loadgen"),
+            log_bytes_per_request: d("one JSON access-log line"),
+        }
+    }
+}
 
 /// Every figure the deployments need, with where it came from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Workload {
-    /// Where the figures came from: "defaults", "flags", a file path, "loadgen FILE".
+    /// Where the figures came from, in one phrase: "defaults", "flags", a file path, "loadgen FILE".
     pub source: String,
     pub requests_per_month: Decimal,
     /// Mean duration of one request inside the function (Lambda billed duration; each invocation
@@ -28,6 +91,10 @@ pub struct Workload {
     pub throughput_rps_per_vcpu: Decimal,
     /// Application log bytes per request (Lambda adds its platform lines on top).
     pub log_bytes_per_request: Decimal,
+    /// Where each figure came from.
+    pub origins: Origins,
+    /// The run's time compression, when the workload was measured by a compressed loadgen run.
+    pub compression: Option<Decimal>,
 }
 
 impl Default for Workload {
@@ -43,6 +110,8 @@ impl Default for Workload {
             peak_to_average: dec!(10),
             throughput_rps_per_vcpu: dec!(100),
             log_bytes_per_request: dec!(200),
+            origins: Origins::default(),
+            compression: None,
         }
     }
 }
@@ -64,40 +133,62 @@ impl Workload {
         if let Some(p) = w.peak_rps
             && !self.requests_per_month.is_zero()
         {
-            w.peak_rps = Some(p * requests_per_month / self.requests_per_month);
+            w.peak_rps = Some(p * (requests_per_month / self.requests_per_month));
         }
         w.requests_per_month = requests_per_month;
         w
     }
 
-    pub fn validate(&self, origin: &str) -> Result<()> {
-        let fields = [
-            ("requests_per_month", self.requests_per_month),
-            ("duration_ms", self.duration_ms),
-            ("request_bytes", self.request_bytes),
-            ("response_bytes", self.response_bytes),
-            ("peak_to_average", self.peak_to_average),
-            ("log_bytes_per_request", self.log_bytes_per_request),
-        ];
-        for (name, v) in fields {
-            if v.is_sign_negative() && !v.is_zero() {
-                return Err(Error::file(
-                    origin,
-                    format!("`{name}` must be >= 0, got {v}"),
+    /// Every figure within `limits`, and no contradiction between them (a peak below the
+    /// average, a zero duration). `hours` is the month the peak is compared over.
+    pub fn validate(&self, hours: Decimal) -> Result<()> {
+        use crate::limits as l;
+        let zero = Decimal::ZERO;
+        check_range(
+            Input::RequestsPerMonth,
+            self.requests_per_month,
+            zero,
+            l::REQUESTS_PER_MONTH,
+        )?;
+        check_range(Input::DurationMs, self.duration_ms, zero, l::DURATION_MS)?;
+        if self.duration_ms.is_zero() {
+            return Err(Error::invalid(Input::DurationMs, 0, Problem::ZeroDuration));
+        }
+        check_range(Input::RequestBytes, self.request_bytes, zero, l::BODY_BYTES)?;
+        check_range(
+            Input::ResponseBytes,
+            self.response_bytes,
+            zero,
+            l::BODY_BYTES,
+        )?;
+        check_range(
+            Input::LogBytesPerRequest,
+            self.log_bytes_per_request,
+            zero,
+            l::LOG_BYTES,
+        )?;
+        check_range(
+            Input::PeakToAverage,
+            self.peak_to_average,
+            Decimal::ONE,
+            l::PEAK_TO_AVERAGE,
+        )?;
+        check_range(
+            Input::ThroughputPerVcpu,
+            self.throughput_rps_per_vcpu,
+            l::THROUGHPUT_MIN,
+            l::THROUGHPUT_MAX,
+        )?;
+        if let Some(p) = self.peak_rps {
+            check_range(Input::PeakRps, p, zero, l::PEAK_RPS)?;
+            let average = self.average_rps(hours);
+            if p < average {
+                return Err(Error::invalid(
+                    Input::PeakRps,
+                    p.normalize(),
+                    Problem::PeakBelowAverage { average },
                 ));
             }
-        }
-        if self.throughput_rps_per_vcpu <= Decimal::ZERO {
-            return Err(Error::file(origin, "`throughput_rps_per_vcpu` must be > 0"));
-        }
-        if let Some(p) = self.peak_rps
-            && p.is_sign_negative()
-            && !p.is_zero()
-        {
-            return Err(Error::file(
-                origin,
-                format!("`peak_rps` must be >= 0, got {p}"),
-            ));
         }
         Ok(())
     }
@@ -141,22 +232,86 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Workload> {
             format!("not a valid workload file (see costcalc/README.md, \"Workload file\"): {e}"),
         )
     })?;
-    let d = Workload::default();
-    let w = Workload {
+    let mut w = Workload {
         source: format!("workload file {origin}"),
-        requests_per_month: f.requests_per_month.unwrap_or(d.requests_per_month),
-        duration_ms: f.duration_ms.unwrap_or(d.duration_ms),
-        request_bytes: f.request_bytes.unwrap_or(d.request_bytes),
-        response_bytes: f.response_bytes.unwrap_or(d.response_bytes),
-        peak_rps: f.peak_rps,
-        peak_to_average: f.peak_to_average.unwrap_or(d.peak_to_average),
-        throughput_rps_per_vcpu: f
-            .throughput_rps_per_vcpu
-            .unwrap_or(d.throughput_rps_per_vcpu),
-        log_bytes_per_request: f.log_bytes_per_request.unwrap_or(d.log_bytes_per_request),
+        ..Workload::default()
     };
-    w.validate(origin)?;
+    let from_file = || Origin::File {
+        path: origin.to_string(),
+    };
+    let o = &mut w.origins;
+    let set = |slot: &mut Decimal, o: &mut Origin, v: Option<Decimal>| {
+        if let Some(v) = v {
+            *slot = v;
+            *o = from_file();
+        }
+    };
+    set(
+        &mut w.requests_per_month,
+        &mut o.requests_per_month,
+        f.requests_per_month,
+    );
+    set(&mut w.duration_ms, &mut o.duration_ms, f.duration_ms);
+    set(&mut w.request_bytes, &mut o.request_bytes, f.request_bytes);
+    set(
+        &mut w.response_bytes,
+        &mut o.response_bytes,
+        f.response_bytes,
+    );
+    set(&mut w.peak_to_average, &mut o.peak, f.peak_to_average);
+    set(
+        &mut w.throughput_rps_per_vcpu,
+        &mut o.throughput_rps_per_vcpu,
+        f.throughput_rps_per_vcpu,
+    );
+    set(
+        &mut w.log_bytes_per_request,
+        &mut o.log_bytes_per_request,
+        f.log_bytes_per_request,
+    );
+    if f.peak_rps.is_some() {
+        w.peak_rps = f.peak_rps;
+        w.origins.peak = from_file();
+    }
+    // The month is not known here: the peak is checked against the average again, with the
+    // report's month, when the scenario is assembled.
+    w.validate(crate::pricing::HOURS_PER_MONTH)
+        .map_err(|e| in_file(e, origin))?;
     Ok(w)
+}
+
+/// An engine error about a figure read from a file, named by the file's key.
+pub fn in_file(e: Error, origin: &str) -> Error {
+    match e {
+        Error::Invalid {
+            input,
+            ref value,
+            ref problem,
+        } => {
+            let key = file_key(input);
+            let text = Error::invalid(input, value, problem.clone()).to_string();
+            let message = text
+                .split_once(": ")
+                .map_or(text.clone(), |(_, m)| m.to_string());
+            Error::file(origin, format!("`{key}`: {message}"))
+        }
+        other => other,
+    }
+}
+
+/// The workload file's key for an input.
+fn file_key(input: Input) -> &'static str {
+    match input {
+        Input::RequestsPerMonth => "requests_per_month",
+        Input::DurationMs => "duration_ms",
+        Input::RequestBytes => "request_bytes",
+        Input::ResponseBytes => "response_bytes",
+        Input::PeakRps => "peak_rps",
+        Input::PeakToAverage => "peak_to_average",
+        Input::ThroughputPerVcpu => "throughput_rps_per_vcpu",
+        Input::LogBytesPerRequest => "log_bytes_per_request",
+        other => other.label(),
+    }
 }
 
 /// Inputs (not prices) may be written as numbers or strings; a float is read through its

@@ -125,10 +125,8 @@ impl std::error::Error for AwsError {}
 
 impl From<AwsError> for crate::error::Error {
     fn from(e: AwsError) -> Self {
-        // The engine's error type prints "{flag}: {message}"; the AWS line names its API itself.
-        let text = e.to_string();
-        let (head, rest) = text.split_once(": ").unwrap_or(("AWS", text.as_str()));
-        crate::error::Error::input(head, rest)
+        // The AWS line names its API and the way out itself.
+        crate::error::Error::Aws(e.to_string())
     }
 }
 

@@ -1,21 +1,19 @@
-//! Real AWS data (issue 6): live prices from the AWS Price List Query API, measured workloads from
+//! Real AWS data: live prices from the AWS Price List Query API, measured workloads from
 //! CloudWatch, and the offline imports of both (`aws pricing get-products` and
 //! `aws cloudwatch get-metric-data` output).
 //!
 //! The SDK clients sit behind two one-page traits (`pricing_api::ProductSource`,
 //! `cloudwatch_api::MetricSource`); parsing, matching and aggregation are pure
-//! (`price_list`, `cloudwatch`, `metrics_file`, `price_diff`). Credentials and region come from
+//! (`price_list`, `cloudwatch`, `metrics_file`). Credentials and region come from
 //! the standard AWS chain (aws-config: environment, profiles, SSO, container and instance roles),
 //! which also honours `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_PRICING` /
 //! `AWS_ENDPOINT_URL_CLOUDWATCH`), `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`. Throttling is retried
 //! with exponential backoff by the SDK's standard retry, then reported.
 
-pub mod cli;
 pub mod cloudwatch;
 pub mod cloudwatch_api;
 pub mod error;
 pub mod metrics_file;
-pub mod price_diff;
 pub mod price_list;
 pub mod pricing_api;
 
@@ -38,9 +36,7 @@ pub fn block_on<F: Future>(f: F) -> Result<F::Output, crate::error::Error> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| {
-            crate::error::Error::input("AWS", format!("cannot start the async runtime: {e}"))
-        })?;
+        .map_err(|e| crate::error::Error::Aws(format!("cannot start the async runtime: {e}")))?;
     Ok(rt.block_on(f))
 }
 
@@ -92,7 +88,7 @@ pub fn fetch_live(
         let source = pricing_api::SdkPricing {
             client: aws_sdk_pricing::Client::new(&conf),
         };
-        fetch_snapshot(&source, region, &price_list::today_utc(), progress).await
+        fetch_snapshot(&source, region, &crate::calendar::today_utc(), progress).await
     })?
     .map_err(Into::into)
 }
@@ -112,11 +108,11 @@ pub fn snapshot_from_files(region: &str, files: &[PathBuf]) -> crate::error::Res
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let origin = price_list::Origin {
         via: format!("aws pricing get-products output {}", names.join(", ")),
-        fetched_on: price_list::today_utc(),
+        fetched_on: crate::calendar::today_utc(),
     };
     price_list::build_snapshot(region, &products, &template(), &origin).map_err(|e| {
-        crate::error::Error::input(
-            "--price-list-file",
+        crate::error::Error::file(
+            names.join(", "),
             format!(
                 "{e}; `costcalc prices fetch --region {region} --print-cli-commands` prints the \
                  commands whose output holds every price"
@@ -137,7 +133,10 @@ pub async fn measure_with(
 ) -> Result<Measurement, AwsError> {
     let sets = cloudwatch::plan(resources, window.period);
     let data = cloudwatch_api::read_all(source, &sets, window, progress).await?;
-    cloudwatch::measure(region, &sets, &data, window, hours_per_month, base)
+    let source = cloudwatch::Source::Live {
+        region: region.to_string(),
+    };
+    cloudwatch::measure(&source, &sets, &data, window, hours_per_month, base)
 }
 
 /// The live read with the real SDK client; the region is `region` or the chain's.
@@ -185,8 +184,8 @@ pub fn measure_file(
         path: path.to_path_buf(),
         source,
     })?;
-    let data = metrics_file::parse(&text, &origin)
-        .map_err(|e| crate::error::Error::input("--metrics-file", e))?;
+    let data =
+        metrics_file::parse(&text, &origin).map_err(|e| crate::error::Error::file(&origin, e))?;
     let span = i64::from(days) * 86400;
     let period = data
         .series
@@ -204,11 +203,9 @@ pub fn measure_file(
         .flat_map(|s| s.timestamps.iter().copied())
         .max();
     let Some(last) = last else {
-        return Err(crate::error::Error::input(
-            "--metrics-file",
-            format!(
-                "{origin} holds no datapoints at all: check the query's names, region and time range"
-            ),
+        return Err(crate::error::Error::file(
+            &origin,
+            "holds no datapoints at all: check the query's names, region and time range",
         ));
     };
     let end = last + period;
@@ -219,14 +216,16 @@ pub fn measure_file(
     };
     let sets = cloudwatch::plan(resources, period);
     let mut m = cloudwatch::measure(
-        &format!("metrics file {origin}"),
+        &cloudwatch::Source::File {
+            path: origin.clone(),
+        },
         &sets,
         &data,
         &w,
         hours_per_month,
         base,
     )
-    .map_err(|e| crate::error::Error::input("--metrics-file", e.detail))?;
+    .map_err(|e| crate::error::Error::file(&origin, e.detail))?;
     m.requests = 0;
     Ok(m)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use super::{Price, PriceSnapshot, TieredPrice};
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Problem, Result};
 
 /// The schema tag every snapshot carries; a different major version is refused.
 pub const SNAPSHOT_SCHEMA: &str = "deploycost.prices/v1";
@@ -20,13 +20,16 @@ pub fn bundled_regions() -> Vec<&'static str> {
 /// The bundled snapshot for `region`; an unknown region lists the known ones.
 pub fn bundled(region: &str) -> Result<PriceSnapshot> {
     let Some((_, text)) = BUNDLED.iter().find(|(r, _)| *r == region) else {
-        return Err(Error::input(
-            "--region",
-            format!(
-                "no bundled price snapshot for region {region:?}; known regions: {} \
-                 (or pass a snapshot file with --prices FILE)",
-                bundled_regions().join(", ")
-            ),
+        return Err(Error::invalid(
+            Input::Region,
+            region,
+            Problem::Unknown {
+                region: "bundled".into(),
+                known: bundled_regions()
+                    .iter()
+                    .map(|r| format!("{r} (or pass a snapshot file with --prices FILE)"))
+                    .collect(),
+            },
         ));
     };
     parse(text, &format!("bundled {region}"))
@@ -236,6 +239,19 @@ fn tiered_prices(s: &PriceSnapshot) -> Vec<(&'static str, &TieredPrice)> {
     ]
 }
 
+/// The snapshot as the TOML file `--prices` reads, with a header saying what it is.
+pub fn to_toml(s: &PriceSnapshot) -> Result<String> {
+    let body = toml::to_string(s).map_err(|e| Error::Prices {
+        path: s.region.clone(),
+        message: format!("cannot write the snapshot as TOML: {e}"),
+    })?;
+    Ok(format!(
+        "# deploycost price snapshot: AWS on-demand list prices for {}, read {}.\n\
+         # Every money value is a decimal string; tiers are [from, to) ranges, the last one open.\n{body}",
+        s.region, s.as_of
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,7 +267,10 @@ mod tests {
     #[test]
     fn unknown_region_lists_known_ones() {
         let e = bundled("mars-1").unwrap_err().to_string();
-        assert!(e.contains("--region") && e.contains("us-east-1"), "{e}");
+        assert!(
+            e.contains("region") && e.contains("mars-1") && e.contains("us-east-1"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `--prices FILE` loads another file of the same format (what `prices fetch` writes). Every money
 //! value is a decimal string, every price names its unit, Price List usage type and source.
 
+pub mod diff;
 mod load;
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use load::{SNAPSHOT_SCHEMA, bundled, bundled_regions, load_file, parse};
+pub use load::{SNAPSHOT_SCHEMA, bundled, bundled_regions, load_file, parse, to_toml};
 
 use crate::decimal_serde::{dec, opt_dec};
 

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Problem, Result};
 use crate::prices::{Ec2Instance, PriceSnapshot};
 
 const SERVICE: &str = "EC2";
@@ -20,26 +20,21 @@ pub struct Ec2Usage {
 }
 
 /// The catalog entry for an instance type; an unknown one lists the known types.
-pub fn instance<'a>(p: &'a PriceSnapshot, name: &str, flag: &str) -> Result<&'a Ec2Instance> {
+pub fn instance<'a>(p: &'a PriceSnapshot, name: &str) -> Result<&'a Ec2Instance> {
     p.ec2.instances.get(name).ok_or_else(|| {
-        Error::input(
-            flag,
-            format!(
-                "unknown instance type {name:?} in the {} snapshot; known: {}",
-                p.region,
-                p.ec2
-                    .instances
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+        Error::invalid(
+            Input::InstanceType,
+            name,
+            Problem::Unknown {
+                region: p.region.clone(),
+                known: p.ec2.instances.keys().cloned().collect(),
+            },
         )
     })
 }
 
 pub fn price(u: &Ec2Usage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
-    let i = instance(p, &u.instance_type, "--instance-type")?;
+    let i = instance(p, &u.instance_type)?;
     let mut out = vec![LineItem::at(
         SERVICE,
         format!(
@@ -103,7 +98,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            e.contains("--instance-type") && e.contains("t4g.micro"),
+            e.contains("instance type") && e.contains("t9.huge") && e.contains("t4g.micro"),
             "{e}"
         );
     }

@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::{LineItem, lambda::Arch};
-use crate::error::{Error, Result};
-use crate::prices::PriceSnapshot;
+use crate::error::{Error, Input, Problem, Result};
+use crate::prices::{FargateComputePrices, PriceSnapshot};
 
 const SERVICE: &str = "Fargate";
 
@@ -37,18 +37,92 @@ pub fn billed_hours(runtime: &Runtime, minimum_seconds: Decimal) -> Decimal {
     }
 }
 
-pub fn price(u: &FargateUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
-    let compute = match (u.arch, u.spot) {
-        (Arch::X86_64, false) => &p.fargate.x86_64,
-        (Arch::Arm64, false) => &p.fargate.arm64,
-        (Arch::X86_64, true) => &p.fargate.spot_x86_64,
-        (Arch::Arm64, true) => {
-            return Err(Error::input(
-                "--spot",
-                "the price snapshot has Fargate Spot prices for Linux/x86_64 only; use --arch x86_64 with --spot",
-            ));
-        }
+/// AWS's Fargate task sizes (Linux): memory GB allowed for each vCPU, as (vCPU, from, to, step).
+const SIZES: [(Decimal, Decimal, Decimal, Decimal); 7] = [
+    (dec!(0.25), dec!(0.5), dec!(2), dec!(0)),
+    (dec!(0.5), dec!(1), dec!(4), dec!(1)),
+    (dec!(1), dec!(2), dec!(8), dec!(1)),
+    (dec!(2), dec!(4), dec!(16), dec!(1)),
+    (dec!(4), dec!(8), dec!(30), dec!(1)),
+    (dec!(8), dec!(16), dec!(60), dec!(4)),
+    (dec!(16), dec!(32), dec!(120), dec!(8)),
+];
+
+/// The valid task sizes, in words.
+pub fn valid_sizes() -> String {
+    SIZES
+        .iter()
+        .map(|(v, from, to, step)| {
+            if step.is_zero() {
+                format!("{} vCPU: 0.5, 1, 2 GB", v.normalize())
+            } else {
+                format!(
+                    "{} vCPU: {}-{} GB in {} GB steps",
+                    v.normalize(),
+                    from.normalize(),
+                    to.normalize(),
+                    step.normalize()
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A vCPU/memory pair Fargate can run; anything else lists the valid sizes.
+pub fn check_size(vcpu: Decimal, memory_gb: Decimal) -> Result<()> {
+    let ok = SIZES.iter().any(|(v, from, to, step)| {
+        *v == vcpu
+            && if step.is_zero() {
+                [dec!(0.5), dec!(1), dec!(2)].contains(&memory_gb)
+            } else {
+                memory_gb >= *from && memory_gb <= *to && ((memory_gb - from) % step).is_zero()
+            }
+    });
+    if ok {
+        return Ok(());
+    }
+    let input = if SIZES.iter().any(|(v, ..)| *v == vcpu) {
+        Input::FargateMemoryGb
+    } else {
+        Input::FargateVcpu
     };
+    Err(Error::invalid(
+        input,
+        format!(
+            "{} vCPU with {} GB",
+            vcpu.normalize(),
+            memory_gb.normalize()
+        ),
+        Problem::FargateSize {
+            valid: valid_sizes(),
+        },
+    ))
+}
+
+/// The vCPU and memory prices of an architecture, on demand or Spot.
+pub fn compute_prices(p: &PriceSnapshot, arch: Arch, spot: bool) -> Result<&FargateComputePrices> {
+    match (arch, spot) {
+        (Arch::X86_64, false) => Ok(&p.fargate.x86_64),
+        (Arch::Arm64, false) => Ok(&p.fargate.arm64),
+        (Arch::X86_64, true) => Ok(&p.fargate.spot_x86_64),
+        // AWS runs ARM64 tasks on Fargate Spot (platform 1.4.0 and later), but the Price List has
+        // no Spot rates and the snapshot records only the x86_64 one.
+        (Arch::Arm64, true) => Err(Error::invalid(
+            Input::FargateSpot,
+            "Spot on arm64",
+            Problem::NotPriced {
+                what: format!(
+                    "AWS runs ARM64 tasks on Fargate Spot, but the {} snapshot has a Spot rate for x86_64 only; price Spot with x86_64",
+                    p.region
+                ),
+            },
+        )),
+    }
+}
+
+pub fn price(u: &FargateUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
+    let compute = compute_prices(p, u.arch, u.spot)?;
     let kind = match (u.arch, u.spot) {
         (_, true) => "Spot x86_64",
         (Arch::X86_64, false) => "Linux/x86_64",
@@ -148,7 +222,7 @@ mod tests {
     }
 
     #[test]
-    fn arm_spot_is_refused_with_the_flag_named() {
+    fn arm_spot_is_refused_naming_the_input() {
         let p = bundled("us-east-1").unwrap();
         let u = FargateUsage {
             tasks: dec!(1),
@@ -159,6 +233,17 @@ mod tests {
             spot: true,
             runtime: Runtime::Hours(dec!(730)),
         };
-        assert!(price(&u, &p).unwrap_err().to_string().contains("--spot"));
+        let e = price(&u, &p).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Invalid {
+                    input: Input::FargateSpot,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("x86_64"), "{e}");
     }
 }

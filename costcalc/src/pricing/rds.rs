@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Problem, Result};
 use crate::prices::{PriceSnapshot, RdsInstance};
 
 const SERVICE: &str = "RDS";
@@ -19,26 +19,21 @@ pub struct RdsUsage {
     pub month_hours: Decimal,
 }
 
-pub fn instance<'a>(p: &'a PriceSnapshot, name: &str, flag: &str) -> Result<&'a RdsInstance> {
+pub fn instance<'a>(p: &'a PriceSnapshot, name: &str) -> Result<&'a RdsInstance> {
     p.rds.instances.get(name).ok_or_else(|| {
-        Error::input(
-            flag,
-            format!(
-                "unknown RDS instance class {name:?} in the {} snapshot; known: {}",
-                p.region,
-                p.rds
-                    .instances
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+        Error::invalid(
+            Input::DbInstanceClass,
+            name,
+            Problem::Unknown {
+                region: p.region.clone(),
+                known: p.rds.instances.keys().cloned().collect(),
+            },
         )
     })
 }
 
 pub fn price(u: &RdsUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
-    let i = instance(p, &u.instance_class, "--instance-class")?;
+    let i = instance(p, &u.instance_class)?;
     let (rate, az, storage) = if u.multi_az {
         (i.multi_az, "Multi-AZ", &p.rds.storage_multi_az)
     } else {

@@ -1,7 +1,7 @@
 //! CSV: one row per line item plus one TOTAL row per deployment; every row carries the snapshot
 //! region and date so a row pasted elsewhere still says what priced it.
 
-use super::Report;
+use super::{Bill, Report};
 use crate::money;
 
 fn field(s: &str) -> String {
@@ -10,6 +10,55 @@ fn field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// A per-service bill: one row per line item and a TOTAL row.
+pub fn bill(b: &Bill) -> String {
+    let mut out = String::from(
+        "region,prices_as_of,service,line_item,quantity,unit,unit_price_usd,cost_usd,cost_usd_exact\n",
+    );
+    for i in &b.line_items {
+        row(
+            &mut out,
+            &[
+                &b.prices.region,
+                &b.prices.as_of,
+                &i.service,
+                &i.name,
+                &money::exact(i.quantity),
+                &i.unit,
+                &money::exact(i.unit_price_usd),
+                &money::usd_plain(i.cost_usd),
+                &money::exact(i.cost_usd),
+            ],
+        );
+    }
+    let (total, exact) = (money::usd_plain(b.total_usd), money::exact(b.total_usd));
+    let total_row = [
+        &b.prices.region,
+        &b.prices.as_of,
+        "TOTAL",
+        "",
+        "",
+        "",
+        "",
+        &total,
+        &exact,
+    ];
+    row(&mut out, &total_row);
+    out
+}
+
+/// One CSV row of fields, quoted where needed.
+pub fn row(out: &mut String, fields: &[&str]) {
+    out.push_str(
+        &fields
+            .iter()
+            .map(|f| field(f))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push('\n');
 }
 
 pub fn report(r: &Report) -> String {

@@ -51,14 +51,21 @@ pub fn report_value(r: &Report) -> Value {
             "log_bytes_per_request": money::exact(w.log_bytes_per_request),
             "hours_per_month": money::exact(o.hours),
             "free_tier": o.free_tier,
+            "compression": w.compression.map(money::exact),
         },
-        "deployments": r.deployments.iter().map(|d| json!({
+        "inputs": r.inputs.iter().map(|i| json!({
+            "figure": i.figure,
+            "value": i.value,
+            "origin": i.origin,
+        })).collect::<Vec<_>>(),
+        "deployments": r.deployments.iter().zip(r.marginal_per_million).map(|(d, m)| json!({
             "name": d.name.as_str(),
             "summary": d.summary,
             "line_items": d.line_items.iter().map(line_item).collect::<Vec<_>>(),
             "total_usd": money::usd_plain(d.total_usd),
             "total_usd_exact": money::exact(d.total_usd),
             "cost_per_million_requests_usd": per_million(d.total_usd, w.requests_per_month).map(money::usd_plain),
+            "next_million_requests_usd": money::usd_plain(m),
         })).collect::<Vec<_>>(),
         "cheapest": r.cheapest.as_str(),
         "assumptions": r.assumptions,

@@ -14,20 +14,21 @@ pub fn report(r: &Report) -> String {
         r.prices.line()
     );
     s.push_str(
-        "| Deployment | What runs | Monthly (USD) | Per 1M requests (USD) |\n|---|---|--:|--:|\n",
+        "| Deployment | What runs | Monthly (USD) | Per 1M requests (USD) | Next 1M requests (USD) |\n|---|---|--:|--:|--:|\n",
     );
-    for d in &r.deployments {
+    for (d, m) in r.deployments.iter().zip(r.marginal_per_million) {
         let mark = if d.name == r.cheapest {
             " (cheapest)"
         } else {
             ""
         };
         s.push_str(&format!(
-            "| {}{mark} | {} | {} | {} |\n",
+            "| {}{mark} | {} | {} | {} | {} |\n",
             title(d.name),
             cell(&d.summary),
             money::usd(d.total_usd),
-            per_million(d.total_usd, r.workload.requests_per_month).map_or("-".into(), money::usd)
+            per_million(d.total_usd, r.workload.requests_per_month).map_or("-".into(), money::usd),
+            money::usd(m)
         ));
     }
     for d in &r.deployments {
@@ -47,6 +48,15 @@ pub fn report(r: &Report) -> String {
         s.push_str(&format!(
             "| **Total** | | | | | **{}** |\n",
             money::usd(d.total_usd)
+        ));
+    }
+    s.push_str("\n## Inputs\n\n| Figure | Value | Source |\n|---|--:|---|\n");
+    for i in &r.inputs {
+        s.push_str(&format!(
+            "| {} | {} | {} |\n",
+            i.figure,
+            cell(&i.value),
+            cell(&i.origin.describe())
         ));
     }
     s.push_str("\n## Assumptions\n\n");

@@ -1,6 +1,7 @@
 //! What the commands print: a per-service bill or a three-deployment report, in several formats.
 //! Every output names the price snapshot's region and as-of date.
 
+pub mod breakeven;
 pub mod csv;
 pub mod json;
 pub mod markdown;
@@ -9,11 +10,12 @@ pub mod table;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use crate::deployment::{Deployment, Kind, LAMBDA_PLATFORM_LOG_BYTES, Options};
+use crate::deployment::{self, Deployment, Kind, LAMBDA_PLATFORM_LOG_BYTES, Options};
+use crate::error::Result;
 use crate::money;
 use crate::prices::PriceSnapshot;
 use crate::pricing::LineItem;
-use crate::workload::Workload;
+use crate::workload::{Origin, Workload};
 
 /// Which snapshot priced this output.
 #[derive(Debug, Clone)]
@@ -56,58 +58,172 @@ pub struct Report {
     pub workload: Workload,
     pub options: Options,
     pub deployments: Vec<Deployment>,
+    /// What the next million requests a month would add, per deployment (`Kind::ALL` order):
+    /// beside the average per million, which fixed costs make meaningless at low traffic.
+    pub marginal_per_million: [Decimal; 3],
     pub cheapest: Kind,
+    /// Every input figure, its value and where it came from.
+    pub inputs: Vec<InputRow>,
     pub assumptions: Vec<String>,
 }
 
+/// One input figure of a report.
+#[derive(Debug, Clone)]
+pub struct InputRow {
+    pub figure: &'static str,
+    pub value: String,
+    pub origin: Origin,
+}
+
 impl Report {
-    pub fn new(
+    /// Price the three deployments for `workload` (already validated with `options`).
+    pub fn build(
         prices: PriceInfo,
         workload: Workload,
         options: Options,
-        deployments: Vec<Deployment>,
-    ) -> Self {
+        p: &PriceSnapshot,
+    ) -> Result<Self> {
+        let deployments = Kind::ALL
+            .iter()
+            .map(|k| deployment::build(*k, &workload, &options, p))
+            .collect::<Result<Vec<_>>>()?;
+        let next = workload.requests_per_month + MILLION;
+        let after = crate::breakeven::totals_at(&workload, &options, p, next)?;
+        let mut marginal_per_million = [Decimal::ZERO; 3];
+        for (m, (d, a)) in marginal_per_million
+            .iter_mut()
+            .zip(deployments.iter().zip(after))
+        {
+            *m = a - d.total_usd;
+        }
         let cheapest = deployments
             .iter()
             .min_by_key(|d| d.total_usd)
             .map(|d| d.name)
             .unwrap_or(Kind::Ec2);
-        let assumptions = assumptions(&workload, &options);
-        Report {
+        let inputs = inputs(&workload, &options);
+        let assumptions = assumptions(&workload, &options, p);
+        Ok(Report {
             prices,
             workload,
             options,
             deployments,
+            marginal_per_million,
             cheapest,
+            inputs,
             assumptions,
-        }
+        })
     }
 }
 
+const MILLION: Decimal = dec!(1000000);
+
 /// Cost per million requests (None at zero traffic).
 pub fn per_million(total: Decimal, requests: Decimal) -> Option<Decimal> {
-    (!requests.is_zero()).then(|| total / (requests / dec!(1000000)))
+    (!requests.is_zero()).then(|| total / (requests / MILLION))
+}
+
+/// The workload's figures with their origins.
+fn inputs(w: &Workload, o: &Options) -> Vec<InputRow> {
+    let q = |d: Decimal| money::quantity(d, 4);
+    let g = &w.origins;
+    let peak = match w.peak_rps {
+        Some(p) => format!("{} req/s", money::quantity(p, 4)),
+        None => format!(
+            "{} x the average ({} req/s)",
+            q(w.peak_to_average),
+            money::quantity(w.peak(o.hours), 4)
+        ),
+    };
+    let row = |figure, value: String, origin: &Origin| InputRow {
+        figure,
+        value,
+        origin: origin.clone(),
+    };
+    vec![
+        row(
+            "Requests per month",
+            q(w.requests_per_month),
+            &g.requests_per_month,
+        ),
+        row(
+            "Duration per request",
+            format!("{} ms", q(w.duration_ms)),
+            &g.duration_ms,
+        ),
+        row(
+            "Request body",
+            format!("{} B", q(w.request_bytes)),
+            &g.request_bytes,
+        ),
+        row(
+            "Response body",
+            format!("{} B", q(w.response_bytes)),
+            &g.response_bytes,
+        ),
+        row("Peak rate", peak, &g.peak),
+        row(
+            "Requests per second per vCPU",
+            q(w.throughput_rps_per_vcpu),
+            &g.throughput_rps_per_vcpu,
+        ),
+        row(
+            "Log bytes per request",
+            format!("{} B", q(w.log_bytes_per_request)),
+            &g.log_bytes_per_request,
+        ),
+    ]
+}
+
+/// " (assumed)" after a figure nobody supplied.
+fn assumed(o: &Origin) -> &'static str {
+    if o.is_default() { " (assumed)" } else { "" }
 }
 
 /// Every figure the numbers rest on, in words.
-pub fn assumptions(w: &Workload, o: &Options) -> Vec<String> {
+pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> {
     let q = |d: Decimal| money::quantity(d, 4);
+    let g = &w.origins;
     let peak = w.peak(o.hours);
-    let peak_src = if w.peak_rps.is_some() {
-        "given".to_string()
-    } else {
-        format!("{} x the average rate", q(w.peak_to_average))
+    let peak_src = match (&g.peak, w.peak_rps, w.compression) {
+        (Origin::Measured { .. }, Some(_), Some(c)) if c != Decimal::ONE => format!(
+            "measured: the run's busiest second, which played {} real seconds (compression {}x)",
+            q(c),
+            q(c)
+        ),
+        (Origin::Measured { .. }, Some(_), _) => "measured".to_string(),
+        (_, Some(_), _) => "given".to_string(),
+        (origin, None, _) => format!(
+            "{} x the average rate{}",
+            q(w.peak_to_average),
+            assumed(origin)
+        ),
     };
+    let duration = if matches!(g.duration_ms, Origin::Measured { ref field, .. } if field.contains("client"))
+    {
+        format!(
+            "{} ms of client-observed latency used as the time in the function (an upper bound: it includes the network and any queueing)",
+            q(w.duration_ms)
+        )
+    } else {
+        format!(
+            "{} ms in the function{}",
+            q(w.duration_ms),
+            assumed(&g.duration_ms)
+        )
+    };
+    let nat_hours = p.nat.hour.usd * o.hours;
+    let nat_ip = p.ipv4.hour.usd * o.hours;
     let mut a = vec![
-        format!("Workload from {}: {} requests/month over a {}-hour month (average {} req/s, peak {} req/s, {peak_src}).",
-            w.source, q(w.requests_per_month), q(o.hours), money::quantity(w.average_rps(o.hours), 6), money::quantity(peak, 6)),
-        format!("Per request: {} ms in the function (Lambda billed duration, rounded up to 1 ms per invocation; \
-            cold-start init is billed too since 2025-08-01), {} B request and {} B response bodies (1 KB = 1,024 B, 1 GB = 2^30 B).",
-            q(w.duration_ms), q(w.request_bytes), q(w.response_bytes)),
+        format!("Workload from {}: {} requests/month{} over a {}-hour month (average {} req/s, peak {} req/s, {peak_src}).",
+            w.source, q(w.requests_per_month), assumed(&g.requests_per_month), q(o.hours), money::quantity(w.average_rps(o.hours), 6), money::quantity(peak, 6)),
+        format!("Per request: {duration} (Lambda billed duration, rounded up to 1 ms per invocation; \
+            cold-start init is billed too since 2025-08-01), {} B request{} and {} B response{} bodies (1 KB = 1,024 B, 1 GB = 2^30 B).",
+            q(w.request_bytes), assumed(&g.request_bytes), q(w.response_bytes), assumed(&g.response_bytes)),
         format!("Sizing: one vCPU serves {} req/s{}; EC2 instances and Fargate tasks = max({}, ceil(peak / (req/s per vCPU x vCPUs))). \
             Burstable t4g/t3 instances are sized on all their vCPUs; sustained load above their baseline would add CPU credit charges.",
             q(w.throughput_rps_per_vcpu),
-            if w.source.starts_with("loadgen") || w.source.starts_with("workload file") { "" } else { " (assumed; measure it with loadgen)" },
+            if g.throughput_rps_per_vcpu.is_default() { " (assumed; measure it with loadgen)" } else { "" },
             if o.high_availability { 2 } else { 1 }),
         format!("Lambda: {} MB {} (512 MB buys ~1/3 vCPU, enough for argon2 logins and a fast cold start), {} ephemeral storage, {} provisioned concurrency, behind an {}.",
             q(o.lambda_memory_mb), o.lambda_arch.as_str(),
@@ -121,7 +237,8 @@ pub fn assumptions(w: &Workload, o: &Options) -> Vec<String> {
         if o.nat {
             format!("NAT Gateway ON: the VPC function reaches the internet through one NAT Gateway (+ its Elastic IP), {} GB/month processed.", q(o.nat_gb))
         } else {
-            "NAT Gateway OFF: the VPC function only talks to RDS Proxy/RDS and gets its secrets at deploy time. If it must call the internet or AWS APIs without VPC endpoints, add --nat on (+$32.85 hours, $0.045/GB, +$3.65 Elastic IP).".into()
+            format!("NAT Gateway OFF: the VPC function only talks to RDS Proxy/RDS and gets its secrets at deploy time. If it must call the internet or AWS APIs without VPC endpoints, add --nat on (+{} for {} hours, {}/GB processed, +{} for its Elastic IP).",
+                money::usd(nat_hours), q(o.hours), money::exact(p.nat.processed.usd), money::usd(nat_ip))
         },
         format!("EC2: {} on-demand Linux with a {} GB gp3 root volume and one public IPv4 per instance (one instance serves HTTP itself; more than one adds an ALB).",
             o.instance_type, q(o.ebs_gb)),
@@ -131,8 +248,8 @@ pub fn assumptions(w: &Workload, o: &Options) -> Vec<String> {
         "ALB LCUs from the average rate: one new connection per request, open for max(1 s, duration), request + response bytes processed, 1 rule (within the 10 free).".into(),
         format!("Database: RDS for PostgreSQL {} {} with {} GB gp3, shared by all three deployments.",
             o.db_instance_class, if o.multi_az { "Multi-AZ" } else { "single-AZ" }, q(o.db_storage_gb)),
-        format!("CloudWatch Logs: {} B of application log per request (Lambda adds {} B of START/END/REPORT lines), kept one month (stored GB = ingested GB).",
-            q(w.log_bytes_per_request), LAMBDA_PLATFORM_LOG_BYTES),
+        format!("CloudWatch Logs: {} B of application log per request{} (Lambda adds {} B of START/END/REPORT lines), kept one month (stored GB = ingested GB).",
+            q(w.log_bytes_per_request), assumed(&g.log_bytes_per_request), LAMBDA_PLATFORM_LOG_BYTES),
         "Data transfer out: every response body leaves AWS to the internet; requests in are free.".into(),
         if o.free_tier {
             "Free tier ON: always-free allowances only (Lambda 1M requests + 400,000 GB-s, 100 GB data out, 5 GB logs). 12-month offers and credits are not modeled.".into()

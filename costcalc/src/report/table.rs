@@ -66,9 +66,10 @@ pub fn report(r: &Report) -> String {
         "What runs",
         "Monthly (USD)",
         "Per 1M requests (USD)",
+        "Next 1M requests (USD)",
         "",
     ]);
-    for d in &r.deployments {
+    for (d, m) in r.deployments.iter().zip(r.marginal_per_million) {
         t.add_row(vec![
             Cell::new(title(d.name)),
             Cell::new(&d.summary),
@@ -78,6 +79,7 @@ pub fn report(r: &Report) -> String {
                     .map_or("-".into(), money::usd),
             )
             .set_alignment(CellAlignment::Right),
+            Cell::new(money::usd(m)).set_alignment(CellAlignment::Right),
             Cell::new(if d.name == r.cheapest { "cheapest" } else { "" }),
         ]);
     }
@@ -85,9 +87,25 @@ pub fn report(r: &Report) -> String {
         "Summary ({}, prices as of {})\n{t}\n\n",
         r.prices.region, r.prices.as_of
     ));
+    s.push_str(&format!("Inputs\n{}\n\n", inputs_table(r)));
     s.push_str("Assumptions\n");
     for a in &r.assumptions {
         s.push_str(&format!("- {a}\n"));
     }
     s
+}
+
+/// Every input figure with where it came from.
+fn inputs_table(r: &Report) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec!["Figure", "Value", "Source"]);
+    for i in &r.inputs {
+        t.add_row(vec![
+            Cell::new(i.figure),
+            Cell::new(&i.value).set_alignment(CellAlignment::Right),
+            Cell::new(i.origin.describe()),
+        ]);
+    }
+    t
 }

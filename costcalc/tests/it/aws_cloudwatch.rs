@@ -7,13 +7,11 @@
 //! 60 s; 12 busy minutes a day with 100 requests each, one of 600 on day 8: 167 x 100 + 600 =
 //! 17,300 requests; Duration 85.5 ms each; DataProcessed 3,072 bytes each; Throttles never.
 
-mod aws_support;
-
 use std::time::Duration;
 
+use crate::support::aws::{cloudwatch_server, data, split_pages};
 use aws_sdk_cloudwatch::config::retry::RetryConfig;
 use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
-use aws_support::{cloudwatch_server, data, split_pages};
 use costcalc::aws::cloudwatch::{Measurement, Resources, Window};
 use costcalc::aws::cloudwatch_api::SdkCloudWatch;
 use costcalc::aws::error::{AwsError, Kind};
@@ -240,7 +238,7 @@ fn metrics_file_gives_the_same_figures() {
 
 #[test]
 fn metrics_file_pages_appended_and_bad_files() {
-    let dir = aws_support::scratch("metrics");
+    let dir = crate::support::aws::scratch("metrics");
     let pages = split_pages(&fixture(), 2);
     let text: String = pages.iter().map(|p| p.to_string() + "\n").collect();
     let f = dir.join("pages.json");

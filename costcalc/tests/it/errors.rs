@@ -1,8 +1,6 @@
 //! Bad input: a non-zero exit, a message naming the flag or file and what was expected, no panic.
 
-mod common;
-
-use common::costcalc;
+use crate::support::costcalc;
 
 fn fails(args: &[&str], code: i32, needles: &[&str]) {
     let out = costcalc(args);

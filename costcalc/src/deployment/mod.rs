@@ -7,73 +7,16 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Input, Problem, Result};
 use crate::prices::PriceSnapshot;
-use crate::pricing::{self, GB, LineItem, alb, apigw, ec2, fargate, lambda, lambda::Arch, rds};
+use crate::pricing::{self, GB, LineItem, alb, apigw, ec2, fargate, lambda, rds};
 use crate::workload::Workload;
 
 /// Lambda's own START, END and REPORT lines per invocation, bytes (measured on provided.al2023).
 pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 
-/// Deployment choices; the defaults are what a sensible person deploys for a side project.
-#[derive(Debug, Clone, Serialize)]
-pub struct Options {
-    pub hours: Decimal,
-    pub free_tier: bool,
-    pub high_availability: bool,
-    // Lambda
-    pub lambda_arch: Arch,
-    pub lambda_memory_mb: Decimal,
-    pub lambda_ephemeral_mb: Decimal,
-    pub provisioned_concurrency: Decimal,
-    pub api: apigw::ApiKind,
-    pub rds_proxy: bool,
-    pub nat: bool,
-    pub nat_gb: Decimal,
-    // EC2
-    pub instance_type: String,
-    pub ebs_gb: Decimal,
-    // Fargate
-    pub fargate_vcpu: Decimal,
-    pub fargate_memory_gb: Decimal,
-    pub fargate_arch: Arch,
-    pub fargate_spot: bool,
-    pub task_public_ip: bool,
-    pub alb_azs: Decimal,
-    // Database
-    pub db_instance_class: String,
-    pub db_storage_gb: Decimal,
-    pub multi_az: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            hours: pricing::HOURS_PER_MONTH,
-            free_tier: false,
-            high_availability: false,
-            lambda_arch: Arch::Arm64,
-            lambda_memory_mb: dec!(512),
-            lambda_ephemeral_mb: dec!(512),
-            provisioned_concurrency: dec!(0),
-            api: apigw::ApiKind::Http,
-            rds_proxy: true,
-            nat: false,
-            nat_gb: dec!(1),
-            instance_type: "t4g.micro".into(),
-            ebs_gb: dec!(8),
-            fargate_vcpu: dec!(0.25),
-            fargate_memory_gb: dec!(0.5),
-            fargate_arch: Arch::Arm64,
-            fargate_spot: false,
-            task_public_ip: true,
-            alb_azs: dec!(2),
-            db_instance_class: "db.t4g.micro".into(),
-            db_storage_gb: dec!(20),
-            multi_az: false,
-        }
-    }
-}
+mod options;
+pub use options::{Options, check_lambda_memory, defaults};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -103,15 +46,29 @@ pub struct Deployment {
     pub total_usd: Decimal,
 }
 
-/// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability).
+/// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability);
+/// more than `limits::MACHINES` is refused rather than priced.
 pub fn count_for_peak(
     peak_rps: Decimal,
     rps_per_vcpu: Decimal,
     vcpus_each: Decimal,
     ha: bool,
-) -> Decimal {
+) -> Result<Decimal> {
     let min = if ha { dec!(2) } else { dec!(1) };
-    (peak_rps / (rps_per_vcpu * vcpus_each)).ceil().max(min)
+    let per_machine = rps_per_vcpu * vcpus_each;
+    let max = crate::limits::MACHINES;
+    // Compare before dividing: a tiny per-machine rate would overflow the quotient.
+    if peak_rps > per_machine * max {
+        let needed = peak_rps
+            .checked_div(per_machine)
+            .map_or(Decimal::MAX, |n| n.ceil());
+        return Err(Error::invalid(
+            Input::ThroughputPerVcpu,
+            rps_per_vcpu.normalize(),
+            Problem::TooManyMachines { needed, max },
+        ));
+    }
+    Ok((peak_rps / per_machine).ceil().max(min))
 }
 
 fn monthly_gb(requests: Decimal, bytes_each: Decimal) -> Decimal {
@@ -140,8 +97,6 @@ fn shared_lines(
 }
 
 fn database(o: &Options, p: &PriceSnapshot, out: &mut Vec<LineItem>) -> Result<()> {
-    // Checked here so the error names the report's flag.
-    rds::instance(p, &o.db_instance_class, "--db-instance-class")?;
     out.extend(rds::price(
         &rds::RdsUsage {
             instance_class: o.db_instance_class.clone(),
@@ -181,13 +136,13 @@ fn load_balancer(w: &Workload, o: &Options, p: &PriceSnapshot, out: &mut Vec<Lin
 }
 
 pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
-    let i = ec2::instance(p, &o.instance_type, "--instance-type")?;
+    let i = ec2::instance(p, &o.instance_type)?;
     let count = count_for_peak(
         w.peak(o.hours),
         w.throughput_rps_per_vcpu,
         Decimal::from(i.vcpus),
         o.high_availability,
-    );
+    )?;
     let mut out = ec2::price(
         &ec2::Ec2Usage {
             instance_type: o.instance_type.clone(),
@@ -223,7 +178,7 @@ pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deploymen
         w.throughput_rps_per_vcpu,
         o.fargate_vcpu,
         o.high_availability,
-    );
+    )?;
     let mut out = fargate::price(
         &fargate::FargateUsage {
             tasks,
@@ -283,7 +238,7 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
         },
         p,
     ));
-    let db = rds::instance(p, &o.db_instance_class, "--db-instance-class")?;
+    let db = rds::instance(p, &o.db_instance_class)?;
     if o.rds_proxy {
         out.extend(pricing::rds_proxy::price(
             Decimal::from(db.vcpus),
@@ -338,26 +293,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sizing_refuses_more_machines_than_any_account_runs() {
+        let e = count_for_peak(dec!(1e9), dec!(0.001), dec!(0.25), false).unwrap_err();
+        assert!(e.to_string().contains("more than 1,000,000"), "{e}");
+        // The largest allowed peak on the smallest allowed rate does not overflow either.
+        assert!(count_for_peak(dec!(1e10), dec!(0.0003), dec!(0.25), true).is_err());
+    }
+
+    #[test]
     fn sizing_from_peak() {
-        assert_eq!(
-            count_for_peak(dec!(0.01), dec!(100), dec!(2), false),
-            dec!(1)
-        );
-        assert_eq!(
-            count_for_peak(dec!(0.01), dec!(100), dec!(2), true),
-            dec!(2)
-        );
-        assert_eq!(
-            count_for_peak(dec!(200), dec!(100), dec!(2), false),
-            dec!(1)
-        );
-        assert_eq!(
-            count_for_peak(dec!(201), dec!(100), dec!(2), false),
-            dec!(2)
-        );
-        assert_eq!(
-            count_for_peak(dec!(100), dec!(100), dec!(0.25), false),
-            dec!(4)
-        );
+        let count = |peak, rate, vcpus, ha| count_for_peak(peak, rate, vcpus, ha).unwrap();
+        assert_eq!(count(dec!(0.01), dec!(100), dec!(2), false), dec!(1));
+        assert_eq!(count(dec!(0.01), dec!(100), dec!(2), true), dec!(2));
+        assert_eq!(count(dec!(200), dec!(100), dec!(2), false), dec!(1));
+        assert_eq!(count(dec!(201), dec!(100), dec!(2), false), dec!(2));
+        assert_eq!(count(dec!(100), dec!(100), dec!(0.25), false), dec!(4));
     }
 }

@@ -1,14 +1,12 @@
 //! The AWS commands as a user runs them: the real binary, the standard credential and region
 //! chain, `AWS_ENDPOINT_URL` pointing at a loopback server that speaks each API's protocol.
 
-mod aws_support;
-
 use std::path::Path;
 
-use aws_support::{
-    PricingScript, aws_env, cloudwatch_server, costcalc, data, epoch, pricing_files,
-    pricing_server, scratch,
+use crate::support::aws::{
+    PricingScript, aws_env, cloudwatch_server, data, epoch, pricing_files, pricing_server, scratch,
 };
+use crate::support::run as costcalc;
 use serde_json::Value;
 
 fn stdout(o: &std::process::Output) -> String {
@@ -174,7 +172,7 @@ fn fixture_pages(n: usize) -> Vec<Value> {
         &std::fs::read_to_string(data("cloudwatch/get-metric-data.json")).unwrap(),
     )
     .unwrap();
-    aws_support::split_pages(&doc, n)
+    crate::support::aws::split_pages(&doc, n)
 }
 
 const RESOURCES: [&str; 4] = [

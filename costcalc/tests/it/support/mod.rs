@@ -1,15 +1,27 @@
-//! Runs the real `costcalc` binary, as a user would.
-#![allow(dead_code)]
+//! Helpers the test modules share: running the real `costcalc` binary as a user would (`run`,
+//! `costcalc`, `costcalc_json`), reading its JSON, and the AWS fixtures and stand-in servers (`aws`).
+
+pub mod aws;
 
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+/// Run the costcalc binary with no AWS settings from this environment, plus `env`.
+pub fn run(args: &[&str], env: &[(String, String)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_costcalc"));
+    c.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            c.env_remove(k);
+        }
+    }
+    c.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    c.output().expect("run the costcalc binary")
+}
+
 pub fn costcalc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_costcalc"))
-        .args(args)
-        .output()
-        .expect("run the costcalc binary")
+    run(args, &[])
 }
 
 /// Run with `--format json` appended; the run must succeed.

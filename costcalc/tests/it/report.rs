@@ -1,9 +1,7 @@
 //! `costcalc report` and `breakeven` through the real binary. Every expected figure is worked
-//! by hand in the comments from the unit prices in shared/reference/aws-pricing-examples.md.
+//! by hand in the comments from the unit prices in costcalc/docs/pricing-examples.md.
 
-mod common;
-
-use common::{costcalc, costcalc_json};
+use crate::support::{costcalc, costcalc_json};
 use serde_json::Value;
 
 fn deployment<'a>(v: &'a Value, name: &str) -> &'a Value {

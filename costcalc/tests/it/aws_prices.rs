@@ -3,16 +3,15 @@
 //! (tests/data/aws/pricing): paging, an empty page, throttling then success, both usage-type
 //! spellings, tiers, decoys; the one-line errors; the offline `--price-list-file` path.
 
-mod aws_support;
-
 use std::time::Duration;
 
+use crate::support::aws::{PricingScript, pricing_files, pricing_server};
 use aws_sdk_pricing::config::retry::RetryConfig;
 use aws_sdk_pricing::config::{BehaviorVersion, Credentials, Region};
-use aws_support::{PricingScript, pricing_files, pricing_server};
 use costcalc::aws::error::{AwsError, Kind};
 use costcalc::aws::pricing_api::SdkPricing;
-use costcalc::aws::{fetch_snapshot, price_diff, snapshot_from_files};
+use costcalc::aws::{fetch_snapshot, snapshot_from_files};
+use costcalc::prices::diff as price_diff;
 use costcalc::prices::{self, PriceSnapshot};
 use costcalc::pricing::lambda::{self, Arch, LambdaUsage};
 use rust_decimal_macros::dec;
@@ -134,7 +133,7 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
     assert_eq!(snap.ec2.instances["t3.small"].memory_gib, dec!(2));
 
     // What `prices fetch` writes loads unchanged through --prices, and prices P1 identically.
-    let text = costcalc::aws::cli::snapshot_toml(&snap).unwrap();
+    let text = costcalc::prices::to_toml(&snap).unwrap();
     let reloaded = prices::parse(&text, "fetched.toml").expect("the written file loads");
     assert_eq!(p1(&reloaded), p1(&bundled));
     assert_eq!(p1(&reloaded).round_dp(2), dec!(2.73));
@@ -241,7 +240,7 @@ fn offline_price_list_files_build_the_same_snapshot() {
             .starts_with("aws pricing get-products output ")
     );
     // Outputs appended into one file (`>>`) read the same.
-    let dir = aws_support::scratch("concat");
+    let dir = crate::support::aws::scratch("concat");
     let one = dir.join("all.json");
     let text: String = pricing_files()
         .iter()
@@ -251,9 +250,12 @@ fn offline_price_list_files_build_the_same_snapshot() {
     let again = snapshot_from_files("us-east-1", &[one]).unwrap();
     assert!(price_diff::diff(&snap, &again).is_empty());
     // A file missing services names them, and the command that gets them.
-    let e = snapshot_from_files("us-east-1", &[aws_support::data("pricing/lambda.json")])
-        .unwrap_err()
-        .to_string();
+    let e = snapshot_from_files(
+        "us-east-1",
+        &[crate::support::aws::data("pricing/lambda.json")],
+    )
+    .unwrap_err()
+    .to_string();
     assert!(
         e.contains("AmazonECS Fargate-vCPU-Hours:perCPU") && e.contains("--print-cli-commands"),
         "{e}"

@@ -357,7 +357,7 @@ pub fn encode(v: &Cbor, out: &mut Vec<u8>) {
 
 /// ISO 8601 `YYYY-MM-DDTHH:MM:SS+00:00` to epoch seconds (the fixtures are UTC).
 pub fn epoch(iso: &str) -> i64 {
-    costcalc::aws::metrics_file::parse_iso8601(iso).expect("fixture timestamp")
+    costcalc::calendar::parse_iso8601(iso).expect("fixture timestamp")
 }
 
 /// One GetMetricData page as the CLI prints it (JSON) -> the CBOR the service sends, with every
@@ -530,19 +530,6 @@ pub fn aws_env(url: &str, home: &std::path::Path) -> Vec<(String, String)> {
         ("HOME".into(), home.display().to_string()),
     ])
     .collect()
-}
-
-/// Run the costcalc binary with a clean AWS environment plus `env`.
-pub fn costcalc(args: &[&str], env: &[(String, String)]) -> std::process::Output {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_costcalc"));
-    c.args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            c.env_remove(k);
-        }
-    }
-    c.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    c.output().expect("run costcalc")
 }
 
 pub fn scratch(name: &str) -> PathBuf {

@@ -1,9 +1,7 @@
-//! P1..P9 of shared/reference/aws-pricing-examples.md, reproduced to the cent through the real
+//! P1..P9 of costcalc/docs/pricing-examples.md, reproduced to the cent through the real
 //! binary's JSON. Expected figures are AWS's (or infracost's), not computed by costcalc.
 
-mod common;
-
-use common::{costcalc_json, line_cost, total};
+use crate::support::{costcalc_json, line_cost, total};
 
 #[test]
 fn p1_lambda_x86_free_tier() {
@@ -32,6 +30,8 @@ fn p2_lambda_x86_no_free_tier() {
     // 7.44M x 2 s x 1 GB = 14,880,000 GB-s x 0.0000166667 = 248.000496; 7.44 x 0.20 = 1.488
     let v = costcalc_json(&[
         "lambda",
+        "--arch",
+        "x86_64",
         "--requests",
         "7440000",
         "--duration-ms",
@@ -49,6 +49,8 @@ fn p3_lambda_duration_tiers() {
     // 9e9 x 1.024 s x 1 GB = 9.216e9 GB-s: 6e9 x 0.0000166667 + 3.216e9 x 0.000015
     let v = costcalc_json(&[
         "lambda",
+        "--arch",
+        "x86_64",
         "--requests",
         "9000000000",
         "--duration-ms",
@@ -68,6 +70,8 @@ fn p4_fargate_seconds_per_day_per_line_rounding() {
     // them (1.01 + 0.22 + 0.03); the exact total 1.262 rounds to the same 1.26.
     let v = costcalc_json(&[
         "fargate",
+        "--arch",
+        "x86_64",
         "--tasks",
         "5",
         "--vcpu",
@@ -104,6 +108,8 @@ fn p4_fargate_seconds_per_day_per_line_rounding() {
 fn p5_fargate_month() {
     let v = costcalc_json(&[
         "fargate",
+        "--arch",
+        "x86_64",
         "--tasks",
         "1",
         "--vcpu",
@@ -169,6 +175,8 @@ fn measured_durations_round_up_each_invocation() {
     std::fs::write(&f, "# ms\n1.2\n1.2\n3\n").unwrap();
     let v = costcalc_json(&[
         "lambda",
+        "--arch",
+        "x86_64",
         "--requests",
         "3000000",
         "--durations-file",
@@ -185,8 +193,10 @@ fn measured_durations_round_up_each_invocation() {
     assert_eq!(d["quantity"], "7000");
     assert_eq!(d["cost_usd"], "0.12");
     std::fs::write(&f, "1.2\nfast\n").unwrap();
-    let out = common::costcalc(&[
+    let out = crate::support::costcalc(&[
         "lambda",
+        "--arch",
+        "x86_64",
         "--requests",
         "1",
         "--durations-file",

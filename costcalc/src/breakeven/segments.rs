@@ -1,0 +1,238 @@
+//! Where each deployment's monthly cost stops being one straight line in the monthly requests.
+//!
+//! Every deployment's total is piecewise linear in the requests R: each quantity it bills is
+//! proportional to R, and the pieces change only where a quantity crosses a level: an instance or
+//! task count steps up (the peak, proportional to R, passes n x the capacity of one), a price
+//! tier ends, a free allowance runs out. For each level L reached by a quantity of c per request,
+//! the piece changes at R = L / c. Because decimal division is not exact, each such R is kept as
+//! the four whole request counts around it: between two consecutive breakpoints every total is
+//! then affine on whole requests, which is what lets the caller find each crossing exactly.
+//! `tests::totals_are_affine_between_breakpoints` checks that claim against the models.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal_macros::dec;
+
+use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options};
+use crate::error::{Error, Input, Problem, Result};
+use crate::limits;
+use crate::prices::{PriceSnapshot, TieredPrice};
+use crate::pricing::{self, GB, apigw, ec2, lambda};
+use crate::workload::Workload;
+
+/// Whole request counts in [from, to] where some deployment's cost changes shape, sorted, with
+/// `from` and `to` themselves.
+pub fn breakpoints(
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    from: Decimal,
+    to: Decimal,
+) -> Result<Vec<Decimal>> {
+    let mut b = Breakpoints {
+        from,
+        to,
+        out: vec![from, to],
+    };
+    sizes(&mut b, w, o, p)?;
+    tiers(&mut b, w, o, p);
+    b.out.sort();
+    b.out.dedup();
+    Ok(b.out)
+}
+
+struct Breakpoints {
+    from: Decimal,
+    to: Decimal,
+    out: Vec<Decimal>,
+}
+
+impl Breakpoints {
+    /// A quantity of `per_request` per request reaches `level` at R = level / per_request.
+    fn level(&mut self, level: Decimal, per_request: Decimal) {
+        if per_request <= Decimal::ZERO || level < Decimal::ZERO {
+            return;
+        }
+        let Some(r) = level.checked_div(per_request) else {
+            return;
+        };
+        if r > self.to + Decimal::TWO {
+            return;
+        }
+        let base = r.floor();
+        for k in [dec!(-1), dec!(0), dec!(1), dec!(2)] {
+            let c = base + k;
+            if c > self.from && c < self.to {
+                self.out.push(c);
+            }
+        }
+    }
+
+    /// Each boundary of a tiered price whose quantity is `per_request` per request, after a free
+    /// allowance of `free` (0 without the free tier).
+    fn tiered(&mut self, price: &TieredPrice, per_request: Decimal, free: Decimal) {
+        if !free.is_zero() {
+            self.level(free, per_request);
+        }
+        for t in &price.tiers {
+            if let Some(end) = t.to {
+                self.level(end + free, per_request);
+            }
+        }
+    }
+}
+
+/// Instance and task count steps: the peak is `peak_per_request` x R, and one machine serves
+/// `capacity` requests per second.
+fn sizes(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<()> {
+    let peak_per_request = match w.peak_rps {
+        // A given peak scales with the traffic; at zero traffic it cannot, and stays constant.
+        Some(_) if w.requests_per_month.is_zero() => return Ok(()),
+        Some(peak) => peak / w.requests_per_month,
+        None => w.peak_to_average / (o.hours * dec!(3600)),
+    };
+    let vcpus = Decimal::from(ec2::instance(p, &o.instance_type)?.vcpus);
+    for capacity in [
+        w.throughput_rps_per_vcpu * vcpus,
+        w.throughput_rps_per_vcpu * o.fargate_vcpu,
+    ] {
+        let first = (peak_per_request * b.from / capacity).floor();
+        let last = (peak_per_request * b.to / capacity).ceil();
+        let steps = last - first;
+        if steps > Decimal::from(limits::SWEEP_STEPS_MAX) {
+            return Err(Error::invalid(
+                Input::SweepTo,
+                b.to.normalize(),
+                Problem::TooManySteps {
+                    steps: steps.to_usize().unwrap_or(usize::MAX),
+                    max: limits::SWEEP_STEPS_MAX,
+                },
+            ));
+        }
+        let mut n = first.max(Decimal::ONE);
+        while n <= last {
+            b.level(n * capacity, peak_per_request);
+            n += Decimal::ONE;
+        }
+    }
+    Ok(())
+}
+
+/// Price tiers and free allowances of every service billed per request.
+fn tiers(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
+    let free = |allowance: Decimal| {
+        if o.free_tier {
+            allowance
+        } else {
+            Decimal::ZERO
+        }
+    };
+    // Lambda requests and GB-seconds (tiered unless provisioned concurrency bills the duration).
+    if o.free_tier {
+        b.level(p.lambda.free_requests, Decimal::ONE);
+    }
+    let arch = match o.lambda_arch {
+        lambda::Arch::X86_64 => &p.lambda.x86_64,
+        lambda::Arch::Arm64 => &p.lambda.arm64,
+    };
+    let gb_seconds =
+        lambda::billed_ms(w.duration_ms) / dec!(1000) * o.lambda_memory_mb / dec!(1024);
+    if o.provisioned_concurrency.is_zero() {
+        b.tiered(&arch.duration, gb_seconds, free(p.lambda.free_gb_seconds));
+    }
+    // API Gateway, per million calls (HTTP APIs meter each call in 512 KB units).
+    let (price, units) = match o.api {
+        apigw::ApiKind::Rest => (&p.apigw.rest, Decimal::ONE),
+        apigw::ApiKind::Http => (
+            &p.apigw.http,
+            apigw::http_units_per_call(
+                w.request_bytes / pricing::KB,
+                w.response_bytes / pricing::KB,
+                p.apigw.http_metering_kb,
+            ),
+        ),
+    };
+    b.tiered(price, units / dec!(1000000), Decimal::ZERO);
+    // Data out, and the logs' free allowance (the Lambda adds its platform lines).
+    b.tiered(
+        &p.transfer.out,
+        w.response_bytes / GB,
+        free(p.transfer.free_gb),
+    );
+    if o.free_tier {
+        for extra in [Decimal::ZERO, LAMBDA_PLATFORM_LOG_BYTES] {
+            let per_request = (w.log_bytes_per_request + extra) / GB;
+            b.level(p.logs.free_ingest_gb, per_request);
+            b.level(p.logs.free_stored_gb, per_request);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::breakeven::totals_at;
+    use crate::prices::bundled;
+
+    /// Between consecutive breakpoints each total lies on the line through the segment's ends
+    /// (within 1e-12 USD: the totals divide by the month's seconds, which decimals round).
+    fn assert_affine(w: &Workload, o: &Options, from: Decimal, to: Decimal) {
+        let p = bundled("us-east-1").unwrap();
+        let bps = breakpoints(w, o, &p, from, to).unwrap();
+        assert!(bps.len() > 2, "{bps:?}");
+        for pair in bps.windows(2) {
+            let (lo, hi) = (pair[0], pair[1]);
+            if hi - lo < dec!(2) {
+                continue;
+            }
+            let (tl, th) = (
+                totals_at(w, o, &p, lo).unwrap(),
+                totals_at(w, o, &p, hi).unwrap(),
+            );
+            for frac in [dec!(0.25), dec!(0.5), dec!(0.9)] {
+                let r = (lo + (hi - lo) * frac).floor().max(lo + Decimal::ONE);
+                let t = totals_at(w, o, &p, r).unwrap();
+                for k in 0..3 {
+                    let line = tl[k] + (th[k] - tl[k]) * (r - lo) / (hi - lo);
+                    assert!(
+                        (t[k] - line).abs() < dec!(0.000000000001),
+                        "deployment {k} not affine on [{lo}, {hi}] at {r}: {} vs {line}",
+                        t[k]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn totals_are_affine_between_breakpoints() {
+        let w = Workload::default();
+        assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
+        let o = Options {
+            free_tier: true,
+            api: apigw::ApiKind::Rest,
+            lambda_arch: lambda::Arch::X86_64,
+            high_availability: true,
+            ..Options::default()
+        };
+        let w = Workload {
+            peak_rps: Some(dec!(50)),
+            requests_per_month: dec!(2000000),
+            response_bytes: dec!(700000),
+            throughput_rps_per_vcpu: dec!(400),
+            ..Workload::default()
+        };
+        assert_affine(&w, &o, dec!(1), dec!(100000000000));
+    }
+
+    #[test]
+    fn too_many_steps_is_an_error_naming_the_range() {
+        let p = bundled("us-east-1").unwrap();
+        let w = Workload {
+            throughput_rps_per_vcpu: dec!(0.001),
+            ..Workload::default()
+        };
+        let e = breakpoints(&w, &Options::default(), &p, dec!(1), dec!(1e15)).unwrap_err();
+        assert!(e.to_string().contains("size steps"), "{e}");
+    }
+}

@@ -1,0 +1,71 @@
+//! Which flag sets which engine input, per command family: engine errors name the input
+//! (`error::Input`) and get their flag here.
+
+use crate::error::Input;
+
+/// `report` and `breakeven`.
+pub fn scenario(input: Input) -> Option<&'static str> {
+    use Input::*;
+    Some(match input {
+        RequestsPerMonth => "--requests-per-month",
+        DurationMs => "--duration-ms",
+        RequestBytes => "--request-bytes",
+        ResponseBytes => "--response-bytes",
+        PeakRps => "--peak-rps",
+        ThroughputPerVcpu => "--throughput-per-vcpu",
+        LogBytesPerRequest => "--log-bytes-per-request",
+        HoursPerMonth | Hours => "--hours-per-month",
+        LambdaMemoryMb => "--lambda-memory-mb",
+        LambdaEphemeralMb => "--lambda-ephemeral-mb",
+        ProvisionedConcurrency => "--provisioned-concurrency",
+        NatGb => "--nat-gb",
+        InstanceType => "--instance-type",
+        EbsGb => "--ebs-gb",
+        FargateVcpu => "--fargate-vcpu",
+        FargateMemoryGb => "--fargate-memory-gb",
+        FargateSpot => "--spot",
+        AlbAzs => "--alb-azs",
+        DbInstanceClass => "--db-instance-class",
+        DbStorageGb => "--db-storage-gb",
+        SweepFrom => "--from",
+        SweepTo => "--to",
+        SweepPoints => "--points",
+        Region => "--region",
+        _ => return None,
+    })
+}
+
+/// The per-service commands (`lambda`, `fargate`, `ec2`, `rds`, ...), which name their flags
+/// after the service.
+pub fn service(input: Input) -> Option<&'static str> {
+    use Input::*;
+    Some(match input {
+        RequestsPerMonth => "--requests",
+        DurationMs => "--duration-ms",
+        RequestBytes => "--payload-kb",
+        ResponseBytes => "--response-kb",
+        HoursPerMonth => "--hours-per-month",
+        Hours => "--hours",
+        LambdaMemoryMb => "--memory-mb",
+        LambdaEphemeralMb => "--ephemeral-mb",
+        ProvisionedConcurrency => "--provisioned-concurrency",
+        InstanceType => "--instance-type",
+        InstanceCount => "--count",
+        EbsGb => "--ebs-gb",
+        PublicIpv4 => "--public-ipv4",
+        FargateVcpu => "--vcpu",
+        FargateMemoryGb => "--memory-gb",
+        FargateTasks => "--tasks",
+        FargateStorageGb => "--storage-gb",
+        FargateSpot => "--spot",
+        SecondsPerDay => "--seconds-per-day",
+        Days => "--days",
+        DbInstanceClass => "--instance-class",
+        DbStorageGb => "--storage-gb",
+        DbVcpus => "--vcpus",
+        Addresses => "--addresses",
+        AlbRules => "--rules",
+        Region => "--region",
+        _ => return None,
+    })
+}

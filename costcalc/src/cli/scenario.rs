@@ -1,0 +1,287 @@
+//! The one place where flags become the engine's `Workload` and `Options` (for `report` and
+//! `breakeven`), where prices are loaded, and where engine errors get their flag names.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use rust_decimal::Decimal;
+
+use super::metrics::MetricsArgs;
+use super::values::{nonneg, positive};
+use super::{Switch, flags};
+use crate::aws::cloudwatch::Measurement;
+use crate::deployment::{Options, defaults};
+use crate::error::{Error, Result};
+use crate::loadgen_summary;
+use crate::prices::{self, PriceSnapshot};
+use crate::pricing::{apigw, lambda::Arch};
+use crate::report::PriceInfo;
+use crate::workload::{self, Origin, Workload};
+
+/// Where prices come from and how long a month is: shared by every command.
+#[derive(Debug, Args)]
+pub struct PriceArgs {
+    /// Region of the bundled price snapshot [default: us-east-1, or the --prices file's region]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Price snapshot file (TOML: what `costcalc prices` prints or `costcalc prices fetch` writes) instead of the bundled one
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Hours in the month, up to 744 (AWS's calculator uses 730)
+    #[arg(long, value_name = "H", default_value_t = crate::pricing::HOURS_PER_MONTH, value_parser = positive)]
+    pub hours_per_month: Decimal,
+}
+
+/// Load the snapshot the flags ask for, and say where it came from.
+pub fn load_prices(a: &PriceArgs) -> Result<(PriceSnapshot, PriceInfo)> {
+    let (p, origin) = match &a.prices {
+        Some(path) => {
+            let p = prices::load_file(path)?;
+            if let Some(r) = &a.region
+                && *r != p.region
+            {
+                return Err(Error::flag(
+                    "--region",
+                    format!(
+                        "{r:?} does not match the region of {} ({:?})",
+                        path.display(),
+                        p.region
+                    ),
+                ));
+            }
+            (p, path.display().to_string())
+        }
+        None => (
+            prices::bundled(a.region.as_deref().unwrap_or("us-east-1"))
+                .map_err(|e| e.at_flag(flags::scenario))?,
+            "bundled".to_string(),
+        ),
+    };
+    let info = PriceInfo::new(&p, &origin);
+    Ok((p, info))
+}
+
+/// Workload and deployment choices: shared by `report` and `breakeven`.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    #[command(flatten)]
+    pub prices: PriceArgs,
+
+    #[command(flatten)]
+    pub aws: MetricsArgs,
+
+    /// Requests per month (overrides the workload file or the measured figure) [default: 10,000]
+    #[arg(long, value_name = "N", value_parser = nonneg, help_heading = "Workload")]
+    pub requests_per_month: Option<Decimal>,
+    /// Workload file (TOML; see README "Workload file")
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "from_loadgen",
+        help_heading = "Workload"
+    )]
+    pub workload: Option<PathBuf>,
+    /// loadgen summary.json: measured rate, latency, bytes and peak
+    #[arg(long, value_name = "FILE", help_heading = "Workload")]
+    pub from_loadgen: Option<PathBuf>,
+    /// Mean time per request inside the function, ms (Lambda's billed duration) [default: 100]
+    #[arg(long, value_name = "MS", value_parser = nonneg, help_heading = "Workload")]
+    pub duration_ms: Option<Decimal>,
+    /// Mean request body, bytes [default: 256]
+    #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
+    pub request_bytes: Option<Decimal>,
+    /// Mean response body, bytes [default: 2048]
+    #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
+    pub response_bytes: Option<Decimal>,
+    /// Peak requests per second, at least the average [default: 10 x the average]
+    #[arg(long, value_name = "R", value_parser = nonneg, help_heading = "Workload")]
+    pub peak_rps: Option<Decimal>,
+    /// Requests per second one vCPU sustains (sizes EC2 and Fargate) [default: 100]
+    #[arg(long, value_name = "R", value_parser = positive, help_heading = "Workload")]
+    pub throughput_per_vcpu: Option<Decimal>,
+    /// Application log bytes per request [default: 200]
+    #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
+    pub log_bytes_per_request: Option<Decimal>,
+
+    /// Apply the always-free allowances (Lambda 1M requests + 400,000 GB-s, 100 GB out, 5 GB logs)
+    #[arg(long, help_heading = "Deployments")]
+    pub free_tier: bool,
+    /// At least 2 EC2 instances / Fargate tasks
+    #[arg(long, help_heading = "Deployments")]
+    pub ha: bool,
+    /// Lambda architecture
+    #[arg(long, value_enum, default_value_t = defaults::LAMBDA_ARCH, help_heading = "Deployments")]
+    pub lambda_arch: Arch,
+    /// Lambda memory, MB (128 to 10,240; CPU is proportional: 1,769 MB = 1 vCPU)
+    #[arg(long, value_name = "MB", default_value_t = defaults::LAMBDA_MEMORY_MB, value_parser = positive, help_heading = "Deployments")]
+    pub lambda_memory_mb: Decimal,
+    /// Lambda ephemeral storage, MB (512 to 10,240; above 512 is billed)
+    #[arg(long, value_name = "MB", default_value_t = defaults::LAMBDA_EPHEMERAL_MB, value_parser = nonneg, help_heading = "Deployments")]
+    pub lambda_ephemeral_mb: Decimal,
+    /// Lambda environments kept warm all month (provisioned concurrency)
+    #[arg(long, value_name = "N", default_value_t = Decimal::ZERO, value_parser = nonneg, help_heading = "Deployments")]
+    pub provisioned_concurrency: Decimal,
+    /// API Gateway kind in front of Lambda
+    #[arg(long, value_enum, default_value_t = apigw::ApiKind::Http, help_heading = "Deployments")]
+    pub api: apigw::ApiKind,
+    /// RDS Proxy between Lambda and the database
+    #[arg(long, value_enum, default_value_t = Switch::On, help_heading = "Deployments")]
+    pub proxy: Switch,
+    /// NAT Gateway so the VPC Lambda can reach the internet
+    #[arg(long, value_enum, default_value_t = Switch::Off, help_heading = "Deployments")]
+    pub nat: Switch,
+    /// GB a month through the NAT Gateway (with --nat on)
+    #[arg(long, value_name = "G", default_value_t = defaults::NAT_GB, value_parser = nonneg, help_heading = "Deployments")]
+    pub nat_gb: Decimal,
+    /// EC2 instance type (one of the snapshot's; `costcalc prices show` lists them)
+    #[arg(long, value_name = "T", default_value = defaults::INSTANCE_TYPE, help_heading = "Deployments")]
+    pub instance_type: String,
+    /// EC2 gp3 root volume per instance, GB
+    #[arg(long, value_name = "G", default_value_t = defaults::EBS_GB, value_parser = nonneg, help_heading = "Deployments")]
+    pub ebs_gb: Decimal,
+    /// vCPU per Fargate task (0.25, 0.5, 1, 2, 4, 8, 16)
+    #[arg(long, value_name = "V", default_value_t = defaults::FARGATE_VCPU, value_parser = positive, help_heading = "Deployments")]
+    pub fargate_vcpu: Decimal,
+    /// Memory per Fargate task, GB (a size AWS offers for the vCPU)
+    #[arg(long, value_name = "G", default_value_t = defaults::FARGATE_MEMORY_GB, value_parser = positive, help_heading = "Deployments")]
+    pub fargate_memory_gb: Decimal,
+    /// Fargate architecture
+    #[arg(long, value_enum, default_value_t = defaults::FARGATE_ARCH, help_heading = "Deployments")]
+    pub fargate_arch: Arch,
+    /// Fargate Spot (the snapshot's Spot rate is for x86_64: add --fargate-arch x86_64)
+    #[arg(long, help_heading = "Deployments")]
+    pub spot: bool,
+    /// Fargate tasks get a public IPv4 each (public subnets, no NAT)
+    #[arg(long, value_enum, default_value_t = Switch::On, help_heading = "Deployments")]
+    pub task_public_ip: Switch,
+    /// Availability zones of the ALB, 2 to 6 (one public IPv4 each)
+    #[arg(long, value_name = "N", default_value_t = defaults::ALB_AZS, value_parser = positive, help_heading = "Deployments")]
+    pub alb_azs: Decimal,
+    /// RDS for PostgreSQL instance class (one of the snapshot's)
+    #[arg(long, value_name = "C", default_value = defaults::DB_INSTANCE_CLASS, help_heading = "Deployments")]
+    pub db_instance_class: String,
+    /// RDS gp3 storage, GB (20 to 65,536)
+    #[arg(long, value_name = "G", default_value_t = defaults::DB_STORAGE_GB, value_parser = nonneg, help_heading = "Deployments")]
+    pub db_storage_gb: Decimal,
+    /// RDS Multi-AZ (one standby)
+    #[arg(long, help_heading = "Deployments")]
+    pub multi_az: bool,
+}
+
+/// Everything `report` and `breakeven` price: checked, with engine errors named by their flag.
+pub struct Scenario {
+    pub prices: PriceSnapshot,
+    pub info: PriceInfo,
+    pub workload: Workload,
+    pub options: Options,
+    /// What CloudWatch said, when the workload was measured there.
+    pub measured: Option<Measurement>,
+}
+
+pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
+    let (prices, info) = load_prices(&s.prices)?;
+    let options = options(s);
+    let (workload, measured) = workload(s)?;
+    let check = || -> Result<()> {
+        options.validate(&prices)?;
+        workload.validate(options.hours)
+    };
+    check().map_err(|e| e.at_flag(flags::scenario))?;
+    Ok(Scenario {
+        prices,
+        info,
+        workload,
+        options,
+        measured,
+    })
+}
+
+/// The workload from defaults, a file, a loadgen summary or CloudWatch, then flag overrides.
+fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
+    let hours = s.prices.hours_per_month;
+    let base = match (&s.workload, &s.from_loadgen) {
+        (Some(f), _) => workload::from_file(f)?,
+        (None, Some(f)) => loadgen_summary::from_file(f, hours)?,
+        (None, None) => Workload::default(),
+    };
+    let measured = s
+        .aws
+        .measure(s.prices.region.as_deref(), hours, base.clone())?;
+    let mut w = match &measured {
+        Some(m) => m.workload.clone(),
+        None => base,
+    };
+    let mut overridden = false;
+    let o = &mut w.origins;
+    let mut set = |slot: &mut Decimal, origin: &mut Origin, v: Option<Decimal>| {
+        if let Some(v) = v {
+            *slot = v;
+            *origin = Origin::Flag;
+            overridden = true;
+        }
+    };
+    set(
+        &mut w.requests_per_month,
+        &mut o.requests_per_month,
+        s.requests_per_month,
+    );
+    set(&mut w.duration_ms, &mut o.duration_ms, s.duration_ms);
+    set(&mut w.request_bytes, &mut o.request_bytes, s.request_bytes);
+    set(
+        &mut w.response_bytes,
+        &mut o.response_bytes,
+        s.response_bytes,
+    );
+    set(
+        &mut w.throughput_rps_per_vcpu,
+        &mut o.throughput_rps_per_vcpu,
+        s.throughput_per_vcpu,
+    );
+    set(
+        &mut w.log_bytes_per_request,
+        &mut o.log_bytes_per_request,
+        s.log_bytes_per_request,
+    );
+    if s.peak_rps.is_some() {
+        w.peak_rps = s.peak_rps;
+        w.origins.peak = Origin::Flag;
+        overridden = true;
+    }
+    if overridden {
+        let all_defaults_before =
+            s.workload.is_none() && s.from_loadgen.is_none() && measured.is_none();
+        w.source = if all_defaults_before {
+            "flags".into()
+        } else {
+            format!("{} with flag overrides", w.source)
+        };
+    }
+    Ok((w, measured))
+}
+
+fn options(s: &ScenarioArgs) -> Options {
+    Options {
+        hours: s.prices.hours_per_month,
+        free_tier: s.free_tier,
+        high_availability: s.ha,
+        lambda_arch: s.lambda_arch,
+        lambda_memory_mb: s.lambda_memory_mb,
+        lambda_ephemeral_mb: s.lambda_ephemeral_mb,
+        provisioned_concurrency: s.provisioned_concurrency,
+        api: s.api,
+        rds_proxy: s.proxy.on(),
+        nat: s.nat.on(),
+        nat_gb: s.nat_gb,
+        instance_type: s.instance_type.clone(),
+        ebs_gb: s.ebs_gb,
+        fargate_vcpu: s.fargate_vcpu,
+        fargate_memory_gb: s.fargate_memory_gb,
+        fargate_arch: s.fargate_arch,
+        fargate_spot: s.spot,
+        task_public_ip: s.task_public_ip.on(),
+        alb_azs: s.alb_azs,
+        db_instance_class: s.db_instance_class.clone(),
+        db_storage_gb: s.db_storage_gb,
+        multi_az: s.multi_az,
+    }
+}
