@@ -39,37 +39,68 @@ fn short(v: f64) -> String {
     }
 }
 
-pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String {
-    let xs: Vec<f64> = points
-        .iter()
-        .map(|p| f(p.requests_per_month).max(1.0).log10())
-        .collect();
-    let (x0, x1) = (
-        xs.first().copied().unwrap_or(3.0).floor(),
-        xs.last().copied().unwrap_or(10.0).ceil(),
-    );
-    let all: Vec<f64> = points
-        .iter()
-        .flat_map(|p| p.totals.iter().map(|t| f(*t).max(0.01)))
-        .collect();
-    let y0 = all
-        .iter()
-        .cloned()
-        .fold(f64::INFINITY, f64::min)
-        .log10()
-        .floor();
-    let y1 = all
-        .iter()
-        .cloned()
-        .fold(f64::NEG_INFINITY, f64::max)
-        .log10()
-        .ceil()
-        .max(y0 + 1.0);
-    let pw = W - LEFT - RIGHT;
-    let ph = H - TOP - BOTTOM;
-    let px = |lx: f64| LEFT + (lx - x0) / (x1 - x0) * pw;
-    let py = |ly: f64| TOP + ph - (ly - y0) / (y1 - y0) * ph;
+/// The plot area and its log scales.
+struct Plot {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    pw: f64,
+    ph: f64,
+}
 
+impl Plot {
+    /// Whole decades around every point's requests and costs.
+    fn around(points: &[Point]) -> Plot {
+        let xs = points
+            .iter()
+            .map(|p| f(p.requests_per_month).max(1.0).log10());
+        let x0 = xs.clone().fold(f64::INFINITY, f64::min);
+        let x1 = xs.fold(f64::NEG_INFINITY, f64::max);
+        let costs = points
+            .iter()
+            .flat_map(|p| p.totals.iter().map(|t| f(*t).max(0.01).log10()));
+        let y0 = costs.clone().fold(f64::INFINITY, f64::min);
+        let y1 = costs.fold(f64::NEG_INFINITY, f64::max);
+        let (x0, x1) = if x0.is_finite() {
+            (x0.floor(), x1.ceil().max(x0.floor() + 1.0))
+        } else {
+            (3.0, 10.0)
+        };
+        let (y0, y1) = if y0.is_finite() {
+            (y0.floor(), y1.ceil().max(y0.floor() + 1.0))
+        } else {
+            (0.0, 1.0)
+        };
+        Plot {
+            x0,
+            x1,
+            y0,
+            y1,
+            pw: W - LEFT - RIGHT,
+            ph: H - TOP - BOTTOM,
+        }
+    }
+    fn px(&self, lx: f64) -> f64 {
+        LEFT + (lx - self.x0) / (self.x1 - self.x0) * self.pw
+    }
+    fn py(&self, ly: f64) -> f64 {
+        TOP + self.ph - (ly - self.y0) / (self.y1 - self.y0) * self.ph
+    }
+}
+
+pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String {
+    let g = Plot::around(points);
+    let mut s = frame(&g, prices);
+    curves(&mut s, &g, points);
+    cheapest_strip(&mut s, &g, analysis);
+    crossings(&mut s, &g, analysis);
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Title, grid, axes and their labels.
+fn frame(g: &Plot, prices: &PriceInfo) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -82,26 +113,26 @@ pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String 
         esc(&prices.line())
     ));
     // Grid and axis labels, one per decade.
-    let mut e = x0;
-    while e <= x1 + 1e-9 {
-        let x = px(e);
+    let mut e = g.x0;
+    while e <= g.x1 + 1e-9 {
+        let x = g.px(e);
         s.push_str(&format!(
             "<line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\n",
-            TOP + ph
+            TOP + g.ph
         ));
         s.push_str(&format!(
             "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
-            TOP + ph + 18.0,
+            TOP + g.ph + 18.0,
             short(10f64.powf(e))
         ));
         e += 1.0;
     }
-    let mut e = y0;
-    while e <= y1 + 1e-9 {
-        let y = py(e);
+    let mut e = g.y0;
+    while e <= g.y1 + 1e-9 {
+        let y = g.py(e);
         s.push_str(&format!(
             "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\n",
-            LEFT + pw
+            LEFT + g.pw
         ));
         let label = if e < 0.0 {
             format!("${}", 10f64.powf(e))
@@ -117,16 +148,26 @@ pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String 
         e += 1.0;
     }
     s.push_str(&format!(
-        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#333\"/>\n\
+        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n\
          <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">requests per month (log scale)</text>\n\
          <text x=\"20\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {:.1})\">USD per month (log scale)</text>\n",
-        LEFT + pw / 2.0, H - 20.0, TOP + ph / 2.0, TOP + ph / 2.0
+        g.pw, g.ph, LEFT + g.pw / 2.0, H - 20.0, TOP + g.ph / 2.0, TOP + g.ph / 2.0
     ));
+    s
+}
+
+/// One line per deployment, with its legend entry.
+fn curves(s: &mut String, g: &Plot, points: &[Point]) {
     for (k, kind) in Kind::ALL.iter().enumerate() {
         let mut pts: Vec<String> = points
             .iter()
-            .zip(&xs)
-            .map(|(p, lx)| format!("{:.1},{:.1}", px(*lx), py(f(p.totals[k]).max(0.01).log10())))
+            .map(|p| {
+                format!(
+                    "{:.1},{:.1}",
+                    g.px(f(p.requests_per_month).max(1.0).log10()),
+                    g.py(f(p.totals[k]).max(0.01).log10())
+                )
+            })
             .collect();
         // Sub-pixel detail adds bytes, not ink.
         pts.dedup();
@@ -136,23 +177,26 @@ pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String 
             pts.join(" ")
         ));
         let ly = TOP + 20.0 + k as f64 * 22.0;
-        let lx = LEFT + pw + 16.0;
+        let lx = LEFT + g.pw + 16.0;
         s.push_str(&format!(
             "<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{:.1}\" y2=\"{ly}\" stroke=\"{}\" stroke-width=\"3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>\n",
             lx + 24.0, COLORS[k], lx + 30.0, ly + 4.0, title(*kind)
         ));
     }
-    // The cheapest deployment by range, as a strip under the plot.
+}
+
+/// The cheapest deployment by range, as a strip under the plot.
+fn cheapest_strip(s: &mut String, g: &Plot, analysis: &Analysis) {
     for span in &analysis.cheapest {
         let k = Kind::ALL
             .iter()
             .position(|x| *x == span.cheapest)
             .unwrap_or(0);
-        let x0 = px(f(span.from_requests_per_month).max(1.0).log10());
-        let x1 = px(f(span.to_requests_per_month).max(1.0).log10());
+        let x0 = g.px(f(span.from_requests_per_month).max(1.0).log10());
+        let x1 = g.px(f(span.to_requests_per_month).max(1.0).log10());
         s.push_str(&format!(
             "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"6\" fill=\"{}\"><title>{} cheapest from {} to {} requests/month</title></rect>\n",
-            TOP + ph + 26.0,
+            TOP + g.ph + 26.0,
             (x1 - x0).max(1.0),
             COLORS[k],
             title(span.cheapest),
@@ -160,12 +204,16 @@ pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String 
             money::quantity(span.to_requests_per_month, 0)
         ));
     }
-    let lx = LEFT + pw + 16.0;
+}
+
+/// Every crossing marked; those where the cheapest changes numbered and listed.
+fn crossings(s: &mut String, g: &Plot, analysis: &Analysis) {
+    let lx = LEFT + g.pw + 16.0;
     let mut last_label: Option<(f64, f64)> = None;
     let mut n = 0;
     for c in &analysis.crossings {
-        let x = px(f(c.requests_per_month).log10());
-        let y = py(f(c.cost_usd).max(0.01).log10());
+        let x = g.px(f(c.requests_per_month).log10());
+        let y = g.py(f(c.cost_usd).max(0.01).log10());
         let tip = format!(
             "{} cheaper than {} from {} requests/month ({} vs {})",
             title(c.cheaper_above),
@@ -206,11 +254,10 @@ pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String 
     }
     let others = analysis.crossings.len() - n;
     if others > 0 {
+        let y = TOP + 100.0 + n as f64 * 34.0;
         s.push_str(&format!(
-            "<text x=\"{lx}\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">grey dots: {others} crossing(s) of two dearer options</text>\n",
-            TOP + 100.0 + n as f64 * 34.0
+            "<text x=\"{lx}\" y=\"{y:.1}\" font-size=\"11\" fill=\"#555\">grey dots: {others} crossing(s)</text><text x=\"{lx}\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">of two dearer options</text>\n",
+            y + 14.0
         ));
     }
-    s.push_str("</svg>\n");
-    s
 }

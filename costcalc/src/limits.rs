@@ -47,5 +47,6 @@ pub const ALB_RULES: Decimal = dec!(1_000);
 pub const DB_VCPUS: Decimal = dec!(1_024);
 /// Points of a break-even sweep's chart and table.
 pub const SWEEP_POINTS_MAX: usize = 2_000;
-/// Size steps (instance and task counts) one break-even sweep evaluates.
-pub const SWEEP_STEPS_MAX: usize = 200_000;
+/// Size steps (instance and task counts) one break-even sweep evaluates: two priced points each,
+/// about 5 s at the most on one core.
+pub const SWEEP_STEPS_MAX: usize = 100_000;

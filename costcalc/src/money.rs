@@ -20,9 +20,13 @@ pub fn usd(amount: Decimal) -> String {
     format!("{sign}${}.{frac}", group_thousands(digits))
 }
 
-/// A unit price or quantity at full precision, without trailing zeros ("0.0000166667", "730").
+/// A unit price or quantity without trailing zeros ("0.0000166667", "730"), to 20 decimal
+/// places: every price and every terminating quantity prints in full, while a quotient that
+/// does not terminate (1/9 of a month) stops before the digits the 28-digit arithmetic guessed.
 pub fn exact(value: Decimal) -> String {
-    let n = value.normalize();
+    let n = value
+        .round_dp_with_strategy(20, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
     // normalize() can leave "-0"; quantities here are never negative, so print 0.
     if n.is_zero() {
         "0".to_string()
@@ -78,6 +82,16 @@ mod tests {
         // Banker's rounding would give 0.02 here; half-up gives 0.03.
         assert_eq!(cents(dec!(0.025)), dec!(0.03));
         assert_eq!(cents(dec!(0.02775)), dec!(0.03));
+    }
+
+    #[test]
+    fn exact_stops_at_20_places() {
+        assert_eq!(
+            exact(Decimal::ONE / Decimal::from(9)),
+            "0.11111111111111111111"
+        );
+        assert_eq!(exact(Decimal::new(166667, 10)), "0.0000166667");
+        assert_eq!(exact(Decimal::from(730)), "730");
     }
 
     #[test]

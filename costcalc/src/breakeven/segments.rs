@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
-use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options};
+use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options, count_for_peak};
 use crate::error::{Error, Input, Problem, Result};
 use crate::limits;
 use crate::prices::{PriceSnapshot, TieredPrice};
@@ -68,6 +68,39 @@ impl Breakpoints {
         }
     }
 
+    /// A count that steps up where a quantity of `per_request` per request reaches `level`: the
+    /// exact first request count J of the new count, found with the models' own `count`, and
+    /// J - 1 (the last of the old one), so that a pair that crosses inside a stair and again at
+    /// its edge is seen twice. Where the step is not near (a minimum count holds), the four
+    /// counts around the level are kept instead.
+    fn step(
+        &mut self,
+        level: Decimal,
+        per_request: Decimal,
+        count: &impl Fn(Decimal) -> Result<Decimal>,
+    ) -> Result<()> {
+        let Some(r) = level.checked_div(per_request) else {
+            return Ok(());
+        };
+        let base = r.floor();
+        for j in [
+            base - Decimal::ONE,
+            base,
+            base + Decimal::ONE,
+            base + Decimal::TWO,
+        ] {
+            if j <= self.from || j > self.to {
+                continue;
+            }
+            if count(j)? > count(j - Decimal::ONE)? {
+                self.out.extend([j - Decimal::ONE, j]);
+                return Ok(());
+            }
+        }
+        self.level(level, per_request);
+        Ok(())
+    }
+
     /// Each boundary of a tiered price whose quantity is `per_request` per request, after a free
     /// allowance of `free` (0 without the free tier).
     fn tiered(&mut self, price: &TieredPrice, per_request: Decimal, free: Decimal) {
@@ -92,10 +125,17 @@ fn sizes(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) -> R
         None => w.peak_to_average / (o.hours * dec!(3600)),
     };
     let vcpus = Decimal::from(ec2::instance(p, &o.instance_type)?.vcpus);
-    for capacity in [
-        w.throughput_rps_per_vcpu * vcpus,
-        w.throughput_rps_per_vcpu * o.fargate_vcpu,
-    ] {
+    for vcpus_each in [vcpus, o.fargate_vcpu] {
+        let capacity = w.throughput_rps_per_vcpu * vcpus_each;
+        let count = |r: Decimal| {
+            let peak = w.scaled_to(r).peak(o.hours);
+            count_for_peak(
+                peak,
+                w.throughput_rps_per_vcpu,
+                vcpus_each,
+                o.high_availability,
+            )
+        };
         let first = (peak_per_request * b.from / capacity).floor();
         let last = (peak_per_request * b.to / capacity).ceil();
         let steps = last - first;
@@ -111,7 +151,7 @@ fn sizes(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) -> R
         }
         let mut n = first.max(Decimal::ONE);
         while n <= last {
-            b.level(n * capacity, peak_per_request);
+            b.step(n * capacity, peak_per_request, &count)?;
             n += Decimal::ONE;
         }
     }

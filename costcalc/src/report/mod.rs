@@ -237,7 +237,7 @@ pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> 
         if o.nat {
             format!("NAT Gateway ON: the VPC function reaches the internet through one NAT Gateway (+ its Elastic IP), {} GB/month processed.", q(o.nat_gb))
         } else {
-            format!("NAT Gateway OFF: the VPC function only talks to RDS Proxy/RDS and gets its secrets at deploy time. If it must call the internet or AWS APIs without VPC endpoints, add --nat on (+{} for {} hours, {}/GB processed, +{} for its Elastic IP).",
+            format!("NAT Gateway OFF: the VPC function only talks to RDS Proxy/RDS and gets its secrets at deploy time. If it must call the internet or AWS APIs without VPC endpoints, add --nat on (+{} for {} hours, ${}/GB processed, +{} for its Elastic IP).",
                 money::usd(nat_hours), q(o.hours), money::exact(p.nat.processed.usd), money::usd(nat_ip))
         },
         format!("EC2: {} on-demand Linux with a {} GB gp3 root volume and one public IPv4 per instance (one instance serves HTTP itself; more than one adds an ALB).",

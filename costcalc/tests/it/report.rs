@@ -300,3 +300,35 @@ fn breakeven_finds_crossings_and_draws_them() {
     assert!(svg.contains("us-east-1") && svg.contains("<polyline") && svg.contains("<circle"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The NAT Gateway hint prices the snapshot's rates over the report's month, and the summary
+/// shows what the next million requests would add beside the average per million.
+#[test]
+fn nat_hint_and_marginal_cost_come_from_the_prices() {
+    let v = costcalc_json(&["report", "--hours-per-month", "720"]);
+    let text = v["assumptions"].to_string();
+    // 720 h x $0.045 = $32.40; its Elastic IP 720 h x $0.005 = $3.60.
+    assert!(
+        text.contains("+$32.40 for 720 hours") && text.contains("+$3.60"),
+        "{text}"
+    );
+    let lambda = v["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "lambda")
+        .unwrap();
+    // At 10,000 requests the average per million is dominated by fixed costs; the next million
+    // costs its requests, duration, API Gateway calls, logs and transfer only.
+    let avg: f64 = lambda["cost_per_million_requests_usd"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let next: f64 = lambda["next_million_requests_usd"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(avg > 1000.0 && next > 0.5 && next < 5.0, "{avg} {next}");
+}

@@ -158,6 +158,14 @@ fn to_dec(v: f64) -> Decimal {
         .unwrap_or_default()
 }
 
+/// The metrics that count requests, most complete first.
+const COUNTS_REQUESTS: [&str; 4] = [
+    "alb_requests",
+    "http_count",
+    "rest_count",
+    "lambda_invocations",
+];
+
 /// Aggregate the data into a workload (figures not measured keep `base`'s values).
 pub fn measure(
     source: &Source,
@@ -167,30 +175,8 @@ pub fn measure(
     hours_per_month: Decimal,
     base: Workload,
 ) -> Result<Measurement, AwsError> {
-    let mut readings = Vec::new();
-    for set in sets {
-        let mut any = false;
-        for m in &set.queries {
-            let r = read(set, m, data.series.get(&m.id), w);
-            any |= r.datapoints > 0;
-            readings.push(r);
-        }
-        if !any {
-            return Err(AwsError::new(
-                Api::CloudWatch,
-                ErrKind::NotFound,
-                format!(
-                    "no datapoints for {} in {source} from {} to {} (a wrong name, another \
-                     region or account, or no traffic at all): check the name and --region / \
-                     AWS_REGION",
-                    set.label,
-                    iso(w.start),
-                    iso(w.end)
-                ),
-            ));
-        }
-    }
-    let get = |id: &str| readings.iter().find(|r| r.id == id && r.datapoints > 0);
+    let readings = readings(source, sets, data, w)?;
+    let get = |id: &str| find(&readings, id);
     let window_seconds = Decimal::from(w.end - w.start);
     let month_seconds = hours_per_month * dec!(3600);
     let factor = month_seconds / window_seconds;
@@ -199,14 +185,7 @@ pub fn measure(
 
     // Requests: the front door counts them all (Lambda invocations also count retries and
     // non-HTTP triggers), so ALB or API Gateway first.
-    let count = [
-        "alb_requests",
-        "http_count",
-        "rest_count",
-        "lambda_invocations",
-    ]
-    .iter()
-    .find_map(|id| get(id));
+    let count = COUNTS_REQUESTS.iter().find_map(|id| get(id));
     let Some(count) = count else {
         return Err(AwsError::new(
             Api::CloudWatch,
@@ -242,32 +221,7 @@ pub fn measure(
         money::quantity(count.max, 0),
         money::quantity(count.max / period, 3)
     ));
-    if let (Some(inv), Some(dur)) = (get("lambda_invocations"), get("lambda_duration"))
-        && inv.sum > Decimal::ZERO
-    {
-        wl.duration_ms = (dur.sum / inv.sum).round_dp(3);
-        wl.origins.duration_ms = Origin::measured(&from, "Duration / Invocations");
-        why.push(format!(
-            "duration = Duration sum / Invocations = {} ms",
-            wl.duration_ms.normalize()
-        ));
-    }
-    let bytes = ["alb_bytes", "http_bytes", "rest_bytes"]
-        .iter()
-        .find_map(|id| get(id))
-        .or_else(|| get("ec2_network_out"));
-    if let Some(b) = bytes
-        && total > Decimal::ZERO
-    {
-        // Processed bytes count both directions and headers: an upper bound of the response.
-        wl.response_bytes = (b.sum / total).round_dp(0);
-        wl.origins.response_bytes = Origin::measured(&from, b.metric);
-        why.push(format!(
-            "response bytes = {} / requests = {} B (both directions: an upper bound)",
-            b.metric,
-            money::quantity(wl.response_bytes, 0)
-        ));
-    }
+    per_request(&mut wl, &mut why, &readings, total, &from);
     wl.source = format!("CloudWatch {source} {} to {}", iso(w.start), iso(w.end));
     let measured = if get("lambda_invocations").is_some() {
         Some(Kind::Lambda)
@@ -286,6 +240,83 @@ pub fn measure(
         derivations: why,
         measured,
     })
+}
+
+/// Every metric of every set over the window; a set with no datapoint at all is an error (a
+/// wrong name, region or account).
+fn readings(
+    source: &Source,
+    sets: &[ResourceSet],
+    data: &MetricData,
+    w: &Window,
+) -> Result<Vec<Reading>, AwsError> {
+    let mut out = Vec::new();
+    for set in sets {
+        let mut any = false;
+        for m in &set.queries {
+            let r = read(set, m, data.series.get(&m.id), w);
+            any |= r.datapoints > 0;
+            out.push(r);
+        }
+        if !any {
+            return Err(AwsError::new(
+                Api::CloudWatch,
+                ErrKind::NotFound,
+                format!(
+                    "no datapoints for {} in {source} from {} to {} (a wrong name, another \
+                     region or account, or no traffic at all): check the name and --region / \
+                     AWS_REGION",
+                    set.label,
+                    iso(w.start),
+                    iso(w.end)
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The reading of metric `id`, when it has datapoints.
+fn find<'r>(readings: &'r [Reading], id: &str) -> Option<&'r Reading> {
+    readings.iter().find(|r| r.id == id && r.datapoints > 0)
+}
+
+/// Duration and bytes per request, where the metrics read have them.
+fn per_request(
+    wl: &mut Workload,
+    why: &mut Vec<String>,
+    readings: &[Reading],
+    total: Decimal,
+    from: &str,
+) {
+    if let (Some(inv), Some(dur)) = (
+        find(readings, "lambda_invocations"),
+        find(readings, "lambda_duration"),
+    ) && inv.sum > Decimal::ZERO
+    {
+        wl.duration_ms = (dur.sum / inv.sum).round_dp(3);
+        wl.origins.duration_ms = Origin::measured(from, "Duration / Invocations");
+        why.push(format!(
+            "duration = Duration sum / Invocations = {} ms",
+            wl.duration_ms.normalize()
+        ));
+    }
+    let bytes = ["alb_bytes", "http_bytes", "rest_bytes"]
+        .iter()
+        .find_map(|id| find(readings, id))
+        .or_else(|| find(readings, "ec2_network_out"));
+    if let Some(b) = bytes
+        && total > Decimal::ZERO
+    {
+        // Processed bytes count both directions and headers: an upper bound of the response.
+        wl.response_bytes = (b.sum / total).round_dp(0);
+        wl.origins.response_bytes = Origin::measured(from, b.metric);
+        why.push(format!(
+            "response bytes = {} / requests = {} B (both directions: an upper bound)",
+            b.metric,
+            money::quantity(wl.response_bytes, 0)
+        ));
+    }
 }
 
 fn read(set: &ResourceSet, m: &MetricQuery, s: Option<&Series>, w: &Window) -> Reading {
