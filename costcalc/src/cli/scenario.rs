@@ -148,7 +148,7 @@ pub struct ScenarioArgs {
     /// Fargate architecture
     #[arg(long, value_enum, default_value_t = defaults::FARGATE_ARCH, help_heading = "Deployments")]
     pub fargate_arch: Arch,
-    /// Fargate Spot (the snapshot's Spot rate is for x86_64: add --fargate-arch x86_64)
+    /// Fargate Spot (the bundled snapshot has the x86_64 Spot rate only: add --fargate-arch x86_64, or a --prices file with [fargate.spot_arm64])
     #[arg(long, help_heading = "Deployments")]
     pub spot: bool,
     /// Fargate tasks get a public IPv4 each (public subnets, no NAT)

@@ -189,7 +189,7 @@ fn is_date(s: &str) -> bool {
 }
 
 fn flat_prices(s: &PriceSnapshot) -> Vec<(&'static str, &Price)> {
-    vec![
+    let mut v = vec![
         ("lambda.requests", &s.lambda.requests),
         ("lambda.ephemeral_storage", &s.lambda.ephemeral_storage),
         (
@@ -226,7 +226,12 @@ fn flat_prices(s: &PriceSnapshot) -> Vec<(&'static str, &Price)> {
         ("ipv4.hour", &s.ipv4.hour),
         ("logs.ingest", &s.logs.ingest),
         ("logs.storage", &s.logs.storage),
-    ]
+    ];
+    if let Some(spot) = &s.fargate.spot_arm64 {
+        v.push(("fargate.spot_arm64.vcpu", &spot.vcpu));
+        v.push(("fargate.spot_arm64.memory", &spot.memory));
+    }
+    v
 }
 
 fn tiered_prices(s: &PriceSnapshot) -> Vec<(&'static str, &TieredPrice)> {

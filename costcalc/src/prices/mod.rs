@@ -111,6 +111,12 @@ pub struct FargatePrices {
     pub x86_64: FargateComputePrices,
     pub arm64: FargateComputePrices,
     pub spot_x86_64: FargateComputePrices,
+    /// Fargate Spot for ARM64 tasks (AWS runs them on platform 1.4.0 and later). The Price List
+    /// has no Spot rates and no dated source was at hand for the bundled snapshot, so it is
+    /// optional: add `[fargate.spot_arm64.vcpu]` and `.memory` to a snapshot file from the
+    /// "Current Spot price" table of the Fargate pricing page to price Spot on arm64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_arm64: Option<FargateComputePrices>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -106,25 +106,30 @@ pub fn compute_prices(p: &PriceSnapshot, arch: Arch, spot: bool) -> Result<&Farg
         (Arch::X86_64, false) => Ok(&p.fargate.x86_64),
         (Arch::Arm64, false) => Ok(&p.fargate.arm64),
         (Arch::X86_64, true) => Ok(&p.fargate.spot_x86_64),
-        // AWS runs ARM64 tasks on Fargate Spot (platform 1.4.0 and later), but the Price List has
-        // no Spot rates and the snapshot records only the x86_64 one.
-        (Arch::Arm64, true) => Err(Error::invalid(
-            Input::FargateSpot,
-            "Spot on arm64",
-            Problem::NotPriced {
-                what: format!(
-                    "AWS runs ARM64 tasks on Fargate Spot, but the {} snapshot has a Spot rate for x86_64 only; price Spot with x86_64",
-                    p.region
-                ),
-            },
-        )),
+        // AWS runs ARM64 tasks on Fargate Spot (platform 1.4.0 and later); the Price List has no
+        // Spot rates, so a snapshot carries one only when somebody added it with its source.
+        (Arch::Arm64, true) => p.fargate.spot_arm64.as_ref().ok_or_else(|| {
+            Error::invalid(
+                Input::FargateSpot,
+                "Spot on arm64",
+                Problem::NotPriced {
+                    what: format!(
+                        "AWS runs ARM64 tasks on Fargate Spot, but the {} snapshot has no ARM64 Spot rate \
+                         (the Price List publishes none): price Spot with x86_64, or add \
+                         [fargate.spot_arm64.vcpu] and [fargate.spot_arm64.memory] to a --prices file",
+                        p.region
+                    ),
+                },
+            )
+        }),
     }
 }
 
 pub fn price(u: &FargateUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
     let compute = compute_prices(p, u.arch, u.spot)?;
     let kind = match (u.arch, u.spot) {
-        (_, true) => "Spot x86_64",
+        (Arch::X86_64, true) => "Spot x86_64",
+        (Arch::Arm64, true) => "Spot ARM",
         (Arch::X86_64, false) => "Linux/x86_64",
         (Arch::Arm64, false) => "Linux/ARM",
     };

@@ -417,3 +417,44 @@ fn only_figures_nobody_supplied_are_called_assumed() {
             .contains("client-observed latency")
     );
 }
+
+/// AWS runs ARM64 tasks on Fargate Spot; the bundled snapshot has no ARM Spot rate (the Price
+/// List publishes none), so Spot on arm64 is refused with the way out, and priced once a snapshot
+/// file carries the rate.
+#[test]
+fn fargate_spot_on_arm64_is_priced_when_the_snapshot_has_the_rate() {
+    let task = [
+        "fargate",
+        "--tasks",
+        "2",
+        "--vcpu",
+        "1",
+        "--memory-gb",
+        "2",
+        "--hours",
+        "730",
+        "--spot",
+    ];
+    fails(
+        &task,
+        1,
+        &["--spot", "no ARM64 Spot rate", "fargate.spot_arm64"],
+    );
+    let bundled = String::from_utf8(costcalc(&["prices"]).stdout).unwrap();
+    // Illustrative rates for the test (not AWS's): 0.01 per vCPU-hour, 0.001 per GB-hour.
+    let with_arm_spot = bundled
+        + "\n[fargate.spot_arm64.vcpu]\nusd = \"0.01\"\nunit = \"vCPU-hour\"\nusage_type = \"USE1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU\"\nsource = \"test\"\n\
+           \n[fargate.spot_arm64.memory]\nusd = \"0.001\"\nunit = \"GB-hour\"\nusage_type = \"USE1-SpotUsage-Fargate-ARM-GB-Hours\"\nsource = \"test\"\n";
+    let file = temp("arm-spot.toml", &with_arm_spot);
+    let mut args = task.to_vec();
+    args.extend(["--prices", file.to_str().unwrap(), "--format", "json"]);
+    let out = costcalc(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 2 tasks x 730 h x (1 vCPU x 0.01 + 2 GB x 0.001) = 14.60 + 2.92 = 17.52
+    assert_eq!(v["total_usd"], "17.52");
+}

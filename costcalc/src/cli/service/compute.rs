@@ -198,7 +198,7 @@ pub struct FargateArgs {
     /// Architecture
     #[arg(long, value_enum, default_value_t = defaults::FARGATE_ARCH)]
     pub arch: Arch,
-    /// Fargate Spot (the snapshot's observed Spot rate, for x86_64)
+    /// Fargate Spot (the snapshot's observed Spot rate; arm64 needs [fargate.spot_arm64] in a --prices file)
     #[arg(long)]
     pub spot: bool,
     /// Hours each task runs in the month
