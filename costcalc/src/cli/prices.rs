@@ -50,8 +50,10 @@ pub struct ShowArgs {
     /// Snapshot file [default: the bundled snapshot of --region]
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
+    /// Region of the bundled snapshot to show
     #[arg(long, value_name = "REGION", default_value = "us-east-1")]
     pub region: String,
+    /// Output format: a table of every price, or the TOML file --prices reads
     #[arg(long, value_enum, default_value = "table")]
     pub format: ShowFormat,
 }
