@@ -1,5 +1,12 @@
-//! Reading loadgen's `summary.json` (schema `deploycost.loadgen.summary/v1`, documented in
-//! loadgen/README.md): lenient about fields it does not know, strict about the schema tag.
+//! Reading loadgen's `summary.json` (schema `deploycost.loadgen.summary/v1` and its compatible
+//! minor versions, documented in loadgen/README.md): lenient about fields it does not know, strict
+//! about the schema tag.
+//!
+//! The monthly traffic is what the run *scheduled* (the profile's arrivals over the profile's real
+//! length), not what was sent: a run that dropped arrivals measured less than the workload. A run
+//! that did not keep up (more than 1% of arrivals dropped or failed, or latency that grew with
+//! queueing) did not measure the workload at all: `from_json` says so in `Run::overload`, and the
+//! caller refuses it unless told to price it anyway.
 
 use std::path::Path;
 
@@ -12,17 +19,28 @@ use crate::workload::{Origin, Workload, lenient};
 
 pub const SCHEMA_PREFIX: &str = "deploycost.loadgen.summary/v";
 
+/// More than this share of the scheduled arrivals dropped or failed is an overload.
+pub const OVERLOAD_PERCENT: Decimal = dec!(1);
+
 #[derive(Deserialize)]
 struct Summary {
     #[serde(deserialize_with = "lenient::de")]
     compression: Decimal,
     #[serde(deserialize_with = "lenient::de")]
     schedule_seconds: Decimal,
+    /// v1.1: the profile's real length.
+    #[serde(default)]
+    profile_seconds: Option<f64>,
     totals: Totals,
     #[serde(default)]
     timeline: Vec<Second>,
     #[serde(default)]
     profile: Option<Profile>,
+    #[serde(default)]
+    arrivals: Option<Arrivals>,
+    /// v1.1: loadgen's own verdict.
+    #[serde(default)]
+    overload: Option<Overload>,
 }
 
 #[derive(Deserialize)]
@@ -54,11 +72,38 @@ struct Second {
 struct Profile {
     #[serde(default)]
     name: Option<String>,
+    #[serde(default)]
+    duration_s: Option<f64>,
 }
 
-/// A measured workload. Throughput per vCPU is not in the summary (it does not know the target's
+#[derive(Deserialize)]
+struct Arrivals {
+    #[serde(default, deserialize_with = "lenient::de_or_zero")]
+    scheduled: Decimal,
+    #[serde(default, deserialize_with = "lenient::de_or_zero")]
+    dropped: Decimal,
+}
+
+#[derive(Deserialize)]
+struct Overload {
+    #[serde(default)]
+    detected: bool,
+    #[serde(default)]
+    reasons: Vec<String>,
+}
+
+/// A measured run: its workload, and why it did not measure the workload when it did not.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub workload: Workload,
+    /// The target did not keep up: what happened, in words. Pricing it would price the
+    /// generator's backlog, not the workload.
+    pub overload: Option<Vec<String>>,
+}
+
+/// Read a summary file. Throughput per vCPU is not in the summary (it does not know the target's
 /// vCPUs), so it keeps the default unless a flag sets it.
-pub fn from_file(path: &Path, hours_per_month: Decimal) -> Result<Workload> {
+pub fn from_file(path: &Path, hours_per_month: Decimal) -> Result<Run> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -66,7 +111,7 @@ pub fn from_file(path: &Path, hours_per_month: Decimal) -> Result<Workload> {
     from_json(&text, &path.display().to_string(), hours_per_month)
 }
 
-pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<Workload> {
+pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<Run> {
     let err = |m: String| Error::file(origin, m);
     let raw: serde_json::Value =
         serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
@@ -103,6 +148,7 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
         return Err(err("compression must be > 0".into()));
     }
     let month_seconds = hours_per_month * dec!(3600);
+    let (requests_per_month, how) = monthly_requests(&s, month_seconds);
     // A timeline second is a wall-clock second, which stood for `compression` real seconds.
     let peak = s
         .timeline
@@ -112,7 +158,8 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
         .map(|m| m / s.compression);
     let profile = s
         .profile
-        .and_then(|p| p.name)
+        .as_ref()
+        .and_then(|p| p.name.clone())
         .unwrap_or_else(|| "unknown".into());
     let mut w = Workload {
         source: format!(
@@ -121,7 +168,7 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
             s.schedule_seconds.normalize(),
             s.totals.failures.normalize()
         ),
-        requests_per_month: (s.totals.count / s.schedule_seconds * month_seconds).round_dp(0),
+        requests_per_month: requests_per_month.round_dp(0),
         duration_ms: s.totals.latency_ms.mean,
         request_bytes: s.totals.request_bytes / s.totals.count,
         response_bytes: s.totals.response_bytes / s.totals.count,
@@ -131,7 +178,7 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
     };
     let measured = |field| Origin::measured(origin, field);
     let o = &mut w.origins;
-    o.requests_per_month = measured("totals.count / schedule_seconds");
+    o.requests_per_month = measured(how);
     o.duration_ms = measured("totals.latency_ms.mean (client-observed latency)");
     o.request_bytes = measured("totals.request_bytes / totals.count");
     o.response_bytes = measured("totals.response_bytes / totals.count");
@@ -140,7 +187,61 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<W
     }
     w.validate(hours_per_month)
         .map_err(|e| crate::workload::in_file(e, origin))?;
-    Ok(w)
+    Ok(Run {
+        workload: w,
+        overload: overload(&s),
+    })
+}
+
+/// The schedule's monthly rate: arrivals scheduled over the profile's real length. Summaries
+/// without them (none that loadgen writes) fall back to what was measured over the schedule.
+fn monthly_requests(s: &Summary, month_seconds: Decimal) -> (Decimal, &'static str) {
+    let real = s
+        .profile_seconds
+        .or_else(|| s.profile.as_ref().and_then(|p| p.duration_s))
+        .and_then(|d| Decimal::try_from(d).ok())
+        .filter(|d| *d > Decimal::ZERO);
+    match (&s.arrivals, real) {
+        (Some(a), Some(real)) if a.scheduled > Decimal::ZERO => (
+            a.scheduled / real * month_seconds,
+            "arrivals.scheduled / profile duration (the schedule, not what was sent)",
+        ),
+        _ => (
+            s.totals.count / s.schedule_seconds * month_seconds,
+            "totals.count / schedule_seconds",
+        ),
+    }
+}
+
+/// Why the run did not measure the workload, if it did not: loadgen's own verdict (v1.1), or, for
+/// a v1 summary, the share of arrivals dropped or failed.
+fn overload(s: &Summary) -> Option<Vec<String>> {
+    if let Some(o) = &s.overload {
+        return o.detected.then(|| {
+            if o.reasons.is_empty() {
+                vec!["loadgen detected an overload".to_string()]
+            } else {
+                o.reasons.clone()
+            }
+        });
+    }
+    let a = s.arrivals.as_ref()?;
+    if a.scheduled <= Decimal::ZERO {
+        return None;
+    }
+    let share = |n: Decimal| n * dec!(100) / a.scheduled;
+    let mut reasons = Vec::new();
+    for (n, what) in [(a.dropped, "dropped"), (s.totals.failures, "failed")] {
+        if share(n) > OVERLOAD_PERCENT {
+            reasons.push(format!(
+                "{}% of the {} scheduled arrivals {what} ({})",
+                share(n).round_dp(1).normalize(),
+                a.scheduled.normalize(),
+                n.normalize()
+            ));
+        }
+    }
+    (!reasons.is_empty()).then_some(reasons)
 }
 
 #[cfg(test)]
@@ -151,9 +252,12 @@ mod tests {
 
     #[test]
     fn reads_the_agreed_example() {
-        let w = from_json(EXAMPLE, "summary.json", dec!(730)).unwrap();
-        // 2000 requests / 20.412 s x 2,628,000 s = 257,495,590.8... -> 257,495,591
-        assert_eq!(w.requests_per_month, dec!(257495591));
+        let run = from_json(EXAMPLE, "summary.json", dec!(730)).unwrap();
+        assert!(run.overload.is_none());
+        let w = run.workload;
+        // The schedule: 2,000 arrivals over the profile's 20 s x 2,628,000 s = 262,800,000
+        // (what was measured over 20.412 s of wall time, draining included, would say 257.5M).
+        assert_eq!(w.requests_per_month, dec!(262800000));
         assert_eq!(w.duration_ms, dec!(9.8));
         assert_eq!(w.request_bytes, dec!(70.5));
         assert_eq!(w.response_bytes, dec!(306));
@@ -184,8 +288,44 @@ mod tests {
             .replace(
                 "\"schedule_seconds\": 20.412",
                 "\"schedule_seconds\": 1224.72",
-            );
-        let w = from_json(&c, "s.json", dec!(730)).unwrap();
+            )
+            .replacen("\"duration_s\": 20.0", "\"duration_s\": 1200.0", 1);
+        let w = from_json(&c, "s.json", dec!(730)).unwrap().workload;
         assert_eq!(w.peak_rps, Some(dec!(104) / dec!(60)));
+        // 2,000 arrivals over 1,200 real seconds.
+        assert_eq!(w.requests_per_month, dec!(4380000));
+    }
+
+    #[test]
+    fn a_run_that_dropped_arrivals_is_an_overload() {
+        // v1: 85% of 2,000 arrivals dropped.
+        let c = EXAMPLE.replace("\"dropped\": 0,", "\"dropped\": 1700,");
+        let run = from_json(&c, "s.json", dec!(730)).unwrap();
+        let why = run.overload.expect("an overload");
+        assert_eq!(
+            why,
+            vec!["85% of the 2000 scheduled arrivals dropped (1700)"]
+        );
+        // The monthly traffic is still the schedule's.
+        assert_eq!(run.workload.requests_per_month, dec!(262800000));
+        // 1% exactly is not over the limit.
+        let c = EXAMPLE.replace("\"dropped\": 0,", "\"dropped\": 20,");
+        assert!(
+            from_json(&c, "s.json", dec!(730))
+                .unwrap()
+                .overload
+                .is_none()
+        );
+        // v1.1: loadgen's own verdict wins.
+        let c = EXAMPLE.replacen(
+            "\"arrivals\":",
+            "\"overload\": {\"detected\": true, \"reasons\": [\"latency grew 9x at a similar rate (queueing)\"]},\n  \"arrivals\":",
+            1,
+        );
+        let why = from_json(&c, "s.json", dec!(730))
+            .unwrap()
+            .overload
+            .unwrap();
+        assert_eq!(why, vec!["latency grew 9x at a similar rate (queueing)"]);
     }
 }

@@ -95,6 +95,9 @@ pub struct Workload {
     pub origins: Origins,
     /// The run's time compression, when the workload was measured by a compressed loadgen run.
     pub compression: Option<Decimal>,
+    /// What makes the figures doubtful, in words (an overloaded run priced anyway): every output
+    /// shows these.
+    pub warnings: Vec<String>,
 }
 
 impl Default for Workload {
@@ -112,6 +115,7 @@ impl Default for Workload {
             log_bytes_per_request: dec!(200),
             origins: Origins::default(),
             compression: None,
+            warnings: Vec::new(),
         }
     }
 }

@@ -81,9 +81,12 @@ pub struct ScenarioArgs {
         help_heading = "Workload"
     )]
     pub workload: Option<PathBuf>,
-    /// loadgen summary.json: measured rate, latency, bytes and peak
+    /// loadgen summary.json: the scheduled rate, measured latency, bytes and peak (a run that did not keep up is refused)
     #[arg(long, value_name = "FILE", help_heading = "Workload")]
     pub from_loadgen: Option<PathBuf>,
+    /// Price a loadgen run that did not keep up anyway (more than 1% dropped or failed, or queueing), with the warning in every output
+    #[arg(long, requires = "from_loadgen", help_heading = "Workload")]
+    pub allow_overloaded: bool,
     /// Mean time per request inside the function, ms (Lambda's billed duration) [default: 100]
     #[arg(long, value_name = "MS", value_parser = nonneg, help_heading = "Workload")]
     pub duration_ms: Option<Decimal>,
@@ -201,7 +204,7 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
     let hours = s.prices.hours_per_month;
     let base = match (&s.workload, &s.from_loadgen) {
         (Some(f), _) => workload::from_file(f)?,
-        (None, Some(f)) => loadgen_summary::from_file(f, hours)?,
+        (None, Some(f)) => measured_run(f, hours, s.allow_overloaded)?,
         (None, None) => Workload::default(),
     };
     let measured = s
@@ -257,6 +260,31 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
         };
     }
     Ok((w, measured))
+}
+
+/// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then
+/// carries the warning.
+fn measured_run(path: &std::path::Path, hours: Decimal, allow: bool) -> Result<Workload> {
+    let run = loadgen_summary::from_file(path, hours)?;
+    let mut w = run.workload;
+    if let Some(reasons) = run.overload {
+        let what = reasons.join("; ");
+        if !allow {
+            return Err(Error::file(
+                path.display().to_string(),
+                format!(
+                    "this run did not measure the workload, the target did not keep up: {what}. \
+                     Run it again with a lower --compress or --rate-scale, or give the target more \
+                     capacity; --allow-overloaded prices it anyway"
+                ),
+            ));
+        }
+        w.warnings.push(format!(
+            "The loadgen run did not keep up ({what}): its latency includes queueing and the \
+             figures measured under load are doubtful. Priced anyway (--allow-overloaded)."
+        ));
+    }
+    Ok(w)
 }
 
 fn options(s: &ScenarioArgs) -> Options {

@@ -61,8 +61,15 @@ pub fn row(out: &mut String, fields: &[&str]) {
     out.push('\n');
 }
 
+/// Warnings come first as `#` comment lines, which CSV readers skip or show.
 pub fn report(r: &Report) -> String {
-    let mut out = String::from(
+    let mut out: String = r
+        .workload
+        .warnings
+        .iter()
+        .map(|w| format!("# warning: {w}\n"))
+        .collect();
+    out.push_str(
         "region,prices_as_of,deployment,service,line_item,quantity,unit,unit_price_usd,cost_usd,cost_usd_exact\n",
     );
     for d in &r.deployments {

@@ -68,6 +68,7 @@ pub fn report_value(r: &Report) -> Value {
             "next_million_requests_usd": money::usd_plain(m),
         })).collect::<Vec<_>>(),
         "cheapest": r.cheapest.as_str(),
+        "warnings": w.warnings,
         "assumptions": r.assumptions,
     })
 }

@@ -13,6 +13,9 @@ pub fn report(r: &Report) -> String {
         money::quantity(r.workload.requests_per_month, 4),
         r.prices.line()
     );
+    for w in &r.workload.warnings {
+        s.push_str(&format!("> **Warning:** {w}\n\n"));
+    }
     s.push_str(
         "| Deployment | What runs | Monthly (USD) | Per 1M requests (USD) | Next 1M requests (USD) |\n|---|---|--:|--:|--:|\n",
     );

@@ -54,6 +54,9 @@ pub fn report(r: &Report) -> String {
         money::quantity(r.workload.requests_per_month, 4),
         r.prices.line()
     ));
+    for w in &r.workload.warnings {
+        s.push_str(&format!("WARNING: {w}\n\n"));
+    }
     for d in &r.deployments {
         s.push_str(&format!("{}: {}\n", title(d.name), d.summary));
         s.push_str(&items_table(&d.line_items, d.total_usd).to_string());

@@ -201,22 +201,23 @@ fn workload_file() {
 
 #[test]
 fn from_loadgen_summary() {
-    // loadgen's own example (the contract file): 2,000 requests over 20.412 s of schedule ->
-    // 2000 / 20.412 x 2,628,000 = 257,495,590.83 -> 257,495,591 requests/month; mean latency
-    // 9.8 ms -> billed 10 ms; bytes 141,000 / 2,000 = 70.5 and 612,000 / 2,000 = 306.
+    // loadgen's own example (the contract file): 2,000 arrivals scheduled over the profile's
+    // 20 s -> 2000 / 20 x 2,628,000 = 262,800,000 requests/month (the schedule; what was sent
+    // over 20.412 s of wall time, draining included, would say 257.5M); mean latency 9.8 ms ->
+    // billed 10 ms; bytes 141,000 / 2,000 = 70.5 and 612,000 / 2,000 = 306.
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../loadgen/tests/data/summary-v1.json"
     );
     let v = costcalc_json(&["report", "--from-loadgen", path]);
     let w = &v["workload"];
-    assert_eq!(w["requests_per_month"], "257495591");
+    assert_eq!(w["requests_per_month"], "262800000");
     assert_eq!(w["duration_ms"], "9.8");
     assert_eq!(w["request_bytes"], "70.5");
     assert_eq!(w["response_bytes"], "306");
     assert_eq!(w["peak_rps"], "104");
-    // 257,495,591 x 0.010 s x 0.5 GB = 1,287,477.955 GB-s x 0.0000133334 = 17.1664586 -> 17.17
-    assert_eq!(cost(deployment(&v, "lambda"), "Duration (arm64)"), "17.17");
+    // 262,800,000 x 0.010 s x 0.5 GB = 1,314,000 GB-s x 0.0000133334 = 17.5200876 -> 17.52
+    assert_eq!(cost(deployment(&v, "lambda"), "Duration (arm64)"), "17.52");
     // Peak 104 req/s: Fargate 0.25 vCPU x 100 req/s = 25 -> 5 tasks; EC2 2 x 100 -> 1.
     assert!(
         deployment(&v, "fargate")["summary"]
@@ -331,4 +332,59 @@ fn nat_hint_and_marginal_cost_come_from_the_prices() {
         .parse()
         .unwrap();
     assert!(avg > 1000.0 && next > 0.5 && next < 5.0, "{avg} {next}");
+}
+
+/// A run whose target did not keep up did not measure the workload: refused with what happened
+/// and what to do, or priced with --allow-overloaded and the warning in every format.
+#[test]
+fn an_overloaded_run_is_refused_or_priced_with_a_warning() {
+    let example = include_str!("../data/summary-v1.json");
+    let dir = std::env::temp_dir().join(format!("costcalc-overload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("overloaded.json");
+    std::fs::write(
+        &path,
+        example.replace("\"dropped\": 0,", "\"dropped\": 1700,"),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let out = costcalc(&["report", "--from-loadgen", p]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("overloaded.json")
+            && err.contains("85% of the 2000 scheduled arrivals dropped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--compress") && err.contains("--allow-overloaded"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    for (fmt, mark) in [
+        ("table", "WARNING: "),
+        ("md", "> **Warning:**"),
+        ("csv", "# warning: "),
+        ("json", "\"warnings\": ["),
+    ] {
+        let out = costcalc(&[
+            "report",
+            "--from-loadgen",
+            p,
+            "--allow-overloaded",
+            "--format",
+            fmt,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(mark) && text.contains("did not keep up"),
+            "{fmt}: {text:.400}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
