@@ -64,7 +64,6 @@ pub fn row(out: &mut String, fields: &[&str]) {
 /// Warnings come first as `#` comment lines, which CSV readers skip or show.
 pub fn report(r: &Report) -> String {
     let mut out: String = r
-        .workload
         .warnings
         .iter()
         .map(|w| format!("# warning: {w}\n"))

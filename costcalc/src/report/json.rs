@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{Bill, Report, per_million};
+use crate::deployment::Kind;
 use crate::money;
 use crate::pricing::LineItem;
 
@@ -54,9 +55,10 @@ pub fn report_value(r: &Report) -> Value {
             "compression": w.compression.map(money::exact),
         },
         "inputs": r.inputs.iter().map(|i| json!({
-            "figure": i.figure,
+            "figure": i.figure.label(),
             "value": i.value,
             "origin": i.origin,
+            "decides": i.decides.map(Kind::as_str),
         })).collect::<Vec<_>>(),
         "deployments": r.deployments.iter().zip(r.marginal_per_million).map(|(d, m)| json!({
             "name": d.name.as_str(),
@@ -68,7 +70,7 @@ pub fn report_value(r: &Report) -> Value {
             "next_million_requests_usd": money::usd_plain(m),
         })).collect::<Vec<_>>(),
         "cheapest": r.cheapest.as_str(),
-        "warnings": w.warnings,
+        "warnings": r.warnings,
         "assumptions": r.assumptions,
     })
 }

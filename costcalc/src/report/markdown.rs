@@ -13,7 +13,7 @@ pub fn report(r: &Report) -> String {
         money::quantity(r.workload.requests_per_month, 4),
         r.prices.line()
     );
-    for w in &r.workload.warnings {
+    for w in &r.warnings {
         s.push_str(&format!("> **Warning:** {w}\n\n"));
     }
     s.push_str(
@@ -53,13 +53,16 @@ pub fn report(r: &Report) -> String {
             money::usd(d.total_usd)
         ));
     }
-    s.push_str("\n## Inputs\n\n| Figure | Value | Source |\n|---|--:|---|\n");
+    s.push_str(
+        "\n## Inputs\n\n| Figure | Value | Source | Decides the outcome |\n|---|--:|---|---|\n",
+    );
     for i in &r.inputs {
         s.push_str(&format!(
-            "| {} | {} | {} |\n",
-            i.figure,
+            "| {} | {} | {} | {} |\n",
+            i.figure.label(),
             cell(&i.value),
-            cell(&i.origin.describe())
+            cell(&i.origin.describe()),
+            super::decides_text(i)
         ));
     }
     s.push_str("\n## Assumptions\n\n");

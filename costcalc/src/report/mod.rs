@@ -3,6 +3,7 @@
 
 pub mod breakeven;
 pub mod csv;
+mod inputs;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -16,6 +17,8 @@ use crate::money;
 use crate::prices::PriceSnapshot;
 use crate::pricing::LineItem;
 use crate::workload::{Origin, Workload};
+
+pub use inputs::{Figure, InputRow};
 
 /// Which snapshot priced this output.
 #[derive(Debug, Clone)]
@@ -64,15 +67,10 @@ pub struct Report {
     pub cheapest: Kind,
     /// Every input figure, its value and where it came from.
     pub inputs: Vec<InputRow>,
+    /// What makes the answer doubtful: an overloaded run priced anyway, a default that decides
+    /// which deployment is cheapest. Every format shows them first.
+    pub warnings: Vec<String>,
     pub assumptions: Vec<String>,
-}
-
-/// One input figure of a report.
-#[derive(Debug, Clone)]
-pub struct InputRow {
-    pub figure: &'static str,
-    pub value: String,
-    pub origin: Origin,
 }
 
 impl Report {
@@ -101,7 +99,18 @@ impl Report {
             .min_by_key(|d| d.total_usd)
             .map(|d| d.name)
             .unwrap_or(Kind::Ec2);
-        let inputs = inputs(&workload, &options);
+        let inputs = inputs::rows(&workload, &options, p, cheapest)?;
+        let mut warnings = workload.warnings.clone();
+        for i in inputs.iter().filter(|i| i.origin.is_default()) {
+            if let Some(k) = i.decides {
+                warnings.push(format!(
+                    "The default {} ({}) decides the outcome: at half or double it, {} would be the cheapest. Measure it.",
+                    i.figure.label().to_lowercase(),
+                    i.value,
+                    title(k)
+                ));
+            }
+        }
         let assumptions = assumptions(&workload, &options, p);
         Ok(Report {
             prices,
@@ -111,6 +120,7 @@ impl Report {
             marginal_per_million,
             cheapest,
             inputs,
+            warnings,
             assumptions,
         })
     }
@@ -121,58 +131,6 @@ const MILLION: Decimal = dec!(1000000);
 /// Cost per million requests (None at zero traffic).
 pub fn per_million(total: Decimal, requests: Decimal) -> Option<Decimal> {
     (!requests.is_zero()).then(|| total / (requests / MILLION))
-}
-
-/// The workload's figures with their origins.
-fn inputs(w: &Workload, o: &Options) -> Vec<InputRow> {
-    let q = |d: Decimal| money::quantity(d, 4);
-    let g = &w.origins;
-    let peak = match w.peak_rps {
-        Some(p) => format!("{} req/s", money::quantity(p, 4)),
-        None => format!(
-            "{} x the average ({} req/s)",
-            q(w.peak_to_average),
-            money::quantity(w.peak(o.hours), 4)
-        ),
-    };
-    let row = |figure, value: String, origin: &Origin| InputRow {
-        figure,
-        value,
-        origin: origin.clone(),
-    };
-    vec![
-        row(
-            "Requests per month",
-            q(w.requests_per_month),
-            &g.requests_per_month,
-        ),
-        row(
-            "Duration per request",
-            format!("{} ms", q(w.duration_ms)),
-            &g.duration_ms,
-        ),
-        row(
-            "Request body",
-            format!("{} B", q(w.request_bytes)),
-            &g.request_bytes,
-        ),
-        row(
-            "Response body",
-            format!("{} B", q(w.response_bytes)),
-            &g.response_bytes,
-        ),
-        row("Peak rate", peak, &g.peak),
-        row(
-            "Requests per second per vCPU",
-            q(w.throughput_rps_per_vcpu),
-            &g.throughput_rps_per_vcpu,
-        ),
-        row(
-            "Log bytes per request",
-            format!("{} B", q(w.log_bytes_per_request)),
-            &g.log_bytes_per_request,
-        ),
-    ]
 }
 
 /// " (assumed)" after a figure nobody supplied.
@@ -260,6 +218,13 @@ pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> 
     ];
     a.retain(|s| !s.is_empty());
     a
+}
+
+/// "yes: Lambda" when halving or doubling the figure changes the cheapest deployment.
+pub fn decides_text(i: &InputRow) -> String {
+    i.decides.map_or(String::new(), |k| {
+        format!("yes: {} at half or double", title(k))
+    })
 }
 
 /// Display name of a deployment.

@@ -54,7 +54,7 @@ pub fn report(r: &Report) -> String {
         money::quantity(r.workload.requests_per_month, 4),
         r.prices.line()
     ));
-    for w in &r.workload.warnings {
+    for w in &r.warnings {
         s.push_str(&format!("WARNING: {w}\n\n"));
     }
     for d in &r.deployments {
@@ -102,12 +102,13 @@ pub fn report(r: &Report) -> String {
 fn inputs_table(r: &Report) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
-    t.set_header(vec!["Figure", "Value", "Source"]);
+    t.set_header(vec!["Figure", "Value", "Source", "Decides the outcome"]);
     for i in &r.inputs {
         t.add_row(vec![
-            Cell::new(i.figure),
+            Cell::new(i.figure.label()),
             Cell::new(&i.value).set_alignment(CellAlignment::Right),
             Cell::new(i.origin.describe()),
+            Cell::new(super::decides_text(i)),
         ]);
     }
     t

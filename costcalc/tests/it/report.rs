@@ -388,3 +388,39 @@ fn an_overloaded_run_is_refused_or_priced_with_a_warning() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A default that decides the outcome (halving or doubling it changes the cheapest deployment)
+/// is flagged beside the figure and warned about first; a measured or given one is only flagged.
+#[test]
+fn defaults_that_decide_the_outcome_are_flagged() {
+    let v = costcalc_json(&["report", "--requests-per-month", "5e6", "--proxy", "off"]);
+    assert_eq!(v["cheapest"], "lambda");
+    let decides = |figure: &str| {
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["figure"] == figure)
+            .unwrap()["decides"]
+            .clone()
+    };
+    // 5M requests at 100 ms: at 200 ms, Lambda's duration line doubles and EC2 wins.
+    assert_eq!(decides("Duration per request"), "ec2");
+    assert_eq!(decides("Requests per month"), "ec2");
+    assert_eq!(decides("Request body"), serde_json::Value::Null);
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .contains("duration per request (100 ms) decides")
+    );
+    // The side project: EC2 by a margin no halving or doubling closes.
+    let v = costcalc_json(&["report"]);
+    assert!(
+        v["warnings"].as_array().unwrap().is_empty(),
+        "{}",
+        v["warnings"]
+    );
+}
