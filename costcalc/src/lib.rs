@@ -9,6 +9,7 @@ pub mod cli;
 mod decimal_serde;
 pub mod deployment;
 pub mod error;
+pub mod lambda_duration;
 pub mod limits;
 pub mod loadgen_summary;
 pub mod money;

@@ -8,6 +8,7 @@ use rust_decimal_macros::dec;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Input, Problem, Result, check_range};
+use crate::lambda_duration::{self, Duration};
 
 /// Where one figure came from: shown beside it in every output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,6 +99,11 @@ pub struct Workload {
     /// What makes the figures doubtful, in words (an overloaded run priced anyway): every output
     /// shows these.
     pub warnings: Vec<String>,
+    /// What `duration_ms` is: time in the function, a client's latency, or the server's own
+    /// time per route (then the Lambda duration is modelled per route and memory size).
+    pub duration: Duration,
+    /// Database CPU per request, ms of one vCPU, when the run measured the database.
+    pub db_cpu_ms_per_request: Option<Decimal>,
 }
 
 impl Default for Workload {
@@ -116,6 +122,8 @@ impl Default for Workload {
             origins: Origins::default(),
             compression: None,
             warnings: Vec::new(),
+            duration: Duration::InFunction,
+            db_cpu_ms_per_request: None,
         }
     }
 }
@@ -129,6 +137,15 @@ impl Workload {
     pub fn peak(&self, hours: Decimal) -> Decimal {
         self.peak_rps
             .unwrap_or_else(|| self.average_rps(hours) * self.peak_to_average)
+    }
+
+    /// Billed milliseconds per invocation of a function of `memory_mb`: the duration rounded up
+    /// to 1 ms, or the server-time model's mix of routes.
+    pub fn billed_ms_per_request(&self, memory_mb: Decimal) -> Decimal {
+        match &self.duration {
+            Duration::Server { routes } => lambda_duration::billed_ms(routes, memory_mb),
+            Duration::InFunction | Duration::ClientLatency => self.duration_ms.ceil(),
+        }
     }
 
     /// The same workload at another monthly volume (peak scales with it).

@@ -176,7 +176,7 @@ fn tiers(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
         lambda::Arch::Arm64 => &p.lambda.arm64,
     };
     let gb_seconds =
-        lambda::billed_ms(w.duration_ms) / dec!(1000) * o.lambda_memory_mb / dec!(1024);
+        w.billed_ms_per_request(o.lambda_memory_mb) / dec!(1000) * o.lambda_memory_mb / dec!(1024);
     if o.provisioned_concurrency.is_zero() {
         b.tiered(&arch.duration, gb_seconds, free(p.lambda.free_gb_seconds));
     }

@@ -27,6 +27,7 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         AlbAzs => "--alb-azs",
         DbInstanceClass => "--db-instance-class",
         DbStorageGb => "--db-storage-gb",
+        TargetUtilization => "--target-utilization",
         SweepFrom => "--from",
         SweepTo => "--to",
         SweepPoints => "--points",

@@ -12,6 +12,7 @@ use super::{Switch, flags};
 use crate::aws::cloudwatch::Measurement;
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
+use crate::lambda_duration::Duration;
 use crate::loadgen_summary;
 use crate::prices::{self, PriceSnapshot};
 use crate::pricing::{apigw, lambda::Arch};
@@ -169,6 +170,9 @@ pub struct ScenarioArgs {
     /// RDS Multi-AZ (one standby)
     #[arg(long, help_heading = "Deployments")]
     pub multi_az: bool,
+    /// Share of each vCPU sizing plans to use at the peak, applied to a measured CPU per request (0.05 to 1)
+    #[arg(long, value_name = "U", default_value_t = defaults::TARGET_UTILIZATION, value_parser = positive, help_heading = "Deployments")]
+    pub target_utilization: Decimal,
 }
 
 /// Everything `report` and `breakeven` price: checked, with engine errors named by their flag.
@@ -204,7 +208,7 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
     let hours = s.prices.hours_per_month;
     let base = match (&s.workload, &s.from_loadgen) {
         (Some(f), _) => workload::from_file(f)?,
-        (None, Some(f)) => measured_run(f, hours, s.allow_overloaded)?,
+        (None, Some(f)) => measured_run(f, hours, s.target_utilization, s.allow_overloaded)?,
         (None, None) => Workload::default(),
     };
     let measured = s
@@ -229,6 +233,9 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
         s.requests_per_month,
     );
     set(&mut w.duration_ms, &mut o.duration_ms, s.duration_ms);
+    if s.duration_ms.is_some() {
+        w.duration = Duration::InFunction;
+    }
     set(&mut w.request_bytes, &mut o.request_bytes, s.request_bytes);
     set(
         &mut w.response_bytes,
@@ -264,8 +271,13 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
 
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then
 /// carries the warning.
-fn measured_run(path: &std::path::Path, hours: Decimal, allow: bool) -> Result<Workload> {
-    let run = loadgen_summary::from_file(path, hours)?;
+fn measured_run(
+    path: &std::path::Path,
+    hours: Decimal,
+    target_utilization: Decimal,
+    allow: bool,
+) -> Result<Workload> {
+    let run = loadgen_summary::from_file(path, hours, target_utilization)?;
     let mut w = run.workload;
     if let Some(reasons) = run.overload {
         let what = reasons.join("; ");
@@ -311,5 +323,6 @@ fn options(s: &ScenarioArgs) -> Options {
         db_instance_class: s.db_instance_class.clone(),
         db_storage_gb: s.db_storage_gb,
         multi_az: s.multi_az,
+        target_utilization: s.target_utilization,
     }
 }

@@ -219,7 +219,8 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
     let mut out = lambda::price(
         &lambda::LambdaUsage {
             requests: w.requests_per_month,
-            billed_seconds: lambda::billed_seconds_uniform(w.requests_per_month, w.duration_ms),
+            billed_seconds: w.requests_per_month * w.billed_ms_per_request(o.lambda_memory_mb)
+                / dec!(1000),
             memory_mb: o.lambda_memory_mb,
             ephemeral_mb: o.lambda_ephemeral_mb,
             arch: o.lambda_arch,

@@ -26,6 +26,10 @@ pub mod defaults {
     pub const ALB_AZS: Decimal = dec!(2);
     pub const DB_INSTANCE_CLASS: &str = "db.t4g.micro";
     pub const DB_STORAGE_GB: Decimal = dec!(20);
+    /// The share of each vCPU that sizing plans to use at the peak: the rest absorbs bursts
+    /// within the peak second, the kernel and network work a load test on one machine does not
+    /// see, and noisy neighbours; autoscaling policies commonly target 50-70%.
+    pub const TARGET_UTILIZATION: Decimal = dec!(0.6);
 }
 
 /// Deployment choices.
@@ -57,6 +61,8 @@ pub struct Options {
     pub db_instance_class: String,
     pub db_storage_gb: Decimal,
     pub multi_az: bool,
+    /// Share of each vCPU (instances, tasks, the database) that sizing plans to use.
+    pub target_utilization: Decimal,
 }
 
 impl Default for Options {
@@ -85,6 +91,7 @@ impl Default for Options {
             db_instance_class: d::DB_INSTANCE_CLASS.into(),
             db_storage_gb: d::DB_STORAGE_GB,
             multi_az: false,
+            target_utilization: d::TARGET_UTILIZATION,
         }
     }
 }
@@ -126,6 +133,12 @@ impl Options {
             self.db_storage_gb,
             l::DB_STORAGE_MIN_GB,
             l::DB_STORAGE_MAX_GB,
+        )?;
+        check_range(
+            Input::TargetUtilization,
+            self.target_utilization,
+            dec!(0.05),
+            Decimal::ONE,
         )?;
         Ok(())
     }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::deployment::{self, Kind, Options};
 use crate::error::Result;
+use crate::lambda_duration::Duration;
 use crate::money;
 use crate::prices::PriceSnapshot;
 use crate::workload::{Origin, Workload};
@@ -82,7 +83,15 @@ impl Figure {
         let mut w = w.clone();
         match self {
             Figure::RequestsPerMonth => return w.scaled_to(w.requests_per_month * factor),
-            Figure::DurationMs => w.duration_ms *= factor,
+            Figure::DurationMs => {
+                w.duration_ms *= factor;
+                if let Duration::Server { routes } = &mut w.duration {
+                    for r in routes {
+                        r.cpu_ms *= factor;
+                        r.wait_ms *= factor;
+                    }
+                }
+            }
             Figure::RequestBytes => w.request_bytes *= factor,
             Figure::ResponseBytes => w.response_bytes *= factor,
             Figure::Peak => match &mut w.peak_rps {

@@ -13,6 +13,7 @@ use rust_decimal_macros::dec;
 
 use crate::deployment::{self, Deployment, Kind, LAMBDA_PLATFORM_LOG_BYTES, Options};
 use crate::error::Result;
+use crate::lambda_duration::{self, Duration};
 use crate::money;
 use crate::prices::PriceSnapshot;
 use crate::pricing::LineItem;
@@ -157,18 +158,24 @@ pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> 
             assumed(origin)
         ),
     };
-    let duration = if matches!(g.duration_ms, Origin::Measured { ref field, .. } if field.contains("client"))
-    {
-        format!(
+    let duration = match &w.duration {
+        Duration::ClientLatency => format!(
             "{} ms of client-observed latency used as the time in the function (an upper bound: it includes the network and any queueing)",
             q(w.duration_ms)
-        )
-    } else {
-        format!(
+        ),
+        Duration::Server { routes } => format!(
+            "{} ms in the function at {} MB, modelled from the server's own time per route ({} routes: CPU stretched by {} below 1,769 MB, waiting unchanged; billed {} ms per request over the route mix)",
+            money::quantity(lambda_duration::mean_ms(routes, o.lambda_memory_mb), 3),
+            q(o.lambda_memory_mb),
+            routes.len(),
+            money::quantity(lambda_duration::stretch(o.lambda_memory_mb), 3),
+            money::quantity(w.billed_ms_per_request(o.lambda_memory_mb), 3)
+        ),
+        Duration::InFunction => format!(
             "{} ms in the function{}",
             q(w.duration_ms),
             assumed(&g.duration_ms)
-        )
+        ),
     };
     let nat_hours = p.nat.hour.usd * o.hours;
     let nat_ip = p.ipv4.hour.usd * o.hours;

@@ -424,3 +424,61 @@ fn defaults_that_decide_the_outcome_are_flagged() {
         v["warnings"]
     );
 }
+
+/// A run that measured the server (loadgen's `server` block) sizes from the server's CPU and
+/// models the Lambda duration from its time per route, not from the client's latency.
+#[test]
+fn a_measured_server_sizes_instances_and_models_lambda_duration() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/summary-v1.1-server.json"
+    );
+    let v = costcalc_json(&["report", "--from-loadgen", path]);
+    let w = &v["workload"];
+    // 2,000 requests on 5.6 CPU-seconds = 357.14 req/s per vCPU, planned at 60%: 214.2857...
+    assert!(
+        w["throughput_rps_per_vcpu"]
+            .as_str()
+            .unwrap()
+            .starts_with("214.285714")
+    );
+    // Peak 104 req/s: a 0.25 vCPU task serves 53.57 -> 2 tasks; a 2-vCPU t4g.micro 428.6 -> 1.
+    let summary = |k: &str| deployment(&v, k)["summary"].as_str().unwrap().to_string();
+    assert!(
+        summary("fargate").starts_with("2 x"),
+        "{}",
+        summary("fargate")
+    );
+    assert!(summary("ec2").starts_with("1 x"), "{}", summary("ec2"));
+    // Hashing: 200 logins x 24 ms = 4.8 s of the 5.6; the rest, 0.8 s / 2,000 = 0.4 ms per request.
+    //   list:  0.4 ms CPU, 0.8 ms waiting; at 512 MB the CPU stretches 1769/512 = 3.455078125:
+    //          0.8 + 0.4 x 3.455078125 = 2.182 -> billed 3 ms
+    //   login: 24.4 ms CPU, 1.6 ms waiting: 1.6 + 24.4 x 3.455078125 = 85.90 -> billed 86 ms
+    //   mix:   0.9 x 3 + 0.1 x 86 = 11.3 ms per request
+    // 262,800,000 requests x 0.0113 s x 0.5 GB = 1,484,820 GB-s x 0.0000133334 = 19.7977 -> 19.80
+    assert_eq!(cost(deployment(&v, "lambda"), "Duration (arm64)"), "19.80");
+    let text = v["assumptions"].to_string();
+    assert!(text.contains("billed 11.3 ms per request"), "{text}");
+    // At 1,769 MB the CPU runs at full speed: list 1.2 -> 2 ms, login 26 -> 26 ms: 4.4 ms.
+    // 262,800,000 x 0.0044 s x 1769/1024 GB = 1,997,587.96875 GB-s x 0.0000133334 = 26.6346
+    let v = costcalc_json(&[
+        "report",
+        "--from-loadgen",
+        path,
+        "--lambda-memory-mb",
+        "1769",
+    ]);
+    assert_eq!(cost(deployment(&v, "lambda"), "Duration (arm64)"), "26.63");
+    let origin = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["figure"] == "Requests per second per vCPU")
+        .unwrap()["origin"]
+        .clone();
+    assert_eq!(origin["kind"], "measured");
+    assert!(origin["field"].as_str().unwrap().contains("api_cpu_s"));
+    // A flag still overrides the measurement, and says so.
+    let v = costcalc_json(&["report", "--from-loadgen", path, "--duration-ms", "50"]);
+    assert_eq!(v["workload"]["duration_ms"], "50");
+}

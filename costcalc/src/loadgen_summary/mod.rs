@@ -8,6 +8,8 @@
 //! queueing) did not measure the workload at all: `from_json` says so in `Run::overload`, and the
 //! caller refuses it unless told to price it anyway.
 
+mod server;
+
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -15,6 +17,7 @@ use rust_decimal_macros::dec;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::lambda_duration::Duration;
 use crate::workload::{Origin, Workload, lenient};
 
 pub const SCHEMA_PREFIX: &str = "deploycost.loadgen.summary/v";
@@ -41,6 +44,9 @@ struct Summary {
     /// v1.1: loadgen's own verdict.
     #[serde(default)]
     overload: Option<Overload>,
+    /// v1.1: what the server itself spent, when loadgen measured it.
+    #[serde(default)]
+    server: Option<server::Server>,
 }
 
 #[derive(Deserialize)]
@@ -103,15 +109,31 @@ pub struct Run {
 
 /// Read a summary file. Throughput per vCPU is not in the summary (it does not know the target's
 /// vCPUs), so it keeps the default unless a flag sets it.
-pub fn from_file(path: &Path, hours_per_month: Decimal) -> Result<Run> {
+pub fn from_file(
+    path: &Path,
+    hours_per_month: Decimal,
+    target_utilization: Decimal,
+) -> Result<Run> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    from_json(&text, &path.display().to_string(), hours_per_month)
+    from_json(
+        &text,
+        &path.display().to_string(),
+        hours_per_month,
+        target_utilization,
+    )
 }
 
-pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<Run> {
+/// `target_utilization`: the share of each vCPU sizing plans to use, applied to a measured CPU
+/// per request.
+pub fn from_json(
+    text: &str,
+    origin: &str,
+    hours_per_month: Decimal,
+    target_utilization: Decimal,
+) -> Result<Run> {
     let err = |m: String| Error::file(origin, m);
     let raw: serde_json::Value =
         serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
@@ -174,6 +196,7 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<R
         response_bytes: s.totals.response_bytes / s.totals.count,
         peak_rps: peak.filter(|p| *p > Decimal::ZERO),
         compression: Some(s.compression),
+        duration: Duration::ClientLatency,
         ..Workload::default()
     };
     let measured = |field| Origin::measured(origin, field);
@@ -184,6 +207,9 @@ pub fn from_json(text: &str, origin: &str, hours_per_month: Decimal) -> Result<R
     o.response_bytes = measured("totals.response_bytes / totals.count");
     if w.peak_rps.is_some() {
         o.peak = measured("busiest timeline second / compression");
+    }
+    if let Some(server) = &s.server {
+        server::apply(server, &mut w, origin, target_utilization).map_err(err)?;
     }
     w.validate(hours_per_month)
         .map_err(|e| crate::workload::in_file(e, origin))?;
@@ -248,11 +274,11 @@ fn overload(s: &Summary) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = include_str!("../tests/data/summary-v1.json");
+    const EXAMPLE: &str = include_str!("../../tests/data/summary-v1.json");
 
     #[test]
     fn reads_the_agreed_example() {
-        let run = from_json(EXAMPLE, "summary.json", dec!(730)).unwrap();
+        let run = from_json(EXAMPLE, "summary.json", dec!(730), dec!(0.6)).unwrap();
         assert!(run.overload.is_none());
         let w = run.workload;
         // The schedule: 2,000 arrivals over the profile's 20 s x 2,628,000 s = 262,800,000
@@ -268,13 +294,15 @@ mod tests {
     #[test]
     fn refuses_other_major_versions_and_other_files() {
         let v2 = EXAMPLE.replace("summary/v1", "summary/v2");
-        let e = from_json(&v2, "s.json", dec!(730)).unwrap_err().to_string();
+        let e = from_json(&v2, "s.json", dec!(730), dec!(0.6))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("s.json") && e.contains("major version 2"), "{e}");
-        let e = from_json("{\"schema\": \"other\"}", "s.json", dec!(730))
+        let e = from_json("{\"schema\": \"other\"}", "s.json", dec!(730), dec!(0.6))
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a loadgen summary"), "{e}");
-        let e = from_json("[1,2", "s.json", dec!(730))
+        let e = from_json("[1,2", "s.json", dec!(730), dec!(0.6))
             .unwrap_err()
             .to_string();
         assert!(e.contains("not valid JSON"), "{e}");
@@ -290,7 +318,9 @@ mod tests {
                 "\"schedule_seconds\": 1224.72",
             )
             .replacen("\"duration_s\": 20.0", "\"duration_s\": 1200.0", 1);
-        let w = from_json(&c, "s.json", dec!(730)).unwrap().workload;
+        let w = from_json(&c, "s.json", dec!(730), dec!(0.6))
+            .unwrap()
+            .workload;
         assert_eq!(w.peak_rps, Some(dec!(104) / dec!(60)));
         // 2,000 arrivals over 1,200 real seconds.
         assert_eq!(w.requests_per_month, dec!(4380000));
@@ -300,7 +330,7 @@ mod tests {
     fn a_run_that_dropped_arrivals_is_an_overload() {
         // v1: 85% of 2,000 arrivals dropped.
         let c = EXAMPLE.replace("\"dropped\": 0,", "\"dropped\": 1700,");
-        let run = from_json(&c, "s.json", dec!(730)).unwrap();
+        let run = from_json(&c, "s.json", dec!(730), dec!(0.6)).unwrap();
         let why = run.overload.expect("an overload");
         assert_eq!(
             why,
@@ -311,7 +341,7 @@ mod tests {
         // 1% exactly is not over the limit.
         let c = EXAMPLE.replace("\"dropped\": 0,", "\"dropped\": 20,");
         assert!(
-            from_json(&c, "s.json", dec!(730))
+            from_json(&c, "s.json", dec!(730), dec!(0.6))
                 .unwrap()
                 .overload
                 .is_none()
@@ -322,7 +352,7 @@ mod tests {
             "\"overload\": {\"detected\": true, \"reasons\": [\"latency grew 9x at a similar rate (queueing)\"]},\n  \"arrivals\":",
             1,
         );
-        let why = from_json(&c, "s.json", dec!(730))
+        let why = from_json(&c, "s.json", dec!(730), dec!(0.6))
             .unwrap()
             .overload
             .unwrap();
