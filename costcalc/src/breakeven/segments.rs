@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
+use crate::deployment::database::max_connections;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options, count_for_peak};
 use crate::error::{Error, Input, Problem, Result};
 use crate::limits;
@@ -36,6 +37,7 @@ pub fn breakpoints(
     };
     sizes(&mut b, w, o, p)?;
     tiers(&mut b, w, o, p);
+    database(&mut b, w, o, p);
     b.out.sort();
     b.out.dedup();
     Ok(b.out)
@@ -115,14 +117,44 @@ impl Breakpoints {
     }
 }
 
+/// The peak rate per monthly request: the peak is this x R. None when the peak does not scale
+/// (a given peak at zero traffic stays constant).
+fn peak_per_request(w: &Workload, o: &Options) -> Option<Decimal> {
+    match w.peak_rps {
+        Some(_) if w.requests_per_month.is_zero() => None,
+        Some(peak) => Some(peak / w.requests_per_month),
+        None => Some(w.peak_to_average / (o.hours * dec!(3600))),
+    }
+}
+
+/// Where the database class can change: the Lambda environments' connections (without RDS
+/// Proxy) reach a class's max_connections, or the measured database CPU at the peak reaches a
+/// class's vCPUs. (Instances' and tasks' pools change with their counts, already steps.)
+fn database(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
+    let Some(ppr) = peak_per_request(w, o) else {
+        return;
+    };
+    for i in p.rds.instances.values() {
+        if !o.rds_proxy
+            && let Some(m) = max_connections(i)
+        {
+            let seconds = w.billed_ms_per_request(o.lambda_memory_mb) / dec!(1000);
+            b.level(m, ppr * seconds);
+        }
+        if let Some(ms) = w.db_cpu_ms_per_request {
+            b.level(
+                Decimal::from(i.vcpus),
+                ms / dec!(1000) * ppr / o.target_utilization,
+            );
+        }
+    }
+}
+
 /// Instance and task count steps: the peak is `peak_per_request` x R, and one machine serves
 /// `capacity` requests per second.
 fn sizes(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<()> {
-    let peak_per_request = match w.peak_rps {
-        // A given peak scales with the traffic; at zero traffic it cannot, and stays constant.
-        Some(_) if w.requests_per_month.is_zero() => return Ok(()),
-        Some(peak) => peak / w.requests_per_month,
-        None => w.peak_to_average / (o.hours * dec!(3600)),
+    let Some(peak_per_request) = peak_per_request(w, o) else {
+        return Ok(());
     };
     let vcpus = Decimal::from(ec2::instance(p, &o.instance_type)?.vcpus);
     for vcpus_each in [vcpus, o.fargate_vcpu] {
@@ -263,6 +295,17 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &o, dec!(1), dec!(100000000000));
+        // Without RDS Proxy, Lambda's connections size the database; so does a measured database CPU.
+        let o = Options {
+            rds_proxy: false,
+            ..Options::default()
+        };
+        let w = Workload {
+            db_cpu_ms_per_request: Some(dec!(0.05)),
+            duration_ms: dec!(300),
+            ..Workload::default()
+        };
+        assert_affine(&w, &o, dec!(1000), dec!(10000000000));
     }
 
     #[test]

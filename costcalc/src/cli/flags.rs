@@ -28,6 +28,7 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         DbInstanceClass => "--db-instance-class",
         DbStorageGb => "--db-storage-gb",
         TargetUtilization => "--target-utilization",
+        DbPoolSize => "--db-pool-size",
         SweepFrom => "--from",
         SweepTo => "--to",
         SweepPoints => "--points",

@@ -161,9 +161,12 @@ pub struct ScenarioArgs {
     /// Availability zones of the ALB, 2 to 6 (one public IPv4 each)
     #[arg(long, value_name = "N", default_value_t = defaults::ALB_AZS, value_parser = positive, help_heading = "Deployments")]
     pub alb_azs: Decimal,
-    /// RDS for PostgreSQL instance class (one of the snapshot's)
-    #[arg(long, value_name = "C", default_value = defaults::DB_INSTANCE_CLASS, help_heading = "Deployments")]
-    pub db_instance_class: String,
+    /// RDS for PostgreSQL instance class (one of the snapshot's) [default: db.t4g.micro, or the smallest class that holds the measured database CPU and the connections]
+    #[arg(long, value_name = "C", help_heading = "Deployments")]
+    pub db_instance_class: Option<String>,
+    /// Connections each instance or task pools (journal-api's DB_MAX_CONNECTIONS), checked against the class's max_connections
+    #[arg(long, value_name = "N", default_value_t = defaults::DB_POOL_SIZE, value_parser = positive, help_heading = "Deployments")]
+    pub db_pool_size: Decimal,
     /// RDS gp3 storage, GB (20 to 65,536)
     #[arg(long, value_name = "G", default_value_t = defaults::DB_STORAGE_GB, value_parser = nonneg, help_heading = "Deployments")]
     pub db_storage_gb: Decimal,
@@ -320,7 +323,12 @@ fn options(s: &ScenarioArgs) -> Options {
         fargate_spot: s.spot,
         task_public_ip: s.task_public_ip.on(),
         alb_azs: s.alb_azs,
-        db_instance_class: s.db_instance_class.clone(),
+        db_instance_class: s
+            .db_instance_class
+            .clone()
+            .unwrap_or_else(|| defaults::DB_INSTANCE_CLASS.into()),
+        db_class_given: s.db_instance_class.is_some(),
+        db_pool_size: s.db_pool_size,
         db_storage_gb: s.db_storage_gb,
         multi_az: s.multi_az,
         target_utilization: s.target_utilization,

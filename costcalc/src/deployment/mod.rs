@@ -15,6 +15,7 @@ use crate::workload::Workload;
 /// Lambda's own START, END and REPORT lines per invocation, bytes (measured on provided.al2023).
 pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 
+pub mod database;
 mod options;
 pub use options::{Options, check_lambda_memory, defaults};
 
@@ -44,6 +45,9 @@ pub struct Deployment {
     pub summary: String,
     pub line_items: Vec<LineItem>,
     pub total_usd: Decimal,
+    /// What the report should say about this deployment (a database sized up, a connection
+    /// limit exceeded and its remedy).
+    pub notes: Vec<String>,
 }
 
 /// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability);
@@ -96,10 +100,29 @@ fn shared_lines(
     ));
 }
 
-fn database(o: &Options, p: &PriceSnapshot, out: &mut Vec<LineItem>) -> Result<()> {
+/// The database for a deployment that opens `connections` at the peak: its line items, and the
+/// class chosen (with what the report should say about it).
+fn database(
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    connections: Decimal,
+    out: &mut Vec<LineItem>,
+) -> Result<database::Choice> {
+    let choice = database::choose(w, o, p, connections)?;
+    database_lines(&choice, o, p, out)?;
+    Ok(choice)
+}
+
+fn database_lines(
+    choice: &database::Choice,
+    o: &Options,
+    p: &PriceSnapshot,
+    out: &mut Vec<LineItem>,
+) -> Result<()> {
     out.extend(rds::price(
         &rds::RdsUsage {
-            instance_class: o.db_instance_class.clone(),
+            instance_class: choice.class.clone(),
             multi_az: o.multi_az,
             storage_gb: o.db_storage_gb,
             hours: o.hours,
@@ -158,7 +181,7 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     if count > dec!(1) {
         load_balancer(w, o, p, &mut out);
     }
-    database(o, p, &mut out)?;
+    let db = database(w, o, p, count * o.db_pool_size, &mut out)?;
     shared_lines(w, o, p, Decimal::ZERO, &mut out);
     let summary = format!(
         "{} x {} + {} GB gp3 + public IPv4{} + {}{}",
@@ -166,10 +189,10 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         o.instance_type,
         o.ebs_gb.normalize(),
         if count > dec!(1) { " + ALB" } else { "" },
-        o.db_instance_class,
+        db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Ec2, summary, out))
+    Ok(finish(Kind::Ec2, summary, out, db.notes))
 }
 
 pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -200,7 +223,7 @@ pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deploymen
             p,
         ));
     }
-    database(o, p, &mut out)?;
+    let db = database(w, o, p, tasks * o.db_pool_size, &mut out)?;
     shared_lines(w, o, p, Decimal::ZERO, &mut out);
     let summary = format!(
         "{} x {} vCPU / {} GB {}{} + ALB + {}{}",
@@ -209,10 +232,10 @@ pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deploymen
         o.fargate_memory_gb.normalize(),
         o.fargate_arch.as_str(),
         if o.fargate_spot { " Spot" } else { "" },
-        o.db_instance_class,
+        db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Fargate, summary, out))
+    Ok(finish(Kind::Fargate, summary, out, db.notes))
 }
 
 pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -239,7 +262,15 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
         },
         p,
     ));
-    let db = rds::instance(p, &o.db_instance_class)?;
+    // Behind RDS Proxy the environments share its pool; without it each holds one connection,
+    // and as many run at once as the peak rate times the duration (Little's law).
+    let connections = if o.rds_proxy {
+        Decimal::ZERO
+    } else {
+        lambda_concurrency(w, o)
+    };
+    let choice = database::choose(w, o, p, connections)?;
+    let db = rds::instance(p, &choice.class)?;
     if o.rds_proxy {
         out.extend(pricing::rds_proxy::price(
             Decimal::from(db.vcpus),
@@ -256,7 +287,8 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
             p,
         ));
     }
-    database(o, p, &mut out)?;
+    database_lines(&choice, o, p, &mut out)?;
+    let db = choice;
     shared_lines(w, o, p, LAMBDA_PLATFORM_LOG_BYTES, &mut out);
     let summary = format!(
         "{} MB {} function + {}{}{} + {}{}",
@@ -265,10 +297,10 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
         o.api.as_str(),
         if o.rds_proxy { " + RDS Proxy" } else { "" },
         if o.nat { " + NAT Gateway" } else { "" },
-        o.db_instance_class,
+        db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Lambda, summary, out))
+    Ok(finish(Kind::Lambda, summary, out, db.notes))
 }
 
 pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -279,13 +311,26 @@ pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result
     }
 }
 
-fn finish(name: Kind, summary: String, line_items: Vec<LineItem>) -> Deployment {
+/// Lambda environments running at once at the peak: peak rate x billed duration, at least 1.
+pub fn lambda_concurrency(w: &Workload, o: &Options) -> Decimal {
+    (w.peak(o.hours) * w.billed_ms_per_request(o.lambda_memory_mb) / dec!(1000))
+        .ceil()
+        .max(Decimal::ONE)
+}
+
+fn finish(
+    name: Kind,
+    summary: String,
+    line_items: Vec<LineItem>,
+    notes: Vec<String>,
+) -> Deployment {
     let total_usd = pricing::total(&line_items);
     Deployment {
         name,
         summary,
         line_items,
         total_usd,
+        notes,
     }
 }
 

@@ -30,6 +30,8 @@ pub mod defaults {
     /// within the peak second, the kernel and network work a load test on one machine does not
     /// see, and noisy neighbours; autoscaling policies commonly target 50-70%.
     pub const TARGET_UTILIZATION: Decimal = dec!(0.6);
+    /// journal-api's default DB_MAX_CONNECTIONS.
+    pub const DB_POOL_SIZE: Decimal = dec!(10);
 }
 
 /// Deployment choices.
@@ -63,6 +65,10 @@ pub struct Options {
     pub multi_az: bool,
     /// Share of each vCPU (instances, tasks, the database) that sizing plans to use.
     pub target_utilization: Decimal,
+    /// The database class was chosen by the user: kept even when it does not hold the load.
+    pub db_class_given: bool,
+    /// Connections each instance or task pools (the API's DB_MAX_CONNECTIONS).
+    pub db_pool_size: Decimal,
 }
 
 impl Default for Options {
@@ -92,6 +98,8 @@ impl Default for Options {
             db_storage_gb: d::DB_STORAGE_GB,
             multi_az: false,
             target_utilization: d::TARGET_UTILIZATION,
+            db_class_given: false,
+            db_pool_size: d::DB_POOL_SIZE,
         }
     }
 }
@@ -133,6 +141,12 @@ impl Options {
             self.db_storage_gb,
             l::DB_STORAGE_MIN_GB,
             l::DB_STORAGE_MAX_GB,
+        )?;
+        check_whole(
+            Input::DbPoolSize,
+            self.db_pool_size,
+            Decimal::ONE,
+            dec!(5000),
         )?;
         check_range(
             Input::TargetUtilization,

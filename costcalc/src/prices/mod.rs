@@ -159,6 +159,9 @@ pub struct RdsPrices {
 #[serde(deny_unknown_fields)]
 pub struct RdsInstance {
     pub vcpus: u32,
+    /// GiB of memory: sets PostgreSQL's default max_connections.
+    #[serde(default, with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub memory_gib: Option<Decimal>,
     /// Per instance-hour, single-AZ.
     #[serde(with = "dec")]
     pub single_az: Decimal,

@@ -68,6 +68,7 @@ pub fn report_value(r: &Report) -> Value {
             "total_usd_exact": money::exact(d.total_usd),
             "cost_per_million_requests_usd": per_million(d.total_usd, w.requests_per_month).map(money::usd_plain),
             "next_million_requests_usd": money::usd_plain(m),
+            "notes": d.notes,
         })).collect::<Vec<_>>(),
         "cheapest": r.cheapest.as_str(),
         "warnings": r.warnings,

@@ -102,6 +102,9 @@ impl Report {
             .unwrap_or(Kind::Ec2);
         let inputs = inputs::rows(&workload, &options, p, cheapest)?;
         let mut warnings = workload.warnings.clone();
+        for d in &deployments {
+            warnings.extend(d.notes.iter().map(|n| format!("{}: {n}.", title(d.name))));
+        }
         for i in inputs.iter().filter(|i| i.origin.is_default()) {
             if let Some(k) = i.decides {
                 warnings.push(format!(

@@ -463,6 +463,13 @@ impl<'a> Matcher<'a> {
                 name.clone(),
                 RdsInstance {
                     vcpus: s.attr("vcpu").parse().unwrap_or(t.vcpus),
+                    memory_gib: s
+                        .attr("memory")
+                        .trim_end_matches("GiB")
+                        .trim()
+                        .parse()
+                        .ok()
+                        .or(t.memory_gib),
                     single_az: sd.usd.normalize(),
                     multi_az: md.usd.normalize(),
                     usage_type: s.attr("usagetype").to_string(),

@@ -1,0 +1,187 @@
+//! The database behind each deployment: which RDS class, and whether it takes the connections.
+//!
+//! PostgreSQL on RDS allows `LEAST(DBInstanceClassMemory / 9531392, 5000)` connections by default
+//! (RDS's documented parameter formula; `DBInstanceClassMemory` is the class's memory less what
+//! RDS reserves, so the figure computed from the class's memory is an upper bound). Each instance
+//! or task holds a pool of `db_pool_size` connections; each Lambda environment one, unless RDS
+//! Proxy pools them. When the class is not given, the smallest class in the snapshot that holds
+//! both the measured database CPU at the peak (at the target utilization) and the connections is
+//! chosen; a given class that cannot is kept, and the report says so and prices the remedy.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::Options;
+use crate::error::Result;
+use crate::money;
+use crate::prices::{PriceSnapshot, RdsInstance};
+use crate::pricing::rds;
+use crate::workload::Workload;
+
+/// The class chosen and what the report should say about it.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub class: String,
+    pub notes: Vec<String>,
+}
+
+/// Connections RDS for PostgreSQL allows a class by default, from its memory.
+pub fn max_connections(i: &RdsInstance) -> Option<Decimal> {
+    let bytes = i.memory_gib? * dec!(1073741824);
+    Some((bytes / dec!(9531392)).floor().min(dec!(5000)))
+}
+
+/// vCPUs the database needs at the peak, at the target utilization, when its CPU was measured.
+pub fn vcpus_needed(w: &Workload, o: &Options) -> Option<Decimal> {
+    let ms = w.db_cpu_ms_per_request?;
+    Some(ms / dec!(1000) * w.peak(o.hours) / o.target_utilization)
+}
+
+fn hourly(i: &RdsInstance, o: &Options) -> Decimal {
+    if o.multi_az { i.multi_az } else { i.single_az }
+}
+
+/// The class for a deployment that opens `connections` connections at the peak.
+pub fn choose(
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    connections: Decimal,
+) -> Result<Choice> {
+    let given = rds::instance(p, &o.db_instance_class)?;
+    let cpu = vcpus_needed(w, o);
+    let holds = |i: &RdsInstance| {
+        cpu.is_none_or(|v| Decimal::from(i.vcpus) >= v)
+            && max_connections(i).is_none_or(|m| m >= connections)
+    };
+    let smallest = p
+        .rds
+        .instances
+        .iter()
+        .filter(|(_, i)| holds(i))
+        .min_by_key(|(_, i)| hourly(i, o));
+    let mut notes = Vec::new();
+    if holds(given) {
+        return Ok(Choice {
+            class: o.db_instance_class.clone(),
+            notes,
+        });
+    }
+    let why = shortfall(given, &o.db_instance_class, cpu, connections);
+    match (o.db_class_given, smallest) {
+        (false, Some((name, i))) => {
+            notes.push(format!("{why}: sized up to {name}"));
+            let _ = i;
+            Ok(Choice {
+                class: name.clone(),
+                notes,
+            })
+        }
+        (true, Some((name, i))) => {
+            let extra = (hourly(i, o) - hourly(given, o)) * o.hours;
+            notes.push(format!(
+                "{why}: {name} would hold it, for {} more a month",
+                money::usd(extra)
+            ));
+            Ok(Choice {
+                class: o.db_instance_class.clone(),
+                notes,
+            })
+        }
+        (_, None) => {
+            notes.push(format!(
+                "{why}, and no class in the {} snapshot holds it: pool fewer connections (RDS \
+                 Proxy, a smaller DB_MAX_CONNECTIONS) or price larger classes with `prices fetch`",
+                p.region
+            ));
+            Ok(Choice {
+                class: o.db_instance_class.clone(),
+                notes,
+            })
+        }
+    }
+}
+
+fn shortfall(i: &RdsInstance, name: &str, cpu: Option<Decimal>, connections: Decimal) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = cpu
+        && Decimal::from(i.vcpus) < v
+    {
+        parts.push(format!(
+            "the database needs {} vCPUs at the peak, {name} has {}",
+            money::quantity(v, 2),
+            i.vcpus
+        ));
+    }
+    if let Some(m) = max_connections(i)
+        && m < connections
+    {
+        parts.push(format!(
+            "{} connections at the peak exceed the {} {name} allows",
+            money::quantity(connections, 0),
+            money::quantity(m, 0)
+        ));
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prices::bundled;
+
+    #[test]
+    fn max_connections_follow_rds_formula() {
+        let p = bundled("us-east-1").unwrap();
+        // 1 GiB: 1,073,741,824 / 9,531,392 = 112.65 -> 112; 4 GiB -> 450.
+        assert_eq!(
+            max_connections(&p.rds.instances["db.t4g.micro"]),
+            Some(dec!(112))
+        );
+        assert_eq!(
+            max_connections(&p.rds.instances["db.t4g.medium"]),
+            Some(dec!(450))
+        );
+    }
+
+    #[test]
+    fn connections_size_the_class_up_or_are_reported() {
+        let p = bundled("us-east-1").unwrap();
+        let w = Workload::default();
+        let o = Options::default();
+        // 12 tasks x 10 = 120 > 112 (micro): the next class that holds 120 is db.t4g.small (225).
+        let c = choose(&w, &o, &p, dec!(120)).unwrap();
+        assert_eq!(c.class, "db.t4g.small");
+        assert!(
+            c.notes[0].contains("120 connections at the peak exceed the 112"),
+            "{:?}",
+            c.notes
+        );
+        // Given by flag: kept, with the remedy priced: (0.032 - 0.016) x 730 = $11.68.
+        let given = Options {
+            db_class_given: true,
+            ..Options::default()
+        };
+        let c = choose(&w, &given, &p, dec!(120)).unwrap();
+        assert_eq!(c.class, "db.t4g.micro");
+        assert!(
+            c.notes[0].contains("db.t4g.small would hold it, for $11.68 more"),
+            "{:?}",
+            c.notes
+        );
+        // More than any class allows.
+        let c = choose(&w, &o, &p, dec!(5000)).unwrap();
+        assert_eq!(c.class, "db.t4g.micro");
+        assert!(c.notes[0].contains("no class"), "{:?}", c.notes);
+        // Measured database CPU: 2 ms per request at a 1,000 req/s peak = 2 vCPUs / 0.6 = 3.33:
+        // no 2-vCPU class in the snapshot holds it.
+        let w = Workload {
+            db_cpu_ms_per_request: Some(dec!(2)),
+            peak_rps: Some(dec!(1000)),
+            requests_per_month: dec!(100000000),
+            ..Workload::default()
+        };
+        let c = choose(&w, &o, &p, dec!(10)).unwrap();
+        assert!(c.notes[0].contains("needs 3.33 vCPUs"), "{:?}", c.notes);
+    }
+}
