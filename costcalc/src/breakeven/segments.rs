@@ -146,6 +146,11 @@ fn database(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
                 Decimal::from(i.vcpus),
                 ms / dec!(1000) * ppr / o.target_utilization,
             );
+            // Where the class's average CPU reaches its baseline (CPU credits start).
+            if let Some(baseline) = i.baseline_cpu_percent {
+                let per_request = ms / dec!(1000) / (o.hours * dec!(3600));
+                b.level(Decimal::from(i.vcpus) * baseline / dec!(100), per_request);
+            }
         }
     }
 }
@@ -186,6 +191,36 @@ fn sizes(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) -> R
             b.step(n * capacity, peak_per_request, &count)?;
             n += Decimal::ONE;
         }
+        if vcpus_each == vcpus {
+            credit_kinks(b, w, o, p, first, last)?;
+        }
+    }
+    Ok(())
+}
+
+/// Where n burstable instances reach their baseline on average (CPU credits start): the average
+/// CPU, `R x CPU per request / month`, equals n x vCPUs x baseline.
+fn credit_kinks(
+    b: &mut Breakpoints,
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    first: Decimal,
+    last: Decimal,
+) -> Result<()> {
+    let i = ec2::instance(p, &o.instance_type)?;
+    let Some(baseline) = i.baseline_cpu_percent else {
+        return Ok(());
+    };
+    let cpu_per_request = o.target_utilization / w.throughput_rps_per_vcpu;
+    let per_request = cpu_per_request / (o.hours * dec!(3600));
+    let vcpus = Decimal::from(i.vcpus);
+    let mut n = Decimal::ONE;
+    while n <= last.max(Decimal::TWO) {
+        if n + Decimal::ONE >= first {
+            b.level(n * vcpus * baseline / dec!(100), per_request);
+        }
+        n += Decimal::ONE;
     }
     Ok(())
 }
@@ -306,6 +341,14 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &o, dec!(1000), dec!(10000000000));
+        // Flat traffic (a peak of 1.2 x the average) runs burstable instances and the database
+        // above their baselines: CPU credits start at a kink per instance count.
+        let w = Workload {
+            peak_to_average: dec!(1.2),
+            db_cpu_ms_per_request: Some(dec!(0.5)),
+            ..Workload::default()
+        };
+        assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
     }
 
     #[test]

@@ -110,12 +110,13 @@ fn database(
     out: &mut Vec<LineItem>,
 ) -> Result<database::Choice> {
     let choice = database::choose(w, o, p, connections)?;
-    database_lines(&choice, o, p, out)?;
+    database_lines(&choice, w, o, p, out)?;
     Ok(choice)
 }
 
 fn database_lines(
     choice: &database::Choice,
+    w: &Workload,
     o: &Options,
     p: &PriceSnapshot,
     out: &mut Vec<LineItem>,
@@ -130,7 +131,57 @@ fn database_lines(
         },
         p,
     )?);
+    // A burstable class above its baseline on average bills CPU credits (measured CPU only).
+    if let Some(ms) = w.db_cpu_ms_per_request {
+        let i = rds::instance(p, &choice.class)?;
+        let vcpus = Decimal::from(i.vcpus);
+        let average = w.average_rps(o.hours) * ms / dec!(1000) / vcpus;
+        let nodes = if o.multi_az { dec!(2) } else { dec!(1) };
+        out.extend(cpu_credits(
+            "RDS",
+            &choice.class,
+            average,
+            i.baseline_cpu_percent,
+            vcpus * nodes,
+            o.hours,
+            &p.rds.cpu_credits,
+        )?);
+    }
     Ok(())
+}
+
+/// Surplus CPU credits of a burstable type (`baseline_percent` known) above its baseline.
+fn cpu_credits(
+    service: &str,
+    name: &str,
+    average: Decimal,
+    baseline_percent: Option<Decimal>,
+    vcpus: Decimal,
+    hours: Decimal,
+    prices: &std::collections::BTreeMap<String, crate::prices::Price>,
+) -> Result<Option<LineItem>> {
+    let Some(baseline) = baseline_percent else {
+        return Ok(None);
+    };
+    if average * dec!(100) <= baseline {
+        return Ok(None);
+    }
+    let family = crate::prices::family(name);
+    let credit = prices.get(family).ok_or_else(|| {
+        Error::invalid(
+            Input::InstanceType,
+            name,
+            Problem::NotPriced {
+                what: format!(
+                    "it runs above its {}% baseline, but the snapshot has no CPU credit price for {family}",
+                    baseline.normalize()
+                ),
+            },
+        )
+    })?;
+    Ok(pricing::credits::price(
+        service, name, average, baseline, vcpus, hours, credit,
+    ))
 }
 
 /// ALB usage from the workload: one new connection per request (no client keep-alive assumed),
@@ -176,6 +227,19 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         },
         p,
     )?;
+    // The CPU the traffic takes on average, against the instances' baseline (burstable types).
+    let vcpus = Decimal::from(i.vcpus);
+    let cpu_per_request = o.target_utilization / w.throughput_rps_per_vcpu;
+    let average = w.average_rps(o.hours) * cpu_per_request / (count * vcpus);
+    out.extend(cpu_credits(
+        "EC2",
+        &o.instance_type,
+        average,
+        i.baseline_cpu_percent,
+        count * vcpus,
+        o.hours,
+        &p.ec2.cpu_credits,
+    )?);
     // One instance serves HTTP itself on its public address; more need a load balancer.
     out.extend(pricing::ipv4::price("Instances", count, o.hours, p));
     if count > dec!(1) {
@@ -287,7 +351,7 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
             p,
         ));
     }
-    database_lines(&choice, o, p, &mut out)?;
+    database_lines(&choice, w, o, p, &mut out)?;
     let db = choice;
     shared_lines(w, o, p, LAMBDA_PLATFORM_LOG_BYTES, &mut out);
     let summary = format!(

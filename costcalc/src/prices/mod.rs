@@ -16,6 +16,11 @@ pub use load::{SNAPSHOT_SCHEMA, bundled, bundled_regions, load_file, parse, to_t
 
 use crate::decimal_serde::{dec, opt_dec};
 
+/// The family of an instance type or class: "t4g" of "t4g.micro", "db.t4g" of "db.t4g.micro".
+pub fn family(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(f, _)| f)
+}
+
 /// One flat unit price.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -131,6 +136,10 @@ pub struct FargateComputePrices {
 pub struct Ec2Prices {
     pub ebs_gp3: Price,
     pub instances: BTreeMap<String, Ec2Instance>,
+    /// Surplus CPU credits of burstable families in unlimited mode, per vCPU-hour, by family
+    /// ("t3", "t4g").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cpu_credits: BTreeMap<String, Price>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +152,9 @@ pub struct Ec2Instance {
     /// Per instance-hour.
     #[serde(with = "dec")]
     pub usd: Decimal,
+    /// Baseline utilization per vCPU of a burstable type, percent (t4g.micro: 10).
+    #[serde(default, with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub baseline_cpu_percent: Option<Decimal>,
     pub usage_type: String,
     pub source: String,
 }
@@ -153,6 +165,9 @@ pub struct RdsPrices {
     pub storage_single_az: Price,
     pub storage_multi_az: Price,
     pub instances: BTreeMap<String, RdsInstance>,
+    /// Surplus CPU credits of burstable classes, per vCPU-hour, by family ("db.t3", "db.t4g").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cpu_credits: BTreeMap<String, Price>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,6 +177,9 @@ pub struct RdsInstance {
     /// GiB of memory: sets PostgreSQL's default max_connections.
     #[serde(default, with = "opt_dec", skip_serializing_if = "Option::is_none")]
     pub memory_gib: Option<Decimal>,
+    /// Baseline utilization per vCPU of a burstable class, percent (db.t4g.micro: 10).
+    #[serde(default, with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub baseline_cpu_percent: Option<Decimal>,
     /// Per instance-hour, single-AZ.
     #[serde(with = "dec")]
     pub single_az: Decimal,

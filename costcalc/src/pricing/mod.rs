@@ -5,6 +5,7 @@
 
 pub mod alb;
 pub mod apigw;
+pub mod credits;
 pub mod ec2;
 pub mod fargate;
 pub mod ipv4;

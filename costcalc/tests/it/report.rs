@@ -546,3 +546,29 @@ fn connections_beyond_max_connections_size_the_database_or_say_so() {
             .is_empty()
     );
 }
+
+/// Burstable instances above their baseline on average bill surplus CPU credits (unlimited mode,
+/// the default for T3 and T4g).
+#[test]
+fn burstable_instances_above_baseline_bill_cpu_credits() {
+    // 262,800,000 requests a month = 100 req/s on average, peak 120: one t4g.micro (2 vCPUs x 100
+    // req/s) serves it. At 100 req/s per vCPU planned at 60%, a request takes 6 ms of CPU: 100 x
+    // 0.006 / 2 vCPUs = 30% per vCPU, 20 points over the t4g.micro's 10% baseline:
+    // 0.2 x 2 vCPUs x 730 h = 292 vCPU-hours x $0.04 = $11.68.
+    let v = costcalc_json(&[
+        "report",
+        "--requests-per-month",
+        "262800000",
+        "--peak-rps",
+        "120",
+    ]);
+    let e = deployment(&v, "ec2");
+    assert_eq!(
+        cost(e, "CPU credits: t4g.micro at 30% average, baseline 10%"),
+        "11.68"
+    );
+    // Traffic with a 10x peak leaves the instances under their baseline: no credits.
+    let v = costcalc_json(&["report", "--requests-per-month", "262800000"]);
+    let items = deployment(&v, "ec2")["line_items"].to_string();
+    assert!(!items.contains("CPU credits"), "{items}");
+}

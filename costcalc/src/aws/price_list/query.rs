@@ -93,10 +93,17 @@ pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
     let r = || f("regionCode", region);
     // RDS lists storage and proxy prices per engine and among thousands of rows: ask for the
     // usage types the snapshot takes.
+    let rds_credits: Vec<String> = template
+        .rds
+        .cpu_credits
+        .keys()
+        .map(|f| format!("CPUCredits:{f}"))
+        .collect();
     let rds_usage_types: Vec<&str> = PRICES
         .iter()
         .filter(|p| p.service == "AmazonRDS")
         .map(|p| p.usage_type)
+        .chain(rds_credits.iter().map(String::as_str))
         .collect();
     let q = |service_code, filters| Query {
         service_code,
@@ -125,10 +132,15 @@ pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
                 f("volumeApiName", "gp3"),
             ],
         },
-        Query {
-            service_code: "AmazonEC2",
-            filters: vec![r(), f("productFamily", "NAT Gateway")],
-        },
+        q("AmazonEC2", vec![r(), f("productFamily", "NAT Gateway")]),
+        q(
+            "AmazonEC2",
+            vec![
+                r(),
+                f("productFamily", "CPU Credits"),
+                f("operatingSystem", "Linux"),
+            ],
+        ),
         q("AmazonVPC", vec![r()]),
         q(
             "AmazonRDS",

@@ -15,8 +15,8 @@ use crate::prices::{self, Ec2Instance, Price, PriceSnapshot, RdsInstance, Tier, 
 pub enum Slot {
     Flat(fn(&mut PriceSnapshot) -> &mut Price),
     Tiered(fn(&mut PriceSnapshot) -> &mut TieredPrice),
-    /// Not always in the Price List (Spot rates move with demand): kept from the bundled
-    /// snapshot, and said so, when absent.
+    /// Not always in the Price List (Spot rates move with demand; CPU credits are listed apart):
+    /// kept from the bundled snapshot, and said so, when absent.
     Optional(fn(&mut PriceSnapshot) -> &mut Price),
 }
 
@@ -235,6 +235,15 @@ pub fn build_snapshot(
     }
     s.ec2.instances = m.ec2_instances(&template.ec2.instances);
     s.rds.instances = m.rds_instances(&template.rds.instances);
+    // CPU credits: one price per burstable family, kept from the template when not listed.
+    for (family, price) in s.ec2.cpu_credits.iter_mut() {
+        let usage = format!("CPUCredits:{family}");
+        m.optional_flat(price, "AmazonEC2", &usage, &template.as_of);
+    }
+    for (family, price) in s.rds.cpu_credits.iter_mut() {
+        let usage = format!("CPUCredits:{family}");
+        m.optional_flat(price, "AmazonRDS", &usage, &template.as_of);
+    }
     if !m.missing.is_empty() {
         return Err(format!(
             "the Price List has no {} price for {}: {}",
@@ -422,6 +431,7 @@ impl<'a> Matcher<'a> {
                     memory_gib,
                     arch: arch.to_string(),
                     usd: d.usd.normalize(),
+                    baseline_cpu_percent: t.baseline_cpu_percent,
                     usage_type: p.attr("usagetype").to_string(),
                     source: self.source(p),
                 },
@@ -470,6 +480,7 @@ impl<'a> Matcher<'a> {
                         .parse()
                         .ok()
                         .or(t.memory_gib),
+                    baseline_cpu_percent: t.baseline_cpu_percent,
                     single_az: sd.usd.normalize(),
                     multi_az: md.usd.normalize(),
                     usage_type: s.attr("usagetype").to_string(),
