@@ -90,11 +90,31 @@ impl Plot {
 }
 
 pub fn svg(points: &[Point], analysis: &Analysis, prices: &PriceInfo) -> String {
+    svg_marked(points, analysis, prices, None)
+}
+
+/// The chart with a vertical line at `marked` requests a month (the workload being priced).
+pub fn svg_marked(
+    points: &[Point],
+    analysis: &Analysis,
+    prices: &PriceInfo,
+    marked: Option<Decimal>,
+) -> String {
     let g = Plot::around(points);
     let mut s = frame(&g, prices);
     curves(&mut s, &g, points);
     cheapest_strip(&mut s, &g, analysis);
     crossings(&mut s, &g, analysis);
+    if let Some(r) = marked.filter(|r| *r >= Decimal::ONE) {
+        let x = g.px(f(r).log10());
+        s.push_str(&format!(
+            "<line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#111\" stroke-dasharray=\"5 4\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">this workload: {} req/mo</text>\n",
+            TOP + g.ph,
+            x + 4.0,
+            TOP + 14.0,
+            money::quantity(r, 0)
+        ));
+    }
     s.push_str("</svg>\n");
     s
 }

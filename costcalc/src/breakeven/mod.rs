@@ -297,5 +297,24 @@ pub fn sweep(
         .collect()
 }
 
+/// What a chart draws: `points` log-spaced samples and every breakpoint, so that each size step
+/// is drawn as a step.
+pub fn chart_points(
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    a: &Analysis,
+    points: usize,
+) -> Result<Vec<Point>> {
+    let samples = sweep(w, o, p, &grid(a.from, a.to, points)?)?;
+    let mut drawn: Vec<Point> = samples
+        .into_iter()
+        .chain(a.breakpoints.iter().cloned())
+        .collect();
+    drawn.sort_by_key(|p| p.requests_per_month);
+    drawn.dedup_by_key(|p| p.requests_per_month);
+    Ok(drawn)
+}
+
 #[cfg(test)]
 mod tests;

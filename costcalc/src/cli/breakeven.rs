@@ -8,7 +8,7 @@ use rust_decimal_macros::dec;
 
 use super::flags;
 use super::scenario::{ScenarioArgs, scenario};
-use crate::breakeven::{self, Point};
+use crate::breakeven;
 use crate::error::{Error, Result};
 use crate::report::breakeven as render;
 
@@ -55,14 +55,7 @@ pub fn run(a: &BreakevenArgs) -> Result<String> {
     let analysis = breakeven::analyse(w, o, p, a.from, a.to).map_err(named)?;
     let samples = breakeven::sweep(w, o, p, &grid).map_err(named)?;
     if let Some(path) = &a.chart {
-        // Samples and breakpoints together, so that each size step is drawn as a step.
-        let mut drawn: Vec<Point> = samples
-            .iter()
-            .chain(&analysis.breakpoints)
-            .cloned()
-            .collect();
-        drawn.sort_by_key(|p| p.requests_per_month);
-        drawn.dedup_by_key(|p| p.requests_per_month);
+        let drawn = breakeven::chart_points(w, o, p, &analysis, a.points).map_err(named)?;
         let svg = crate::chart::svg(&drawn, &analysis, &sc.info);
         std::fs::write(path, svg).map_err(|source| Error::Write {
             path: path.clone(),

@@ -6,7 +6,10 @@ use super::flags;
 use super::scenario::{Scenario, ScenarioArgs, scenario};
 use crate::aws::cloudwatch::{self, Source};
 use crate::error::Result;
-use crate::report::{self, Report};
+use crate::report::{self, Report, html};
+use crate::{breakeven, chart, limits};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -14,6 +17,8 @@ pub enum ReportFormat {
     Json,
     Csv,
     Md,
+    /// One self-contained page: the answer, breakdowns, break-even and run charts, inputs
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -21,6 +26,7 @@ pub enum ReportFormat {
   costcalc report                                        the side project: 10,000 requests a month
   costcalc report --requests-per-month 50e6 --throughput-per-vcpu 800 --ha
   costcalc report --from-loadgen reports/day/summary.json --format md
+  costcalc report --from-loadgen reports/day/summary.json --format html > report.html
   costcalc report --workload my-api.toml --prices prices-eu-west-1.toml --format json
   costcalc report --from-cloudwatch --lambda-function journal-api --days 14")]
 pub struct ReportArgs {
@@ -31,8 +37,8 @@ pub struct ReportArgs {
     pub format: ReportFormat,
 }
 
-/// The report, and the CloudWatch read-report when the workload was measured there.
-pub fn build(s: &ScenarioArgs) -> Result<(Report, Option<String>)> {
+/// The report, the CloudWatch read-report when the workload was measured there, and the scenario.
+fn build_with(s: &ScenarioArgs) -> Result<(Report, Option<String>, Scenario)> {
     let sc = scenario(s)?;
     let read = sc.measured.as_ref().map(|m| {
         let mut t = cloudwatch::report(m);
@@ -46,16 +52,43 @@ pub fn build(s: &ScenarioArgs) -> Result<(Report, Option<String>)> {
         }
         t
     });
-    let Scenario {
-        prices,
-        info,
-        workload,
-        options,
-        ..
-    } = sc;
-    let r =
-        Report::build(info, workload, options, &prices).map_err(|e| e.at_flag(flags::scenario))?;
-    Ok((r, read))
+    let r = Report::build(
+        sc.info.clone(),
+        sc.workload.clone(),
+        sc.options.clone(),
+        &sc.prices,
+    )
+    .map_err(|e| e.at_flag(flags::scenario))?;
+    Ok((r, read, sc))
+}
+
+/// The HTML page: the report, the break-even analysis around its traffic, the run's charts.
+fn html(r: &Report, sc: &Scenario) -> String {
+    let (w, o, p) = (&sc.workload, &sc.options, &sc.prices);
+    let here = w.requests_per_month;
+    let from = (here / Decimal::TEN)
+        .clamp(Decimal::ONE, dec!(1000))
+        .floor();
+    let to = (here * Decimal::TEN)
+        .max(dec!(10000000000))
+        .min(limits::REQUESTS_PER_MONTH);
+    let analysis = breakeven::analyse(w, o, p, from, to).and_then(|a| {
+        let points = breakeven::chart_points(w, o, p, &a, 200)?;
+        let svg = chart::svg_marked(&points, &a, &sc.info, Some(here));
+        Ok((a, svg))
+    });
+    let (breakeven, missing) = match &analysis {
+        Ok((a, svg)) => (Some((a, svg.clone())), None),
+        Err(e) => (None, Some(format!("No break-even chart: {e}"))),
+    };
+    html::page(
+        r,
+        &html::Extras {
+            breakeven,
+            breakeven_missing: missing,
+            run: sc.run.as_ref(),
+        },
+    )
 }
 
 pub fn run(a: &ReportArgs) -> Result<String> {
@@ -65,9 +98,13 @@ pub fn run(a: &ReportArgs) -> Result<String> {
             .aws
             .print_queries(a.scenario.prices.region.as_deref());
     }
-    let (r, read) = build(&a.scenario)?;
+    let (r, read, sc) = build_with(&a.scenario)?;
     let read = read.map(|t| t + "\n").unwrap_or_default();
     Ok(match a.format {
+        ReportFormat::Html => {
+            eprint!("{read}");
+            html(&r, &sc)
+        }
         ReportFormat::Table => read + &report::table::report(&r),
         ReportFormat::Md if !read.is_empty() => {
             format!("```text\n{read}```\n\n") + &report::markdown::report(&r)

@@ -13,7 +13,7 @@ use crate::aws::cloudwatch::Measurement;
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
 use crate::lambda_duration::Duration;
-use crate::loadgen_summary;
+use crate::loadgen_summary::{self, view::View};
 use crate::prices::{self, PriceSnapshot};
 use crate::pricing::{apigw, lambda::Arch};
 use crate::report::PriceInfo;
@@ -186,12 +186,14 @@ pub struct Scenario {
     pub options: Options,
     /// What CloudWatch said, when the workload was measured there.
     pub measured: Option<Measurement>,
+    /// What the loadgen run looked like, when the workload came from one.
+    pub run: Option<View>,
 }
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     let (prices, info) = load_prices(&s.prices)?;
     let options = options(s);
-    let (workload, measured) = workload(s)?;
+    let (workload, measured, run) = workload(s)?;
     let check = || -> Result<()> {
         options.validate(&prices)?;
         workload.validate(options.hours)
@@ -203,16 +205,21 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
         workload,
         options,
         measured,
+        run,
     })
 }
 
 /// The workload from defaults, a file, a loadgen summary or CloudWatch, then flag overrides.
-fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
+#[allow(clippy::type_complexity)]
+fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<View>)> {
     let hours = s.prices.hours_per_month;
-    let base = match (&s.workload, &s.from_loadgen) {
-        (Some(f), _) => workload::from_file(f)?,
-        (None, Some(f)) => measured_run(f, hours, s.target_utilization, s.allow_overloaded)?,
-        (None, None) => Workload::default(),
+    let (base, run) = match (&s.workload, &s.from_loadgen) {
+        (Some(f), _) => (workload::from_file(f)?, None),
+        (None, Some(f)) => {
+            let (w, view) = measured_run(f, hours, s.target_utilization, s.allow_overloaded)?;
+            (w, Some(view))
+        }
+        (None, None) => (Workload::default(), None),
     };
     let measured = s
         .aws
@@ -269,7 +276,7 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>)> {
             format!("{} with flag overrides", w.source)
         };
     }
-    Ok((w, measured))
+    Ok((w, measured, run))
 }
 
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then
@@ -279,7 +286,7 @@ fn measured_run(
     hours: Decimal,
     target_utilization: Decimal,
     allow: bool,
-) -> Result<Workload> {
+) -> Result<(Workload, View)> {
     let run = loadgen_summary::from_file(path, hours, target_utilization)?;
     let mut w = run.workload;
     if let Some(reasons) = run.overload {
@@ -299,7 +306,7 @@ fn measured_run(
              figures measured under load are doubtful. Priced anyway (--allow-overloaded)."
         ));
     }
-    Ok(w)
+    Ok((w, run.view))
 }
 
 fn options(s: &ScenarioArgs) -> Options {

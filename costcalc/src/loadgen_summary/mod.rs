@@ -9,6 +9,7 @@
 //! caller refuses it unless told to price it anyway.
 
 mod server;
+pub mod view;
 
 use std::path::Path;
 
@@ -105,6 +106,8 @@ pub struct Run {
     /// The target did not keep up: what happened, in words. Pricing it would price the
     /// generator's backlog, not the workload.
     pub overload: Option<Vec<String>>,
+    /// What the run looked like, for charts.
+    pub view: view::View,
 }
 
 /// Read a summary file. Throughput per vCPU is not in the summary (it does not know the target's
@@ -158,6 +161,7 @@ pub fn from_json(
             )));
         }
     }
+    let run_view = view::read(&raw);
     let s: Summary = serde_json::from_value(raw)
         .map_err(|e| err(format!("does not match {SCHEMA_PREFIX}1: {e}")))?;
     if s.totals.count <= Decimal::ZERO {
@@ -216,6 +220,7 @@ pub fn from_json(
     Ok(Run {
         workload: w,
         overload: overload(&s),
+        view: run_view,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod breakeven;
 pub mod csv;
+pub mod html;
 mod inputs;
 pub mod json;
 pub mod markdown;
