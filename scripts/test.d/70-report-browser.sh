@@ -1,0 +1,85 @@
+# The HTML report in a real browser: headless Chromium (Debian's package) loads a report priced
+# from a real loadgen run (reports/example), renders it at desktop and at phone width, and the
+# rendered DOM must hold every section, chart and table with the report's own figures; Chromium's
+# network log must show no request beyond the file itself, and its log no console message.
+# Screenshots of the last run stay in target/report-check/ for a person to look at.
+# shellcheck shell=bash source-path=SCRIPTDIR/../..
+set -euo pipefail
+source scripts/lib/common.sh
+need_cmd chromium chromium
+
+target=${CARGO_TARGET_DIR:-$ROOT/target}
+bin=$target/debug/costcalc
+[ -x "$bin" ] || cargo build -q -p costcalc
+work=$TEST_WORK/report-browser
+keep=$target/report-check
+mkdir -p "$work" "$keep"
+summary=reports/example/loadgen/summary.json
+"$bin" report --from-loadgen "$summary" --format html >"$work/report.html"
+"$bin" report --from-loadgen "$summary" --format json >"$work/report.json"
+
+# Closed network here: no background networking, no component updates, a fresh profile each time.
+browse() {
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-default-apps --user-data-dir="$(mktemp -d "$work/profile.XXXX")" "$@"
+}
+url="file://$work/report.html"
+browse --enable-logging=stderr --log-net-log="$work/netlog.json" --dump-dom "$url" \
+  >"$work/dom.html" 2>"$work/chromium.log"
+# The detector must see a request when there is one: a page that loads an image from loopback.
+printf '<!doctype html><img src="http://127.0.0.1:9/probe.png">' >"$work/probe.html"
+browse --log-net-log="$work/probe-netlog.json" --dump-dom "file://$work/probe.html" >/dev/null 2>&1
+browse --window-size=1280,2000 --screenshot="$keep/desktop.png" "$url" >/dev/null 2>&1
+browse --window-size=390,2000 --screenshot="$keep/phone.png" "$url" >/dev/null 2>&1
+
+python3 - "$work" "$keep" <<'PY'
+import json, re, sys
+work, keep = sys.argv[1], sys.argv[2]
+dom = open(f"{work}/dom.html").read()
+report = json.load(open(f"{work}/report.json"))
+fails = []
+def check(ok, what):
+    if not ok:
+        fails.append(what)
+for section in ["answer", "breakdown", "breakeven", "run", "latency", "traffic", "inputs", "assumptions"]:
+    check(f'id="{section}"' in dom, f"section #{section} rendered")
+check(dom.count("<svg") == 3, f"3 charts rendered (found {dom.count('<svg')})")
+check(dom.count("<table") >= 6, "the tables rendered")
+cheapest = report["cheapest"]
+by_name = {d["name"]: d for d in report["deployments"]}
+answer = dom[dom.find('class="answer"'):][:600]
+check(f'${by_name[cheapest]["total_usd"]}' in answer, "the answer names the cheapest total")
+for d in report["deployments"]:
+    check(f'${d["total_usd"]}' in dom, f'{d["name"]} total in the page')
+    for item in d["line_items"]:
+        check(item["name"].replace("&", "&amp;") in dom, f'line item {item["name"]!r}')
+requests = f'{int(report["workload"]["requests_per_month"]):,}'
+check(f"this workload: {requests} req/mo" in dom, "the measured traffic marked on the chart")
+# Nothing requested on the page's behalf. Chromium's own background requests (its clock, its
+# account check) are in the log too: a page's requests carry the page's site (file://) in their
+# network isolation key, the browser's do not.
+def page_requests(path):
+    net = json.load(open(path))
+    kinds = {v: k for k, v in net["constants"]["logEventTypes"].items()}
+    return sorted({
+        e["params"]["url"] for e in net["events"]
+        if kinds.get(e["type"]) == "URL_REQUEST_START_JOB"
+        and "file://" in e.get("params", {}).get("network_isolation_key", "")
+    })
+check(page_requests(f"{work}/probe-netlog.json") == ["http://127.0.0.1:9/probe.png"],
+      "the request detector sees a page's request")
+requested = page_requests(f"{work}/netlog.json")
+check(not requested, f"no network request from the page (saw {requested})")
+log = open(f"{work}/chromium.log").read()
+console = [l for l in log.splitlines() if "CONSOLE" in l]
+check(not console, f"no console message (saw {console[:3]})")
+for shot in ["desktop.png", "phone.png"]:
+    with open(f"{keep}/{shot}", "rb") as f:
+        check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"{shot} written")
+if fails:
+    print("report browser check FAILED:\n  " + "\n  ".join(fails))
+    sys.exit(1)
+print(f"report rendered in Chromium: every section, 3 charts, {len(report['deployments'])} breakdowns, "
+      f"no network request, no console message; screenshots in {keep}")
+PY
