@@ -27,6 +27,10 @@ pub enum Duration {
     ClientLatency,
     /// The server's own time per route, split into CPU and waiting.
     Server { routes: Vec<RouteTime> },
+    /// The function measured at each memory size's CPU share (`loadgen tune`), over the mix.
+    Tuned {
+        sizes: Vec<crate::lambda_tune::SizeFigures>,
+    },
 }
 
 /// One route's server time, from the run.

@@ -10,6 +10,7 @@ mod decimal_serde;
 pub mod deployment;
 pub mod error;
 pub mod lambda_duration;
+pub mod lambda_tune;
 pub mod limits;
 pub mod loadgen_summary;
 pub mod money;

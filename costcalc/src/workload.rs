@@ -104,6 +104,9 @@ pub struct Workload {
     pub duration: Duration,
     /// Database CPU per request, ms of one vCPU, when the run measured the database.
     pub db_cpu_ms_per_request: Option<Decimal>,
+    /// Lambda cold starts a month (the run's idle gaps scaled to the month), billed at the INIT
+    /// duration a tune measured.
+    pub cold_starts_per_month: Option<Decimal>,
 }
 
 impl Default for Workload {
@@ -124,6 +127,7 @@ impl Default for Workload {
             warnings: Vec::new(),
             duration: Duration::InFunction,
             db_cpu_ms_per_request: None,
+            cold_starts_per_month: None,
         }
     }
 }
@@ -144,7 +148,18 @@ impl Workload {
     pub fn billed_ms_per_request(&self, memory_mb: Decimal) -> Decimal {
         match &self.duration {
             Duration::Server { routes } => lambda_duration::billed_ms(routes, memory_mb),
+            Duration::Tuned { sizes } => crate::lambda_tune::at(sizes, memory_mb)
+                .map_or(self.duration_ms.ceil(), |s| s.billed_ms),
             Duration::InFunction | Duration::ClientLatency => self.duration_ms.ceil(),
+        }
+    }
+
+    /// Billed seconds of cold starts (INIT) a month at `memory_mb`, when a tune measured them.
+    pub fn cold_start_seconds(&self, memory_mb: Decimal) -> Decimal {
+        match (&self.duration, self.cold_starts_per_month) {
+            (Duration::Tuned { sizes }, Some(n)) => crate::lambda_tune::at(sizes, memory_mb)
+                .map_or(Decimal::ZERO, |s| n * s.init_p50_ms / dec!(1000)),
+            _ => Decimal::ZERO,
         }
     }
 

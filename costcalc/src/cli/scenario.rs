@@ -13,11 +13,14 @@ use crate::aws::cloudwatch::Measurement;
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
 use crate::lambda_duration::Duration;
+use crate::lambda_tune;
 use crate::loadgen_summary::{self, view::View};
 use crate::prices::{self, PriceSnapshot};
 use crate::pricing::{apigw, lambda::Arch};
 use crate::report::PriceInfo;
+use crate::report::sweep;
 use crate::workload::{self, Origin, Workload};
+use rust_decimal_macros::dec;
 
 /// Where prices come from and how long a month is: shared by every command.
 #[derive(Debug, Args)]
@@ -116,9 +119,15 @@ pub struct ScenarioArgs {
     /// Lambda architecture
     #[arg(long, value_enum, default_value_t = defaults::LAMBDA_ARCH, help_heading = "Deployments")]
     pub lambda_arch: Arch,
-    /// Lambda memory, MB (128 to 10,240; CPU is proportional: 1,769 MB = 1 vCPU)
-    #[arg(long, value_name = "MB", default_value_t = defaults::LAMBDA_MEMORY_MB, value_parser = positive, help_heading = "Deployments")]
-    pub lambda_memory_mb: Decimal,
+    /// Lambda memory, MB (128 to 10,240; CPU is proportional: 1,769 MB = 1 vCPU), or auto: the cheapest size of --lambda-tune whose p99 meets --p99-slo
+    #[arg(long, value_name = "MB|auto", default_value_t = Memory::Mb(defaults::LAMBDA_MEMORY_MB), value_parser = memory, help_heading = "Deployments")]
+    pub lambda_memory_mb: Memory,
+    /// A Lambda memory sweep (tune.json from `loadgen tune`): the billed duration and cold start measured at each size
+    #[arg(long, value_name = "FILE", help_heading = "Deployments")]
+    pub lambda_tune: Option<PathBuf>,
+    /// The p99 latency target for --lambda-memory-mb auto, ms
+    #[arg(long, value_name = "MS", default_value_t = dec!(500), value_parser = positive, help_heading = "Deployments")]
+    pub p99_slo: Decimal,
     /// Lambda ephemeral storage, MB (512 to 10,240; above 512 is billed)
     #[arg(long, value_name = "MB", default_value_t = defaults::LAMBDA_EPHEMERAL_MB, value_parser = nonneg, help_heading = "Deployments")]
     pub lambda_ephemeral_mb: Decimal,
@@ -178,6 +187,30 @@ pub struct ScenarioArgs {
     pub target_utilization: Decimal,
 }
 
+/// `--lambda-memory-mb`: a size in MB, or auto.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Memory {
+    Mb(Decimal),
+    Auto,
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Memory::Mb(mb) => write!(f, "{mb}"),
+            Memory::Auto => write!(f, "auto"),
+        }
+    }
+}
+
+fn memory(s: &str) -> std::result::Result<Memory, String> {
+    if s.trim() == "auto" {
+        Ok(Memory::Auto)
+    } else {
+        positive(s).map(Memory::Mb)
+    }
+}
+
 /// Everything `report` and `breakeven` price: checked, with engine errors named by their flag.
 pub struct Scenario {
     pub prices: PriceSnapshot,
@@ -192,8 +225,14 @@ pub struct Scenario {
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     let (prices, info) = load_prices(&s.prices)?;
-    let options = options(s);
-    let (workload, measured, run) = workload(s)?;
+    let mut options = options(s);
+    let (mut workload, measured, run) = workload(s)?;
+    if let Some(path) = &s.lambda_tune {
+        tuned(&mut workload, path, run.as_ref(), options.hours)?;
+    }
+    if let Memory::Auto = s.lambda_memory_mb {
+        options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
+    }
     let check = || -> Result<()> {
         options.validate(&prices)?;
         workload.validate(options.hours)
@@ -279,6 +318,80 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
     Ok((w, measured, run))
 }
 
+/// The Lambda duration from a memory sweep, over the run's route mix (the tune's own without a
+/// run), and the cold starts of the run's idle gaps.
+fn tuned(
+    w: &mut Workload,
+    path: &std::path::Path,
+    run: Option<&View>,
+    hours: Decimal,
+) -> Result<()> {
+    let tune = lambda_tune::from_file(path)?;
+    let mix: Vec<(String, Decimal)> = run
+        .map(|v| {
+            v.endpoints
+                .iter()
+                .map(|e| (format!("{} {}", e.method, e.route), Decimal::from(e.count)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let sizes = tune.figures(&mix);
+    if !sizes.iter().any(|s| s.usable) {
+        return Err(Error::file(
+            path.display().to_string(),
+            "none of the tune's routes is in the run's route mix: tune the same journeys the run played",
+        ));
+    }
+    if let Some(v) = run
+        && let Some(real) = v.profile_seconds.and_then(|d| Decimal::try_from(d).ok())
+    {
+        w.cold_starts_per_month = Some(lambda_tune::cold_starts_per_month(
+            v.idle_gaps.len(),
+            real,
+            hours,
+        ));
+    }
+    w.duration = Duration::Tuned { sizes };
+    w.origins.duration_ms = Origin::measured(
+        &path.display().to_string(),
+        if mix.is_empty() {
+            "sizes[].routes[].billed_ms_mean over the tune's own mix"
+        } else {
+            "sizes[].routes[].billed_ms_mean over the run's route mix"
+        },
+    );
+    Ok(())
+}
+
+/// `--lambda-memory-mb auto`: the cheapest size of the sweep whose p99 meets the target.
+fn auto_memory(w: &Workload, o: &Options, p: &PriceSnapshot, slo: Decimal) -> Result<Decimal> {
+    let Duration::Tuned { sizes } = &w.duration else {
+        return Err(Error::flag(
+            "--lambda-memory-mb",
+            "auto needs --lambda-tune FILE (a memory sweep from `loadgen tune`)",
+        ));
+    };
+    let cost = |s: &lambda_tune::SizeFigures| sweep::cost_per_million(s, o.lambda_arch, p);
+    match lambda_tune::pick(sizes, slo, cost) {
+        Some(s) => Ok(s.memory_mb),
+        None => {
+            let best = sizes.iter().filter(|s| s.usable).min_by_key(|s| s.p99_ms);
+            Err(Error::flag(
+                "--p99-slo",
+                format!(
+                    "no memory size of the sweep has a p99 of {} ms or less{}",
+                    slo.normalize(),
+                    best.map_or(String::new(), |b| format!(
+                        " (the fastest: {} ms at {} MB)",
+                        b.p99_ms.normalize(),
+                        b.memory_mb
+                    ))
+                ),
+            ))
+        }
+    }
+}
+
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then
 /// carries the warning.
 fn measured_run(
@@ -315,7 +428,10 @@ fn options(s: &ScenarioArgs) -> Options {
         free_tier: s.free_tier,
         high_availability: s.ha,
         lambda_arch: s.lambda_arch,
-        lambda_memory_mb: s.lambda_memory_mb,
+        lambda_memory_mb: match s.lambda_memory_mb {
+            Memory::Mb(mb) => mb,
+            Memory::Auto => defaults::LAMBDA_MEMORY_MB,
+        },
         lambda_ephemeral_mb: s.lambda_ephemeral_mb,
         provisioned_concurrency: s.provisioned_concurrency,
         api: s.api,

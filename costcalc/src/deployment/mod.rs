@@ -307,7 +307,8 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
         &lambda::LambdaUsage {
             requests: w.requests_per_month,
             billed_seconds: w.requests_per_month * w.billed_ms_per_request(o.lambda_memory_mb)
-                / dec!(1000),
+                / dec!(1000)
+                + w.cold_start_seconds(o.lambda_memory_mb),
             memory_mb: o.lambda_memory_mb,
             ephemeral_mb: o.lambda_ephemeral_mb,
             arch: o.lambda_arch,

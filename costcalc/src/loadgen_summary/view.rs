@@ -8,6 +8,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default)]
 pub struct View {
     pub compression: f64,
+    /// The profile's real length, seconds.
+    pub profile_seconds: Option<f64>,
     pub endpoints: Vec<Endpoint>,
     pub timeline: Vec<Second>,
     pub idle_gaps: Vec<IdleGap>,
@@ -73,6 +75,10 @@ pub fn read(raw: &serde_json::Value) -> View {
             .get("compression")
             .and_then(|c| c.as_f64())
             .unwrap_or(1.0),
+        profile_seconds: raw
+            .get("profile_seconds")
+            .and_then(|v| v.as_f64())
+            .or_else(|| raw.pointer("/profile/duration_s").and_then(|v| v.as_f64())),
         endpoints: part(raw, "endpoints"),
         timeline: part(raw, "timeline"),
         idle_gaps: part(raw, "idle_gaps"),

@@ -85,11 +85,19 @@ impl Figure {
             Figure::RequestsPerMonth => return w.scaled_to(w.requests_per_month * factor),
             Figure::DurationMs => {
                 w.duration_ms *= factor;
-                if let Duration::Server { routes } = &mut w.duration {
-                    for r in routes {
-                        r.cpu_ms *= factor;
-                        r.wait_ms *= factor;
+                match &mut w.duration {
+                    Duration::Server { routes } => {
+                        for r in routes {
+                            r.cpu_ms *= factor;
+                            r.wait_ms *= factor;
+                        }
                     }
+                    Duration::Tuned { sizes } => {
+                        for s in sizes {
+                            s.billed_ms = (s.billed_ms * factor).ceil();
+                        }
+                    }
+                    Duration::InFunction | Duration::ClientLatency => {}
                 }
             }
             Figure::RequestBytes => w.request_bytes *= factor,

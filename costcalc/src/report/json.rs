@@ -72,6 +72,7 @@ pub fn report_value(r: &Report) -> Value {
         })).collect::<Vec<_>>(),
         "cheapest": r.cheapest.as_str(),
         "warnings": r.warnings,
+        "lambda_sweep": r.lambda_sweep,
         "assumptions": r.assumptions,
     })
 }

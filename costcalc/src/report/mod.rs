@@ -7,6 +7,7 @@ pub mod html;
 mod inputs;
 pub mod json;
 pub mod markdown;
+pub mod sweep;
 pub mod table;
 
 use rust_decimal::Decimal;
@@ -72,6 +73,8 @@ pub struct Report {
     /// What makes the answer doubtful: an overloaded run priced anyway, a default that decides
     /// which deployment is cheapest. Every format shows them first.
     pub warnings: Vec<String>,
+    /// The Lambda memory sweep, when the duration came from one.
+    pub lambda_sweep: Vec<sweep::SweepRow>,
     pub assumptions: Vec<String>,
 }
 
@@ -102,6 +105,10 @@ impl Report {
             .map(|d| d.name)
             .unwrap_or(Kind::Ec2);
         let inputs = inputs::rows(&workload, &options, p, cheapest)?;
+        let lambda_sweep = match &workload.duration {
+            Duration::Tuned { sizes } => sweep::rows(sizes, options.lambda_memory_mb, p),
+            _ => Vec::new(),
+        };
         let mut warnings = workload.warnings.clone();
         for d in &deployments {
             warnings.extend(d.notes.iter().map(|n| format!("{}: {n}.", title(d.name))));
@@ -124,6 +131,7 @@ impl Report {
             deployments,
             marginal_per_million,
             cheapest,
+            lambda_sweep,
             inputs,
             warnings,
             assumptions,
@@ -174,6 +182,15 @@ pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> 
             routes.len(),
             money::quantity(lambda_duration::stretch(o.lambda_memory_mb), 3),
             money::quantity(w.billed_ms_per_request(o.lambda_memory_mb), 3)
+        ),
+        Duration::Tuned { .. } => format!(
+            "{} ms billed per request at {} MB, measured by a Lambda memory sweep (the function at each size's CPU share on this machine's processor, not AWS's: Graviton and x86 differ){}",
+            money::quantity(w.billed_ms_per_request(o.lambda_memory_mb), 3),
+            q(o.lambda_memory_mb),
+            w.cold_starts_per_month.map_or(String::new(), |n| format!(
+                "; {} cold starts a month from the run's idle gaps, each billing its INIT",
+                money::quantity(n, 0)
+            ))
         ),
         Duration::InFunction => format!(
             "{} ms in the function{}",

@@ -90,6 +90,9 @@ pub fn report(r: &Report) -> String {
         "Summary ({}, prices as of {})\n{t}\n\n",
         r.prices.region, r.prices.as_of
     ));
+    if !r.lambda_sweep.is_empty() {
+        s.push_str(&format!("Lambda memory sweep\n{}\n\n", sweep_table(r)));
+    }
     s.push_str(&format!("Inputs\n{}\n\n", inputs_table(r)));
     s.push_str("Assumptions\n");
     for a in &r.assumptions {
@@ -109,6 +112,42 @@ fn inputs_table(r: &Report) -> Table {
             Cell::new(&i.value).set_alignment(CellAlignment::Right),
             Cell::new(i.origin.describe()),
             Cell::new(super::decides_text(i)),
+        ]);
+    }
+    t
+}
+
+/// The measured Lambda memory sizes, the one priced marked.
+fn sweep_table(r: &Report) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "Memory (MB)",
+        "Cold start p50/p99 (ms)",
+        "p99, worst route (ms)",
+        "Billed per request (ms)",
+        "Per 1M arm64 (USD)",
+        "Per 1M x86_64 (USD)",
+        "",
+    ]);
+    for row in &r.lambda_sweep {
+        let s = &row.size;
+        let right = |v: String| Cell::new(v).set_alignment(CellAlignment::Right);
+        let mark = if !s.usable {
+            format!("unusable: {}", s.reason.clone().unwrap_or_default())
+        } else if row.picked {
+            "priced".into()
+        } else {
+            String::new()
+        };
+        t.add_row(vec![
+            right(s.memory_mb.to_string()),
+            right(format!("{} / {}", s.init_p50_ms, s.init_p99_ms)),
+            right(money::quantity(s.p99_ms, 2)),
+            right(money::quantity(s.billed_ms, 3)),
+            right(money::usd(row.cost_per_million_arm64_usd)),
+            right(money::usd(row.cost_per_million_x86_64_usd)),
+            Cell::new(mark),
         ]);
     }
     t

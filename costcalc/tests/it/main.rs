@@ -11,3 +11,4 @@ mod no_panic;
 mod pricing_examples;
 mod report;
 mod support;
+mod tune;

@@ -282,3 +282,79 @@ pub fn traffic(timeline: &[Second], gaps: &[IdleGap], compression: f64) -> Strin
     s.push_str("</svg>\n");
     s
 }
+
+/// The Lambda memory sweep: cost per million requests (arm64) and worst p99 at each size, two
+/// panels over the same sizes.
+pub fn sweep(rows: &[crate::report::sweep::SweepRow]) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let h = 300.0;
+    let ph = h - TOP - BOTTOM;
+    let gap = 60.0;
+    let panel = (W - LEFT - RIGHT - gap) / 2.0;
+    let usable: Vec<_> = rows.iter().filter(|r| r.size.usable).collect();
+    let mut s = open(
+        h,
+        "Lambda memory sweep: cost per 1M requests (arm64) and p99 against memory",
+    );
+    let n = usable.len().max(1) as f64;
+    for (k, (title, color)) in [("USD per 1M requests", P50), ("p99 ms (worst route)", P99)]
+        .into_iter()
+        .enumerate()
+    {
+        let x0 = LEFT + k as f64 * (panel + gap);
+        let values: Vec<f64> = usable
+            .iter()
+            .map(|r| {
+                let d = if k == 0 {
+                    r.cost_per_million_arm64_usd
+                } else {
+                    r.size.p99_ms
+                };
+                d.to_f64().unwrap_or(0.0)
+            })
+            .collect();
+        let max = values.iter().cloned().fold(0.0, f64::max).max(1e-6);
+        let step = tick_step(max);
+        let top = (max / step).ceil().max(1.0) * step;
+        let mut v = 0.0;
+        while v <= top + step / 2.0 {
+            let y = TOP + ph - v / top * ph;
+            s.push_str(&format!(
+                "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+                x0 + panel,
+                x0 - 4.0,
+                y + 4.0,
+                fmt(v)
+            ));
+            v += step;
+        }
+        s.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{title}</text>\n",
+            x0 + panel / 2.0,
+            TOP - 6.0
+        ));
+        let bw = panel / n * 0.6;
+        for (i, (r, val)) in usable.iter().zip(&values).enumerate() {
+            let cx = x0 + (i as f64 + 0.5) * panel / n;
+            let bh = val / top * ph;
+            let fill = if r.picked { "#1b7f4b" } else { color };
+            s.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" fill=\"{fill}\"><title>{} MB: {}</title></rect>\
+                 <text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+                cx - bw / 2.0,
+                TOP + ph - bh,
+                r.size.memory_mb,
+                fmt(*val),
+                TOP + ph + 16.0,
+                r.size.memory_mb
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">memory (MB); green: the size priced</text>\n",
+        W / 2.0,
+        h - 12.0
+    ));
+    s.push_str("</svg>\n");
+    s
+}

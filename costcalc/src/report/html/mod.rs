@@ -57,6 +57,9 @@ pub fn page(r: &Report, x: &Extras) -> String {
     if let Some(v) = x.run {
         run(&mut s, v);
     }
+    if !r.lambda_sweep.is_empty() {
+        sweep(&mut s, r);
+    }
     inputs(&mut s, r);
     s.push_str("<section id=\"assumptions\">\n<h2>Assumptions</h2>\n<ul>\n");
     for a in &r.assumptions {
@@ -217,6 +220,39 @@ fn run(s: &mut String, v: &View) {
         ));
     }
     s.push_str("</section>\n");
+}
+
+fn sweep(s: &mut String, r: &Report) {
+    s.push_str(&format!(
+        "<section id=\"lambda-sweep\">\n<h2>Lambda memory sweep</h2>\n<figure>{}<figcaption>Measured on this machine's processor \
+         at each size's CPU share (1,769 MB = one vCPU), not on AWS's: both architectures' prices apply to the one measured time.</figcaption></figure>\n\
+         <div class=\"scroll\"><table>\n<tr><th class=\"num\">Memory (MB)</th><th class=\"num\">Cold start p50 / p99 (ms)</th>\
+         <th class=\"num\">p99, worst route (ms)</th><th class=\"num\">Billed per request (ms)</th><th class=\"num\">Per 1M arm64</th>\
+         <th class=\"num\">Per 1M x86_64</th><th></th></tr>\n",
+        charts::sweep(&r.lambda_sweep)
+    ));
+    for row in &r.lambda_sweep {
+        let z = &row.size;
+        s.push_str(&format!(
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            z.memory_mb,
+            z.init_p50_ms,
+            z.init_p99_ms,
+            money::quantity(z.p99_ms, 2),
+            money::quantity(z.billed_ms, 3),
+            money::usd(row.cost_per_million_arm64_usd),
+            money::usd(row.cost_per_million_x86_64_usd),
+            if !z.usable {
+                format!("unusable: {}", esc(z.reason.as_deref().unwrap_or("")))
+            } else if row.picked {
+                "priced".into()
+            } else {
+                String::new()
+            }
+        ));
+    }
+    s.push_str("</table></div>\n</section>\n");
 }
 
 fn inputs(s: &mut String, r: &Report) {
