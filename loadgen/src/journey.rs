@@ -4,7 +4,7 @@
 //! [`UserState::next_request`] plans the request (method, route template, path, body, token)
 //! and [`UserState::absorb`] reads the answer (tokens, entry ids); neither does I/O, so the
 //! journeys are unit-tested without a server. The requests follow the journal API contract
-//! (`shared/DESIGN.md`), which the original FastAPI journal API also speaks.
+//! (api/README.md, "Routes"), which the original FastAPI journal API also speaks.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

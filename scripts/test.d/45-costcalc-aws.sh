@@ -1,4 +1,4 @@
-# costcalc (issue 6) against an independent CloudWatch: ministack (a local AWS emulator from PyPI,
+# costcalc against an independent CloudWatch: ministack (a local AWS emulator from PyPI,
 # .venv/costcalc-aws) serving the CBOR protocol on loopback. Metrics go in with PutMetricData (the
 # Query protocol, plain curl), then the real binary reads them through the standard credential and
 # region chain with AWS_ENDPOINT_URL: `report --from-cloudwatch` must find exactly what was put,

@@ -1,4 +1,4 @@
-# AWS Lambda (issue 5), the parts that need more than cargo:
+# AWS Lambda, the parts that need more than cargo:
 #  1. DB_PROXY behind a real transaction pooler: PgBouncer (pool_mode=transaction) in front of the
 #     test cluster; the API's PostgreSQL suite runs through it with DB_PROXY's settings, and
 #     tests/lambda_proxy.rs shows the same queries fail there with the statement cache on.

@@ -1,0 +1,110 @@
+# scripts/deploy --dry-run: the commands it prints for each target, tripwires that prove a dry
+# run runs none of them, and bad arguments refused with what to do.
+# shellcheck shell=bash source-path=SCRIPTDIR/../..
+set -euo pipefail
+source scripts/lib/common.sh
+source scripts/lib/venv.sh
+source scripts/lib/infra.sh
+# --- scripts/deploy ----------------------------------------------------------------------------
+say "scripts/deploy --dry-run"
+# Tripwires: a dry run must run none of these. They record the call and fail.
+mkdir -p "$work/tripwire"
+for tool in aws sam docker cargo; do
+  printf '#!/bin/sh\necho "%s $*" >>"%s/called"\nexit 97\n' "$tool" "$work/tripwire" >"$work/tripwire/$tool"
+  chmod +x "$work/tripwire/$tool"
+done
+# No region or target dir from this stage's environment: each run names its own or none.
+deploy() { env -u AWS_REGION -u AWS_DEFAULT_REGION -u CARGO_TARGET_DIR PATH="$work/tripwire:$PATH" scripts/deploy "$@"; }
+
+# expect_lines NAME FILE LINE...: each LINE must appear verbatim in FILE.
+expect_lines() {
+  local name=$1 file=$2 line missing=0
+  shift 2
+  for line in "$@"; do
+    if ! grep -qF -- "$line" "$file"; then
+      fail "$name: missing from the output: $line"
+      missing=1
+    fi
+  done
+  if [ $missing = 1 ]; then sed 's/^/    | /' "$file" >&2; else pass "$name"; fi
+}
+
+dry() { # dry NAME ARGS...: run a dry run into $work/NAME.out; it must succeed
+  local name=$1
+  shift
+  if ! deploy "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+    cat "$work/$name.err" >&2
+    fail "scripts/deploy $* failed"
+  fi
+}
+
+dry lambda lambda --dry-run --region eu-west-1
+expect_lines "lambda dry run" "$work/lambda.out" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides EnableProxy=true" \
+  "+ env CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_OPT_LEVEL=s sam build --template-file infra/lambda/template.yaml --build-dir target/deploy/lambda/sam-build --region eu-west-1" \
+  "+ sam deploy --template-file target/deploy/lambda/sam-build/template.yaml --stack-name journal-lambda --capabilities CAPABILITY_IAM --resolve-s3 --no-confirm-changeset --no-fail-on-empty-changeset --region eu-west-1 --parameter-overrides DatabaseStack=journal-db" \
+  "+ aws --region eu-west-1 lambda invoke --function-name '<MigrateFunctionName of journal-lambda>'" \
+  "cargo run --release -p loadgen -- run --host <ApiUrl of journal-lambda> --profile side-project --duration 10m --compress 144 --out reports/lambda" \
+  "cargo run --release -p costcalc -- report --from-loadgen reports/lambda/summary.json"
+
+dry lambda-rest lambda -n --prefix demo --param ApiType=REST --param ProvisionedConcurrency=2
+expect_lines "lambda dry run with --prefix and --param" "$work/lambda-rest.out" \
+  "--stack-name demo-db" \
+  "--stack-name demo-lambda --capabilities CAPABILITY_IAM --resolve-s3 --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides DatabaseStack=demo-db ApiType=REST ProvisionedConcurrency=2"
+
+dry fargate fargate --dry-run --region eu-west-1
+expect_lines "fargate dry run" "$work/fargate.out" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset" \
+  "+ aws --region eu-west-1 ecr get-login-password | docker login --username AWS --password-stdin <AWS account id>.dkr.ecr.eu-west-1.amazonaws.com" \
+  "+ docker buildx build --platform linux/arm64 -f infra/Dockerfile -t '<AWS account id>.dkr.ecr.eu-west-1.amazonaws.com/journal-api:" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/fargate/template.yaml --stack-name journal-fargate --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DatabaseStack=journal-db 'ImageUri=<AWS account id>.dkr.ecr.eu-west-1.amazonaws.com/journal-api:" \
+  "ecs run-task --cluster '<ClusterName of journal-fargate>' --launch-type FARGATE --task-definition '<MigrateTaskDefinitionArn of journal-fargate>'" \
+  "cargo run --release -p loadgen -- run --host <ApiUrl of journal-fargate> --profile side-project --duration 10m --compress 144 --out reports/fargate" \
+  "cargo run --release -p costcalc -- report --from-loadgen reports/fargate/summary.json"
+if grep -q 'EnableProxy' "$work/fargate.out"; then fail "fargate must leave the database stack's EnableProxy alone"; fi
+
+dry fargate-x86 fargate -n --param CpuArchitecture=X86_64
+expect_lines "fargate x86_64 dry run" "$work/fargate-x86.out" "docker buildx build --platform linux/amd64 -f infra/Dockerfile"
+
+env -u AWS_REGION -u AWS_DEFAULT_REGION CARGO_TARGET_DIR=/elsewhere PATH="$work/tripwire:$PATH" \
+  scripts/deploy ec2 --dry-run --bucket my-artifacts >"$work/ec2-target-dir.out" 2>&1 || fail "ec2 dry run with CARGO_TARGET_DIR"
+expect_lines "ec2 dry run takes the binary from CARGO_TARGET_DIR" "$work/ec2-target-dir.out" \
+  "+ aws s3 cp /elsewhere/lambda/journal-api/bootstrap s3://my-artifacts/journal-api/"
+
+dry ec2 ec2 --dry-run --region eu-west-1 --bucket my-artifacts
+expect_lines "ec2 dry run" "$work/ec2.out" \
+  "+ cargo lambda build --release --arm64 --package api --bin journal-api" \
+  "+ aws --region eu-west-1 s3 cp target/lambda/journal-api/bootstrap s3://my-artifacts/journal-api/" \
+  "+ aws --region eu-west-1 cloudformation deploy --template-file infra/ec2/template.yaml --stack-name journal-ec2 --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DatabaseStack=journal-db BinaryS3Bucket=my-artifacts BinaryS3Key=journal-api/" \
+  "cargo run --release -p loadgen -- run --host <ApiUrl of journal-ec2> --profile side-project --duration 10m --compress 144 --out reports/ec2" \
+  "cargo run --release -p costcalc -- report --from-loadgen reports/ec2/summary.json"
+
+if [ -e "$work/tripwire/called" ]; then
+  fail "a dry run ran real commands: $(cat "$work/tripwire/called")"
+else
+  pass "dry runs ran no aws, sam, docker or cargo command"
+fi
+
+# bad_args PATTERN ARGS...: scripts/deploy must exit 2 and explain.
+bad_args() {
+  local pattern=$1 out rc=0
+  shift
+  out=$(env -u DEPLOY_BUCKET -u AWS_REGION -u AWS_DEFAULT_REGION PATH="$work/tripwire:$PATH" scripts/deploy "$@" 2>&1) || rc=$?
+  if [ $rc -ne 2 ]; then
+    fail "scripts/deploy $*: exit $rc, expected 2"
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    fail "scripts/deploy $*: no /$pattern/ in: $out"
+  else
+    pass "scripts/deploy $* is refused"
+  fi
+}
+bad_args "unknown target 'gcp': expected lambda, fargate or ec2" gcp --dry-run
+bad_args "no target" --dry-run
+bad_args "unknown option '--bogus'" lambda --dry-run --bogus
+bad_args "one target at a time" lambda ec2 --dry-run
+bad_args "ec2 needs an S3 bucket" ec2 --dry-run
+bad_args "--param wants KEY=VALUE" lambda --dry-run --param ApiType
+bad_args "CpuArchitecture must be ARM64 or X86_64" fargate --dry-run --param CpuArchitecture=arm
+if [ -e "$work/tripwire/called" ]; then fail "a refused invocation ran: $(cat "$work/tripwire/called")"; fi
+
+infra_done "infra deploy dry runs"
