@@ -62,7 +62,16 @@ impl Figure {
         let q = |d: Decimal| money::quantity(d, 4);
         match self {
             Figure::RequestsPerMonth => q(w.requests_per_month),
-            Figure::DurationMs => format!("{} ms", q(w.duration_ms)),
+            Figure::DurationMs => match &w.duration {
+                Duration::Tuned { .. } | Duration::Server { .. } => format!(
+                    "{} ms billed at {} MB",
+                    q(w.billed_ms_per_request(o.lambda_memory_mb)),
+                    q(o.lambda_memory_mb)
+                ),
+                Duration::InFunction | Duration::ClientLatency => {
+                    format!("{} ms", q(w.duration_ms))
+                }
+            },
             Figure::RequestBytes => format!("{} B", q(w.request_bytes)),
             Figure::ResponseBytes => format!("{} B", q(w.response_bytes)),
             Figure::Peak => match w.peak_rps {

@@ -53,6 +53,7 @@ pub fn report(r: &Report) -> String {
             money::usd(d.total_usd)
         ));
     }
+    sweep(&mut s, r);
     s.push_str(
         "\n## Inputs\n\n| Figure | Value | Source | Decides the outcome |\n|---|--:|---|---|\n",
     );
@@ -70,4 +71,34 @@ pub fn report(r: &Report) -> String {
         s.push_str(&format!("- {}\n", a));
     }
     s
+}
+
+/// The Lambda memory sweep, when the report has one.
+fn sweep(s: &mut String, r: &Report) {
+    if r.lambda_sweep.is_empty() {
+        return;
+    }
+    s.push_str("\n## Lambda memory sweep\n\n| Memory (MB) | Cold start p50/p99 (ms) | p99, worst route (ms) | Billed per request (ms) | Per 1M arm64 | Per 1M x86_64 | |\n|--:|--:|--:|--:|--:|--:|---|\n");
+    for row in &r.lambda_sweep {
+        let z = &row.size;
+        if !z.usable {
+            s.push_str(&format!(
+                "| {} | unusable: {} | | | | | |\n",
+                z.memory_mb,
+                z.reason.as_deref().unwrap_or("no measurement")
+            ));
+            continue;
+        }
+        s.push_str(&format!(
+            "| {} | {} / {} | {} | {} | {} | {} | {} |\n",
+            z.memory_mb,
+            z.init_p50_ms,
+            z.init_p99_ms,
+            money::quantity(z.p99_ms, 2),
+            money::quantity(z.billed_ms, 3),
+            money::usd(row.cost_per_million_arm64_usd),
+            money::usd(row.cost_per_million_x86_64_usd),
+            if row.picked { "priced" } else { "" }
+        ));
+    }
 }

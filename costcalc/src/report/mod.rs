@@ -232,7 +232,7 @@ pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> 
             q(o.fargate_vcpu), q(o.fargate_memory_gb), o.fargate_arch.as_str(), if o.fargate_spot { " Spot" } else { "" }, q(o.alb_azs),
             if o.task_public_ip { "; tasks in public subnets with a public IPv4 each (to pull images without a NAT Gateway)" } else { "; tasks without public IPv4" }),
         "ALB LCUs from the average rate: one new connection per request, open for max(1 s, duration), request + response bytes processed, 1 rule (within the 10 free).".into(),
-        format!("Database: RDS for PostgreSQL {} {} with {} GB gp3, shared by all three deployments.",
+        format!("Database: RDS for PostgreSQL {} {} with {} GB gp3, in each deployment unless its connections or the measured database CPU need a larger class (then its notes say so).",
             o.db_instance_class, if o.multi_az { "Multi-AZ" } else { "single-AZ" }, q(o.db_storage_gb)),
         format!("CloudWatch Logs: {} B of application log per request{} (Lambda adds {} B of START/END/REPORT lines), kept one month (stored GB = ingested GB).",
             q(w.log_bytes_per_request), assumed(&g.log_bytes_per_request), LAMBDA_PLATFORM_LOG_BYTES),

@@ -133,6 +133,14 @@ fn sweep_table(r: &Report) -> Table {
     for row in &r.lambda_sweep {
         let s = &row.size;
         let right = |v: String| Cell::new(v).set_alignment(CellAlignment::Right);
+        if !s.usable {
+            let why = s.reason.clone().unwrap_or_else(|| "no measurement".into());
+            t.add_row(vec![
+                right(s.memory_mb.to_string()),
+                Cell::new(format!("unusable: {why}")),
+            ]);
+            continue;
+        }
         let mark = if !s.usable {
             format!("unusable: {}", s.reason.clone().unwrap_or_default())
         } else if row.picked {

@@ -45,22 +45,28 @@ fn fmt(v: f64) -> String {
     }
 }
 
-/// Horizontal grid lines and labels for a value axis from 0 to `max` over `[top, top + ph]`.
-fn y_axis(s: &mut String, max: f64, top: f64, ph: f64, unit: &str) -> f64 {
+/// Horizontal grid lines from `x0` to `x1` and their labels for a value axis from 0 to `max` over
+/// `[top, top + ph]`; returns the axis's top value.
+fn grid(s: &mut String, max: f64, x0: f64, x1: f64, top: f64, ph: f64) -> f64 {
     let step = tick_step(max);
     let top_value = (max / step).ceil().max(1.0) * step;
     let mut v = 0.0;
     while v <= top_value + step / 2.0 {
         let y = top + ph - v / top_value * ph;
         s.push_str(&format!(
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-            W - RIGHT,
-            LEFT - 6.0,
+            "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{x1:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+            x0 - 6.0,
             y + 4.0,
             fmt(v)
         ));
         v += step;
     }
+    top_value
+}
+
+/// The value axis of a full-width chart, with its unit.
+fn y_axis(s: &mut String, max: f64, top: f64, ph: f64, unit: &str) -> f64 {
+    let top_value = grid(s, max, LEFT, W - RIGHT, top, ph);
     s.push_str(&format!(
         "<text x=\"16\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {:.1})\">{}</text>\n",
         top + ph / 2.0,
@@ -314,20 +320,7 @@ pub fn sweep(rows: &[crate::report::sweep::SweepRow]) -> String {
             })
             .collect();
         let max = values.iter().cloned().fold(0.0, f64::max).max(1e-6);
-        let step = tick_step(max);
-        let top = (max / step).ceil().max(1.0) * step;
-        let mut v = 0.0;
-        while v <= top + step / 2.0 {
-            let y = TOP + ph - v / top * ph;
-            s.push_str(&format!(
-                "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-                x0 + panel,
-                x0 - 4.0,
-                y + 4.0,
-                fmt(v)
-            ));
-            v += step;
-        }
+        let top = grid(&mut s, max, x0, x0 + panel, TOP, ph);
         s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{title}</text>\n",
             x0 + panel / 2.0,

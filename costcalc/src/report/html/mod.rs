@@ -233,6 +233,14 @@ fn sweep(s: &mut String, r: &Report) {
     ));
     for row in &r.lambda_sweep {
         let z = &row.size;
+        if !z.usable {
+            s.push_str(&format!(
+                "<tr><td class=\"num\">{}</td><td colspan=\"6\">unusable: {}</td></tr>\n",
+                z.memory_mb,
+                esc(z.reason.as_deref().unwrap_or("no measurement"))
+            ));
+            continue;
+        }
         s.push_str(&format!(
             "<tr><td class=\"num\">{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
