@@ -3,6 +3,7 @@
 
 mod breakeven;
 pub mod flags;
+mod lambda_memory;
 mod metrics;
 mod prices;
 mod report;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use rust_decimal::Decimal;
 
+use super::lambda_memory::{Memory, auto_memory, memory, tuned};
 use super::metrics::MetricsArgs;
 use super::values::{nonneg, positive};
 use super::{Switch, flags};
@@ -13,12 +14,10 @@ use crate::aws::cloudwatch::Measurement;
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
 use crate::lambda_duration::Duration;
-use crate::lambda_tune;
 use crate::loadgen_summary::{self, view::View};
 use crate::prices::{self, PriceSnapshot};
 use crate::pricing::{apigw, lambda::Arch};
 use crate::report::PriceInfo;
-use crate::report::sweep;
 use crate::workload::{self, Origin, Workload};
 use rust_decimal_macros::dec;
 
@@ -187,30 +186,6 @@ pub struct ScenarioArgs {
     pub target_utilization: Decimal,
 }
 
-/// `--lambda-memory-mb`: a size in MB, or auto.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Memory {
-    Mb(Decimal),
-    Auto,
-}
-
-impl std::fmt::Display for Memory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Memory::Mb(mb) => write!(f, "{mb}"),
-            Memory::Auto => write!(f, "auto"),
-        }
-    }
-}
-
-fn memory(s: &str) -> std::result::Result<Memory, String> {
-    if s.trim() == "auto" {
-        Ok(Memory::Auto)
-    } else {
-        positive(s).map(Memory::Mb)
-    }
-}
-
 /// Everything `report` and `breakeven` price: checked, with engine errors named by their flag.
 pub struct Scenario {
     pub prices: PriceSnapshot,
@@ -316,80 +291,6 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         };
     }
     Ok((w, measured, run))
-}
-
-/// The Lambda duration from a memory sweep, over the run's route mix (the tune's own without a
-/// run), and the cold starts of the run's idle gaps.
-fn tuned(
-    w: &mut Workload,
-    path: &std::path::Path,
-    run: Option<&View>,
-    hours: Decimal,
-) -> Result<()> {
-    let tune = lambda_tune::from_file(path)?;
-    let mix: Vec<(String, Decimal)> = run
-        .map(|v| {
-            v.endpoints
-                .iter()
-                .map(|e| (format!("{} {}", e.method, e.route), Decimal::from(e.count)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let sizes = tune.figures(&mix);
-    if !sizes.iter().any(|s| s.usable) {
-        return Err(Error::file(
-            path.display().to_string(),
-            "none of the tune's routes is in the run's route mix: tune the same journeys the run played",
-        ));
-    }
-    if let Some(v) = run
-        && let Some(real) = v.profile_seconds.and_then(|d| Decimal::try_from(d).ok())
-    {
-        w.cold_starts_per_month = Some(lambda_tune::cold_starts_per_month(
-            v.idle_gaps.len(),
-            real,
-            hours,
-        ));
-    }
-    w.duration = Duration::Tuned { sizes };
-    w.origins.duration_ms = Origin::measured(
-        &path.display().to_string(),
-        if mix.is_empty() {
-            "sizes[].routes[].billed_ms_mean over the tune's own mix"
-        } else {
-            "sizes[].routes[].billed_ms_mean over the run's route mix"
-        },
-    );
-    Ok(())
-}
-
-/// `--lambda-memory-mb auto`: the cheapest size of the sweep whose p99 meets the target.
-fn auto_memory(w: &Workload, o: &Options, p: &PriceSnapshot, slo: Decimal) -> Result<Decimal> {
-    let Duration::Tuned { sizes } = &w.duration else {
-        return Err(Error::flag(
-            "--lambda-memory-mb",
-            "auto needs --lambda-tune FILE (a memory sweep from `loadgen tune`)",
-        ));
-    };
-    let cost = |s: &lambda_tune::SizeFigures| sweep::cost_per_million(s, o.lambda_arch, p);
-    match lambda_tune::pick(sizes, slo, cost) {
-        Some(s) => Ok(s.memory_mb),
-        None => {
-            let best = sizes.iter().filter(|s| s.usable).min_by_key(|s| s.p99_ms);
-            Err(Error::flag(
-                "--p99-slo",
-                format!(
-                    "no memory size of the sweep has a p99 of {} ms or less{}",
-                    slo.normalize(),
-                    best.map_or(String::new(), |b| format!(
-                        " (the fastest: {} ms at {} MB)",
-                        b.p99_ms.normalize(),
-                        b.memory_mb
-                    ))
-                ),
-            ))
-        }
-    }
 }
 
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then
