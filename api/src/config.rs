@@ -56,7 +56,14 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `SHUTDOWN_GRACE_SECONDS` (default 20): how long in-flight requests may take after SIGTERM.
     pub shutdown_grace: Duration,
+    /// `REQUEST_TIMEOUT_SECONDS` (default [`DEFAULT_REQUEST_TIMEOUT`]): a request still running
+    /// after this answers 503 (a hung database must not hang its clients).
+    pub request_timeout: Duration,
 }
+
+/// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
+/// timeout (5 s each), so those answer first when they apply.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for Config {
     // Hand-written so that the secret never reaches a log line.
@@ -72,6 +79,7 @@ impl std::fmt::Debug for Config {
             .field("db_proxy", &self.db_proxy)
             .field("db_max_connections", &self.db_max_connections)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("request_timeout", &self.request_timeout)
             .finish()
     }
 }
@@ -192,6 +200,19 @@ impl Config {
             20u64,
             "a whole number of seconds",
         )?;
+        let request_timeout = parse_num(
+            &var,
+            "REQUEST_TIMEOUT_SECONDS",
+            DEFAULT_REQUEST_TIMEOUT.as_secs(),
+            "a whole number of seconds, at least 1",
+        )?;
+        if request_timeout == 0 {
+            return Err(ConfigError::Invalid {
+                name: "REQUEST_TIMEOUT_SECONDS",
+                value: "0".into(),
+                expected: "a whole number of seconds, at least 1",
+            });
+        }
 
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
@@ -204,6 +225,7 @@ impl Config {
             db_proxy,
             db_max_connections,
             shutdown_grace: Duration::from_secs(grace),
+            request_timeout: Duration::from_secs(request_timeout),
         })
     }
 
@@ -220,6 +242,7 @@ impl Config {
             max_connections: self.db_max_connections,
             lazy: false,
             statement_cache: !self.db_proxy,
+            statement_timeout: (!self.db_proxy).then_some(crate::db::STATEMENT_TIMEOUT),
         }
     }
 }
@@ -325,6 +348,7 @@ mod tests {
                 ("DB_PROXY", "1"),
                 ("DB_MAX_CONNECTIONS", "1"),
                 ("SHUTDOWN_GRACE_SECONDS", "5"),
+                ("REQUEST_TIMEOUT_SECONDS", "3"),
             ],
             SecretPolicy::Required,
         )
@@ -336,6 +360,8 @@ mod tests {
         assert!(c.db_proxy);
         assert_eq!(c.db_max_connections, 1);
         assert_eq!(c.shutdown_grace, Duration::from_secs(5));
+        assert_eq!(c.request_timeout, Duration::from_secs(3));
+        assert_eq!(c.db_settings().statement_timeout, None);
         assert!(!c.db_settings().statement_cache);
         assert!(!format!("{c:?}").contains(SECRET));
         assert!(!format!("{c:?}").contains(":p@"));
@@ -349,6 +375,7 @@ mod tests {
             ("DB_PROXY", "maybe"),
             ("DB_MAX_CONNECTIONS", "0"),
             ("HOST", "localhost:80"),
+            ("REQUEST_TIMEOUT_SECONDS", "0"),
         ] {
             let err = cfg(&[("JWT_SECRET", SECRET), (k, v)], SecretPolicy::Required).unwrap_err();
             assert!(err.to_string().starts_with(k), "{k}: {err}");

@@ -91,17 +91,17 @@ async fn migrate_reports_what_it_applied_on_both_databases() {
     let pg = common::fresh_postgres_url().await;
     for url in ["sqlite://journal.db".to_string(), pg] {
         let run = || {
+            // Migrating signs no token: no JWT_SECRET needed.
             let mut cmd = journal_api(dir.path());
-            cmd.arg("migrate")
-                .env("JWT_SECRET", SECRET)
-                .env("DATABASE_URL", &url);
+            cmd.arg("migrate").env("DATABASE_URL", &url);
             output(cmd)
         };
         let (code, stdout, stderr) = run().await;
         assert_eq!(code, Some(0), "{url}: {stderr}");
         let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
-        assert_eq!(report["pending_before"], 1, "{url}");
+        assert_eq!(report["pending_before"], 2, "{url}");
         assert_eq!(report["applied"][0], "20261127000001_initial", "{url}");
+        assert_eq!(report["applied"][1], "20261129000001_sessions", "{url}");
         let (code, stdout, _) = run().await;
         assert_eq!(code, Some(0));
         assert_eq!(
@@ -302,7 +302,7 @@ async fn no_migrate_serves_without_touching_the_schema() {
     assert_eq!(code, Some(0), "{stderr}");
     let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(
-        report["pending_before"], 1,
+        report["pending_before"], 2,
         "serve --no-migrate applied migrations"
     );
 }

@@ -1,5 +1,7 @@
 //! Registration, login (OAuth2 password form or JSON), refresh-token rotation, logout.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -65,14 +67,19 @@ pub struct RefreshRequest {
     refresh_token: String,
 }
 
-/// Issues a pair for a new session of `user`.
-async fn issue(state: &AppState, user: Uuid) -> Result<Json<TokenPair>, ApiError> {
+/// Issues a pair for `user`: a new session, or the next pair of session `family`.
+async fn issue(
+    state: &AppState,
+    user: Uuid,
+    family: Option<Uuid>,
+) -> Result<Json<TokenPair>, ApiError> {
     let now = db::now();
     let sid = Uuid::now_v7();
     let (access_token, refresh_token) = state.keys.pair(user, sid, now);
     refresh_tokens::insert(
         &state.db,
         sid,
+        family.unwrap_or(sid),
         user,
         &token_hash(&refresh_token),
         now,
@@ -86,11 +93,36 @@ async fn issue(state: &AppState, user: Uuid) -> Result<Json<TokenPair>, ApiError
             e.into()
         }
     })?;
+    prune_now_and_then(state, now);
     Ok(Json(TokenPair {
         access_token,
         refresh_token,
         token_type: "bearer",
     }))
+}
+
+/// Expired refresh-token rows are deleted at most once per [`PRUNE_EVERY`] per process, in the
+/// background of a token issue (no scheduler needed, and a Lambda environment prunes too).
+const PRUNE_EVERY: i64 = 3600;
+static LAST_PRUNE: AtomicI64 = AtomicI64::new(0);
+
+fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
+    let last = LAST_PRUNE.load(Ordering::Relaxed);
+    let due = now.timestamp() - last >= PRUNE_EVERY;
+    if !due
+        || LAST_PRUNE
+            .compare_exchange(last, now.timestamp(), Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        match refresh_tokens::prune(&db, now).await {
+            Ok(n) => tracing::info!(deleted = n, "expired refresh tokens pruned"),
+            Err(e) => tracing::warn!(error = %e, "pruning expired refresh tokens failed"),
+        }
+    });
 }
 
 fn hash_failed(e: impl std::fmt::Display) -> ApiError {
@@ -123,7 +155,7 @@ pub async fn register(
             "Email already registered",
         ));
     };
-    issue(&state, user).await
+    issue(&state, user, None).await
 }
 
 /// Same as register (the FastAPI API's name for it).
@@ -204,7 +236,7 @@ pub async fn login(
         return Err(wrong_login());
     }
     let id = id.ok_or_else(wrong_login)?;
-    issue(&state, id).await
+    issue(&state, id, None).await
 }
 
 /// Trades a refresh token for a new pair; the old refresh token stops working.
@@ -241,8 +273,15 @@ pub async fn refresh(
         .verify(&token, TokenType::Refresh)
         .ok_or_else(ApiError::invalid_credentials)?;
     match refresh_tokens::consume(&state.db, &token_hash(&token), db::now()).await? {
-        Consume::Consumed(user) if user == claims.sub => issue(&state, user).await,
-        Consume::Consumed(_) | Consume::Unknown | Consume::Revoked => {
+        Consume::Consumed { user, family } if user == claims.sub => {
+            issue(&state, user, Some(family)).await
+        }
+        Consume::Consumed { .. } | Consume::Unknown | Consume::Revoked => {
+            Err(ApiError::invalid_credentials())
+        }
+        Consume::RaceLost => {
+            // Two refreshes with one token at once (two tabs): one won; the session lives.
+            tracing::info!(user = %claims.sub, "concurrent refresh lost the race");
             Err(ApiError::invalid_credentials())
         }
         Consume::Reused(user) => {
@@ -255,7 +294,8 @@ pub async fn refresh(
     }
 }
 
-/// Ends the session of the access token: its refresh token is revoked.
+/// Ends the session of the access token: its refresh tokens are revoked, including those issued
+/// by refreshes since the access token was.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
@@ -264,6 +304,6 @@ pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<impl IntoResponse, ApiError> {
-    refresh_tokens::revoke(&state.db, user.session, user.id, db::now()).await?;
+    refresh_tokens::revoke_session(&state.db, user.session, user.id, db::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
