@@ -23,7 +23,7 @@ use crate::body::BODY_LIMIT;
 use crate::error::ApiError;
 use crate::routes::{auth, entries, meta};
 pub use crate::state::AppState;
-use crate::{deadline, headers};
+use crate::{deadline, headers, limits};
 
 /// Every route of the contract, with its middleware.
 pub fn router(state: AppState) -> Router {
@@ -32,7 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(meta::health))
         .route("/ready", get(meta::ready))
         .route("/openapi.json", get(meta::openapi))
-        .merge(auth_routes())
+        .merge(auth_routes(&state))
         .route(
             "/api/v1/entries",
             post(entries::create)
@@ -71,13 +71,18 @@ pub fn router(state: AppState) -> Router {
 
 /// The token endpoints; their answers carry credentials, so no cache may keep them
 /// (`Cache-Control: no-store`, RFC 6749 5.1).
-fn auth_routes() -> Router<AppState> {
+/// Throttled per client ([`limits::per_client`]).
+fn auth_routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/auth/register", post(auth::register))
         .route("/api/v1/auth/signup", post(auth::signup))
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/refresh", post(auth::refresh))
         .route("/api/v1/auth/logout", post(auth::logout))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::per_client,
+        ))
         .layer(middleware::map_response(headers::no_store))
 }
 

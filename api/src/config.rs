@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::db::DbSettings;
+use crate::limits::LimitSettings;
 
 /// Default database: an SQLite file beside the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://journal.db";
@@ -59,6 +60,9 @@ pub struct Config {
     /// `REQUEST_TIMEOUT_SECONDS` (default [`DEFAULT_REQUEST_TIMEOUT`]): a request still running
     /// after this answers 503 (a hung database must not hang its clients).
     pub request_timeout: Duration,
+    /// `AUTH_RATE_PER_MINUTE` (default 30), `FAILED_LOGINS_PER_MINUTE` (default 10),
+    /// `TRUSTED_PROXY_HEADER` (unset): throttling of the auth routes (see [`crate::limits`]).
+    pub limits: LimitSettings,
 }
 
 /// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
@@ -80,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("request_timeout", &self.request_timeout)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -214,6 +219,30 @@ impl Config {
             });
         }
 
+        let defaults = LimitSettings::default();
+        let limits = LimitSettings {
+            per_client_per_minute: parse_num(
+                &var,
+                "AUTH_RATE_PER_MINUTE",
+                defaults.per_client_per_minute,
+                "a whole number of requests per minute (0 turns the limit off)",
+            )?,
+            failed_logins_per_minute: parse_num(
+                &var,
+                "FAILED_LOGINS_PER_MINUTE",
+                defaults.failed_logins_per_minute,
+                "a whole number of failed logins per minute (0 turns the limit off)",
+            )?,
+            client_header: match var("TRUSTED_PROXY_HEADER") {
+                None => None,
+                Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name: "TRUSTED_PROXY_HEADER",
+                    value: v,
+                    expected: "a header name such as X-Forwarded-For",
+                })?),
+            },
+        };
+
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             jwt_secret,
@@ -226,6 +255,7 @@ impl Config {
             db_max_connections,
             shutdown_grace: Duration::from_secs(grace),
             request_timeout: Duration::from_secs(request_timeout),
+            limits,
         })
     }
 
@@ -349,6 +379,9 @@ mod tests {
                 ("DB_MAX_CONNECTIONS", "1"),
                 ("SHUTDOWN_GRACE_SECONDS", "5"),
                 ("REQUEST_TIMEOUT_SECONDS", "3"),
+                ("AUTH_RATE_PER_MINUTE", "0"),
+                ("FAILED_LOGINS_PER_MINUTE", "4"),
+                ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
             ],
             SecretPolicy::Required,
         )
@@ -361,6 +394,9 @@ mod tests {
         assert_eq!(c.db_max_connections, 1);
         assert_eq!(c.shutdown_grace, Duration::from_secs(5));
         assert_eq!(c.request_timeout, Duration::from_secs(3));
+        assert_eq!(c.limits.per_client_per_minute, 0);
+        assert_eq!(c.limits.failed_logins_per_minute, 4);
+        assert_eq!(c.limits.client_header.as_ref().unwrap(), "x-forwarded-for");
         assert_eq!(c.db_settings().statement_timeout, None);
         assert!(!c.db_settings().statement_cache);
         assert!(!format!("{c:?}").contains(SECRET));
@@ -376,6 +412,8 @@ mod tests {
             ("DB_MAX_CONNECTIONS", "0"),
             ("HOST", "localhost:80"),
             ("REQUEST_TIMEOUT_SECONDS", "0"),
+            ("TRUSTED_PROXY_HEADER", "bad header"),
+            ("AUTH_RATE_PER_MINUTE", "-1"),
         ] {
             let err = cfg(&[("JWT_SECRET", SECRET), (k, v)], SecretPolicy::Required).unwrap_err();
             assert!(err.to_string().starts_with(k), "{k}: {err}");

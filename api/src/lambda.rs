@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::http::Uri;
 use axum::response::IntoResponse;
 use lambda_http::request::RequestContext;
@@ -148,7 +149,13 @@ pub fn api_service(
             let budget = req
                 .lambda_context_ref()
                 .map(|ctx| invocation_budget(ctx.deadline));
-            let req = strip_http_api_stage(req).map(axum::body::Body::new);
+            let client = source_ip(&req);
+            let mut req = strip_http_api_stage(req).map(axum::body::Body::new);
+            if let Some(ip) = client {
+                // The per-client limit keys on it, as on the native server's socket peer.
+                req.extensions_mut()
+                    .insert(ConnectInfo(std::net::SocketAddr::new(ip, 0)));
+            }
             let Some(budget) = budget else {
                 return app.oneshot(req).await;
             };
@@ -164,6 +171,17 @@ pub fn api_service(
             }
         }
     })
+}
+
+/// The caller's address as API Gateway saw it (ALB events carry none: use
+/// `TRUSTED_PROXY_HEADER=X-Forwarded-For` there).
+fn source_ip(req: &lambda_http::Request) -> Option<std::net::IpAddr> {
+    let ip = match req.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx.http.source_ip.as_deref(),
+        RequestContext::ApiGatewayV1(ctx) => ctx.identity.source_ip.as_deref(),
+        _ => None,
+    };
+    ip?.parse().ok()
 }
 
 /// What is kept of the function's remaining time to send a 503 (and log it) before Lambda kills

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
@@ -46,21 +45,15 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
     let app = router(AppState::new(&config, db.clone()).with_grace(grace_rx));
     let stopping = Arc::new(Notify::new());
     let notify = stopping.clone();
-    let server = axum::serve(
-        listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        }),
-        app,
-    )
-    .with_graceful_shutdown(async move {
+    let server = crate::conn::serve(listener, app, async move {
         signal.await;
         tracing::info!("shutting down: no new connections, finishing in-flight requests");
         notify.notify_one();
     });
-    let mut server = std::pin::pin!(server.into_future());
+    let mut server = std::pin::pin!(server);
     let grace = config.shutdown_grace;
     tokio::select! {
-        res = &mut server => res.context("server error")?,
+        () = &mut server => {}
         () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
             tracing::warn!(?grace, "grace period over: answering 503 to requests still in flight");
             let _ = grace_over.send(true);

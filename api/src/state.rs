@@ -10,6 +10,7 @@ use crate::auth::password::Passwords;
 use crate::auth::tokens::Keys;
 use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT};
 use crate::db::Db;
+use crate::limits::{AuthLimits, LimitSettings};
 
 /// Shared by every request; cloning is cheap.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub grace_over: watch::Receiver<bool>,
     /// Set once `/ready` has seen every migration applied.
     pub schema_ok: Arc<AtomicBool>,
+    /// Throttling of the auth routes.
+    pub limits: Arc<AuthLimits>,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
     pub fn new(config: &Config, db: Db) -> AppState {
         AppState {
             request_timeout: config.request_timeout,
+            limits: Arc::new(AuthLimits::new(&config.limits)),
             ..AppState::from_secret(&config.jwt_secret, db)
         }
     }
@@ -43,6 +47,7 @@ impl AppState {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             grace_over: watch::channel(false).1,
             schema_ok: Arc::new(AtomicBool::new(false)),
+            limits: Arc::new(AuthLimits::new(&LimitSettings::default())),
         }
     }
 

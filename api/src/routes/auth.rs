@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::extract::CurrentUser;
+use crate::auth::password::HashError;
 use crate::auth::tokens::{REFRESH_TTL, TokenType, token_hash};
 use crate::body::{BodyKind, JsonObject, body_kind, read_bytes, unsupported_media_type};
 use crate::db::refresh_tokens::{self, Consume};
@@ -125,9 +126,17 @@ fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
     });
 }
 
-fn hash_failed(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "password hashing failed");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+fn hash_failed(e: HashError) -> ApiError {
+    match e {
+        HashError::Busy => {
+            tracing::warn!("password hashing saturated: 503");
+            ApiError::unavailable("Too many logins in progress: try again")
+        }
+        HashError::Failed(e) => {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+    }
 }
 
 /// Creates an account and logs it in.
@@ -137,7 +146,9 @@ fn hash_failed(e: impl std::fmt::Display) -> ApiError {
         (status = 400, description = "Email already registered", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Body is not JSON", body = HttpError),
-        (status = 422, description = "Invalid body", body = ValidationErrorBody)))]
+        (status = 422, description = "Invalid body", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn register(
     State(state): State<AppState>,
     JsonObject(body): JsonObject,
@@ -165,7 +176,9 @@ pub async fn register(
         (status = 400, description = "Email already registered", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Body is not JSON", body = HttpError),
-        (status = 422, description = "Invalid body", body = ValidationErrorBody)))]
+        (status = 422, description = "Invalid body", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn signup(state: State<AppState>, body: JsonObject) -> Result<Json<TokenPair>, ApiError> {
     register(state, body).await
 }
@@ -184,7 +197,9 @@ fn wrong_login() -> ApiError {
         (status = 401, description = "Wrong email or password", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Neither form nor JSON", body = HttpError),
-        (status = 422, description = "Missing fields", body = ValidationErrorBody)))]
+        (status = 422, description = "Missing fields", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn login(
     State(state): State<AppState>,
     req: Request,
@@ -221,6 +236,7 @@ pub async fn login(
     .map_err(ApiError::validation)?;
 
     let email = validate::normalize_email(&creds.email);
+    state.limits.check_account(&email)?;
     // No stored email contains NUL (and PostgreSQL cannot even take it as a parameter).
     let user = if email.contains('\0') {
         None
@@ -232,7 +248,13 @@ pub async fn login(
         Some(u) => (Some(u.id), Some(u.password_hash)),
         None => (None, None),
     };
-    if !state.passwords.verify(creds.password, stored).await {
+    if !state
+        .passwords
+        .verify(creds.password, stored)
+        .await
+        .map_err(hash_failed)?
+    {
+        state.limits.login_failed(&email);
         return Err(wrong_login());
     }
     let id = id.ok_or_else(wrong_login)?;
@@ -246,7 +268,9 @@ pub async fn login(
         (status = 401, description = "Invalid, expired, used or revoked refresh token", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Body is not JSON", body = HttpError),
-        (status = 422, description = "Invalid body", body = ValidationErrorBody)))]
+        (status = 422, description = "Invalid body", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn refresh(
     State(state): State<AppState>,
     JsonObject(body): JsonObject,

@@ -3,6 +3,7 @@
 //! `--run-ignored only`. Each wait is bounded; the bounds are the documented contracts (request
 //! timeout, grace + 1 s) plus a margin, so a loaded machine makes the suite slower, never red.
 
+mod floods;
 mod pg;
 mod server;
 

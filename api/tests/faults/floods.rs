@@ -1,0 +1,217 @@
+//! Item 6: floods. A login flood is throttled (429 per client, 503 once the password-hashing
+//! queue is full) while a legitimate login gets through; half-sent requests (slowloris) neither
+//! hold the server nor stay open; an absurd Content-Length is refused at once.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::MARGIN;
+use crate::server::{LONG, Server, read_response, register, request};
+
+async fn sqlite_server(dir: &tempfile::TempDir, env: &[(&str, &str)]) -> Server {
+    let url = format!("sqlite://{}", dir.path().join("floods.db").display());
+    let mut all = vec![("DATABASE_URL", url.as_str())];
+    all.extend_from_slice(env);
+    Server::start(&all, &[]).await
+}
+
+/// One login from `client` (as the trusted proxy header names it); returns the status.
+async fn login_from(
+    addr: SocketAddr,
+    client: String,
+    email: String,
+    password: &'static str,
+) -> (u16, Option<String>) {
+    let body = json!({"email": email, "password": password}).to_string();
+    let mut s = TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         X-Forwarded-For: {client}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let r = read_response(&mut s, LONG).await;
+    (r.status, r.header("retry-after").map(str::to_string))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
+async fn a_login_flood_is_throttled_and_a_legitimate_login_gets_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = sqlite_server(&dir, &[("TRUSTED_PROXY_HEADER", "X-Forwarded-For")]).await;
+    let addr = server.addr;
+    register(addr, "legit@example.com").await;
+
+    // One client: 100 logins at once; its bucket holds 30 (+1 per 2 s), the rest get 429.
+    let single: Vec<_> = (0..100)
+        .map(|i| {
+            tokio::spawn(login_from(
+                addr,
+                "203.0.113.66".into(),
+                format!("x{i}@example.com"),
+                "wrongpass",
+            ))
+        })
+        .collect();
+    let started = Instant::now();
+    let mut too_many = 0;
+    for t in single {
+        let (status, retry) = t.await.unwrap();
+        assert!(matches!(status, 401 | 429 | 503), "{status}");
+        if status == 429 {
+            too_many += 1;
+            assert!(retry.is_some(), "429 without Retry-After");
+        }
+    }
+    if started.elapsed() < Duration::from_secs(100) {
+        assert!(too_many > 0, "no 429 among 100 logins of one client");
+    }
+
+    // A botnet: 64 workers, each login from a new address, for as long as it takes the
+    // hashing queue to overflow (503 at once) and the legitimate user to log in.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers: Vec<_> = (0..64u32)
+        .map(|w| {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let (mut n, mut busy) = (0u32, 0u32);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let ip = format!("10.{}.{}.{}", w, n / 250, n % 250);
+                    let (status, _) =
+                        login_from(addr, ip, format!("bot{w}-{n}@example.com"), "wrongpass").await;
+                    assert!(matches!(status, 401 | 503), "{status}");
+                    busy += u32::from(status == 503);
+                    n += 1;
+                }
+                busy
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let (status, _) = login_from(
+            addr,
+            "198.51.100.1".into(),
+            "legit@example.com".into(),
+            "correct horse battery",
+        )
+        .await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503, "the legitimate login");
+        assert!(
+            started.elapsed() < LONG,
+            "no successful login within {LONG:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let took = started.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut busy = 0;
+    for w in workers {
+        busy += w.await.unwrap();
+    }
+    eprintln!(
+        "login flood: legitimate login in {took:?} ({tries} tries); single client 429 x{too_many}; botnet 503 x{busy}"
+    );
+    assert!(
+        busy > 0,
+        "64 concurrent logins never overflowed the hashing queue"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
+async fn slowloris_neither_holds_the_server_nor_its_sockets() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = sqlite_server(&dir, &[]).await;
+    let addr = server.addr;
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        let mut s = TcpStream::connect(addr).await.expect("connect");
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(s);
+    }
+    let started = Instant::now();
+    let r = request(addr, "GET", "/health", None, None, LONG).await;
+    eprintln!(
+        "slowloris: a normal request answered {} in {:?} with 300 partial requests held",
+        r.status,
+        started.elapsed()
+    );
+    assert_eq!(r.status, 200);
+    // The half-sent requests are dropped after the header read timeout (10 s).
+    let bound = journal_api::conn::HEADER_READ_TIMEOUT + MARGIN;
+    for s in held.iter_mut().take(5) {
+        let mut buf = [0u8; 256];
+        let n = tokio::time::timeout(bound, s.read(&mut buf))
+            .await
+            .expect("the server closes a half-sent request after the header read timeout");
+        // EOF, a reset, or a short error response: the connection is over.
+        if let Ok(n) = n
+            && n > 0
+        {
+            assert!(
+                buf.starts_with(b"HTTP/1.1 4"),
+                "{:?}",
+                String::from_utf8_lossy(&buf[..n])
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
+async fn bodies_too_large_or_too_slow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = sqlite_server(&dir, &[]).await;
+    let addr = server.addr;
+    // 10 GB announced, one byte sent, the socket left open: 413 without waiting for the rest.
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"POST /api/v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 10000000000\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let r = read_head(&mut s, LONG).await;
+    assert!(r.starts_with("HTTP/1.1 413"), "{r}");
+    // A body that stops halfway: 408 after the body read timeout.
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"POST /api/v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 40\r\n\r\n{\"email\":",
+    )
+    .await
+    .unwrap();
+    let bound = journal_api::body::BODY_READ_TIMEOUT + MARGIN;
+    let r = read_head(&mut s, bound).await;
+    assert!(r.starts_with("HTTP/1.1 408"), "{r}");
+}
+
+/// Reads until the end of the response head (the server may keep the socket open).
+async fn read_head(s: &mut TcpStream, limit: Duration) -> String {
+    let mut buf = Vec::new();
+    tokio::time::timeout(limit, async {
+        let mut chunk = [0u8; 1024];
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = s.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "closed without an answer");
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no answer within {limit:?}"));
+    String::from_utf8_lossy(&buf).into_owned()
+}
