@@ -63,6 +63,9 @@ pub struct Config {
     /// `AUTH_RATE_PER_MINUTE` (default 30), `FAILED_LOGINS_PER_MINUTE` (default 10),
     /// `TRUSTED_PROXY_HEADER` (unset): throttling of the auth routes (see [`crate::limits`]).
     pub limits: LimitSettings,
+    /// `PASSWORD_QUEUE_PER_CORE` (default [`crate::auth::password::QUEUE_PER_CORE`]): password
+    /// hashes that may wait per core before register and login answer 503.
+    pub password_queue_per_core: usize,
 }
 
 /// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
@@ -85,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("shutdown_grace", &self.shutdown_grace)
             .field("request_timeout", &self.request_timeout)
             .field("limits", &self.limits)
+            .field("password_queue_per_core", &self.password_queue_per_core)
             .finish()
     }
 }
@@ -243,6 +247,13 @@ impl Config {
             },
         };
 
+        let password_queue_per_core = parse_num(
+            &var,
+            "PASSWORD_QUEUE_PER_CORE",
+            crate::auth::password::QUEUE_PER_CORE,
+            "a whole number of waiting password hashes per core",
+        )?;
+
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             jwt_secret,
@@ -256,6 +267,7 @@ impl Config {
             shutdown_grace: Duration::from_secs(grace),
             request_timeout: Duration::from_secs(request_timeout),
             limits,
+            password_queue_per_core,
         })
     }
 
@@ -395,6 +407,7 @@ mod tests {
                 ("AUTH_RATE_PER_MINUTE", "0"),
                 ("FAILED_LOGINS_PER_MINUTE", "4"),
                 ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
+                ("PASSWORD_QUEUE_PER_CORE", "2"),
             ],
             SecretPolicy::Required,
         )
@@ -409,6 +422,7 @@ mod tests {
         assert_eq!(c.request_timeout, Duration::from_secs(3));
         assert_eq!(c.limits.per_client_per_minute, 0);
         assert_eq!(c.limits.failed_logins_per_minute, 4);
+        assert_eq!(c.password_queue_per_core, 2);
         assert_eq!(c.limits.client_header.as_ref().unwrap(), "x-forwarded-for");
         assert_eq!(c.db_settings().statement_timeout, None);
         assert!(!c.db_settings().statement_cache);

@@ -34,6 +34,7 @@ impl AppState {
         AppState {
             request_timeout: config.request_timeout,
             limits: Arc::new(AuthLimits::new(&config.limits)),
+            passwords: Passwords::with_queue_per_core(config.password_queue_per_core),
             ..AppState::from_secret(&config.jwt_secret, db)
         }
     }

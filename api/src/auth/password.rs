@@ -105,14 +105,15 @@ pub struct Passwords {
     max_admitted: usize,
 }
 
-/// Hashes that may wait for a core, per core: at ~50 ms a hash, a legitimate login waits at
-/// most about this many × 50 ms behind a flood; the rest of the flood gets 503 at once.
-pub const QUEUE_PER_CORE: usize = 8;
+/// Hashes that may wait for a core, per core (`PASSWORD_QUEUE_PER_CORE`): at ~50 ms a hash, a
+/// legitimate login waits at most about this many × 50 ms behind a flood (1.6 s), and the rest
+/// of the flood gets 503 at once. Smaller bounds the wait tighter but turns ordinary bursts of a
+/// busy server into 503s.
+pub const QUEUE_PER_CORE: usize = 32;
 
 impl Default for Passwords {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Passwords::new(cores, cores * (1 + QUEUE_PER_CORE))
+        Passwords::with_queue_per_core(QUEUE_PER_CORE)
     }
 }
 
@@ -126,6 +127,12 @@ impl Drop for Admission {
 }
 
 impl Passwords {
+    /// One hash per core at a time, `per_core` more per core waiting.
+    pub fn with_queue_per_core(per_core: usize) -> Passwords {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Passwords::new(cores, cores * (1 + per_core))
+    }
+
     /// `parallel` hashes at a time, at most `max_admitted` running or waiting.
     pub fn new(parallel: usize, max_admitted: usize) -> Passwords {
         Passwords {
