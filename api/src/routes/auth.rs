@@ -94,7 +94,7 @@ async fn issue(
             e.into()
         }
     })?;
-    prune_now_and_then(state, now);
+    prune_now_and_then(state, now).await;
     Ok(Json(TokenPair {
         access_token,
         refresh_token,
@@ -102,12 +102,15 @@ async fn issue(
     }))
 }
 
-/// Expired refresh-token rows are deleted at most once per [`PRUNE_EVERY`] per process, in the
-/// background of a token issue (no scheduler needed, and a Lambda environment prunes too).
+/// Expired refresh-token rows are deleted at most once per [`PRUNE_EVERY`] per process, by the
+/// token issue that finds it due (no scheduler needed, and a Lambda environment prunes too).
+/// Awaited rather than spawned: a second query running beside the request would be a second
+/// client on a transaction pooler's one server connection, where sqlx's unnamed statements of
+/// two clients can interleave.
 const PRUNE_EVERY: i64 = 3600;
 static LAST_PRUNE: AtomicI64 = AtomicI64::new(0);
 
-fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
+async fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
     let last = LAST_PRUNE.load(Ordering::Relaxed);
     let due = now.timestamp() - last >= PRUNE_EVERY;
     if !due
@@ -117,13 +120,10 @@ fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
     {
         return;
     }
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        match refresh_tokens::prune(&db, now).await {
-            Ok(n) => tracing::info!(deleted = n, "expired refresh tokens pruned"),
-            Err(e) => tracing::warn!(error = %e, "pruning expired refresh tokens failed"),
-        }
-    });
+    match refresh_tokens::prune(&state.db, now).await {
+        Ok(n) => tracing::info!(deleted = n, "expired refresh tokens pruned"),
+        Err(e) => tracing::warn!(error = %e, "pruning expired refresh tokens failed"),
+    }
 }
 
 fn hash_failed(e: HashError) -> ApiError {

@@ -85,7 +85,14 @@ async fn behind_pgbouncer_a_restart_costs_no_5xx() {
         String::from_utf8_lossy(&out.stderr)
     );
     let url = bouncer.url("journal");
-    let env = [("DATABASE_URL", url.as_str()), ("DB_PROXY", "1")];
+    // One connection, as a Lambda environment has (the deployment that uses a proxy): several
+    // would be several clients on PgBouncer's one server connection, where sqlx's unnamed
+    // statements can interleave (see tests/sessions.rs).
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("DB_PROXY", "1"),
+        ("DB_MAX_CONNECTIONS", "1"),
+    ];
     let server = Server::start(&env, &["--no-migrate"]).await;
     let (access, _) = register(server.addr, "bouncer@example.com").await;
     let warm: Vec<_> = (0..30)
