@@ -1,30 +1,39 @@
-//! The accept loop of the native server: hyper's HTTP/1.1 connections with a header read timeout
-//! (axum::serve sets none, so a client that sent half a request held its connection forever),
-//! the peer address for per-client limits, and graceful shutdown.
+//! The accept loop of the native server: hyper's HTTP/1.1 connections, each with a watchdog
+//! that closes it when a request's headers take longer than [`HEADER_READ_TIMEOUT`] to arrive
+//! (axum::serve has no such bound, so a client that sent half a request held its connection
+//! forever), the peer address for per-client limits, and graceful shutdown.
+//!
+//! Not hyper's own `header_read_timeout`: it also runs while a keep-alive connection waits for
+//! its next request, and closing idle connections early makes a load balancer that reuses them
+//! (an ALB keeps them 60 s) answer 502 now and then. The watchdog starts at the first byte of a
+//! request head and stops when hyper hands the request over.
 
+use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
-/// How long a client may take to send a request's headers (slowloris); the connection is closed
-/// after that. Also bounds how long an idle keep-alive connection waits for its next request.
+/// How long a client may take to send a request's headers once it has started (slowloris).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves connections until `stop` resolves, then stops accepting (the listener is closed) and
 /// waits for the open connections to finish their requests (idle ones are closed at once).
 pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output = ()>) {
     let graceful = GracefulShutdown::new();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let http = hyper::server::conn::http1::Builder::new();
     let mut stop = std::pin::pin!(stop);
     loop {
         let (tcp, peer) = tokio::select! {
@@ -40,18 +49,141 @@ pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output 
             () = &mut stop => break,
         };
         let _ = tcp.set_nodelay(true);
-        let app = app.clone();
+        let clock = Arc::new(HeadClock::default());
+        let (app, started) = (app.clone(), clock.clone());
         let svc = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            started.head_complete();
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-            app.clone().oneshot(req.map(Body::new))
+            let done = RequestDone(started.clone());
+            let res = app.clone().oneshot(req.map(Body::new));
+            async move {
+                let res = res.await;
+                drop(done);
+                res
+            }
         });
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), svc));
+        let io = TokioIo::new(Watched {
+            tcp,
+            clock: clock.clone(),
+        });
+        let conn = graceful.watch(http.serve_connection(io, svc));
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            let mut conn = std::pin::pin!(conn);
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    res = &mut conn => {
+                        if let Err(e) = res {
+                            tracing::debug!(error = %e, %peer, "connection ended with an error");
+                        }
+                        return;
+                    }
+                    _ = tick.tick() => if clock.overdue(HEADER_READ_TIMEOUT) {
+                        tracing::info!(%peer, "request headers not received in time: closing");
+                        return;
+                    }
+                }
             }
         });
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// When the request head being received started (ms after `epoch` + 1; 0: none), and how many
+/// requests of the connection the router is handling (bytes read then belong to a body).
+struct HeadClock {
+    epoch: Instant,
+    head_since: AtomicU64,
+    in_flight: AtomicUsize,
+}
+
+impl Default for HeadClock {
+    fn default() -> Self {
+        HeadClock {
+            epoch: Instant::now(),
+            head_since: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl HeadClock {
+    fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64 + 1
+    }
+    fn bytes_read(&self) {
+        if self.in_flight.load(Ordering::Acquire) == 0 {
+            let _ = self.head_since.compare_exchange(
+                0,
+                self.now_ms(),
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            );
+        }
+    }
+    fn head_complete(&self) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.head_since.store(0, Ordering::Release);
+    }
+    fn overdue(&self, limit: Duration) -> bool {
+        let since = self.head_since.load(Ordering::Acquire);
+        since != 0 && self.now_ms().saturating_sub(since) > limit.as_millis() as u64
+    }
+}
+
+/// Marks the end of a request's handling (also when its future is dropped).
+struct RequestDone(Arc<HeadClock>);
+
+impl Drop for RequestDone {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The socket, telling the clock when bytes arrive.
+struct Watched {
+    tcp: TcpStream,
+    clock: Arc<HeadClock>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let res = Pin::new(&mut self.tcp).poll_read(cx, buf);
+        if matches!(res, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.clock.bytes_read();
+        }
+        res
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write(cx, buf)
+    }
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs)
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.tcp.is_write_vectored()
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
 }
