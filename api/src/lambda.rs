@@ -148,6 +148,7 @@ pub fn api_service(
         async move {
             let budget = req
                 .lambda_context_ref()
+                .filter(|ctx| ctx.deadline > 0) // 0: no deadline given
                 .map(|ctx| invocation_budget(ctx.deadline));
             let client = source_ip(&req);
             let mut req = strip_http_api_stage(req).map(axum::body::Body::new);
@@ -190,11 +191,18 @@ pub const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
 
 /// How long the router may take for an invocation whose deadline (ms since the Unix epoch, from
 /// the Runtime API) is `deadline_ms`: the remaining time less [`DEADLINE_MARGIN`] (half of what
-/// remains, when that is less than twice the margin).
+/// remains, when that is less than twice the margin). cargo-lambda's emulator sends the function's
+/// timeout there instead (600000): a value that small is read as a duration from now.
 pub fn invocation_budget(deadline_ms: u64) -> Duration {
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
+    // 10^12 ms after the epoch is 2001: no real deadline is earlier.
+    let deadline_ms = if deadline_ms < 1_000_000_000_000 {
+        now_ms + deadline_ms
+    } else {
+        deadline_ms
+    };
     let remaining = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
     if remaining >= DEADLINE_MARGIN * 2 {
         remaining - DEADLINE_MARGIN
@@ -278,6 +286,8 @@ mod tests {
         assert!(budget <= Duration::from_millis(29_500), "{budget:?}");
         assert!(budget >= Duration::from_millis(20_000), "{budget:?}");
         assert!(invocation_budget(now_ms + 600) <= Duration::from_millis(300));
+        // The emulator's "deadline" of 600000 is a timeout, not a point in 1970.
+        assert!(invocation_budget(600_000) >= Duration::from_secs(590));
         assert_eq!(
             invocation_budget(now_ms.saturating_sub(1_000)),
             Duration::ZERO
