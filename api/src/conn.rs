@@ -65,6 +65,7 @@ pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output 
         let io = TokioIo::new(Watched {
             tcp,
             clock: clock.clone(),
+            rewritten: None,
         });
         let conn = graceful.watch(http.serve_connection(io, svc));
         tokio::spawn(async move {
@@ -141,10 +142,40 @@ impl Drop for RequestDone {
     }
 }
 
-/// The socket, telling the clock when bytes arrive.
+/// The socket, telling the clock when bytes arrive, and giving hyper's own error answers a body.
 struct Watched {
     tcp: TcpStream,
     clock: Arc<HeadClock>,
+    /// A rewritten answer still being written, and the length hyper asked to write.
+    rewritten: Option<(Vec<u8>, usize)>,
+}
+
+/// hyper answers a request it cannot parse (400, 414, 431) itself, with an empty body, where
+/// every other error of this API is `{"detail": ...}`. Such an answer is recognisable: written
+/// while a request head is being received (the router answers only after the head was handed
+/// over, and never with an empty 4xx), a 4xx head with `content-length: 0`.
+fn json_error_answer(head: &[u8]) -> Option<Vec<u8>> {
+    if !head.starts_with(b"HTTP/1.1 4") || !head.ends_with(b"\r\n\r\n") {
+        return None;
+    }
+    let text = std::str::from_utf8(head).ok()?;
+    let empty = "\r\ncontent-length: 0\r\n";
+    let at = text.find(empty)?;
+    let reason = text
+        .lines()
+        .next()?
+        .splitn(3, ' ')
+        .nth(2)
+        .unwrap_or("Bad Request");
+    let body = serde_json::json!({ "detail": reason }).to_string();
+    let mut out = String::with_capacity(head.len() + body.len() + 48);
+    out.push_str(&text[..at]);
+    out.push_str("\r\ncontent-type: application/json\r\ncontent-length: ");
+    out.push_str(&body.len().to_string());
+    out.push_str("\r\n");
+    out.push_str(&text[at + empty.len()..]);
+    out.push_str(&body);
+    Some(out.into_bytes())
 }
 
 impl AsyncRead for Watched {
@@ -168,22 +199,65 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.tcp).poll_write(cx, buf)
+        let this = &mut *self;
+        if this.rewritten.is_none() && this.clock.head_since.load(Ordering::Acquire) != 0 {
+            this.rewritten = json_error_answer(buf).map(|out| (out, buf.len()));
+        }
+        let Some((out, asked)) = &mut this.rewritten else {
+            return Pin::new(&mut this.tcp).poll_write(cx, buf);
+        };
+        while !out.is_empty() {
+            match Pin::new(&mut this.tcp).poll_write(cx, out) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => {
+                    out.drain(..n);
+                }
+                other => return other,
+            }
+        }
+        let asked = *asked;
+        this.rewritten = None;
+        Poll::Ready(Ok(asked))
     }
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs)
-    }
+    // Not vectored: hyper then writes a head in one buffer, which the rewrite above needs.
     fn is_write_vectored(&self) -> bool {
-        self.tcp.is_write_vectored()
+        false
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.tcp).poll_flush(cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.tcp).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hypers_empty_error_answers_get_a_json_body() {
+        let head = b"HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n\
+                     content-length: 0\r\ndate: x\r\n\r\n";
+        let out = String::from_utf8(json_error_answer(head).unwrap()).unwrap();
+        let body = r#"{"detail":"Request Header Fields Too Large"}"#;
+        assert!(
+            out.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\r\ncontent-type: application/json\r\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("\r\ncontent-length: {}\r\n", body.len())),
+            "{out}"
+        );
+        assert!(out.ends_with(&format!("\r\n\r\n{body}")), "{out}");
+        // Anything else passes untouched.
+        assert!(json_error_answer(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").is_none());
+        assert!(
+            json_error_answer(b"HTTP/1.1 404 Not Found\r\ncontent-length: 21\r\n\r\n").is_none()
+        );
     }
 }
