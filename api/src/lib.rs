@@ -14,6 +14,7 @@ pub mod headers;
 pub mod lambda;
 pub mod limits;
 pub mod openapi;
+pub mod redact;
 pub mod routes;
 pub mod server;
 pub mod state;
