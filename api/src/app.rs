@@ -16,13 +16,14 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::body::BODY_LIMIT;
 use crate::error::ApiError;
 use crate::routes::{auth, entries, meta};
 pub use crate::state::AppState;
+use crate::{deadline, headers, limits};
 
 /// Every route of the contract, with its middleware.
 pub fn router(state: AppState) -> Router {
@@ -31,11 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(meta::health))
         .route("/ready", get(meta::ready))
         .route("/openapi.json", get(meta::openapi))
-        .route("/api/v1/auth/register", post(auth::register))
-        .route("/api/v1/auth/signup", post(auth::signup))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/refresh", post(auth::refresh))
-        .route("/api/v1/auth/logout", post(auth::logout))
+        .merge(auth_routes(&state))
         .route(
             "/api/v1/entries",
             post(entries::create)
@@ -49,21 +46,44 @@ pub fn router(state: AppState) -> Router {
                 .delete(entries::delete),
         )
         .fallback(not_found)
-        .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            deadline::bounded,
+        ))
+        .with_state(state)
         .layer(middleware::map_response(json_errors))
+        .layer(middleware::map_response(headers::nosniff))
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(headers::sanitize_request_id))
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(request_span)
-                        .on_request(())
+                        .on_request(DefaultOnRequest::new().level(Level::DEBUG))
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::custom(panic_response)),
         )
+}
+
+/// The token endpoints; their answers carry credentials, so no cache may keep them
+/// (`Cache-Control: no-store`, RFC 6749 5.1).
+/// Throttled per client ([`limits::per_client`]).
+fn auth_routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/register", post(auth::register))
+        .route("/api/v1/auth/signup", post(auth::signup))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/refresh", post(auth::refresh))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::per_client,
+        ))
+        .layer(middleware::map_response(headers::no_store))
 }
 
 async fn not_found() -> ApiError {

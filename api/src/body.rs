@@ -1,5 +1,7 @@
 //! Request-body extraction with JSON errors for every failure (size, content type, syntax).
 
+use std::time::Duration;
+
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -49,14 +51,38 @@ pub fn unsupported_media_type(expected: &'static str) -> ApiError {
     ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, expected)
 }
 
-/// Reads the whole body within [`BODY_LIMIT`].
+/// How long a client may take to send a body: a client that sends a few bytes and then waits
+/// (slowloris) must not hold a connection and a task for long.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Request body too large: the limit is 64 KiB",
+    )
+}
+
+/// Reads the whole body within [`BODY_LIMIT`] and [`BODY_READ_TIMEOUT`]. A `Content-Length` over
+/// the limit is refused before a byte of the body is read.
 pub async fn read_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|rej| {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, Bytes::from_request(req, state));
+    let Ok(res) = read.await else {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "Request body not received in time",
+        ));
+    };
+    res.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large: the limit is 64 KiB",
-            )
+            too_large()
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "Could not read the request body")
         }

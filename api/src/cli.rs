@@ -46,13 +46,15 @@ pub struct ServeArgs {
 /// Runs a parsed command line to completion.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let dev = matches!(&cli.command, Command::Serve(a) if a.dev);
-    let policy = if dev {
+    let migrate = matches!(&cli.command, Command::Migrate);
+    // Migrating signs no token: it needs no JWT_SECRET (and says nothing about an ephemeral one).
+    let policy = if dev || migrate {
         SecretPolicy::EphemeralIfMissing
     } else {
         SecretPolicy::Required
     };
     let config = Config::from_env_with(policy)?;
-    if config.jwt_secret_source == SecretSource::Ephemeral {
+    if config.jwt_secret_source == SecretSource::Ephemeral && !migrate {
         eprintln!(
             "journal-api: --dev: JWT_SECRET is not set, using an ephemeral random secret \
              (tokens stop working when this process exits; never use --dev in production)"
@@ -66,7 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    match cli.command {
+    let result = match cli.command {
         Command::Serve(args) => rt.block_on(server::serve(
             config,
             ServeOptions {
@@ -79,5 +81,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
-    }
+    };
+    // Tasks stuck on a hung database must not hold the exit (dropping the runtime would wait for
+    // blocking tasks without a bound).
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
 }

@@ -7,6 +7,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::db::DbSettings;
+use crate::limits::LimitSettings;
+pub use crate::redact::redact_url;
 
 /// Default database: an SQLite file beside the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://journal.db";
@@ -56,7 +58,20 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `SHUTDOWN_GRACE_SECONDS` (default 20): how long in-flight requests may take after SIGTERM.
     pub shutdown_grace: Duration,
+    /// `REQUEST_TIMEOUT_SECONDS` (default [`DEFAULT_REQUEST_TIMEOUT`]): a request still running
+    /// after this answers 503 (a hung database must not hang its clients).
+    pub request_timeout: Duration,
+    /// `AUTH_RATE_PER_MINUTE` (default 30), `FAILED_LOGINS_PER_MINUTE` (default 10),
+    /// `TRUSTED_PROXY_HEADER` (unset): throttling of the auth routes (see [`crate::limits`]).
+    pub limits: LimitSettings,
+    /// `PASSWORD_QUEUE_PER_CORE` (default [`crate::auth::password::QUEUE_PER_CORE`]): password
+    /// hashes that may wait per core before register and login answer 503.
+    pub password_queue_per_core: usize,
 }
+
+/// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
+/// timeout (5 s each), so those answer first when they apply.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for Config {
     // Hand-written so that the secret never reaches a log line.
@@ -72,6 +87,9 @@ impl std::fmt::Debug for Config {
             .field("db_proxy", &self.db_proxy)
             .field("db_max_connections", &self.db_max_connections)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("request_timeout", &self.request_timeout)
+            .field("limits", &self.limits)
+            .field("password_queue_per_core", &self.password_queue_per_core)
             .finish()
     }
 }
@@ -192,6 +210,50 @@ impl Config {
             20u64,
             "a whole number of seconds",
         )?;
+        let request_timeout = parse_num(
+            &var,
+            "REQUEST_TIMEOUT_SECONDS",
+            DEFAULT_REQUEST_TIMEOUT.as_secs(),
+            "a whole number of seconds, at least 1",
+        )?;
+        if request_timeout == 0 {
+            return Err(ConfigError::Invalid {
+                name: "REQUEST_TIMEOUT_SECONDS",
+                value: "0".into(),
+                expected: "a whole number of seconds, at least 1",
+            });
+        }
+
+        let defaults = LimitSettings::default();
+        let limits = LimitSettings {
+            per_client_per_minute: parse_num(
+                &var,
+                "AUTH_RATE_PER_MINUTE",
+                defaults.per_client_per_minute,
+                "a whole number of requests per minute (0 turns the limit off)",
+            )?,
+            failed_logins_per_minute: parse_num(
+                &var,
+                "FAILED_LOGINS_PER_MINUTE",
+                defaults.failed_logins_per_minute,
+                "a whole number of failed logins per minute (0 turns the limit off)",
+            )?,
+            client_header: match var("TRUSTED_PROXY_HEADER") {
+                None => None,
+                Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name: "TRUSTED_PROXY_HEADER",
+                    value: v,
+                    expected: "a header name such as X-Forwarded-For",
+                })?),
+            },
+        };
+
+        let password_queue_per_core = parse_num(
+            &var,
+            "PASSWORD_QUEUE_PER_CORE",
+            crate::auth::password::QUEUE_PER_CORE,
+            "a whole number of waiting password hashes per core",
+        )?;
 
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
@@ -204,6 +266,9 @@ impl Config {
             db_proxy,
             db_max_connections,
             shutdown_grace: Duration::from_secs(grace),
+            request_timeout: Duration::from_secs(request_timeout),
+            limits,
+            password_queue_per_core,
         })
     }
 
@@ -220,6 +285,7 @@ impl Config {
             max_connections: self.db_max_connections,
             lazy: false,
             statement_cache: !self.db_proxy,
+            statement_timeout: (!self.db_proxy).then_some(crate::db::STATEMENT_TIMEOUT),
         }
     }
 }
@@ -237,20 +303,6 @@ fn parse_num<T: std::str::FromStr>(
             value: v,
             expected,
         }),
-    }
-}
-
-/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`, for logs.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_string();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
     }
 }
 
@@ -325,6 +377,11 @@ mod tests {
                 ("DB_PROXY", "1"),
                 ("DB_MAX_CONNECTIONS", "1"),
                 ("SHUTDOWN_GRACE_SECONDS", "5"),
+                ("REQUEST_TIMEOUT_SECONDS", "3"),
+                ("AUTH_RATE_PER_MINUTE", "0"),
+                ("FAILED_LOGINS_PER_MINUTE", "4"),
+                ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
+                ("PASSWORD_QUEUE_PER_CORE", "2"),
             ],
             SecretPolicy::Required,
         )
@@ -336,6 +393,12 @@ mod tests {
         assert!(c.db_proxy);
         assert_eq!(c.db_max_connections, 1);
         assert_eq!(c.shutdown_grace, Duration::from_secs(5));
+        assert_eq!(c.request_timeout, Duration::from_secs(3));
+        assert_eq!(c.limits.per_client_per_minute, 0);
+        assert_eq!(c.limits.failed_logins_per_minute, 4);
+        assert_eq!(c.password_queue_per_core, 2);
+        assert_eq!(c.limits.client_header.as_ref().unwrap(), "x-forwarded-for");
+        assert_eq!(c.db_settings().statement_timeout, None);
         assert!(!c.db_settings().statement_cache);
         assert!(!format!("{c:?}").contains(SECRET));
         assert!(!format!("{c:?}").contains(":p@"));
@@ -349,18 +412,12 @@ mod tests {
             ("DB_PROXY", "maybe"),
             ("DB_MAX_CONNECTIONS", "0"),
             ("HOST", "localhost:80"),
+            ("REQUEST_TIMEOUT_SECONDS", "0"),
+            ("TRUSTED_PROXY_HEADER", "bad header"),
+            ("AUTH_RATE_PER_MINUTE", "-1"),
         ] {
             let err = cfg(&[("JWT_SECRET", SECRET), (k, v)], SecretPolicy::Required).unwrap_err();
             assert!(err.to_string().starts_with(k), "{k}: {err}");
         }
-    }
-
-    #[test]
-    fn redacts_passwords_in_urls() {
-        assert_eq!(
-            redact_url("postgres://me:hunter2@db:5432/j"),
-            "postgres://me:***@db:5432/j"
-        );
-        assert_eq!(redact_url("sqlite://journal.db"), "sqlite://journal.db");
     }
 }

@@ -15,6 +15,7 @@ use sqlx::sqlite::{
 };
 
 pub mod entries;
+pub mod faults;
 pub mod refresh_tokens;
 pub mod users;
 
@@ -83,6 +84,12 @@ pub(crate) mod stmt {
     }
 }
 
+/// PostgreSQL cancels a statement that runs longer than this (the server's own bound; a hung
+/// server is bounded by the request timeout instead).
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a pooled connection before answering 503.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How to open the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbSettings {
@@ -95,6 +102,9 @@ pub struct DbSettings {
     /// Cache prepared statements per connection. Off behind RDS Proxy / PgBouncer in transaction
     /// mode, which cannot keep named statements across transactions.
     pub statement_cache: bool,
+    /// PostgreSQL `statement_timeout`, sent as a startup option. `None` behind a transaction
+    /// pooler, which does not pass startup options on (set it on the role there instead).
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbSettings {
@@ -105,6 +115,7 @@ impl DbSettings {
             max_connections: 10,
             lazy: false,
             statement_cache: true,
+            statement_timeout: Some(STATEMENT_TIMEOUT),
         }
     }
 }
@@ -158,13 +169,18 @@ impl Db {
         };
         let pool_timeouts = |max: u32| {
             // Idle connections are returned after a while so an idle server holds little; no
-            // ping before each acquire (it doubles round trips), broken connections are dropped.
-            (max, Duration::from_secs(5), Duration::from_secs(600))
+            // ping before each acquire (it doubles round trips): faults::check_idle pings only
+            // connections that may be dead.
+            (max, ACQUIRE_TIMEOUT, Duration::from_secs(600))
         };
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut opts = PgConnectOptions::from_str(url).map_err(invalid)?;
             if !settings.statement_cache {
                 opts = opts.statement_cache_capacity(0);
+            }
+            if let Some(t) = settings.statement_timeout {
+                let ms = t.as_millis().to_string();
+                opts = opts.options([("statement_timeout", ms.as_str())]);
             }
             NAMED_STATEMENTS.store(settings.statement_cache, Ordering::Relaxed);
             let (max, acquire, idle) = pool_timeouts(settings.max_connections.max(1));
@@ -172,7 +188,8 @@ impl Db {
                 .max_connections(max)
                 .acquire_timeout(acquire)
                 .idle_timeout(idle)
-                .test_before_acquire(false);
+                .test_before_acquire(false)
+                .before_acquire(faults::check_idle);
             let pool = if settings.lazy {
                 pool.connect_lazy_with(opts)
             } else {
@@ -226,12 +243,13 @@ impl Db {
         }
     }
 
-    /// One round trip (`SELECT 1`), for readiness checks.
+    /// One round trip (`SELECT 1`), for readiness checks; retried once on a broken connection.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(self, p => stmt::query("SELECT 1").execute(p).await.map(|_| ()))
+        crate::retry_on_pool!(self, p => stmt::query("SELECT 1").execute(p).await.map(|_| ()))
     }
 
-    /// Waits for checked-out connections to come back, then closes them all.
+    /// Waits for checked-out connections to come back, then closes them all. A hung database
+    /// can hold this forever: callers that must finish bound it with a timeout.
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await)
     }
@@ -264,6 +282,37 @@ pub async fn migrate(db: &Db) -> Result<MigrationReport, DbError> {
             applied: pending,
         })
     })
+}
+
+/// How many embedded migrations this database has not applied (all of them when the migrations
+/// table does not exist). `None` when the table cannot be read (a role without rights on it).
+pub async fn pending_migrations(db: &Db) -> Result<Option<usize>, sqlx::Error> {
+    let migrator = match db {
+        Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        Db::Sqlite(_) => &SQLITE_MIGRATIONS,
+    };
+    let applied = crate::retry_on_pool!(db, p => stmt::query_scalar::<_, i64>(
+        "SELECT version FROM _sqlx_migrations WHERE success",
+    )
+    .fetch_all(p)
+    .await);
+    let applied = match applied {
+        Ok(v) => v,
+        Err(e) => match faults::classify(&e) {
+            faults::Class::SchemaMissing => Vec::new(),
+            faults::Class::Unavailable => return Err(e),
+            faults::Class::Other => {
+                tracing::warn!(error = %e, "cannot read the migrations table");
+                return Ok(None);
+            }
+        },
+    };
+    Ok(Some(
+        migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .count(),
+    ))
 }
 
 /// Whether an error is a UNIQUE violation (the same check on both databases).

@@ -62,6 +62,8 @@ pub struct ApiError {
     status: StatusCode,
     detail: Detail,
     bearer_challenge: bool,
+    /// Seconds for `Retry-After` (503, 429).
+    retry_after: Option<u32>,
 }
 
 pub const INVALID_CREDENTIALS: &str = "Could not validate credentials";
@@ -72,6 +74,7 @@ impl ApiError {
             status,
             detail: Detail::Message(detail),
             bearer_challenge: false,
+            retry_after: None,
         }
     }
     pub fn with_message(status: StatusCode, detail: String) -> ApiError {
@@ -79,6 +82,7 @@ impl ApiError {
             status,
             detail: Detail::Owned(detail),
             bearer_challenge: false,
+            retry_after: None,
         }
     }
     /// 401 for a missing `Authorization: Bearer` header.
@@ -97,6 +101,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             detail: Detail::Fields(fields),
             bearer_challenge: false,
+            retry_after: None,
         }
     }
     pub fn field(loc: &[&str], kind: &str, msg: impl Into<String>) -> ApiError {
@@ -107,6 +112,15 @@ impl ApiError {
         self.bearer_challenge = true;
         self
     }
+    /// Adds `Retry-After: <seconds>`.
+    pub fn retry_after(mut self, seconds: u32) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+    /// 503 + `Retry-After: 1`: a dependency is down or the server is saturated; try again.
+    pub fn unavailable(detail: &'static str) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, detail).retry_after(1)
+    }
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -114,18 +128,29 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> ApiError {
-        match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+        use crate::db::faults::{self, Class};
+        match faults::classify(&err) {
+            Class::Unavailable => {
+                if faults::is_broken_connection(&err) {
+                    faults::note_broken(&err);
+                }
                 tracing::error!(error = %err, "database unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Database unavailable")
+                ApiError::unavailable("Database unavailable")
             }
-            _ => {
+            Class::SchemaMissing => {
+                tracing::error!(error = %err, "database schema missing");
+                ApiError::unavailable(SCHEMA_NOT_MIGRATED)
+            }
+            Class::Other => {
                 tracing::error!(error = %err, "database error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
             }
         }
     }
 }
+
+/// The tables are missing: the deployment skipped the migration step.
+pub const SCHEMA_NOT_MIGRATED: &str = "schema not migrated: run the migrate function";
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -145,6 +170,9 @@ impl IntoResponse for ApiError {
         );
         if self.bearer_challenge {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }

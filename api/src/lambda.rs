@@ -12,10 +12,13 @@
 //! named statements). SIGTERM at shutdown closes the pool (lambda_runtime's graceful shutdown).
 
 use std::convert::Infallible;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::http::Uri;
+use axum::response::IntoResponse;
 use lambda_http::request::RequestContext;
 use lambda_http::{RequestExt, service_fn};
 use tower::ServiceExt;
@@ -23,6 +26,7 @@ use tower::ServiceExt;
 use crate::app::router;
 use crate::config::{Config, SecretPolicy};
 use crate::db::{self, Db, DbSettings, MigrationReport};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::telemetry::{self, LogTarget};
 
@@ -116,7 +120,8 @@ async fn run_role(role: Role, config: Config) -> anyhow::Result<()> {
             .await
         }
     };
-    db.close().await;
+    // Bounded: a hung database must not hold the runtime's exit.
+    let _ = tokio::time::timeout(Duration::from_millis(300), db.close()).await;
     result
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("lambda runtime failed")
@@ -141,10 +146,69 @@ pub fn api_service(
     service_fn(move |req: lambda_http::Request| {
         let app = app.clone();
         async move {
-            let req = strip_http_api_stage(req).map(axum::body::Body::new);
-            app.oneshot(req).await
+            let budget = req
+                .lambda_context_ref()
+                .filter(|ctx| ctx.deadline > 0) // 0: no deadline given
+                .map(|ctx| invocation_budget(ctx.deadline));
+            let client = source_ip(&req);
+            let mut req = strip_http_api_stage(req).map(axum::body::Body::new);
+            if let Some(ip) = client {
+                // The per-client limit keys on it, as on the native server's socket peer.
+                req.extensions_mut()
+                    .insert(ConnectInfo(std::net::SocketAddr::new(ip, 0)));
+            }
+            let Some(budget) = budget else {
+                return app.oneshot(req).await;
+            };
+            match tokio::time::timeout(budget, app.oneshot(req)).await {
+                Ok(res) => res,
+                Err(_) => {
+                    tracing::warn!(?budget, "invocation about to time out: answering 503");
+                    Ok(
+                        ApiError::unavailable("Request timed out: a dependency is slow, try again")
+                            .into_response(),
+                    )
+                }
+            }
         }
     })
+}
+
+/// The caller's address as API Gateway saw it (ALB events carry none: use
+/// `TRUSTED_PROXY_HEADER=X-Forwarded-For` there).
+fn source_ip(req: &lambda_http::Request) -> Option<std::net::IpAddr> {
+    let ip = match req.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => ctx.http.source_ip.as_deref(),
+        RequestContext::ApiGatewayV1(ctx) => ctx.identity.source_ip.as_deref(),
+        _ => None,
+    };
+    ip?.parse().ok()
+}
+
+/// What is kept of the function's remaining time to send a 503 (and log it) before Lambda kills
+/// the invocation.
+pub const DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+
+/// How long the router may take for an invocation whose deadline (ms since the Unix epoch, from
+/// the Runtime API) is `deadline_ms`: the remaining time less [`DEADLINE_MARGIN`] (half of what
+/// remains, when that is less than twice the margin). cargo-lambda's emulator sends the function's
+/// timeout there instead (600000): a value that small is read as a duration from now.
+pub fn invocation_budget(deadline_ms: u64) -> Duration {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    // 10^12 ms after the epoch is 2001: no real deadline is earlier.
+    let deadline_ms = if deadline_ms < 1_000_000_000_000 {
+        now_ms + deadline_ms
+    } else {
+        deadline_ms
+    };
+    let remaining = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+    if remaining >= DEADLINE_MARGIN * 2 {
+        remaining - DEADLINE_MARGIN
+    } else {
+        remaining / 2
+    }
 }
 
 /// HTTP APIs (v2) put a named stage in `rawPath` (`/Prod/health` on stage `Prod`) and
@@ -191,9 +255,12 @@ pub fn strip_http_api_stage(mut req: lambda_http::Request) -> lambda_http::Reque
 /// Lambda sends no SIGTERM), whose hook closes the pool. A Runtime API without the extensions API
 /// (some emulators) only loses the hook: the function still runs.
 async fn install_graceful_shutdown(db: Db) {
+    // Lambda gives the shutdown phase 500 ms at most (with an extension registered).
     let hook = move || async move {
-        db.close().await;
-        tracing::info!("database pool closed");
+        match tokio::time::timeout(Duration::from_millis(300), db.close()).await {
+            Ok(()) => tracing::info!("database pool closed"),
+            Err(_) => tracing::warn!("database pool did not close in time"),
+        }
     };
     // The helper panics when registration fails; run it in a task to turn that into a warning.
     let registered = tokio::spawn(lambda_runtime::spawn_graceful_shutdown_handler(hook)).await;
@@ -208,6 +275,24 @@ async fn install_graceful_shutdown(db: Db) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invocation_budget_keeps_a_margin_before_the_deadline() {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        let budget = invocation_budget(now_ms + 30_000);
+        assert!(budget <= Duration::from_millis(29_500), "{budget:?}");
+        assert!(budget >= Duration::from_millis(20_000), "{budget:?}");
+        assert!(invocation_budget(now_ms + 600) <= Duration::from_millis(300));
+        // The emulator's "deadline" of 600000 is a timeout, not a point in 1970.
+        assert!(invocation_budget(600_000) >= Duration::from_secs(590));
+        assert_eq!(
+            invocation_budget(now_ms.saturating_sub(1_000)),
+            Duration::ZERO
+        );
+    }
 
     #[test]
     fn handler_names() {

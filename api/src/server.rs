@@ -2,11 +2,11 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::app::router;
 use crate::config::Config;
@@ -23,7 +23,8 @@ pub struct ServeOptions {
 }
 
 /// Connects, migrates, serves until SIGTERM/SIGINT, lets in-flight requests finish (within
-/// `SHUTDOWN_GRACE_SECONDS`), closes the pool.
+/// `SHUTDOWN_GRACE_SECONDS`; those still running then answer 503), closes the pool (bounded), so
+/// the process exits within grace + 1 s whatever the database does.
 pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
     let db = Db::connect(&config.db_settings()).await?;
     if opts.migrate {
@@ -40,37 +41,50 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, database = db.kind(), "listening");
 
-    let app = router(AppState::new(&config, db.clone()));
+    let (grace_over, grace_rx) = watch::channel(false);
+    let app = router(AppState::new(&config, db.clone()).with_grace(grace_rx));
     let stopping = Arc::new(Notify::new());
     let notify = stopping.clone();
-    let server = axum::serve(
-        listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        }),
-        app,
-    )
-    .with_graceful_shutdown(async move {
+    let server = crate::conn::serve(listener, app, async move {
         signal.await;
         tracing::info!("shutting down: no new connections, finishing in-flight requests");
         notify.notify_one();
     });
+    let mut server = std::pin::pin!(server);
     let grace = config.shutdown_grace;
     tokio::select! {
-        res = server => res.context("server error")?,
+        () = &mut server => {}
         () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
-            tracing::warn!(?grace, "grace period over: dropping requests still in flight");
+            tracing::warn!(?grace, "grace period over: answering 503 to requests still in flight");
+            let _ = grace_over.send(true);
+            // The 503s are written by the connections' tasks; give them a moment.
+            if tokio::time::timeout(FLUSH_503, &mut server).await.is_err() {
+                tracing::warn!("connections still open after the 503s: closing them");
+            }
         }
     }
-    db.close().await;
+    close_bounded(&db).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// After the grace period, how long the 503s of the requests still in flight may take to go out.
+const FLUSH_503: Duration = Duration::from_millis(500);
+/// How long closing the pool may take: closing waits for connections checked out by queries that
+/// a hung database never answers, and the process must exit within grace + 1 s regardless.
+const CLOSE_POOL: Duration = Duration::from_millis(300);
+
+async fn close_bounded(db: &Db) {
+    if tokio::time::timeout(CLOSE_POOL, db.close()).await.is_err() {
+        tracing::warn!("database pool did not close in time (the database hangs?): exiting anyway");
+    }
 }
 
 /// Applies pending migrations and returns what was done.
 pub async fn migrate(config: &Config) -> anyhow::Result<MigrationReport> {
     let db = Db::connect(&config.db_settings()).await?;
     let report = db::migrate(&db).await;
-    db.close().await;
+    close_bounded(&db).await;
     Ok(report?)
 }
 

@@ -1,11 +1,16 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use tokio::sync::watch;
 
 use crate::auth::password::Passwords;
 use crate::auth::tokens::Keys;
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT};
 use crate::db::Db;
+use crate::limits::{AuthLimits, LimitSettings};
 
 /// Shared by every request; cloning is cheap.
 #[derive(Clone)]
@@ -13,20 +18,42 @@ pub struct AppState {
     pub db: Db,
     pub keys: Arc<Keys>,
     pub passwords: Passwords,
+    /// A request still running after this answers 503.
+    pub request_timeout: Duration,
+    /// Turns true when the shutdown grace period is over: requests still running answer 503.
+    pub grace_over: watch::Receiver<bool>,
+    /// Set once `/ready` has seen every migration applied.
+    pub schema_ok: Arc<AtomicBool>,
+    /// Throttling of the auth routes.
+    pub limits: Arc<AuthLimits>,
 }
 
 impl AppState {
-    /// Builds the state from the configuration (JWT secret) and an open pool.
+    /// Builds the state from the configuration (JWT secret, timeouts) and an open pool.
     pub fn new(config: &Config, db: Db) -> AppState {
-        AppState::from_secret(&config.jwt_secret, db)
+        AppState {
+            request_timeout: config.request_timeout,
+            limits: Arc::new(AuthLimits::new(&config.limits)),
+            passwords: Passwords::with_queue_per_core(config.password_queue_per_core),
+            ..AppState::from_secret(&config.jwt_secret, db)
+        }
     }
 
-    /// Builds the state from a JWT secret directly (tests, embedding).
+    /// Builds the state from a JWT secret directly (tests, embedding), default timeouts.
     pub fn from_secret(jwt_secret: &[u8], db: Db) -> AppState {
         AppState {
             db,
             keys: Arc::new(Keys::new(jwt_secret)),
             passwords: Passwords::default(),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            grace_over: watch::channel(false).1,
+            schema_ok: Arc::new(AtomicBool::new(false)),
+            limits: Arc::new(AuthLimits::new(&LimitSettings::default())),
         }
+    }
+
+    /// The same state, whose in-flight requests answer 503 once `grace_over` turns true.
+    pub fn with_grace(self, grace_over: watch::Receiver<bool>) -> AppState {
+        AppState { grace_over, ..self }
     }
 }

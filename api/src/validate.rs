@@ -144,6 +144,9 @@ pub fn check_email(email: &str, loc_root: &str) -> Result<(), FieldError> {
     if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("it contains whitespace or control characters");
     }
+    if email.chars().any(is_invisible) {
+        return bad("it contains invisible formatting characters (zero-width or bidi controls)");
+    }
     let Some((local, domain)) = email.rsplit_once('@') else {
         return bad("an email address must have an @-sign");
     };
@@ -164,10 +167,21 @@ pub fn check_email(email: &str, loc_root: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Emails are unique regardless of case: stored and compared lower-cased (in Rust, so that both
-/// databases fold Unicode the same way).
+/// Zero-width characters and bidi controls (Unicode Cf): invisible, so two addresses that look
+/// the same could differ only by them.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// Emails are unique regardless of case and Unicode form: stored and compared lower-cased in NFC
+/// (in Rust, so that both databases fold Unicode the same way), so `é` typed as one code point or
+/// as `e` + combining accent is one address.
 pub fn normalize_email(email: &str) -> String {
-    email.to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = email.nfc().collect();
+    nfc.to_lowercase().nfc().collect()
 }
 
 /// Register body: `{email, password}`.
@@ -431,6 +445,19 @@ mod tests {
             normalize_email("Ünïcode@EXAMPLE.com"),
             "ünïcode@example.com"
         );
+        // NFD (e + combining acute) and NFC (é) are one address.
+        assert_eq!(
+            normalize_email("Jose\u{301}@example.com"),
+            normalize_email("jos\u{e9}@example.com")
+        );
+        for bidi in [
+            "a\u{202E}b@c.de",
+            "a\u{200B}@b.co",
+            "\u{FEFF}a@b.co",
+            "a@b\u{2066}.co",
+        ] {
+            assert!(check_email(bidi, "body").is_err(), "{bidi:?}");
+        }
     }
 
     #[test]

@@ -272,7 +272,8 @@ both_dbs!(refresh_rotates_and_an_old_token_fails, |app| {
     app.get("/api/v1/entries", first["access_token"].as_str())
         .await
         .expect(200);
-    // The old one is spent.
+    // The old one is spent. Presented again at once, it is taken for a concurrent refresh that
+    // lost the race: 401, and the session lives on.
     app.post(
         "/api/v1/auth/refresh",
         None,
@@ -280,11 +281,27 @@ both_dbs!(refresh_rotates_and_an_old_token_fails, |app| {
     )
     .await
     .expect_detail(401, "Could not validate credentials");
-    // Reuse of a spent token revokes the whole family: the new one is dead too.
+    let second = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": new_refresh}),
+        )
+        .await
+        .expect(200);
+    // Long after its rotation, a reuse is taken for theft: the whole family is revoked.
+    common::backdate_rotations(&app.db, chrono::TimeDelta::minutes(1)).await;
     app.post(
         "/api/v1/auth/refresh",
         None,
-        &json!({"refresh_token": new_refresh}),
+        &json!({"refresh_token": user.refresh}),
+    )
+    .await
+    .expect_detail(401, "Could not validate credentials");
+    app.post(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({"refresh_token": second["refresh_token"]}),
     )
     .await
     .expect_detail(401, "Could not validate credentials");

@@ -275,17 +275,17 @@ impl Function {
         self.wait_exit().await
     }
 
-    /// Waits (at most 10 s) for the process to exit; returns the exit code and the output.
+    /// Waits (at most 30 s) for the process to exit; returns the exit code and the output.
     async fn wait_exit(mut self) -> (Option<i32>, String) {
-        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
             .await
-            .expect("the function exits within 10 s")
+            .expect("the function exits within 30 s")
             .unwrap();
         // The last lines may still be in the pipes when wait() returns: read them to EOF.
         for reader in std::mem::take(&mut self.readers) {
-            tokio::time::timeout(Duration::from_secs(5), reader)
+            tokio::time::timeout(Duration::from_secs(30), reader)
                 .await
-                .expect("the output closes within 5 s of the exit")
+                .expect("the output closes within 30 s of the exit")
                 .unwrap();
         }
         (status.code(), self.logs())
@@ -600,20 +600,21 @@ async fn rest_api_stage_without_the_variable_is_404() {
 }
 
 /// /health on a cold start answers without dialling the database: the pool is lazy. The
-/// database here is a closed port; /ready then says so, as a JSON 503, not a crash.
+/// database here never answers; /ready then says so (after its 2 s), as a JSON 503, not a crash.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cold_start_health_does_not_wait_for_the_database() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    // A listener nobody answers on: whether the function dialled it shows in its accept queue,
+    // whatever the speed of the machine.
+    let db = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    db.set_nonblocking(true).unwrap();
+    let port = db.local_addr().unwrap().port();
     let url = format!("postgres://nobody@127.0.0.1:{port}/nothing");
     let mut f = Function::start("api", &url, &[("DB_PROXY", "1")]).await;
-    let started = std::time::Instant::now();
     let r = f.event("apigw-v2-health", &vec![]).await;
     assert_eq!(r.expect(200)["status"], "healthy");
     assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "the pool's acquire timeout is 5 s: /health must not have waited for it"
+        matches!(db.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "/health dialled the database"
     );
     let mut text = std::fs::read_to_string(format!("{EVENTS}/apigw-v2-health.json")).unwrap();
     text = text.replace("\"/health\"", "\"/ready\"");

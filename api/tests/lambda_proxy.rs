@@ -42,6 +42,7 @@ async fn environment(url: &str, statement_cache: bool) -> axum::Router {
         max_connections: 1,
         lazy: true,
         statement_cache,
+        statement_timeout: None,
     };
     let db = Db::connect(&settings)
         .await

@@ -6,6 +6,7 @@
 //! permit bounds that to permits × 19 MiB, allocated on first use (idle RSS stays small), and skips
 //! the page faults of fresh memory.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
@@ -32,11 +33,17 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 });
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    /// The queue of hashes waiting for a core is full: answer 503 at once rather than make
+    /// everyone wait (a login flood would otherwise delay legitimate logins by seconds).
+    #[error("password hashing is saturated")]
+    Busy,
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
 
 fn err(e: impl std::fmt::Display) -> HashError {
-    HashError(e.to_string())
+    HashError::Failed(e.to_string())
 }
 
 /// Hashes into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), the same string
@@ -93,24 +100,63 @@ pub struct Passwords {
     permits: Arc<Semaphore>,
     // At most one block per permit ever exists.
     blocks: Arc<Mutex<Vec<Vec<Block>>>>,
+    // Hashes admitted (running or waiting for a permit), and how many may be.
+    admitted: Arc<AtomicUsize>,
+    max_admitted: usize,
 }
+
+/// Hashes that may wait for a core, per core (`PASSWORD_QUEUE_PER_CORE`): at ~50 ms a hash, a
+/// legitimate login waits at most about this many × 50 ms behind a flood (1.6 s), and the rest
+/// of the flood gets 503 at once. Smaller bounds the wait tighter but turns ordinary bursts of a
+/// busy server into 503s.
+pub const QUEUE_PER_CORE: usize = 32;
 
 impl Default for Passwords {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Passwords {
-            permits: Arc::new(Semaphore::new(cores)),
-            blocks: Arc::new(Mutex::new(Vec::new())),
-        }
+        Passwords::with_queue_per_core(QUEUE_PER_CORE)
+    }
+}
+
+/// Decrements the admitted count when a hash ends (or its request is dropped).
+struct Admission(Arc<AtomicUsize>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 impl Passwords {
+    /// One hash per core at a time, `per_core` more per core waiting.
+    pub fn with_queue_per_core(per_core: usize) -> Passwords {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Passwords::new(cores, cores * (1 + per_core))
+    }
+
+    /// `parallel` hashes at a time, at most `max_admitted` running or waiting.
+    pub fn new(parallel: usize, max_admitted: usize) -> Passwords {
+        Passwords {
+            permits: Arc::new(Semaphore::new(parallel.max(1))),
+            blocks: Arc::new(Mutex::new(Vec::new())),
+            admitted: Arc::new(AtomicUsize::new(0)),
+            max_admitted: max_admitted.max(parallel.max(1)),
+        }
+    }
+
+    fn admit(&self) -> Result<Admission, HashError> {
+        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.max_admitted {
+            self.admitted.fetch_sub(1, Ordering::AcqRel);
+            return Err(HashError::Busy);
+        }
+        Ok(Admission(self.admitted.clone()))
+    }
+
     /// Runs `f` on a blocking thread with a memory block, under a permit.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, HashError> {
+        let _admission = self.admit()?;
         let _permit = self.permits.acquire().await.map_err(err)?;
         let blocks = self.blocks.clone();
         tokio::task::spawn_blocking(move || {
@@ -134,15 +180,24 @@ impl Passwords {
 
     /// Checks a password against a stored hash, or against the dummy hash when there is none
     /// (always false then, after the same work). An unparsable stored hash is a mismatch.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> bool {
-        self.run(move |memory| {
-            let known = stored.is_some();
-            let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
-            let ok = verify_with(password.as_bytes(), &phc, memory).unwrap_or(false);
-            ok && known
-        })
-        .await
-        .unwrap_or(false)
+    /// `Err(Busy)` when the queue is full.
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, HashError> {
+        let res = self
+            .run(move |memory| {
+                let known = stored.is_some();
+                let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+                let ok = verify_with(password.as_bytes(), &phc, memory).unwrap_or(false);
+                ok && known
+            })
+            .await;
+        match res {
+            Err(HashError::Busy) => Err(HashError::Busy),
+            other => Ok(other.unwrap_or(false)),
+        }
     }
 }
 
@@ -155,9 +210,17 @@ mod tests {
         let p = Passwords::default();
         let h = p.hash("correct horse".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(p.verify("correct horse".into(), Some(h.clone())).await);
-        assert!(!p.verify("wrong horse".into(), Some(h)).await);
-        assert!(!p.verify("dummy password, never matches".into(), None).await);
+        assert!(
+            p.verify("correct horse".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!p.verify("wrong horse".into(), Some(h)).await.unwrap());
+        assert!(
+            !p.verify("dummy password, never matches".into(), None)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
@@ -168,8 +231,12 @@ mod tests {
             .hash_password(b"pw 12345", &SaltString::generate(&mut OsRng))
             .unwrap()
             .to_string();
-        assert!(p.verify("pw 12345".into(), Some(theirs.clone())).await);
-        assert!(!p.verify("pw 12346".into(), Some(theirs)).await);
+        assert!(
+            p.verify("pw 12345".into(), Some(theirs.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!p.verify("pw 12346".into(), Some(theirs)).await.unwrap());
         let ours = p.hash("pw 12345".into()).await.unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
         assert!(
@@ -186,7 +253,28 @@ mod tests {
         .hash_password(b"old one", &SaltString::generate(&mut OsRng))
         .unwrap()
         .to_string();
-        assert!(p.verify("old one".into(), Some(old)).await);
-        assert!(!p.verify("x".into(), Some("not a phc string".into())).await);
+        assert!(p.verify("old one".into(), Some(old)).await.unwrap());
+        assert!(
+            !p.verify("x".into(), Some("not a phc string".into()))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_says_busy_at_once_and_frees_its_places() {
+        let p = Passwords::new(1, 2);
+        // Two admitted (one running, one waiting), whatever the speed of the machine: the
+        // admissions are taken before any hash can finish.
+        let a = p.admit().unwrap();
+        let b = p.admit().unwrap();
+        assert!(matches!(p.hash("x".into()).await, Err(HashError::Busy)));
+        assert!(matches!(
+            p.verify("x".into(), None).await,
+            Err(HashError::Busy)
+        ));
+        drop((a, b));
+        assert!(p.hash("x".into()).await.is_ok());
+        assert_eq!(p.admitted.load(Ordering::Acquire), 0);
     }
 }

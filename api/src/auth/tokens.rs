@@ -45,6 +45,8 @@ impl Keys {
         validation.algorithms = vec![Algorithm::HS256];
         validation.leeway = 5;
         validation.validate_exp = true;
+        // A token that says it is not valid yet is refused (ours carry no `nbf`).
+        validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp", "iat", "sub"]);
         Keys {
             encoding: EncodingKey::from_secret(secret),
@@ -112,6 +114,21 @@ mod tests {
                 .is_none()
         );
         assert_eq!(token_hash(&refresh).len(), 32);
+        // nbf in the future: refused; in the past: accepted.
+        #[derive(Serialize)]
+        struct WithNbf<'a> {
+            #[serde(flatten)]
+            c: &'a Claims,
+            nbf: i64,
+        }
+        let now = Utc::now().timestamp();
+        let claims = keys.verify(&access, TokenType::Access).unwrap();
+        let sign = |nbf| {
+            let c = WithNbf { c: &claims, nbf };
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &c, &keys.encoding).unwrap()
+        };
+        assert!(keys.verify(&sign(now + 3600), TokenType::Access).is_none());
+        assert!(keys.verify(&sign(now - 10), TokenType::Access).is_some());
         assert_ne!(token_hash(&refresh), token_hash(&access));
     }
 }

@@ -75,27 +75,29 @@ pub async fn list(
 ) -> Result<Vec<Entry>, sqlx::Error> {
     let limit = i64::from(limit);
     match before {
-        None => on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
+        None => crate::retry_on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
             "SELECT ", columns!(), " FROM entries WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
         ))
         .bind(user_id)
         .bind(limit)
         .fetch_all(p)
         .await),
-        Some(before) => on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
+        Some(before) => {
+            crate::retry_on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
             "SELECT ", columns!(), " FROM entries WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
         ))
         .bind(user_id)
         .bind(before)
         .bind(limit)
         .fetch_all(p)
-        .await),
+        .await)
+        }
     }
 }
 
 /// One of the user's entries.
 pub async fn get(db: &Db, user_id: Uuid, id: Uuid) -> Result<Option<Entry>, sqlx::Error> {
-    on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
+    crate::retry_on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
         "SELECT ", columns!(), " FROM entries WHERE id = $1 AND user_id = $2"
     ))
     .bind(id)
@@ -114,7 +116,7 @@ pub async fn update(
     intention: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<Entry>, sqlx::Error> {
-    on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
+    crate::retry_on_pool!(db, p => crate::db::stmt::query_as::<_, Entry>(concat!(
         "UPDATE entries SET work = COALESCE($1, work), struggle = COALESCE($2, struggle), \
          intention = COALESCE($3, intention), updated_at = $4 \
          WHERE id = $5 AND user_id = $6 RETURNING ",

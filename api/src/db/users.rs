@@ -40,7 +40,7 @@ pub async fn insert(
 
 /// Looks a user up by lower-cased email.
 pub async fn find_by_email(db: &Db, email_lower: &str) -> Result<Option<UserAuth>, sqlx::Error> {
-    on_pool!(db, p => crate::db::stmt::query_as::<_, UserAuth>(
+    crate::retry_on_pool!(db, p => crate::db::stmt::query_as::<_, UserAuth>(
         "SELECT id, password_hash FROM users WHERE email = $1",
     )
     .bind(email_lower)
@@ -50,7 +50,7 @@ pub async fn find_by_email(db: &Db, email_lower: &str) -> Result<Option<UserAuth
 
 /// The stored PHC string of a user (tests read the argon2 parameters from it).
 pub async fn password_hash(db: &Db, id: Uuid) -> Result<Option<String>, sqlx::Error> {
-    on_pool!(db, p => crate::db::stmt::query_scalar::<_, String>(
+    crate::retry_on_pool!(db, p => crate::db::stmt::query_scalar::<_, String>(
         "SELECT password_hash FROM users WHERE id = $1",
     )
     .bind(id)

@@ -1,5 +1,7 @@
 //! Registration, login (OAuth2 password form or JSON), refresh-token rotation, logout.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -10,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::extract::CurrentUser;
+use crate::auth::password::HashError;
 use crate::auth::tokens::{REFRESH_TTL, TokenType, token_hash};
 use crate::body::{BodyKind, JsonObject, body_kind, read_bytes, unsupported_media_type};
 use crate::db::refresh_tokens::{self, Consume};
@@ -65,14 +68,19 @@ pub struct RefreshRequest {
     refresh_token: String,
 }
 
-/// Issues a pair for a new session of `user`.
-async fn issue(state: &AppState, user: Uuid) -> Result<Json<TokenPair>, ApiError> {
+/// Issues a pair for `user`: a new session, or the next pair of session `family`.
+async fn issue(
+    state: &AppState,
+    user: Uuid,
+    family: Option<Uuid>,
+) -> Result<Json<TokenPair>, ApiError> {
     let now = db::now();
     let sid = Uuid::now_v7();
     let (access_token, refresh_token) = state.keys.pair(user, sid, now);
     refresh_tokens::insert(
         &state.db,
         sid,
+        family.unwrap_or(sid),
         user,
         &token_hash(&refresh_token),
         now,
@@ -86,6 +94,7 @@ async fn issue(state: &AppState, user: Uuid) -> Result<Json<TokenPair>, ApiError
             e.into()
         }
     })?;
+    prune_now_and_then(state, now).await;
     Ok(Json(TokenPair {
         access_token,
         refresh_token,
@@ -93,9 +102,41 @@ async fn issue(state: &AppState, user: Uuid) -> Result<Json<TokenPair>, ApiError
     }))
 }
 
-fn hash_failed(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "password hashing failed");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+/// Expired refresh-token rows are deleted at most once per [`PRUNE_EVERY`] per process, by the
+/// token issue that finds it due (no scheduler needed, and a Lambda environment prunes too).
+/// Awaited rather than spawned: a second query running beside the request would be a second
+/// client on a transaction pooler's one server connection, where sqlx's unnamed statements of
+/// two clients can interleave.
+const PRUNE_EVERY: i64 = 3600;
+static LAST_PRUNE: AtomicI64 = AtomicI64::new(0);
+
+async fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
+    let last = LAST_PRUNE.load(Ordering::Relaxed);
+    let due = now.timestamp() - last >= PRUNE_EVERY;
+    if !due
+        || LAST_PRUNE
+            .compare_exchange(last, now.timestamp(), Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    match refresh_tokens::prune(&state.db, now).await {
+        Ok(n) => tracing::info!(deleted = n, "expired refresh tokens pruned"),
+        Err(e) => tracing::warn!(error = %e, "pruning expired refresh tokens failed"),
+    }
+}
+
+fn hash_failed(e: HashError) -> ApiError {
+    match e {
+        HashError::Busy => {
+            tracing::warn!("password hashing saturated: 503");
+            ApiError::unavailable("Too many logins in progress: try again")
+        }
+        HashError::Failed(e) => {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+    }
 }
 
 /// Creates an account and logs it in.
@@ -105,7 +146,9 @@ fn hash_failed(e: impl std::fmt::Display) -> ApiError {
         (status = 400, description = "Email already registered", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Body is not JSON", body = HttpError),
-        (status = 422, description = "Invalid body", body = ValidationErrorBody)))]
+        (status = 422, description = "Invalid body", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn register(
     State(state): State<AppState>,
     JsonObject(body): JsonObject,
@@ -123,7 +166,7 @@ pub async fn register(
             "Email already registered",
         ));
     };
-    issue(&state, user).await
+    issue(&state, user, None).await
 }
 
 /// Same as register (the FastAPI API's name for it).
@@ -133,7 +176,9 @@ pub async fn register(
         (status = 400, description = "Email already registered", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Body is not JSON", body = HttpError),
-        (status = 422, description = "Invalid body", body = ValidationErrorBody)))]
+        (status = 422, description = "Invalid body", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn signup(state: State<AppState>, body: JsonObject) -> Result<Json<TokenPair>, ApiError> {
     register(state, body).await
 }
@@ -152,7 +197,9 @@ fn wrong_login() -> ApiError {
         (status = 401, description = "Wrong email or password", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Neither form nor JSON", body = HttpError),
-        (status = 422, description = "Missing fields", body = ValidationErrorBody)))]
+        (status = 422, description = "Missing fields", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn login(
     State(state): State<AppState>,
     req: Request,
@@ -189,6 +236,7 @@ pub async fn login(
     .map_err(ApiError::validation)?;
 
     let email = validate::normalize_email(&creds.email);
+    state.limits.check_account(&email)?;
     // No stored email contains NUL (and PostgreSQL cannot even take it as a parameter).
     let user = if email.contains('\0') {
         None
@@ -200,11 +248,17 @@ pub async fn login(
         Some(u) => (Some(u.id), Some(u.password_hash)),
         None => (None, None),
     };
-    if !state.passwords.verify(creds.password, stored).await {
+    if !state
+        .passwords
+        .verify(creds.password, stored)
+        .await
+        .map_err(hash_failed)?
+    {
+        state.limits.login_failed(&email);
         return Err(wrong_login());
     }
     let id = id.ok_or_else(wrong_login)?;
-    issue(&state, id).await
+    issue(&state, id, None).await
 }
 
 /// Trades a refresh token for a new pair; the old refresh token stops working.
@@ -214,7 +268,9 @@ pub async fn login(
         (status = 401, description = "Invalid, expired, used or revoked refresh token", body = HttpError),
         (status = 413, description = "Body over 64 KiB", body = HttpError),
         (status = 415, description = "Body is not JSON", body = HttpError),
-        (status = 422, description = "Invalid body", body = ValidationErrorBody)))]
+        (status = 422, description = "Invalid body", body = ValidationErrorBody),
+        (status = 429, description = "Too many requests from this client (or failed logins of this account); see Retry-After", body = HttpError),
+        (status = 503, description = "Database unavailable, password hashing saturated or request timed out; see Retry-After", body = HttpError)))]
 pub async fn refresh(
     State(state): State<AppState>,
     JsonObject(body): JsonObject,
@@ -241,8 +297,15 @@ pub async fn refresh(
         .verify(&token, TokenType::Refresh)
         .ok_or_else(ApiError::invalid_credentials)?;
     match refresh_tokens::consume(&state.db, &token_hash(&token), db::now()).await? {
-        Consume::Consumed(user) if user == claims.sub => issue(&state, user).await,
-        Consume::Consumed(_) | Consume::Unknown | Consume::Revoked => {
+        Consume::Consumed { user, family } if user == claims.sub => {
+            issue(&state, user, Some(family)).await
+        }
+        Consume::Consumed { .. } | Consume::Unknown | Consume::Revoked => {
+            Err(ApiError::invalid_credentials())
+        }
+        Consume::RaceLost => {
+            // Two refreshes with one token at once (two tabs): one won; the session lives.
+            tracing::info!(user = %claims.sub, "concurrent refresh lost the race");
             Err(ApiError::invalid_credentials())
         }
         Consume::Reused(user) => {
@@ -255,7 +318,8 @@ pub async fn refresh(
     }
 }
 
-/// Ends the session of the access token: its refresh token is revoked.
+/// Ends the session of the access token: its refresh tokens are revoked, including those issued
+/// by refreshes since the access token was.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
@@ -264,6 +328,6 @@ pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<impl IntoResponse, ApiError> {
-    refresh_tokens::revoke(&state.db, user.session, user.id, db::now()).await?;
+    refresh_tokens::revoke_session(&state.db, user.session, user.id, db::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

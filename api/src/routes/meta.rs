@@ -1,5 +1,6 @@
 //! Health, readiness, welcome and the OpenAPI document.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -8,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, HttpError};
+use crate::db;
+use crate::error::{ApiError, HttpError, SCHEMA_NOT_MIGRATED};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -47,29 +49,45 @@ pub async fn health() -> Response {
     static_json(br#"{"status":"healthy"}"#)
 }
 
-/// Readiness: 200 when the database answers within 2 s.
+/// Readiness: 200 when the database answers within 2 s and its schema is migrated.
 #[utoipa::path(get, path = "/ready", tag = "meta", responses(
     (status = 200, description = "The database answers", body = Ready),
-    (status = 503, description = "The database does not answer", body = HttpError)))]
+    (status = 503, description = "The database does not answer, or is not migrated", body = HttpError)))]
 pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Ready>, ApiError> {
-    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
-        Ok(Ok(())) => Ok(axum::Json(Ready {
+    let down = || ApiError::unavailable("Database unavailable");
+    match tokio::time::timeout(Duration::from_secs(2), check(&state)).await {
+        Ok(Ok(None)) => Ok(axum::Json(Ready {
             status: "ready",
             database: state.db.kind(),
         })),
+        Ok(Ok(Some(pending))) => Err(ApiError::with_message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{SCHEMA_NOT_MIGRATED} ({pending} pending migrations)"),
+        )
+        .retry_after(30)),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Database unavailable",
-            ))
+            Err(down())
         }
         Err(_) => {
             tracing::warn!("readiness check timed out");
-            Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Database unavailable",
-            ))
+            Err(down())
+        }
+    }
+}
+
+/// A round trip, then (until once seen up to date) the pending migrations: `Some(n)` if any.
+async fn check(state: &AppState) -> Result<Option<usize>, sqlx::Error> {
+    state.db.ping().await?;
+    if state.schema_ok.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    match db::pending_migrations(&state.db).await? {
+        Some(n) if n > 0 => Ok(Some(n)),
+        _ => {
+            // Migrations only come with a new binary: once up to date, always up to date.
+            state.schema_ok.store(true, Ordering::Relaxed);
+            Ok(None)
         }
     }
 }

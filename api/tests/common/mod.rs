@@ -119,6 +119,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, Option<tempfile::TempDir>) {
         assert_eq!(report.pending_before, report.applied.len());
         direct.close().await;
         settings.statement_cache = false;
+        settings.statement_timeout = None;
     }
     let db = Db::connect(&settings)
         .await
@@ -221,6 +222,21 @@ impl TestApp {
         }
     }
 
+    /// The router over a database nobody migrated (no tables at all).
+    pub async fn unmigrated(url: &str) -> TestApp {
+        let db = Db::connect(&DbSettings::new(url)).await.expect("connect");
+        TestApp {
+            router: router(AppState::from_secret(SECRET, db.clone())),
+            db,
+            backend: if url.starts_with("sqlite") {
+                Backend::Sqlite
+            } else {
+                Backend::Postgres
+            },
+            _dir: None,
+        }
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Res {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let (parts, body) = res.into_parts();
@@ -300,4 +316,13 @@ impl TestApp {
         .await
         .expect(201)
     }
+}
+
+/// Moves the rotation time of every rotated refresh token `by` into the past, as if the reuse
+/// came that much later (no test sleeps through the reuse grace window).
+pub async fn backdate_rotations(db: &Db, by: chrono::TimeDelta) {
+    let at = db::now() - by;
+    let sql = "UPDATE refresh_tokens SET revoked_at = $1 WHERE revoked_reason = 'rotated'";
+    journal_api::on_pool!(db, p => sqlx::query(sql).persistent(false).bind(at).execute(p).await.map(|_| ()))
+        .expect("backdate rotations");
 }
