@@ -140,39 +140,11 @@ pub fn from_json(
     let err = |m: String| Error::file(origin, m);
     let raw: serde_json::Value =
         serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
-    let schema = raw.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
-        err(format!(
-            "no \"schema\" field: expected a loadgen summary.json ({SCHEMA_PREFIX}1)"
-        ))
-    })?;
-    let major = schema
-        .strip_prefix(SCHEMA_PREFIX)
-        .map(|v| v.split('.').next().unwrap_or(""));
-    match major {
-        Some("1") => {}
-        Some(v) => {
-            return Err(err(format!(
-                "schema {schema:?} has major version {v}; this costcalc reads {SCHEMA_PREFIX}1 (upgrade costcalc or re-run an older loadgen)"
-            )));
-        }
-        None => {
-            return Err(err(format!(
-                "schema {schema:?} is not a loadgen summary ({SCHEMA_PREFIX}1)"
-            )));
-        }
-    }
+    check_schema(&raw).map_err(err)?;
     let run_view = view::read(&raw);
     let s: Summary = serde_json::from_value(raw)
         .map_err(|e| err(format!("does not match {SCHEMA_PREFIX}1: {e}")))?;
-    if s.totals.count <= Decimal::ZERO {
-        return Err(err("totals.count is 0: the run measured no request".into()));
-    }
-    if s.schedule_seconds <= Decimal::ZERO {
-        return Err(err("schedule_seconds must be > 0".into()));
-    }
-    if s.compression <= Decimal::ZERO {
-        return Err(err("compression must be > 0".into()));
-    }
+    check_figures(&s).map_err(err)?;
     let month_seconds = hours_per_month * dec!(3600);
     let (requests_per_month, how) = monthly_requests(&s, month_seconds);
     // A timeline second is a wall-clock second, which stood for `compression` real seconds.
@@ -222,6 +194,39 @@ pub fn from_json(
         overload: overload(&s),
         view: run_view,
     })
+}
+
+/// The schema tag names a summary of this major version.
+fn check_schema(raw: &serde_json::Value) -> std::result::Result<(), String> {
+    let schema = raw.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
+        format!("no \"schema\" field: expected a loadgen summary.json ({SCHEMA_PREFIX}1)")
+    })?;
+    let major = schema
+        .strip_prefix(SCHEMA_PREFIX)
+        .map(|v| v.split('.').next().unwrap_or(""));
+    match major {
+        Some("1") => Ok(()),
+        Some(v) => Err(format!(
+            "schema {schema:?} has major version {v}; this costcalc reads {SCHEMA_PREFIX}1 (upgrade costcalc or re-run an older loadgen)"
+        )),
+        None => Err(format!(
+            "schema {schema:?} is not a loadgen summary ({SCHEMA_PREFIX}1)"
+        )),
+    }
+}
+
+/// The figures everything else divides by are positive.
+fn check_figures(s: &Summary) -> std::result::Result<(), String> {
+    if s.totals.count <= Decimal::ZERO {
+        return Err("totals.count is 0: the run measured no request".into());
+    }
+    if s.schedule_seconds <= Decimal::ZERO {
+        return Err("schedule_seconds must be > 0".into());
+    }
+    if s.compression <= Decimal::ZERO {
+        return Err("compression must be > 0".into());
+    }
+    Ok(())
 }
 
 /// The schedule's monthly rate: arrivals scheduled over the profile's real length. Summaries

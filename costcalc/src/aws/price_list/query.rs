@@ -85,26 +85,31 @@ fn usage_types(region: &str, bases: &[&str]) -> Filter {
     }
 }
 
+/// RDS lists storage and proxy prices per engine and among thousands of rows: the queries ask
+/// for the usage types the snapshot takes, CPU credits included.
+fn rds_usage_types(template: &PriceSnapshot) -> Vec<String> {
+    PRICES
+        .iter()
+        .filter(|p| p.service == "AmazonRDS")
+        .map(|p| p.usage_type.to_string())
+        .chain(
+            template
+                .rds
+                .cpu_credits
+                .keys()
+                .map(|f| format!("CPUCredits:{f}")),
+        )
+        .collect()
+}
+
 /// Every query `prices fetch` makes for `region`: narrow enough to stay at a few pages each.
 /// `template` names the EC2 and RDS instance types to price.
 pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
     let ec2_types: Vec<&str> = template.ec2.instances.keys().map(String::as_str).collect();
     let rds_types: Vec<&str> = template.rds.instances.keys().map(String::as_str).collect();
     let r = || f("regionCode", region);
-    // RDS lists storage and proxy prices per engine and among thousands of rows: ask for the
-    // usage types the snapshot takes.
-    let rds_credits: Vec<String> = template
-        .rds
-        .cpu_credits
-        .keys()
-        .map(|f| format!("CPUCredits:{f}"))
-        .collect();
-    let rds_usage_types: Vec<&str> = PRICES
-        .iter()
-        .filter(|p| p.service == "AmazonRDS")
-        .map(|p| p.usage_type)
-        .chain(rds_credits.iter().map(String::as_str))
-        .collect();
+    let rds_usage = rds_usage_types(template);
+    let rds_usage_types: Vec<&str> = rds_usage.iter().map(String::as_str).collect();
     let q = |service_code, filters| Query {
         service_code,
         filters,
