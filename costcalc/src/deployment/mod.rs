@@ -15,6 +15,7 @@ use crate::workload::Workload;
 /// Lambda's own START, END and REPORT lines per invocation, bytes (measured on provided.al2023).
 pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 
+mod credits;
 pub mod database;
 mod options;
 pub use options::{Options, check_lambda_memory, defaults};
@@ -137,7 +138,7 @@ fn database_lines(
         let vcpus = Decimal::from(i.vcpus);
         let average = w.average_rps(o.hours) * ms / dec!(1000) / vcpus;
         let nodes = if o.multi_az { dec!(2) } else { dec!(1) };
-        out.extend(cpu_credits(
+        out.extend(credits::cpu_credits(
             "RDS",
             &choice.class,
             average,
@@ -148,40 +149,6 @@ fn database_lines(
         )?);
     }
     Ok(())
-}
-
-/// Surplus CPU credits of a burstable type (`baseline_percent` known) above its baseline.
-fn cpu_credits(
-    service: &str,
-    name: &str,
-    average: Decimal,
-    baseline_percent: Option<Decimal>,
-    vcpus: Decimal,
-    hours: Decimal,
-    prices: &std::collections::BTreeMap<String, crate::prices::Price>,
-) -> Result<Option<LineItem>> {
-    let Some(baseline) = baseline_percent else {
-        return Ok(None);
-    };
-    if average * dec!(100) <= baseline {
-        return Ok(None);
-    }
-    let family = crate::prices::family(name);
-    let credit = prices.get(family).ok_or_else(|| {
-        Error::invalid(
-            Input::InstanceType,
-            name,
-            Problem::NotPriced {
-                what: format!(
-                    "it runs above its {}% baseline, but the snapshot has no CPU credit price for {family}",
-                    baseline.normalize()
-                ),
-            },
-        )
-    })?;
-    Ok(pricing::credits::price(
-        service, name, average, baseline, vcpus, hours, credit,
-    ))
 }
 
 /// ALB usage from the workload: one new connection per request (no client keep-alive assumed),
@@ -231,7 +198,7 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let vcpus = Decimal::from(i.vcpus);
     let cpu_per_request = o.target_utilization / w.throughput_rps_per_vcpu;
     let average = w.average_rps(o.hours) * cpu_per_request / (count * vcpus);
-    out.extend(cpu_credits(
+    out.extend(credits::cpu_credits(
         "EC2",
         &o.instance_type,
         average,
