@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod breakeven;
 pub mod calendar;
+pub mod catalog;
 pub mod chart;
 pub mod cli;
 mod decimal_serde;
@@ -14,7 +15,6 @@ pub mod lambda_tune;
 pub mod limits;
 pub mod loadgen_summary;
 pub mod money;
-pub mod prices;
 pub mod pricing;
 pub mod report;
 pub mod workload;

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use rust_decimal::Decimal;
 
-use crate::prices::{self, PriceSnapshot};
+use crate::catalog::{self, PriceSnapshot};
 use crate::workload::Workload;
 use cloudwatch::{Measurement, Resources, Window};
 use error::{Api, AwsError, Kind};
@@ -51,7 +51,7 @@ pub async fn sdk_config(region: Option<&str>) -> SdkConfig {
 
 /// The template for fetched snapshots: the bundled one (constants the Price List lacks).
 fn template() -> PriceSnapshot {
-    prices::bundled("us-east-1").expect("the bundled us-east-1 snapshot is valid")
+    catalog::bundled("us-east-1").expect("the bundled us-east-1 snapshot is valid")
 }
 
 /// Fetch a snapshot for `region` from the live API through `source`.

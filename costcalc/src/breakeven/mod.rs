@@ -14,10 +14,10 @@ use serde::Serialize;
 
 pub use segments::breakpoints;
 
+use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Kind, Options};
 use crate::error::{Error, Input, Problem, Result};
 use crate::limits;
-use crate::prices::PriceSnapshot;
 use crate::workload::Workload;
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,11 +13,11 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
+use crate::catalog::{PriceSnapshot, TieredPrice};
 use crate::deployment::database::max_connections;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options, count_for_peak};
 use crate::error::{Error, Input, Problem, Result};
 use crate::limits;
-use crate::prices::{PriceSnapshot, TieredPrice};
 use crate::pricing::{self, GB, apigw, ec2, lambda};
 use crate::workload::Workload;
 
@@ -279,7 +279,7 @@ fn tiers(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
 mod tests {
     use super::*;
     use crate::breakeven::totals_at;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
 
     /// Between consecutive breakpoints each total lies on the line through the segment's ends
     /// (within 1e-12 USD: the totals divide by the month's seconds, which decimals round).

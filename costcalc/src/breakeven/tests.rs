@@ -1,5 +1,5 @@
 use super::*;
-use crate::prices::bundled;
+use crate::catalog::bundled;
 use rust_decimal_macros::dec;
 
 #[test]

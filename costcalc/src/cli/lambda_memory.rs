@@ -4,12 +4,12 @@
 use rust_decimal::Decimal;
 
 use super::values::positive;
+use crate::catalog::PriceSnapshot;
 use crate::deployment::Options;
 use crate::error::{Error, Result};
 use crate::lambda_duration::Duration;
 use crate::lambda_tune;
 use crate::loadgen_summary::view::View;
-use crate::prices::PriceSnapshot;
 use crate::report::sweep;
 use crate::workload::{Origin, Workload};
 

@@ -7,8 +7,8 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::scenario::{PriceArgs, load_prices};
 use crate::aws::{self, price_list};
+use crate::catalog::{self, PriceSnapshot, diff as price_diff};
 use crate::error::{Error, Result};
-use crate::prices::{self, PriceSnapshot, diff as price_diff};
 
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
@@ -68,9 +68,9 @@ pub struct DiffArgs {
 
 fn load(name: &str) -> Result<PriceSnapshot> {
     match name.strip_prefix("bundled") {
-        Some("") => prices::bundled("us-east-1"),
-        Some(r) if r.starts_with(':') => prices::bundled(&r[1..]),
-        _ => prices::load_file(std::path::Path::new(name)),
+        Some("") => catalog::bundled("us-east-1"),
+        Some(r) if r.starts_with(':') => catalog::bundled(&r[1..]),
+        _ => catalog::load_file(std::path::Path::new(name)),
     }
 }
 
@@ -92,11 +92,11 @@ pub struct PricesArgs {
 pub fn run(a: &PricesArgs) -> Result<String> {
     let Some(cmd) = &a.action else {
         let (p, _) = load_prices(&a.prices)?;
-        return prices::to_toml(&p);
+        return catalog::to_toml(&p);
     };
     match cmd {
         PricesCommand::Fetch(a) => {
-            let template = prices::bundled("us-east-1")?;
+            let template = catalog::bundled("us-east-1")?;
             if a.print_cli_commands {
                 return Ok(price_list::cli_commands(&price_list::queries(
                     &a.region, &template,
@@ -113,7 +113,7 @@ pub fn run(a: &PricesArgs) -> Result<String> {
             } else {
                 aws::snapshot_from_files(&a.region, &a.price_list_file)?
             };
-            let text = prices::to_toml(&snap)?;
+            let text = catalog::to_toml(&snap)?;
             match &a.out {
                 Some(path) => {
                     std::fs::write(path, &text).map_err(|source| Error::Write {
@@ -134,12 +134,12 @@ pub fn run(a: &PricesArgs) -> Result<String> {
         }
         PricesCommand::Show(a) => {
             let (snap, origin) = match &a.prices {
-                Some(p) => (prices::load_file(p)?, p.display().to_string()),
-                None => (prices::bundled(&a.region)?, "bundled".to_string()),
+                Some(p) => (catalog::load_file(p)?, p.display().to_string()),
+                None => (catalog::bundled(&a.region)?, "bundled".to_string()),
             };
             Ok(match a.format {
                 ShowFormat::Table => price_diff::show_table(&snap, &origin),
-                ShowFormat::Toml => prices::to_toml(&snap)?,
+                ShowFormat::Toml => catalog::to_toml(&snap)?,
             })
         }
         PricesCommand::Diff(a) => {

@@ -11,11 +11,11 @@ use super::metrics::MetricsArgs;
 use super::values::{nonneg, positive};
 use super::{Switch, flags};
 use crate::aws::cloudwatch::Measurement;
+use crate::catalog::{self, PriceSnapshot};
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
 use crate::lambda_duration::Duration;
 use crate::loadgen_summary::{self, view::View};
-use crate::prices::{self, PriceSnapshot};
 use crate::pricing::{apigw, lambda::Arch};
 use crate::report::PriceInfo;
 use crate::workload::{self, Origin, Workload};
@@ -39,7 +39,7 @@ pub struct PriceArgs {
 pub fn load_prices(a: &PriceArgs) -> Result<(PriceSnapshot, PriceInfo)> {
     let (p, origin) = match &a.prices {
         Some(path) => {
-            let p = prices::load_file(path)?;
+            let p = catalog::load_file(path)?;
             if let Some(r) = &a.region
                 && *r != p.region
             {
@@ -55,7 +55,7 @@ pub fn load_prices(a: &PriceArgs) -> Result<(PriceSnapshot, PriceInfo)> {
             (p, path.display().to_string())
         }
         None => (
-            prices::bundled(a.region.as_deref().unwrap_or("us-east-1"))
+            catalog::bundled(a.region.as_deref().unwrap_or("us-east-1"))
                 .map_err(|e| e.at_flag(flags::scenario))?,
             "bundled".to_string(),
         ),

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use crate::catalog::Price;
 use crate::error::{Error, Input, Problem, Result};
-use crate::prices::Price;
 use crate::pricing::{self, LineItem};
 
 /// Surplus CPU credits of a burstable type (`baseline_percent` known) above its baseline.
@@ -25,7 +25,7 @@ pub fn cpu_credits(
     if average * dec!(100) <= baseline {
         return Ok(None);
     }
-    let family = crate::prices::family(name);
+    let family = crate::catalog::family(name);
     let credit = prices.get(family).ok_or_else(|| {
         Error::invalid(
             Input::InstanceType,

@@ -12,9 +12,9 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::Options;
+use crate::catalog::{PriceSnapshot, RdsInstance};
 use crate::error::Result;
 use crate::money;
-use crate::prices::{PriceSnapshot, RdsInstance};
 use crate::pricing::rds;
 use crate::workload::Workload;
 
@@ -128,7 +128,7 @@ fn shortfall(i: &RdsInstance, name: &str, cpu: Option<Decimal>, connections: Dec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
 
     #[test]
     fn max_connections_follow_rds_formula() {

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
+use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Problem, Result};
-use crate::prices::PriceSnapshot;
 use crate::pricing::{self, GB, LineItem, alb, apigw, ec2, fargate, lambda, rds};
 use crate::workload::Workload;
 

@@ -5,9 +5,9 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
+use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Problem, Result, check_range, check_whole};
 use crate::limits as l;
-use crate::prices::PriceSnapshot;
 use crate::pricing::{self, apigw, ec2, fargate, lambda::Arch, rds};
 
 /// The default of every choice, used by `Options::default()` and shown by `--help`.
@@ -171,7 +171,7 @@ pub fn check_lambda_memory(mb: Decimal) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
 
     #[test]
     fn defaults_are_valid_and_impossible_choices_are_refused() {

@@ -7,7 +7,7 @@ use rust_decimal_macros::dec;
 use serde::Serialize;
 
 use super::{GB, KB, LineItem};
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 const SERVICE: &str = "ALB";
 
@@ -82,7 +82,7 @@ pub fn price(u: &AlbUsage, p: &PriceSnapshot) -> Vec<LineItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
 
     fn base() -> AlbUsage {
         AlbUsage {

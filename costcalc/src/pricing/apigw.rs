@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::{LineItem, tiered};
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 const SERVICE: &str = "API Gateway";
 
@@ -76,7 +76,7 @@ pub fn price(u: &ApiGwUsage, p: &PriceSnapshot) -> Vec<LineItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
 
     #[test]

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::LineItem;
-use crate::prices::Price;
+use crate::catalog::Price;
 
 /// vCPU-hours above the baseline: `(average utilization - baseline) x vCPUs x hours`, 0 when
 /// under it. Utilization and baseline are fractions of one vCPU (0.1 = 10%).

@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
+use crate::catalog::{Ec2Instance, PriceSnapshot};
 use crate::error::{Error, Input, Problem, Result};
-use crate::prices::{Ec2Instance, PriceSnapshot};
 
 const SERVICE: &str = "EC2";
 
@@ -66,7 +66,7 @@ pub fn price(u: &Ec2Usage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
     use rust_decimal_macros::dec;
 

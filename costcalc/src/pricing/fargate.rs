@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::{LineItem, lambda::Arch};
+use crate::catalog::{FargateComputePrices, PriceSnapshot};
 use crate::error::{Error, Input, Problem, Result};
-use crate::prices::{FargateComputePrices, PriceSnapshot};
 
 const SERVICE: &str = "Fargate";
 
@@ -175,7 +175,7 @@ pub fn price(u: &FargateUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
 
     #[test]
     fn one_minute_minimum_per_run() {

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 pub fn price(name: &str, addresses: Decimal, hours: Decimal, p: &PriceSnapshot) -> Vec<LineItem> {
     vec![LineItem::new(
@@ -17,7 +17,7 @@ pub fn price(name: &str, addresses: Decimal, hours: Decimal, p: &PriceSnapshot) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
     use rust_decimal_macros::dec;
 

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::{LineItem, after_free, tiered};
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 const SERVICE: &str = "Lambda";
 
@@ -140,7 +140,7 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
 
     fn usage(requests: Decimal, ms: Decimal, mb: Decimal) -> LambdaUsage {

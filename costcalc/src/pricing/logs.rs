@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{LineItem, after_free};
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 const SERVICE: &str = "CloudWatch Logs";
 
@@ -32,7 +32,7 @@ pub fn price(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
     use rust_decimal_macros::dec;
 

@@ -20,8 +20,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
+use crate::catalog::{Price, TieredPrice};
 use crate::money;
-use crate::prices::{Price, TieredPrice};
 
 /// Bytes in a binary KB and GB.
 pub const KB: Decimal = dec!(1024);
@@ -120,7 +120,7 @@ pub fn after_free(quantity: Decimal, free: Decimal) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
 
     #[test]
     fn tiers_split_at_boundaries() {

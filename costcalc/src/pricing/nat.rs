@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 pub fn price(hours: Decimal, processed_gb: Decimal, p: &PriceSnapshot) -> Vec<LineItem> {
     vec![
@@ -21,7 +21,7 @@ pub fn price(hours: Decimal, processed_gb: Decimal, p: &PriceSnapshot) -> Vec<Li
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use rust_decimal_macros::dec;
 
     #[test]

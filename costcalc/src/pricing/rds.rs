@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
+use crate::catalog::{PriceSnapshot, RdsInstance};
 use crate::error::{Error, Input, Problem, Result};
-use crate::prices::{PriceSnapshot, RdsInstance};
 
 const SERVICE: &str = "RDS";
 
@@ -58,7 +58,7 @@ pub fn price(u: &RdsUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
     use rust_decimal_macros::dec;
 

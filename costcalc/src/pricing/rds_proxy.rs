@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 pub fn price(target_vcpus: Decimal, hours: Decimal, p: &PriceSnapshot) -> Vec<LineItem> {
     let min = p.rds_proxy.minimum_vcpus;
@@ -28,7 +28,7 @@ pub fn price(target_vcpus: Decimal, hours: Decimal, p: &PriceSnapshot) -> Vec<Li
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use rust_decimal_macros::dec;
 
     #[test]

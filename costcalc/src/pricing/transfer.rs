@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{LineItem, after_free, tiered};
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 pub fn price(out_gb: Decimal, free_tier: bool, p: &PriceSnapshot) -> Vec<LineItem> {
     let t = &p.transfer;
@@ -23,7 +23,7 @@ pub fn price(out_gb: Decimal, free_tier: bool, p: &PriceSnapshot) -> Vec<LineIte
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prices::bundled;
+    use crate::catalog::bundled;
     use crate::pricing::total;
     use rust_decimal_macros::dec;
 

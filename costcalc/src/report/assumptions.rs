@@ -5,10 +5,10 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use crate::catalog::PriceSnapshot;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options};
 use crate::lambda_duration::{self, Duration};
 use crate::money;
-use crate::prices::PriceSnapshot;
 use crate::workload::{Origin, Workload};
 
 /// " (assumed)" after a figure nobody supplied.

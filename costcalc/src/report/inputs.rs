@@ -3,11 +3,11 @@
 
 use rust_decimal::Decimal;
 
+use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Kind, Options};
 use crate::error::Result;
 use crate::lambda_duration::Duration;
 use crate::money;
-use crate::prices::PriceSnapshot;
 use crate::workload::{Origin, Workload};
 
 /// A workload figure.

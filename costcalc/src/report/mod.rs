@@ -14,10 +14,10 @@ pub mod table;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Deployment, Kind, Options};
 use crate::error::Result;
 use crate::lambda_duration::Duration;
-use crate::prices::PriceSnapshot;
 use crate::pricing::LineItem;
 use crate::workload::Workload;
 

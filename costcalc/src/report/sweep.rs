@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
+use crate::catalog::PriceSnapshot;
 use crate::lambda_tune::SizeFigures;
-use crate::prices::PriceSnapshot;
 use crate::pricing::{self, lambda};
 
 #[derive(Debug, Clone, Serialize)]

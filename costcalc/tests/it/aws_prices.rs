@@ -11,8 +11,8 @@ use aws_sdk_pricing::config::{BehaviorVersion, Credentials, Region};
 use costcalc::aws::error::{AwsError, Kind};
 use costcalc::aws::pricing_api::SdkPricing;
 use costcalc::aws::{fetch_snapshot, snapshot_from_files};
-use costcalc::prices::diff as price_diff;
-use costcalc::prices::{self, PriceSnapshot};
+use costcalc::catalog::diff as price_diff;
+use costcalc::catalog::{self, PriceSnapshot};
 use costcalc::pricing::lambda::{self, Arch, LambdaUsage};
 use rust_decimal_macros::dec;
 
@@ -77,7 +77,7 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
     let snap = fetch(&server.url, "us-east-1")
         .await
         .expect("fetch succeeds");
-    let bundled = prices::bundled("us-east-1").unwrap();
+    let bundled = catalog::bundled("us-east-1").unwrap();
 
     // Every price equals the bundled one, tiers and ranges included.
     let changes = price_diff::diff(&bundled, &snap);
@@ -133,8 +133,8 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
     assert_eq!(snap.ec2.instances["t3.small"].memory_gib, dec!(2));
 
     // What `prices fetch` writes loads unchanged through --prices, and prices P1 identically.
-    let text = costcalc::prices::to_toml(&snap).unwrap();
-    let reloaded = prices::parse(&text, "fetched.toml").expect("the written file loads");
+    let text = costcalc::catalog::to_toml(&snap).unwrap();
+    let reloaded = catalog::parse(&text, "fetched.toml").expect("the written file loads");
     assert_eq!(p1(&reloaded), p1(&bundled));
     assert_eq!(p1(&reloaded).round_dp(2), dec!(2.73));
 
@@ -231,7 +231,7 @@ async fn no_credentials_is_reported_before_any_request() {
 #[test]
 fn offline_price_list_files_build_the_same_snapshot() {
     let snap = snapshot_from_files("us-east-1", &pricing_files()).expect("offline import");
-    let bundled = prices::bundled("us-east-1").unwrap();
+    let bundled = catalog::bundled("us-east-1").unwrap();
     assert!(price_diff::diff(&bundled, &snap).is_empty());
     assert!(
         snap.nat

@@ -3,8 +3,8 @@
 //! refused by validation with an error, or priced (report and break-even) without a panic.
 
 use costcalc::breakeven;
+use costcalc::catalog::bundled;
 use costcalc::deployment::{self, Kind, Options};
-use costcalc::prices::bundled;
 use costcalc::pricing::{apigw, lambda::Arch};
 use costcalc::workload::Workload;
 use proptest::prelude::*;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::{Dimension, Origin, Product};
-use crate::prices::{Ec2Instance, Price, RdsInstance, Tier, TieredPrice};
+use crate::catalog::{Ec2Instance, Price, RdsInstance, Tier, TieredPrice};
 
 /// Rows that share a usage type with ours but price something else: other database engines
 /// (RDS Proxy and storage are listed per engine), other load balancer kinds.

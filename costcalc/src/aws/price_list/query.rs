@@ -1,7 +1,7 @@
 //! The GetProducts queries `prices fetch` makes, narrow enough to stay at a few pages each, and
 //! the same queries as `aws pricing get-products` commands for the offline route.
 
-use crate::prices::PriceSnapshot;
+use crate::catalog::PriceSnapshot;
 
 use super::snapshot::PRICES;
 

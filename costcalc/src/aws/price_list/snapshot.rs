@@ -7,7 +7,7 @@ use rust_decimal_macros::dec;
 
 use super::matcher::Matcher;
 use super::{Origin, Product};
-use crate::prices::{self, Price, PriceSnapshot, TieredPrice};
+use crate::catalog::{self, Price, PriceSnapshot, TieredPrice};
 
 /// Where a price goes in the snapshot.
 #[derive(Clone, Copy)]
@@ -220,7 +220,7 @@ pub fn build_snapshot(
         missing: Vec::new(),
     };
     let mut s = template.clone();
-    s.schema = prices::SNAPSHOT_SCHEMA.to_string();
+    s.schema = catalog::SNAPSHOT_SCHEMA.to_string();
     s.region = region.to_string();
     s.as_of = origin.fetched_on.clone();
     for r in PRICES {
@@ -257,6 +257,6 @@ pub fn build_snapshot(
     }
     // The result must be a snapshot `--prices` loads: same parser, same validation.
     let text = toml::to_string(&s).map_err(|e| format!("cannot write the snapshot: {e}"))?;
-    prices::parse(&text, "fetched snapshot").map_err(|e| e.to_string())?;
+    catalog::parse(&text, "fetched snapshot").map_err(|e| e.to_string())?;
     Ok(s)
 }

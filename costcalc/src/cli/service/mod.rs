@@ -12,9 +12,9 @@ use rust_decimal::Decimal;
 
 use super::scenario::{PriceArgs, load_prices};
 use super::{Format, flags};
+use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Result, check_range, check_whole};
 use crate::limits;
-use crate::prices::PriceSnapshot;
 use crate::pricing::{self, LineItem};
 use crate::report::{self, Bill, PriceInfo};
 

@@ -7,8 +7,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use crate::catalog::PriceSnapshot;
 use crate::money;
-use crate::prices::PriceSnapshot;
 
 /// One price: `lambda.x86_64.duration [0, 6000000000)` or `ec2.instances.t3.micro`.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn rows_cover_tiers_and_instances() {
-        let s = crate::prices::bundled("us-east-1").unwrap();
+        let s = crate::catalog::bundled("us-east-1").unwrap();
         let r = rows(&s);
         assert!(
             r.iter()
@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn diff_names_changed_added_and_removed() {
-        let a = crate::prices::bundled("us-east-1").unwrap();
+        let a = crate::catalog::bundled("us-east-1").unwrap();
         let mut b = a.clone();
         assert!(diff(&a, &b).is_empty());
         b.fargate.x86_64.vcpu.usd = dec!(0.05);
