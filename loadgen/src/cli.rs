@@ -1,8 +1,9 @@
 //! The command line: parses flags, validates them into a [`RunConfig`], prints the outcome.
 
-use crate::journey::Mix;
+use crate::journey::{DEFAULT_MIX, Mix};
 use crate::profile::{self, parse_duration};
 use crate::run::{self, RunConfig};
+use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
 use crate::threshold::Threshold;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -67,13 +68,20 @@ pub struct RunArgs {
     /// Report silences at least this long (real time) as idle gaps
     #[arg(long, value_name = "D", default_value = "60s")]
     pub idle_gap: String,
-    /// Journey weights
-    #[arg(
-        long,
-        value_name = "W",
-        default_value = "newcomer=1,writer=3,reader=5,health=1"
-    )]
+    /// Weights of the sessions users start: newcomer (registers), writer, reader, health (one
+    /// GET /health, no session)
+    #[arg(long, value_name = "W", default_value = DEFAULT_MIX)]
     pub mix: String,
+    /// Requests per session after the login: N, geo:MEAN (geometric, most sessions short, a few
+    /// long) or MIN..MAX (uniform); refreshes and the logout come on top
+    #[arg(long, value_name = "N|geo:MEAN|MIN..MAX", default_value = DEFAULT_SESSION_REQUESTS)]
+    pub session_requests: String,
+    /// Least time (schedule time) between two requests of one session
+    #[arg(long, value_name = "D", default_value = "20s")]
+    pub think_time: String,
+    /// Percent of sessions that end with a logout (the others just stop, as closed tabs do)
+    #[arg(long, value_name = "P", default_value_t = 25.0)]
+    pub logout_share: f64,
     /// Accounts registered in the setup phase (at most one per user; users share them)
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub accounts: usize,
@@ -136,6 +144,18 @@ impl RunArgs {
             .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let mix: Mix = self.mix.parse().map_err(anyhow::Error::msg)?;
+        let length: SessionLength = self.session_requests.parse().map_err(anyhow::Error::msg)?;
+        if !(0.0..=100.0).contains(&self.logout_share) {
+            anyhow::bail!(
+                "--logout-share must be a percent from 0 to 100, got {}",
+                self.logout_share
+            );
+        }
+        let sessions = SessionConfig {
+            length,
+            logout_share: self.logout_share / 100.0,
+            think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
+        };
         if self.max_users == 0 || self.users == Some(0) {
             anyhow::bail!("--max-users and --users must be at least 1");
         }
@@ -152,6 +172,7 @@ impl RunArgs {
             idle_gap_s: duration_ms("idle-gap", &self.idle_gap)? / 1000.0,
             accounts: self.accounts.max(1),
             mix,
+            sessions,
             thresholds,
             out: self.out.clone(),
             request_timeout_s: self.timeout.max(1),
