@@ -27,6 +27,7 @@ pub mod cli;
 pub mod journey;
 pub mod overload;
 pub mod pool;
+pub mod probe;
 pub mod profile;
 pub mod progress;
 pub mod record;

@@ -38,6 +38,8 @@ pub struct RunConfig {
     pub accounts: usize,
     pub mix: Mix,
     pub sessions: SessionConfig,
+    /// The probe that chose `compression` (`--compress auto`), recorded in the summary.
+    pub compress_auto: Option<crate::probe::Probe>,
     pub thresholds: Vec<Threshold>,
     pub out: PathBuf,
     pub request_timeout_s: u64,
@@ -189,6 +191,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         tolerance_ms: cfg.tolerance_ms,
         idle_gap_threshold_s: cfg.idle_gap_s,
         sessions: Some(sessions_info(&cfg.sessions, &shared)),
+        compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
     summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();

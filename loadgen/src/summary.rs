@@ -48,7 +48,7 @@ pub struct Summary {
     pub overload: Option<Overload>,
     /// v1.1: the capacity probe of `--compress auto`, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compress_auto: Option<serde_json::Value>,
+    pub compress_auto: Option<crate::probe::Probe>,
 }
 
 /// v1.1: the sessions of the run (see README: Sessions).
@@ -276,6 +276,7 @@ pub struct RunInfo {
     pub tolerance_ms: f64,
     pub idle_gap_threshold_s: f64,
     pub sessions: Option<Sessions>,
+    pub compress_auto: Option<crate::probe::Probe>,
 }
 
 /// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
@@ -336,7 +337,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         sessions: info.sessions.map(|s| count_session_requests(s, samples)),
         windows,
         overload: Some(overload),
-        compress_auto: None,
+        compress_auto: info.compress_auto,
         profile: info.profile,
         totals,
     }

@@ -47,6 +47,7 @@ fn info(wall: f64, f: f64) -> RunInfo {
         tolerance_ms: 50.0,
         idle_gap_threshold_s: 60.0,
         sessions: None,
+        compress_auto: None,
     }
 }
 

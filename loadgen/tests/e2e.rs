@@ -220,6 +220,61 @@ fn sessions_log_in_once_refresh_before_expiry_and_never_send_an_expired_token() 
     );
 }
 
+/// `--compress auto` probes the server, picks the compression from what it measured and says so;
+/// what the probe finds depends on the machine, so the test checks the rule, not the figures.
+#[test]
+fn compress_auto_probes_the_target_and_records_the_choice() {
+    let server = Server::start();
+    let out = tempfile::tempdir().unwrap();
+    let res = loadgen()
+        .args(["run", "--host", &server.url, "--profile", "steady"])
+        .args([
+            "--duration",
+            "60s",
+            "--rate-scale",
+            "0.1",
+            "--compress",
+            "auto",
+        ])
+        .args(["--probe-step", "1s", "--timeout", "120", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("loadgen: probe 5 req/s: sent"), "{stderr}");
+    let s = summary(out.path());
+    let p = &s["compress_auto"];
+    let steps = p["steps"].as_array().unwrap();
+    assert!(!steps.is_empty(), "{p}");
+    // Capacity: the highest step that passed; a passed step dropped and failed at most 1%.
+    let mut capacity: f64 = 0.0;
+    for st in steps {
+        let (sched, dropped, failed) = (
+            st["scheduled"].as_u64().unwrap() as f64,
+            st["dropped"].as_u64().unwrap() as f64,
+            st["failed"].as_u64().unwrap() as f64,
+        );
+        if st["passed"].as_bool().unwrap() {
+            assert!(dropped <= sched / 100.0 && failed <= sched / 100.0, "{st}");
+            capacity = capacity.max(st["rate_per_s"].as_f64().unwrap());
+        } else {
+            assert!(!st["reason"].as_str().unwrap().is_empty(), "{st}");
+        }
+    }
+    assert_eq!(p["capacity_per_s"].as_f64().unwrap(), capacity);
+    // The profile peaks at 1 req/s: the compressed peak takes at most half the capacity.
+    let chosen = (0.5 * capacity).floor().max(1.0);
+    assert_eq!(p["chosen"].as_f64().unwrap(), chosen, "{p}");
+    assert_eq!(s["compression"].as_f64().unwrap(), chosen);
+    assert!(
+        stdout.contains(&format!("chose compression {chosen}")),
+        "{stdout}"
+    );
+    assert_every_arrival_accounted_for(&s, 60);
+}
+
 #[test]
 fn compressed_idle_gaps_are_reported_in_real_time() {
     // 10 s busy, 10 min idle, 10 s busy, played 60x faster: ~10.3 s wall.
