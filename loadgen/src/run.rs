@@ -147,7 +147,17 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         shared.preseed(&registered.tokens, count, age, cfg.seed);
     }
     let anchor = attack(&cfg, shared.clone(), users, wall_s).await?;
+    finish(&cfg, &shared, registered, users, anchor)
+}
 
+/// Turns what the run recorded into the summary; writes summary.json and accounts.json.
+fn finish(
+    cfg: &RunConfig,
+    shared: &Shared,
+    registered: crate::setup::Registered,
+    users: usize,
+    anchor: (chrono::DateTime<chrono::Utc>, Instant),
+) -> anyhow::Result<Summary> {
     let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
     let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
     let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
@@ -173,7 +183,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
             started: users,
             max: cfg.max_users,
         },
-        journeys: journey_counts(&shared)
+        journeys: journey_counts(shared)
             .into_iter()
             .map(|(j, started, completed)| JourneyCount {
                 name: j.name().into(),
@@ -190,7 +200,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         scheduled: shared.timeline.len() as u64,
         tolerance_ms: cfg.tolerance_ms,
         idle_gap_threshold_s: cfg.idle_gap_s,
-        sessions: Some(sessions_info(&cfg.sessions, &shared)),
+        sessions: Some(sessions_info(&cfg.sessions, shared)),
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);

@@ -169,3 +169,42 @@ fn idle_gaps_are_reported_in_real_time_under_compression() {
     assert!((g.real_seconds - 100.0).abs() < 1e-9, "{}", g.real_seconds);
     assert_eq!(g.first_request_latency_ms, 250.0);
 }
+
+#[test]
+fn the_v1_1_example_round_trips_with_every_added_field() {
+    let text = include_str!("../tests/data/summary-v1.1.json");
+    let s: Summary = serde_json::from_str(text).unwrap();
+    assert_eq!(s.schema, SCHEMA);
+    let again: Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(s, again);
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert!(v["profile_seconds"].is_number());
+    for k in ["scheduled", "sent", "dropped", "failed", "unsent"] {
+        assert!(v["arrivals"][k].is_u64(), "arrivals.{k}");
+    }
+    assert!(v["arrivals"]["scheduled_per_s"].is_number());
+    let shares: f64 = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["share"].as_f64().unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 1e-6, "{shares}");
+    for k in [
+        "logins",
+        "refreshes",
+        "logouts",
+        "session_requests",
+        "started",
+    ] {
+        assert!(v["sessions"][k].is_u64(), "sessions.{k}");
+    }
+    assert_eq!(
+        v["windows"].as_array().unwrap().len(),
+        crate::overload::WINDOWS
+    );
+    for k in ["detected", "queueing"] {
+        assert!(v["overload"][k].is_boolean(), "overload.{k}");
+    }
+    assert!(v["overload"]["reasons"].is_array());
+}
