@@ -18,9 +18,12 @@ pub const SAFE_FRACTION: f64 = 0.5;
 pub const MAX_STEPS: usize = 10;
 pub const MAX_REQUESTS: u64 = 60_000;
 pub const MAX_SECONDS: f64 = 120.0;
-/// A step fails when its p99 exceeds this many times the first step's, by at least 50 ms.
+/// A step fails when its p99 exceeds this many times the first step's, by at least 200 ms: the
+/// first step's p99 is a login's (tens of ms), and a p99 a few times that is still a server that
+/// keeps up (the README's day at 144x ran with no drop at a p99 of 65 ms, where a 320 req/s step
+/// showed 175 ms); seconds are not.
 const P99_GROWTH: f64 = 4.0;
-const P99_GROWTH_MIN_MS: f64 = 50.0;
+const P99_GROWTH_MIN_MS: f64 = 200.0;
 /// Think time in the probe: sessions come back at once, so a short step already has the run's
 /// mix of logins and session requests (a long think time would make it all logins).
 const PROBE_THINK_S: f64 = 0.05;
@@ -201,10 +204,10 @@ mod tests {
             judge(40.0, &summary(200, 0, 3, 5.0), None).reason,
             "1.5% failed"
         );
-        let slow = judge(80.0, &summary(400, 0, 0, 200.0), Some(10.0));
-        assert!(slow.reason.starts_with("p99 200 ms, over 4x"), "{slow:?}");
-        // Four times a tiny p99 is still fast: not a failure under 50 ms of growth.
-        assert!(judge(80.0, &summary(400, 0, 0, 45.0), Some(2.0)).passed);
+        let slow = judge(80.0, &summary(400, 0, 0, 250.0), Some(10.0));
+        assert!(slow.reason.starts_with("p99 250 ms, over 4x"), "{slow:?}");
+        // Four times a login's p99 is still fast: not a failure under 200 ms of growth.
+        assert!(judge(80.0, &summary(400, 0, 0, 175.0), Some(39.0)).passed);
     }
 
     #[test]
