@@ -87,7 +87,8 @@ pub struct RunArgs {
     /// Percent of sessions that end with a logout (the others just stop, as closed tabs do)
     #[arg(long, value_name = "P", default_value_t = 25.0)]
     pub logout_share: f64,
-    /// Accounts registered in the setup phase (at most one per user; users share them)
+    /// Accounts registered in the setup phase (at most one per user); sessions act as one of
+    /// them, drawn at random
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub accounts: usize,
     /// Pass/fail rule, repeatable: p50|p90|p99|mean|max <|<=|>|>= value ms|s, or

@@ -34,7 +34,7 @@ pub struct RunConfig {
     pub expected_latency_ms: f64,
     pub tolerance_ms: f64,
     pub idle_gap_s: f64,
-    /// Accounts registered in the setup phase (users share them round-robin).
+    /// Accounts registered in the setup phase (sessions act as one of them, drawn at random).
     pub accounts: usize,
     pub mix: Mix,
     pub sessions: SessionConfig,
