@@ -198,7 +198,12 @@ fn sessions_log_in_once_refresh_before_expiry_and_never_send_an_expired_token() 
     // and every refresh and logout went through.
     assert_eq!(s["totals"]["failures"], 0, "{}", s["totals"]);
     assert!(n("refreshes") > 0, "no refresh: {x}");
-    assert!(n("logouts") > 0, "no logout: {x}");
+    // Half the sessions started in the run log out when they end (the ones under way at the
+    // start never do); a very slow machine may end few of them.
+    assert!(n("logouts") <= n("completed"), "{x}");
+    if n("completed") >= n("preexisting") + 20 {
+        assert!(n("logouts") > 0, "no logout: {x}");
+    }
     // In schedule time, no token was used at or past its lifetime (read from the JWT).
     let (age, life) = (
         x["max_token_age_s"].as_f64().unwrap(),
