@@ -1,8 +1,10 @@
 //! The command line: parses flags, validates them into a [`RunConfig`], prints the outcome.
 
-use crate::journey::Mix;
+use crate::journey::{DEFAULT_MIX, Mix};
+use crate::probe;
 use crate::profile::{self, parse_duration};
 use crate::run::{self, RunConfig};
+use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
 use crate::threshold::Threshold;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,10 +44,14 @@ pub struct RunArgs {
     /// repeats or cuts a profile file
     #[arg(long, value_name = "D")]
     pub duration: Option<String>,
-    /// Play the schedule F times faster than real time (a day in ten minutes: 144); recorded
-    /// in summary.json so per-request figures scale back exactly
-    #[arg(long = "compress", value_name = "F", default_value_t = 1.0)]
-    pub compress: f64,
+    /// Play the schedule F times faster than real time (a day in ten minutes: 144), or `auto`:
+    /// probe the target's capacity with the run's own mix first and take the highest F whose
+    /// compressed peak stays within half of it. Recorded in summary.json
+    #[arg(long = "compress", value_name = "F|auto", default_value = "1")]
+    pub compress: String,
+    /// With --compress auto: how long each probe step lasts (wall time)
+    #[arg(long, value_name = "D", default_value = "5s")]
+    pub probe_step: String,
     /// Multiply every rate of the profile by X
     #[arg(long, value_name = "X", default_value_t = 1.0)]
     pub rate_scale: f64,
@@ -67,14 +73,22 @@ pub struct RunArgs {
     /// Report silences at least this long (real time) as idle gaps
     #[arg(long, value_name = "D", default_value = "60s")]
     pub idle_gap: String,
-    /// Journey weights
-    #[arg(
-        long,
-        value_name = "W",
-        default_value = "newcomer=1,writer=3,reader=5,health=1"
-    )]
+    /// Weights of the sessions users start: newcomer (registers), writer, reader, health (one
+    /// GET /health, no session)
+    #[arg(long, value_name = "W", default_value = DEFAULT_MIX)]
     pub mix: String,
-    /// Accounts registered in the setup phase (at most one per user; users share them)
+    /// Requests per session after the login: N, geo:MEAN (geometric, most sessions short, a few
+    /// long) or MIN..MAX (uniform); refreshes and the logout come on top
+    #[arg(long, value_name = "N|geo:MEAN|MIN..MAX", default_value = DEFAULT_SESSION_REQUESTS)]
+    pub session_requests: String,
+    /// Least time (schedule time) between two requests of one session
+    #[arg(long, value_name = "D", default_value = "20s")]
+    pub think_time: String,
+    /// Percent of sessions that end with a logout (the others just stop, as closed tabs do)
+    #[arg(long, value_name = "P", default_value_t = 25.0)]
+    pub logout_share: f64,
+    /// Accounts registered in the setup phase (at most one per user); sessions act as one of
+    /// them, drawn at random
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub accounts: usize,
     /// Pass/fail rule, repeatable: p50|p90|p99|mean|max <|<=|>|>= value ms|s, or
@@ -110,12 +124,17 @@ fn duration_ms(flag: &str, text: &str) -> anyhow::Result<f64> {
 impl RunArgs {
     /// Every check that needs no network, so bad input fails before anything is sent.
     pub fn to_config(&self) -> anyhow::Result<RunConfig> {
-        if !(self.compress.is_finite() && self.compress > 0.0) {
-            anyhow::bail!(
-                "--compress must be a number > 0 (1 = real time), got {}",
-                self.compress
-            );
-        }
+        let compression = if self.compress.trim() == "auto" {
+            1.0
+        } else {
+            match self.compress.trim().parse::<f64>() {
+                Ok(f) if f.is_finite() && f > 0.0 => f,
+                _ => anyhow::bail!(
+                    "--compress must be a number > 0 (1 = real time) or auto, got {}",
+                    self.compress
+                ),
+            }
+        };
         let duration = self
             .duration
             .as_deref()
@@ -136,13 +155,25 @@ impl RunArgs {
             .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let mix: Mix = self.mix.parse().map_err(anyhow::Error::msg)?;
+        let length: SessionLength = self.session_requests.parse().map_err(anyhow::Error::msg)?;
+        if !(0.0..=100.0).contains(&self.logout_share) {
+            anyhow::bail!(
+                "--logout-share must be a percent from 0 to 100, got {}",
+                self.logout_share
+            );
+        }
+        let sessions = SessionConfig {
+            length,
+            logout_share: self.logout_share / 100.0,
+            think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
+        };
         if self.max_users == 0 || self.users == Some(0) {
             anyhow::bail!("--max-users and --users must be at least 1");
         }
         Ok(RunConfig {
             host: self.host.trim_end_matches('/').to_string(),
             profile,
-            compression: self.compress,
+            compression,
             rate_scale: self.rate_scale,
             seed: self.seed,
             max_users: self.max_users,
@@ -152,6 +183,8 @@ impl RunArgs {
             idle_gap_s: duration_ms("idle-gap", &self.idle_gap)? / 1000.0,
             accounts: self.accounts.max(1),
             mix,
+            sessions,
+            compress_auto: None,
             thresholds,
             out: self.out.clone(),
             request_timeout_s: self.timeout.max(1),
@@ -178,7 +211,38 @@ pub async fn main_with(cli: Cli) -> i32 {
 }
 
 async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
-    let cfg = args.to_config()?;
+    let mut cfg = args.to_config()?;
+    if args.compress.trim() == "auto" {
+        let step_s =
+            parse_duration(&args.probe_step).map_err(|e| anyhow::anyhow!("--probe-step: {e}"))?;
+        run::preflight(&cfg.host).await?;
+        if cfg.progress {
+            errln!(
+                "loadgen: --compress auto: probing {} with the run's mix, {step_s}s per step",
+                cfg.host
+            );
+        }
+        let p = probe::probe(&cfg, step_s).await?;
+        outln!(
+            "loadgen: --compress auto: capacity about {:.0} req/s (highest probe step that passed, {} requests in {:.0}s); chose compression {} (peak {:.2} req/s x {} = {:.0} req/s, within {:.0}% of it)",
+            p.capacity_per_s,
+            p.probe_requests,
+            p.probe_seconds,
+            p.chosen,
+            p.peak_rate_per_s,
+            p.chosen,
+            p.peak_rate_per_s * p.chosen,
+            p.safe_fraction * 100.0
+        );
+        if p.capacity_per_s < p.peak_rate_per_s {
+            outln!(
+                "loadgen: warning: the target did not sustain even the profile's real-time peak ({:.1} req/s): the run (at real time) will show the overload",
+                p.peak_rate_per_s
+            );
+        }
+        cfg.compression = p.chosen;
+        cfg.compress_auto = Some(p);
+    }
     let out = cfg.out.clone();
     let s = run::run(cfg).await?;
     let t = &s.totals;

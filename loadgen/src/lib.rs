@@ -1,9 +1,11 @@
 //! loadgen: open-model load generator for the journal API (see README.md).
 //!
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
-//! request of a user journey is), [`summary`] (summary.json v1), [`threshold`] (pass/fail rules).
-//! [`record`] is what the users append to during the run.
-//! Edges: [`run`] drives goose against the target and writes the reports.
+//! request of a user journey is), [`session`] (sign in once, refresh, log out), [`summary`]
+//! (summary.json v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! [`record`] and [`pool`] are what the users share during the run.
+//! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
+//! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
 
 /// `println!` that ignores a closed stdout (`loadgen run ... | head`) instead of panicking.
 macro_rules! outln {
@@ -23,9 +25,17 @@ macro_rules! errln {
 
 pub mod cli;
 pub mod journey;
+pub mod overload;
+pub mod pool;
+pub mod probe;
 pub mod profile;
+pub mod progress;
 pub mod record;
 pub mod run;
+pub mod session;
+pub mod setup;
 pub mod summary;
+pub mod text;
 pub mod threshold;
 pub mod timeline;
+pub mod worker;

@@ -1,27 +1,23 @@
 //! The run: preflight, setup phase, the goose attack that plays the timeline, the reports.
-//!
-//! goose only knows closed-model users that loop. Here every goose user loops one transaction
-//! that claims the next arrival from the shared timeline, sleeps until it is due and sends the
-//! next step of its journey. An arrival no user could start within the tolerance is recorded as
-//! dropped, so a server (or a loadgen) that cannot keep up shows up in the summary instead of
-//! silently lowering the rate. The last user to find the timeline exhausted stops goose.
+//! What each goose user does is in [`crate::worker`].
 
-use crate::journey::{Account, Body, JOURNEYS, Mix, Step, UserState};
+use crate::journey::Mix;
+use crate::pool::IDLE_TIMEOUT_S;
 use crate::profile::{Profile, Source};
-use crate::record::ChunkedLog;
+use crate::session::{REFRESH_MARGIN_S, SessionConfig};
+use crate::setup::setup;
 use crate::summary::{
-    self, JourneyCount, ProfileInfo, RunInfo, Sample, SegmentInfo, Setup, Summary, Users,
+    self, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary, Users,
 };
 use crate::threshold::Threshold;
 use crate::timeline::Timeline;
+use crate::worker::{Shared, arrival, journey_counts};
 use anyhow::{Context, anyhow, bail};
 use goose::client::GooseClientBuilder;
 use goose::config::GooseConfiguration;
-use goose::goose::GooseResponse;
 use goose::prelude::*;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Everything `loadgen run` was asked to do.
@@ -38,9 +34,12 @@ pub struct RunConfig {
     pub expected_latency_ms: f64,
     pub tolerance_ms: f64,
     pub idle_gap_s: f64,
-    /// Accounts registered in the setup phase (users share them round-robin).
+    /// Accounts registered in the setup phase (sessions act as one of them, drawn at random).
     pub accounts: usize,
     pub mix: Mix,
+    pub sessions: SessionConfig,
+    /// The probe that chose `compression` (`--compress auto`), recorded in the summary.
+    pub compress_auto: Option<crate::probe::Probe>,
     pub thresholds: Vec<Threshold>,
     pub out: PathBuf,
     pub request_timeout_s: u64,
@@ -81,41 +80,6 @@ pub async fn preflight(host: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Clone)]
-struct Session {
-    state: UserState,
-    finished: bool,
-}
-
-struct Shared {
-    timeline: Timeline,
-    next: AtomicUsize,
-    t0: OnceLock<Instant>,
-    lead: Duration,
-    tolerance: Duration,
-    samples: ChunkedLog<Sample>,
-    dropped: ChunkedLog<f64>,
-    sent: AtomicU64,
-    errors: AtomicU64,
-    n_dropped: AtomicU64,
-    finished_users: AtomicUsize,
-    ended: OnceLock<Instant>,
-    users: usize,
-    accounts: Vec<Account>,
-    newcomers: Mutex<Vec<Account>>,
-    started: [AtomicU64; 4],
-    completed: [AtomicU64; 4],
-    mix: Mix,
-    seed: u64,
-    tag: String,
-}
-
-impl Shared {
-    fn t0(&self) -> Instant {
-        *self.t0.get_or_init(|| Instant::now() + self.lead)
-    }
-}
-
 /// Runs the whole thing and writes the reports and summary.json into `cfg.out`.
 pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     preflight(&cfg.host).await?;
@@ -129,8 +93,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         .unwrap_or_else(|| users_needed(peak_wall, cfg.expected_latency_ms / 1000.0, cfg.max_users))
         .min(timeline.len().max(1));
     let wall_s = cfg.profile.duration_s() / cfg.compression;
-    let progress = cfg.progress;
-    if progress {
+    if cfg.progress {
         errln!(
             "loadgen: {} arrivals over {:.0}s of schedule ({:.1}s wall at compression {}), peak {:.1} req/s wall, {} users",
             timeline.len(),
@@ -151,10 +114,10 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     );
     let password = format!("{tag}-Pw-loadgen");
     let n_accounts = cfg.accounts.clamp(1, users.max(1));
-    if progress {
+    if cfg.progress {
         errln!("loadgen: setup: registering {n_accounts} users");
     }
-    let (accounts, register_samples, seeded) = setup(
+    let registered = setup(
         &cfg.host,
         n_accounts,
         &tag,
@@ -163,30 +126,129 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     )
     .await?;
 
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(Shared::new(
         timeline,
-        next: AtomicUsize::new(0),
-        t0: OnceLock::new(),
-        // Time for goose to start every user before the first arrival is due.
-        lead: Duration::from_millis(500 + users as u64),
-        tolerance: Duration::from_secs_f64(cfg.tolerance_ms / 1000.0),
-        samples: ChunkedLog::default(),
-        dropped: ChunkedLog::default(),
-        sent: AtomicU64::new(0),
-        errors: AtomicU64::new(0),
-        n_dropped: AtomicU64::new(0),
-        finished_users: AtomicUsize::new(0),
-        ended: OnceLock::new(),
+        cfg.profile.clone(),
         users,
-        accounts: accounts.clone(),
-        newcomers: Mutex::new(Vec::new()),
-        started: Default::default(),
-        completed: Default::default(),
-        mix: cfg.mix.clone(),
-        seed: cfg.seed,
-        tag: tag.clone(),
-    });
+        // Time for goose to start every user before the first arrival is due.
+        Duration::from_millis(500 + users as u64),
+        Duration::from_secs_f64(cfg.tolerance_ms / 1000.0),
+        registered.accounts.clone(),
+        cfg.mix.clone(),
+        cfg.sessions.clone(),
+        cfg.seed,
+        tag,
+    ));
+    if !cfg.mix.health_only() {
+        // The sessions in flight in a steady state: rate x think time.
+        let count = (cfg.profile.rate_at(0.0) * cfg.sessions.think_s).round() as usize;
+        let lead_s = shared.lead.as_secs_f64();
+        let age = registered.at.elapsed().as_secs_f64() + lead_s;
+        shared.preseed(&registered.tokens, count, age, cfg.seed);
+    }
+    let anchor = attack(&cfg, shared.clone(), users, wall_s).await?;
+    finish(&cfg, &shared, registered, users, anchor)
+}
 
+/// Turns what the run recorded into the summary; writes summary.json and accounts.json.
+fn finish(
+    cfg: &RunConfig,
+    shared: &Shared,
+    registered: crate::setup::Registered,
+    users: usize,
+    anchor: (chrono::DateTime<chrono::Utc>, Instant),
+) -> anyhow::Result<Summary> {
+    let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
+    let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
+    let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
+    // Wall-clock time of t0, from the (UTC, Instant) pair taken just before goose started.
+    let started_at = anchor.0
+        + chrono::Duration::from_std(t0.saturating_duration_since(anchor.1)).unwrap_or_default();
+    let ts =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let ended_at = started_at + chrono::Duration::milliseconds((wall_seconds * 1000.0) as i64);
+
+    let samples = shared.samples.take();
+    let dropped = shared.dropped.take();
+    let info = RunInfo {
+        target: cfg.host.clone(),
+        profile: profile_info(&cfg.profile),
+        compression: cfg.compression,
+        rate_scale: cfg.rate_scale,
+        seed: cfg.seed,
+        started_at: ts(started_at),
+        ended_at: ts(ended_at),
+        wall_seconds,
+        users: Users {
+            started: users,
+            max: cfg.max_users,
+        },
+        journeys: journey_counts(shared)
+            .into_iter()
+            .map(|(j, started, completed)| JourneyCount {
+                name: j.name().into(),
+                weight: cfg.mix.weights[j.index()],
+                started,
+                completed,
+            })
+            .collect(),
+        setup: Setup {
+            users_registered: registered.accounts.len() as u64,
+            entries_seeded: registered.accounts.len() as u64,
+            register: summary::stats(&registered.samples),
+        },
+        scheduled: shared.timeline.len() as u64,
+        tolerance_ms: cfg.tolerance_ms,
+        idle_gap_threshold_s: cfg.idle_gap_s,
+        sessions: Some(sessions_info(&cfg.sessions, shared)),
+        compress_auto: cfg.compress_auto.clone(),
+    };
+    let mut summary = summary::build(info, &samples, &dropped);
+    summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();
+
+    let mut all_accounts = registered.accounts;
+    all_accounts.extend(shared.newcomers.lock().expect("newcomers lock").drain(..));
+    write_json(&cfg.out.join("summary.json"), &summary)?;
+    write_json(
+        &cfg.out.join("accounts.json"),
+        &all_accounts
+            .iter()
+            .map(|a| serde_json::json!({"email": a.email, "password": a.password}))
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(summary)
+}
+
+/// The session figures known at the end of the run (request counts come from the samples).
+fn sessions_info(cfg: &SessionConfig, shared: &Shared) -> Sessions {
+    let counts = journey_counts(shared);
+    Sessions {
+        requests: cfg.length.describe(),
+        requests_mean: cfg.length.mean(),
+        think_time_s: cfg.think_s,
+        idle_timeout_s: IDLE_TIMEOUT_S,
+        logout_share: cfg.logout_share,
+        started: counts.iter().map(|c| c.1).sum(),
+        completed: counts.iter().map(|c| c.2).sum(),
+        abandoned: shared.pool.abandoned(),
+        open_at_end: shared.pool.waiting(),
+        preexisting: shared
+            .preexisting
+            .load(std::sync::atomic::Ordering::Relaxed),
+        max_token_age_s: shared.max_token_age_s(),
+        token_lifetime_s: shared.token_lifetime_s(),
+        refresh_margin_s: REFRESH_MARGIN_S,
+        ..Sessions::default()
+    }
+}
+
+/// Plays the timeline with goose; returns the (UTC, Instant) pair taken just before it started.
+async fn attack(
+    cfg: &RunConfig,
+    shared: Arc<Shared>,
+    users: usize,
+    wall_s: f64,
+) -> anyhow::Result<(chrono::DateTime<chrono::Utc>, Instant)> {
     let out = |name: &str| cfg.out.join(name).to_string_lossy().into_owned();
     let mut gc = GooseConfiguration::default();
     gc.host = Some(cfg.host.clone());
@@ -216,7 +278,9 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     let scenario = scenario!("open-model")
         .register_transaction(Transaction::new(transaction).set_name("arrival"));
 
-    let reporter = progress.then(|| tokio::spawn(report_progress(shared.clone(), wall_s)));
+    let reporter = cfg
+        .progress
+        .then(|| tokio::spawn(crate::progress::report(shared.clone(), wall_s)));
     let anchor = (chrono::Utc::now(), Instant::now());
     let result = GooseAttack::initialize_with_config(gc)
         .map_err(|e| anyhow!("goose: {e}"))?
@@ -233,64 +297,7 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     }
     goose::reset_killswitch();
     result.map_err(|e| anyhow!("goose: {e}"))?;
-
-    let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
-    let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
-    let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
-    // Wall-clock time of t0, from the (UTC, Instant) pair taken just before goose started.
-    let started_at = anchor.0
-        + chrono::Duration::from_std(t0.saturating_duration_since(anchor.1)).unwrap_or_default();
-    let ts =
-        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let ended_at = started_at + chrono::Duration::milliseconds((wall_seconds * 1000.0) as i64);
-
-    let samples = shared.samples.take();
-    let dropped = shared.dropped.take();
-    let info = RunInfo {
-        target: cfg.host.clone(),
-        profile: profile_info(&cfg.profile),
-        compression: cfg.compression,
-        rate_scale: cfg.rate_scale,
-        seed: cfg.seed,
-        started_at: ts(started_at),
-        ended_at: ts(ended_at),
-        wall_seconds,
-        users: Users {
-            started: users,
-            max: cfg.max_users,
-        },
-        journeys: JOURNEYS
-            .iter()
-            .map(|j| JourneyCount {
-                name: j.name().into(),
-                weight: cfg.mix.weights[j.index()],
-                started: shared.started[j.index()].load(Relaxed),
-                completed: shared.completed[j.index()].load(Relaxed),
-            })
-            .collect(),
-        setup: Setup {
-            users_registered: accounts.len() as u64,
-            entries_seeded: seeded,
-            register: summary::stats(&register_samples),
-        },
-        scheduled: shared.timeline.len() as u64,
-        tolerance_ms: cfg.tolerance_ms,
-        idle_gap_threshold_s: cfg.idle_gap_s,
-    };
-    let mut summary = summary::build(info, &samples, &dropped);
-    summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();
-
-    let mut all_accounts = accounts;
-    all_accounts.extend(shared.newcomers.lock().expect("newcomers lock").drain(..));
-    write_json(&cfg.out.join("summary.json"), &summary)?;
-    write_json(
-        &cfg.out.join("accounts.json"),
-        &all_accounts
-            .iter()
-            .map(|a| serde_json::json!({"email": a.email, "password": a.password}))
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(summary)
+    Ok(anchor)
 }
 
 fn write_json<T: serde::Serialize>(path: &std::path::Path, v: &T) -> anyhow::Result<()> {
@@ -320,243 +327,6 @@ pub fn profile_info(p: &Profile) -> ProfileInfo {
             })
             .collect(),
     }
-}
-
-async fn report_progress(shared: Arc<Shared>, wall_s: f64) {
-    let every = Duration::from_secs(if wall_s > 120.0 { 10 } else { 2 });
-    loop {
-        tokio::time::sleep(every).await;
-        let Some(t0) = shared.t0.get() else { continue };
-        let el = Instant::now().saturating_duration_since(*t0).as_secs_f64();
-        errln!(
-            "loadgen: {:>6.1}s/{:.0}s  sent {}  errors {}  dropped {}  of {} scheduled",
-            el.min(wall_s),
-            wall_s,
-            shared.sent.load(Relaxed),
-            shared.errors.load(Relaxed),
-            shared.n_dropped.load(Relaxed),
-            shared.timeline.len()
-        );
-    }
-}
-
-/// One goose transaction: claim the next arrival, wait for it, send it.
-async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
-    if user.get_session_data::<Session>().is_none() {
-        let i = user.weighted_users_index;
-        let account = shared.accounts[i % shared.accounts.len()].clone();
-        let tag = format!("{}-u{i}", shared.tag);
-        let seed = shared.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        user.set_session_data(Session {
-            state: UserState::new(account, tag, seed),
-            finished: false,
-        });
-    }
-    if user.get_session_data_unchecked::<Session>().finished {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        return Ok(());
-    }
-    let t0 = shared.t0();
-    let due_s = loop {
-        let i = shared.next.fetch_add(1, Relaxed);
-        if i >= shared.timeline.len() {
-            user.get_session_data_unchecked_mut::<Session>().finished = true;
-            if shared.finished_users.fetch_add(1, Relaxed) + 1 == shared.users {
-                let _ = shared.ended.set(Instant::now());
-                goose::trigger_killswitch("the schedule is complete");
-            }
-            return Ok(());
-        }
-        let due_s = shared.timeline.wall_due_s(i);
-        let due = t0 + Duration::from_secs_f64(due_s);
-        if Instant::now() > due + shared.tolerance {
-            shared.dropped.push(due_s);
-            shared.n_dropped.fetch_add(1, Relaxed);
-            continue;
-        }
-        // tokio's timer (1 ms resolution, rounds up). A dedicated OS-thread clock on a condvar
-        // was tried: sub-ms when idle, but one thread wake-up plus one runtime unpark per
-        // arrival tripled loadgen's CPU per request and made the p99 worse under load.
-        tokio::time::sleep_until(due.into()).await;
-        break due_s;
-    };
-
-    let (plan, started) = user
-        .get_session_data_unchecked_mut::<Session>()
-        .state
-        .next_request(&shared.mix);
-    if started {
-        shared.started[plan.journey.index()].fetch_add(1, Relaxed);
-    }
-    let method = match plan.method {
-        "POST" => reqwest::Method::POST,
-        "PUT" => reqwest::Method::PUT,
-        "DELETE" => reqwest::Method::DELETE,
-        _ => reqwest::Method::GET,
-    };
-    // The URL parsed once, against the already parsed base: goose's get_request_builder parses
-    // the path, then base + path, then reqwest the resulting string again (host, IDNA and all),
-    // which perf put at 4% of loadgen's CPU at 40,000 req/s.
-    let url = user.base_url.join(&plan.path).map_err(|e| {
-        Box::new(TransactionError::Custom(format!(
-            "bad request path {}: {e}",
-            plan.path
-        )))
-    })?;
-    let mut rb = user.client.request(method, url);
-    let request_bytes = plan.body.len() as u64;
-    match plan.body {
-        Body::None => {}
-        Body::Json(s) => rb = rb.header("content-type", "application/json").body(s),
-        Body::Form(s) => {
-            rb = rb
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(s)
-        }
-    }
-    if let Some(t) = &plan.bearer {
-        rb = rb.bearer_auth(t);
-    }
-    // goose takes the method and URL from the request builder; the name groups its metrics.
-    let request = GooseRequest::builder()
-        .name(plan.route)
-        .set_request_builder(rb)
-        .build();
-    let sent = Instant::now();
-    let response = match user.request(request).await {
-        Ok(GooseResponse {
-            response: Ok(r), ..
-        }) => {
-            let status = r.status().as_u16();
-            r.bytes().await.ok().map(|b| (status, b))
-        }
-        _ => None,
-    };
-    let latency_ms = sent.elapsed().as_secs_f64() * 1000.0;
-    let session = user.get_session_data_unchecked_mut::<Session>();
-    // No response, or a body cut short, is a transport error (status 0).
-    let (status, response_bytes, (ok, done)) = match &response {
-        Some((status, body)) => (
-            *status,
-            body.len() as u64,
-            session.state.absorb(*status, body),
-        ),
-        None => (0, 0, session.state.absorb(0, &[])),
-    };
-    if ok
-        && plan.step == Step::Register
-        && let Some(a) = session.state.acting()
-    {
-        shared
-            .newcomers
-            .lock()
-            .expect("newcomers lock")
-            .push(a.clone());
-    }
-    if done {
-        shared.completed[plan.journey.index()].fetch_add(1, Relaxed);
-    }
-    shared.sent.fetch_add(1, Relaxed);
-    if !ok {
-        shared.errors.fetch_add(1, Relaxed);
-    }
-    shared.samples.push(Sample {
-        method: plan.method,
-        route: plan.route,
-        status,
-        ok,
-        due_wall_s: due_s,
-        sent_wall_s: sent.saturating_duration_since(t0).as_secs_f64(),
-        latency_ms,
-        request_bytes,
-        response_bytes,
-    });
-    Ok(())
-}
-
-/// Registers `n` accounts (four at a time) and seeds one entry each, so readers always have
-/// something to read. Fails with the server's answer when the target refuses.
-async fn setup(
-    host: &str,
-    n: usize,
-    tag: &str,
-    password: &str,
-    timeout_s: u64,
-) -> anyhow::Result<(Vec<Account>, Vec<Sample>, u64)> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(timeout_s))
-        .build()?;
-    let base = host.trim_end_matches('/').to_string();
-    let sem = Arc::new(tokio::sync::Semaphore::new(4));
-    let mut set = tokio::task::JoinSet::new();
-    for i in 0..n {
-        let (client, base, sem) = (client.clone(), base.clone(), sem.clone());
-        let account = Account {
-            email: format!("{tag}-s{i}@loadgen.example.com"),
-            password: password.to_string(),
-        };
-        set.spawn(async move {
-            let _permit = sem.acquire_owned().await?;
-            let body = serde_json::json!({"email": account.email, "password": account.password}).to_string();
-            let sent = Instant::now();
-            let r = client
-                .post(format!("{base}/api/v1/auth/register"))
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .map_err(|e| anyhow!("setup: POST {base}/api/v1/auth/register failed: {e}"))?;
-            let status = r.status();
-            let bytes = r.bytes().await?;
-            let sample = Sample {
-                method: "POST",
-                route: "/api/v1/auth/register",
-                status: status.as_u16(),
-                ok: status.is_success(),
-                due_wall_s: 0.0,
-                sent_wall_s: 0.0,
-                latency_ms: sent.elapsed().as_secs_f64() * 1000.0,
-                request_bytes: body.len() as u64,
-                response_bytes: bytes.len() as u64,
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            if !status.is_success() {
-                bail!(
-                    "setup: registering a user failed: POST /api/v1/auth/register answered {status}: {} (does {base} speak the journal API?)",
-                    text.chars().take(200).collect::<String>()
-                );
-            }
-            let token = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v["access_token"].as_str().map(String::from))
-                .ok_or_else(|| anyhow!("setup: the register answer has no access_token: {text}"))?;
-            let entry = serde_json::json!({
-                "work": "set up the load test",
-                "struggle": "none yet",
-                "intention": "read this entry back"
-            });
-            let r = client
-                .post(format!("{base}/api/v1/entries"))
-                .bearer_auth(token)
-                .json(&entry)
-                .send()
-                .await?;
-            if !r.status().is_success() {
-                bail!("setup: seeding an entry failed: POST /api/v1/entries answered {}", r.status());
-            }
-            Ok::<_, anyhow::Error>((account, sample))
-        });
-    }
-    let mut accounts = Vec::new();
-    let mut samples = Vec::new();
-    while let Some(r) = set.join_next().await {
-        let (a, s) = r.context("setup task")??;
-        accounts.push(a);
-        samples.push(s);
-    }
-    accounts.sort_by(|a, b| a.email.cmp(&b.email));
-    let seeded = accounts.len() as u64;
-    Ok((accounts, samples, seeded))
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
-//! `summary.json`, schema v1: the file costcalc reads (documented in README.md).
+//! `summary.json`, schema v1.1: the file costcalc reads (documented in README.md). v1.1 only adds
+//! fields to v1, so a v1 reader still works; the added fields read as absent from a v1 file.
 //!
 //! The types serialize to exactly the documented field names; [`build`] turns the raw samples of
 //! a run into a summary and is pure, so every figure is tested without a server.
 
+use crate::overload::{self, Overload, Window};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const SCHEMA: &str = "deploycost.loadgen.summary/v1";
+pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.1";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -21,6 +23,9 @@ pub struct Summary {
     pub ended_at: String,
     pub wall_seconds: f64,
     pub schedule_seconds: f64,
+    /// v1.1: the profile's real (uncompressed) length, the span `arrivals.scheduled` covers.
+    #[serde(default)]
+    pub profile_seconds: Option<f64>,
     pub users: Users,
     pub journeys: Vec<JourneyCount>,
     pub setup: Setup,
@@ -32,6 +37,50 @@ pub struct Summary {
     pub idle_gaps: Vec<IdleGap>,
     #[serde(default)]
     pub thresholds: Vec<ThresholdResult>,
+    /// v1.1: how sessions were shaped and what they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<Sessions>,
+    /// v1.1: the run cut into ten windows by due time.
+    #[serde(default)]
+    pub windows: Vec<Window>,
+    /// v1.1: whether the target kept up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overload: Option<Overload>,
+    /// v1.1: the capacity probe of `--compress auto`, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compress_auto: Option<crate::probe::Probe>,
+}
+
+/// v1.1: the sessions of the run (see README: Sessions).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sessions {
+    /// `--session-requests` as given: `12`, `geo:12`, `5..30`.
+    pub requests: String,
+    pub requests_mean: f64,
+    pub think_time_s: f64,
+    pub idle_timeout_s: f64,
+    pub logout_share: f64,
+    /// Sessions started, including `preexisting`.
+    pub started: u64,
+    /// Sessions already under way when the clock started (signed in during setup).
+    pub preexisting: u64,
+    pub completed: u64,
+    /// Left idle past the idle timeout (the visitor left without logging out).
+    pub abandoned: u64,
+    /// Still open when the schedule ended.
+    pub open_at_end: u64,
+    /// Requests sent per kind (any answer).
+    pub logins: u64,
+    pub registrations: u64,
+    pub refreshes: u64,
+    pub logouts: u64,
+    /// Sent requests that were neither sign-in, refresh, logout nor health probe.
+    pub session_requests: u64,
+    /// Oldest access token any request carried, schedule seconds.
+    pub max_token_age_s: f64,
+    /// Lifetime of the access tokens (`exp - iat` of the JWT; 900 assumed if unreadable).
+    pub token_lifetime_s: f64,
+    pub refresh_margin_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,6 +133,12 @@ pub struct Arrivals {
     pub scheduled: u64,
     pub sent: u64,
     pub dropped: u64,
+    /// v1.1: sent arrivals whose request failed (= `totals.failures`).
+    #[serde(default)]
+    pub failed: u64,
+    /// v1.1: `scheduled / profile_seconds`, arrivals per real second.
+    #[serde(default)]
+    pub scheduled_per_s: f64,
     /// Never played because the run was cut short (Ctrl-C); 0 for a complete run.
     #[serde(default)]
     pub unsent: u64,
@@ -115,6 +170,9 @@ pub struct Stats {
 pub struct Endpoint {
     pub method: String,
     pub route: String,
+    /// v1.1: this endpoint's share of the measured requests, 0 to 1.
+    #[serde(default)]
+    pub share: f64,
     #[serde(flatten)]
     pub stats: Stats,
 }
@@ -217,74 +275,136 @@ pub struct RunInfo {
     pub scheduled: u64,
     pub tolerance_ms: f64,
     pub idle_gap_threshold_s: f64,
+    pub sessions: Option<Sessions>,
+    pub compress_auto: Option<crate::probe::Probe>,
 }
 
 /// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
 pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Summary {
     let f = info.compression;
+    let totals = stats(samples);
+    let profile_s = info.profile.duration_s;
+    let timing = samples
+        .iter()
+        .map(|s| ((s.sent_wall_s - s.due_wall_s) * 1000.0).max(0.0))
+        .collect();
+    let (sent, dropped) = (samples.len() as u64, dropped_due_wall_s.len() as u64);
+    let windows = overload::windows(samples, dropped_due_wall_s, profile_s / f, f);
+    let overload = overload::judge(
+        info.scheduled,
+        dropped,
+        totals.failures,
+        &windows,
+        info.wall_seconds - profile_s / f,
+    );
+    Summary {
+        schema: SCHEMA.to_string(),
+        generator: Generator {
+            name: "loadgen".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        target: info.target,
+        compression: f,
+        rate_scale: info.rate_scale,
+        seed: info.seed,
+        started_at: info.started_at,
+        ended_at: info.ended_at,
+        wall_seconds: info.wall_seconds,
+        schedule_seconds: info.wall_seconds * f,
+        profile_seconds: Some(profile_s),
+        users: info.users,
+        journeys: info.journeys,
+        setup: info.setup,
+        arrivals: Arrivals {
+            scheduled: info.scheduled,
+            sent,
+            dropped,
+            failed: totals.failures,
+            scheduled_per_s: if profile_s > 0.0 {
+                info.scheduled as f64 / profile_s
+            } else {
+                0.0
+            },
+            unsent: info.scheduled.saturating_sub(sent + dropped),
+            tolerance_ms: info.tolerance_ms,
+            timing_error_ms: latency(timing),
+        },
+        endpoints: endpoints(samples),
+        timeline: per_second(info.wall_seconds, samples, dropped_due_wall_s),
+        idle_gap_threshold_s: info.idle_gap_threshold_s,
+        idle_gaps: idle_gaps(samples, f, info.idle_gap_threshold_s),
+        thresholds: Vec::new(),
+        sessions: info.sessions.map(|s| count_session_requests(s, samples)),
+        windows,
+        overload: Some(overload),
+        compress_auto: info.compress_auto,
+        profile: info.profile,
+        totals,
+    }
+}
+
+/// One entry per (method, route), sorted by route then method, with its share of the requests.
+fn endpoints(samples: &[Sample]) -> Vec<Endpoint> {
     let mut by_endpoint: BTreeMap<(&str, &str), Vec<&Sample>> = BTreeMap::new();
     for s in samples {
         by_endpoint.entry((s.route, s.method)).or_default().push(s);
     }
-    let endpoints = by_endpoint
+    let total = samples.len().max(1) as f64;
+    by_endpoint
         .into_iter()
         .map(|((route, method), v)| Endpoint {
             method: method.to_string(),
             route: route.to_string(),
+            share: v.len() as f64 / total,
             stats: stats(v),
         })
-        .collect();
+        .collect()
+}
 
-    let seconds = info.wall_seconds.ceil().max(0.0) as usize;
-    let mut timeline: Vec<Second> = (0..seconds)
-        .map(|i| Second {
-            second: i as u64,
-            sent: 0,
-            errors: 0,
-            dropped: 0,
-        })
-        .collect();
+/// Requests sent, failed and arrivals dropped per wall-clock second.
+fn per_second(wall_seconds: f64, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Vec<Second> {
+    let empty = |i: usize| Second {
+        second: i as u64,
+        sent: 0,
+        errors: 0,
+        dropped: 0,
+    };
+    let seconds = wall_seconds.ceil().max(0.0) as usize;
+    let mut timeline: Vec<Second> = (0..seconds).map(empty).collect();
     let mut slot = |t: f64| {
         let i = t.max(0.0) as usize;
         if i >= timeline.len() {
-            timeline.resize_with(i + 1, || Second {
-                second: 0,
-                sent: 0,
-                errors: 0,
-                dropped: 0,
-            });
+            let from = timeline.len();
+            timeline.extend((from..=i).map(empty));
         }
         i
     };
-    let mut marks = Vec::new();
-    for s in samples {
-        marks.push((slot(s.sent_wall_s), !s.ok, false));
+    let sent: Vec<(usize, bool)> = samples
+        .iter()
+        .map(|s| (slot(s.sent_wall_s), s.ok))
+        .collect();
+    let dropped: Vec<usize> = dropped_due_wall_s.iter().map(|d| slot(*d)).collect();
+    for (i, ok) in sent {
+        timeline[i].sent += 1;
+        timeline[i].errors += u64::from(!ok);
     }
-    for &d in dropped_due_wall_s {
-        marks.push((slot(d), false, true));
+    for i in dropped {
+        timeline[i].dropped += 1;
     }
-    for (i, err, drop) in marks {
-        if drop {
-            timeline[i].dropped += 1;
-        } else {
-            timeline[i].sent += 1;
-            timeline[i].errors += u64::from(err);
-        }
-    }
-    for (i, s) in timeline.iter_mut().enumerate() {
-        s.second = i as u64;
-    }
+    timeline
+}
 
-    // Idle gaps, in real time: from the end of the last response to the next send.
+/// Idle gaps, in real time: from the end of the last response to the next send.
+fn idle_gaps(samples: &[Sample], f: f64, threshold_s: f64) -> Vec<IdleGap> {
     let mut order: Vec<&Sample> = samples.iter().collect();
     order.sort_by(|a, b| a.sent_wall_s.total_cmp(&b.sent_wall_s));
-    let mut idle_gaps = Vec::new();
+    let mut gaps = Vec::new();
     let mut last_end: Option<f64> = None;
     for s in order {
         if let Some(end) = last_end {
             let gap_real = (s.sent_wall_s - end) * f;
-            if gap_real >= info.idle_gap_threshold_s {
-                idle_gaps.push(IdleGap {
+            if gap_real >= threshold_s {
+                gaps.push(IdleGap {
                     start_s: end * f,
                     real_seconds: gap_real,
                     first_request_latency_ms: s.latency_ms,
@@ -294,206 +414,24 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         let end = s.sent_wall_s + s.latency_ms / 1000.0;
         last_end = Some(last_end.map_or(end, |e: f64| e.max(end)));
     }
+    gaps
+}
 
-    let timing = samples
-        .iter()
-        .map(|s| ((s.sent_wall_s - s.due_wall_s) * 1000.0).max(0.0))
-        .collect();
-    Summary {
-        schema: SCHEMA.to_string(),
-        generator: Generator {
-            name: "loadgen".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        target: info.target,
-        profile: info.profile,
-        compression: f,
-        rate_scale: info.rate_scale,
-        seed: info.seed,
-        started_at: info.started_at,
-        ended_at: info.ended_at,
-        wall_seconds: info.wall_seconds,
-        schedule_seconds: info.wall_seconds * f,
-        users: info.users,
-        journeys: info.journeys,
-        setup: info.setup,
-        arrivals: Arrivals {
-            scheduled: info.scheduled,
-            sent: samples.len() as u64,
-            dropped: dropped_due_wall_s.len() as u64,
-            unsent: info
-                .scheduled
-                .saturating_sub(samples.len() as u64 + dropped_due_wall_s.len() as u64),
-            tolerance_ms: info.tolerance_ms,
-            timing_error_ms: latency(timing),
-        },
-        endpoints,
-        totals: stats(samples),
-        timeline,
-        idle_gap_threshold_s: info.idle_gap_threshold_s,
-        idle_gaps,
-        thresholds: Vec::new(),
+/// Fills the request counts of the sessions from what was sent.
+fn count_session_requests(mut s: Sessions, samples: &[Sample]) -> Sessions {
+    for x in samples {
+        match x.route {
+            "/api/v1/auth/login" => s.logins += 1,
+            "/api/v1/auth/register" => s.registrations += 1,
+            "/api/v1/auth/refresh" => s.refreshes += 1,
+            "/api/v1/auth/logout" => s.logouts += 1,
+            "/health" => {}
+            _ => s.session_requests += 1,
+        }
     }
+    s
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample(route: &'static str, status: u16, sent: f64, lat: f64) -> Sample {
-        Sample {
-            method: "GET",
-            route,
-            status,
-            ok: (200..300).contains(&status),
-            due_wall_s: sent - 0.001,
-            sent_wall_s: sent,
-            latency_ms: lat,
-            request_bytes: 10,
-            response_bytes: 100,
-        }
-    }
-
-    fn info(wall: f64, f: f64) -> RunInfo {
-        // 4 sent + 2 dropped in the test below: a complete run.
-        RunInfo {
-            target: "http://127.0.0.1:1".into(),
-            profile: ProfileInfo {
-                name: "steady".into(),
-                source: "builtin".into(),
-                path: None,
-                duration_s: wall * f,
-                mean_rate_per_s: 1.0,
-                peak_rate_per_s: 1.0,
-                segments: vec![],
-            },
-            compression: f,
-            rate_scale: 1.0,
-            seed: 1,
-            started_at: "2026-01-01T00:00:00.000Z".into(),
-            ended_at: "2026-01-01T00:00:10.000Z".into(),
-            wall_seconds: wall,
-            users: Users {
-                started: 2,
-                max: 10,
-            },
-            journeys: vec![],
-            setup: Setup {
-                users_registered: 0,
-                entries_seeded: 0,
-                register: Stats::default(),
-            },
-            scheduled: 6,
-            tolerance_ms: 50.0,
-            idle_gap_threshold_s: 60.0,
-        }
-    }
-
-    #[test]
-    fn the_example_file_round_trips() {
-        let text = include_str!("../tests/data/summary-v1.json");
-        let s: Summary = serde_json::from_str(text).unwrap();
-        assert_eq!(s.schema, SCHEMA);
-        let again: Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
-        assert_eq!(s, again);
-        // Field names costcalc codes against, checked on the raw JSON.
-        let v: serde_json::Value = serde_json::to_value(&s).unwrap();
-        for k in [
-            "target",
-            "compression",
-            "rate_scale",
-            "seed",
-            "started_at",
-            "ended_at",
-            "schedule_seconds",
-            "timeline",
-            "idle_gaps",
-        ] {
-            assert!(v.get(k).is_some(), "{k}");
-        }
-        assert!(v["profile"]["name"].is_string());
-        for k in ["scheduled", "sent", "dropped"] {
-            assert!(v["arrivals"][k].is_u64(), "{k}");
-        }
-        let e = &v["endpoints"][0];
-        for k in [
-            "method",
-            "route",
-            "count",
-            "failures",
-            "status_codes",
-            "request_bytes",
-            "response_bytes",
-        ] {
-            assert!(e.get(k).is_some(), "endpoint {k}");
-        }
-        for k in ["mean", "p50", "p90", "p99", "max"] {
-            assert!(e["latency_ms"][k].is_number(), "{k}");
-            assert!(v["totals"]["latency_ms"][k].is_number(), "{k}");
-        }
-        assert!(v["totals"].get("method").is_none());
-    }
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        let l = latency((1..=100).map(f64::from).collect());
-        assert_eq!((l.p50, l.p90, l.p99, l.max), (50.0, 90.0, 99.0, 100.0));
-        assert!((l.mean - 50.5).abs() < 1e-9);
-        assert_eq!(latency(vec![]), Latency::default());
-        assert_eq!(latency(vec![7.0]).p99, 7.0);
-    }
-
-    #[test]
-    fn build_groups_endpoints_counts_codes_and_fills_the_timeline() {
-        let samples = vec![
-            sample("/health", 200, 0.2, 1.0),
-            sample("/health", 200, 0.7, 3.0),
-            sample("/api/v1/entries/{id}", 404, 1.5, 2.0),
-            sample("/api/v1/entries/{id}", 0, 3.2, 5000.0),
-        ];
-        let s = build(info(4.0, 1.0), &samples, &[2.5, 2.6]);
-        assert_eq!(s.endpoints.len(), 2);
-        assert_eq!(s.endpoints[0].route, "/api/v1/entries/{id}");
-        let e = &s.endpoints[0].stats;
-        assert_eq!((e.count, e.failures, e.transport_errors), (2, 2, 1));
-        assert_eq!(e.status_codes.get("404"), Some(&1));
-        assert_eq!(e.status_codes.len(), 1);
-        let h = &s.endpoints[1].stats;
-        assert_eq!(
-            (h.count, h.failures, h.request_bytes, h.response_bytes),
-            (2, 0, 20, 200)
-        );
-        assert_eq!(h.latency_ms.mean, 2.0);
-        assert_eq!(s.totals.count, 4);
-        assert_eq!((s.arrivals.sent, s.arrivals.dropped), (4, 2));
-        assert_eq!(s.arrivals.unsent, 0);
-        let mut cut = info(4.0, 1.0);
-        cut.scheduled = 10;
-        assert_eq!(build(cut, &samples, &[2.5]).arrivals.unsent, 5);
-        let tl: Vec<(u64, u64, u64)> = s
-            .timeline
-            .iter()
-            .map(|x| (x.sent, x.errors, x.dropped))
-            .collect();
-        assert_eq!(tl, vec![(2, 0, 0), (1, 1, 0), (0, 0, 2), (1, 1, 0)]);
-        assert!((s.arrivals.timing_error_ms.max - 1.0).abs() < 1e-6);
-    }
-
-    #[test]
-    fn idle_gaps_are_reported_in_real_time_under_compression() {
-        // Played 100x faster: 1.0 wall second of silence is 100 real seconds.
-        let samples = vec![
-            sample("/health", 200, 0.0, 10.0),
-            sample("/health", 200, 0.1, 10.0),
-            sample("/health", 200, 1.11, 250.0),
-            sample("/health", 200, 1.2, 10.0),
-        ];
-        let s = build(info(2.0, 100.0), &samples, &[]);
-        assert_eq!(s.schedule_seconds, 200.0);
-        assert_eq!(s.idle_gaps.len(), 1);
-        let g = &s.idle_gaps[0];
-        assert!((g.start_s - 11.0).abs() < 1e-9, "{}", g.start_s);
-        assert!((g.real_seconds - 100.0).abs() < 1e-9, "{}", g.real_seconds);
-        assert_eq!(g.first_request_latency_ms, 250.0);
-    }
-}
+#[path = "summary_tests.rs"]
+mod tests;

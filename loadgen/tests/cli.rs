@@ -153,4 +153,42 @@ fn bad_values() {
         ],
         "the scheme must be http or https",
     );
+    let base = [
+        "run",
+        "--host",
+        h,
+        "--profile",
+        "steady",
+        "--duration",
+        "5s",
+    ];
+    let with = |extra: &[&'static str], want: &str| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        fails_with(&args, want);
+    };
+    with(
+        &["--session-requests", "0"],
+        "invalid --session-requests '0': use N (every session N requests), geo:MEAN",
+    );
+    with(
+        &["--session-requests", "geo:x"],
+        "invalid --session-requests 'geo:x'",
+    );
+    with(
+        &["--logout-share", "150"],
+        "--logout-share must be a percent from 0 to 100, got 150",
+    );
+    with(
+        &["--think-time", "soon"],
+        "--think-time: invalid duration 'soon'",
+    );
+    with(
+        &["--compress", "fast"],
+        "--compress must be a number > 0 (1 = real time) or auto, got fast",
+    );
+    with(
+        &["--compress", "auto", "--probe-step", "x"],
+        "--probe-step: invalid duration 'x'",
+    );
 }
