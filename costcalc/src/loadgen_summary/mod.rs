@@ -73,6 +73,9 @@ struct Latency {
 struct Second {
     #[serde(deserialize_with = "lenient::de")]
     sent: Decimal,
+    /// Arrivals due in the second that could not be sent (the schedule's, like `sent`).
+    #[serde(default, deserialize_with = "lenient::de_or_zero")]
+    dropped: Decimal,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +84,9 @@ struct Profile {
     name: Option<String>,
     #[serde(default)]
     duration_s: Option<f64>,
+    /// The rate curve's peak, real requests per second.
+    #[serde(default)]
+    peak_rate_per_s: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -148,12 +154,21 @@ pub fn from_json(
     let month_seconds = hours_per_month * dec!(3600);
     let (requests_per_month, how) = monthly_requests(&s, month_seconds);
     // A timeline second is a wall-clock second, which stood for `compression` real seconds.
-    let peak = s
+    // The schedule's busiest second, like the monthly traffic (sent and dropped arrivals alike):
+    // a timeline second is a wall-clock second, which stood for `compression` real seconds. Never
+    // below the rate curve's own peak (a cut-short or truncated timeline says less).
+    let busiest = s
         .timeline
         .iter()
-        .map(|t| t.sent)
+        .map(|t| t.sent + t.dropped)
         .max()
         .map(|m| m / s.compression);
+    let curve = s
+        .profile
+        .as_ref()
+        .and_then(|p| p.peak_rate_per_s)
+        .and_then(|p| Decimal::try_from(p).ok());
+    let peak = busiest.into_iter().chain(curve).max();
     let profile = s
         .profile
         .as_ref()
@@ -182,7 +197,9 @@ pub fn from_json(
     o.request_bytes = measured("totals.request_bytes / totals.count");
     o.response_bytes = measured("totals.response_bytes / totals.count");
     if w.peak_rps.is_some() {
-        o.peak = measured("busiest timeline second / compression");
+        o.peak = measured(
+            "busiest timeline second (sent + dropped) / compression, at least profile.peak_rate_per_s",
+        );
     }
     if let Some(server) = &s.server {
         server::apply(server, &mut w, origin, target_utilization).map_err(err)?;
@@ -327,7 +344,8 @@ mod tests {
                 "\"schedule_seconds\": 20.412",
                 "\"schedule_seconds\": 1224.72",
             )
-            .replacen("\"duration_s\": 20.0", "\"duration_s\": 1200.0", 1);
+            .replacen("\"duration_s\": 20.0", "\"duration_s\": 1200.0", 1)
+            .replace("\"peak_rate_per_s\": 100.0", "\"peak_rate_per_s\": 1.5");
         let w = from_json(&c, "s.json", dec!(730), dec!(0.6))
             .unwrap()
             .workload;
@@ -367,5 +385,27 @@ mod tests {
             .overload
             .unwrap();
         assert_eq!(why, vec!["latency grew 9x at a similar rate (queueing)"]);
+    }
+
+    #[test]
+    fn reads_loadgen_v1_1_example_as_the_schedule() {
+        // loadgen's own v1.1 contract file: the diurnal day at 10%, compressed 144x: 95,040
+        // arrivals over 86,400 s -> 95,040 / 86,400 x 2,628,000 = 2,890,800 requests a month.
+        // Its timeline is cut to three seconds (52 sent / 144 = 0.36 req/s), so the peak is the
+        // rate curve's, 2 req/s, not below the 1.1 req/s average.
+        let text = include_str!("../../../loadgen/tests/data/summary-v1.1.json");
+        let run = from_json(text, "summary-v1.1.json", dec!(730), dec!(0.6)).unwrap();
+        assert!(run.overload.is_none());
+        assert_eq!(run.workload.requests_per_month, dec!(2890800));
+        assert_eq!(run.workload.peak_rps, Some(dec!(2)));
+        // A second's dropped arrivals were scheduled too: they count toward the peak.
+        let c = EXAMPLE.replace(
+            "\"sent\": 104, \"errors\": 1, \"dropped\": 0",
+            "\"sent\": 4, \"errors\": 1, \"dropped\": 100",
+        );
+        let w = from_json(&c, "s.json", dec!(730), dec!(0.6))
+            .unwrap()
+            .workload;
+        assert_eq!(w.peak_rps, Some(dec!(104)));
     }
 }
