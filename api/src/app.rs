@@ -25,8 +25,19 @@ use crate::routes::{auth, entries, meta};
 pub use crate::state::AppState;
 use crate::{deadline, headers, limits};
 
-/// Every route of the contract, with its middleware.
+/// Every route of the contract, with its middleware; measured when the state has metrics.
 pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
+    let app = routes(state);
+    match metrics {
+        // Outermost, so that it times every other layer, and on the router (each route and the
+        // fallback), so that it sees the matched route template.
+        Some(m) => app.layer(middleware::from_fn_with_state(m, crate::metrics::track)),
+        None => app,
+    }
+}
+
+fn routes(state: AppState) -> Router {
     Router::new()
         .route("/", get(meta::root))
         .route("/health", get(meta::health))
