@@ -32,7 +32,7 @@ pub fn router(state: AppState) -> Router {
     match metrics {
         // Outermost, so that it times every other layer, and on the router (each route and the
         // fallback), so that it sees the matched route template.
-        Some(m) => app.layer(middleware::from_fn_with_state(m, crate::metrics::track)),
+        Some(m) => app.layer(crate::metrics::Track(m)),
         None => app,
     }
 }
@@ -63,8 +63,8 @@ fn routes(state: AppState) -> Router {
             deadline::bounded,
         ))
         .with_state(state)
-        .layer(middleware::map_response(json_errors))
-        .layer(middleware::map_response(headers::nosniff))
+        // One response mapper for both: each axum middleware boxes a future per request.
+        .layer(middleware::map_response(finish_response))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::map_request(headers::sanitize_request_id))
@@ -99,6 +99,11 @@ fn auth_routes(state: &AppState) -> Router<AppState> {
 
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "Not Found")
+}
+
+/// JSON bodies for axum's own rejections, then `nosniff` on every answer.
+async fn finish_response(res: Response) -> Response {
+    headers::nosniff(json_errors(res).await).await
 }
 
 /// Rejections the handlers never see (wrong method, a path segment that is not UTF-8, …) come

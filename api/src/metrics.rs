@@ -3,17 +3,18 @@
 //!
 //! Per-request work (database time and queries, pool waits, password hashes) is added up in a
 //! task-local [`Cost`] while the request runs ([`cost`]), and written to the shared families once,
-//! when its response is produced ([`track`]): the hot path touches no shared state but the two
+//! when its response is produced ([`Track`]): the hot path touches no shared state but the two
 //! families every request updates anyway. Without `METRICS_ADDR` the middleware is not installed
 //! and the task-local is never set, so what remains is one failed task-local lookup per query.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
@@ -231,18 +232,61 @@ pub fn status_class(status: StatusCode) -> &'static str {
     }
 }
 
-/// Middleware, outermost on every route and the fallback: times the request, runs it with a
+/// The middleware, outermost on every route and the fallback: times the request, runs it with a
 /// fresh task-local [`Cost`], and records both once the response is produced.
-pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
-    let start = req
-        .extensions()
-        .get::<RequestStart>()
-        .map_or_else(Instant::now, |s| s.0);
-    let route = Route(req.extensions().get::<MatchedPath>().cloned());
-    let method = req.method().clone();
-    let (res, c) = cost::measure(next.run(req)).await;
-    metrics.record(method, route, res.status(), start.elapsed(), c);
-    res
+///
+/// A tower layer rather than `axum::middleware::from_fn`: that clones the whole stack below it
+/// and boxes a second future on every request, which showed on `/health` (see README.md).
+#[derive(Debug, Clone)]
+pub struct Track(pub Arc<Metrics>);
+
+impl<S> tower::Layer<S> for Track {
+    type Service = Tracked<S>;
+    fn layer(&self, inner: S) -> Tracked<S> {
+        Tracked {
+            inner,
+            metrics: self.0.clone(),
+        }
+    }
+}
+
+/// A service measured by [`Track`].
+#[derive(Debug, Clone)]
+pub struct Tracked<S> {
+    inner: S,
+    metrics: Arc<Metrics>,
+}
+
+impl<S> tower::Service<Request> for Tracked<S>
+where
+    S: tower::Service<Request, Response = Response>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let start = req
+            .extensions()
+            .get::<RequestStart>()
+            .map_or_else(Instant::now, |s| s.0);
+        let route = Route(req.extensions().get::<MatchedPath>().cloned());
+        let method = req.method().clone();
+        let metrics = self.metrics.clone();
+        let fut = self.inner.call(req);
+        Box::pin(async move {
+            let (res, c) = cost::measure(fut).await;
+            let res = res?;
+            metrics.record(method, route, res.status(), start.elapsed(), c);
+            Ok(res)
+        })
+    }
 }
 
 /// Serves `GET /metrics` on `listener` (every other path is a 404) until the runtime stops.

@@ -1,7 +1,7 @@
 //! What one request costs the server beyond its own CPU: database calls and the time spent
 //! waiting on them, pool waits, password hashes. Added up in a task-local while the request
 //! runs, because the code that does the work (a query in `db`, a hash in `auth::password`) does
-//! not know which route it serves; the middleware ([`super::track`]) reads the sum at the end.
+//! not know which route it serves; the middleware ([`super::Track`]) reads the sum at the end.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
