@@ -58,16 +58,13 @@ fn routes(state: AppState) -> Router {
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            deadline::bounded,
-        ))
+        .layer(deadline::Bounded::new(&state))
         .with_state(state)
-        // One response mapper for both: each axum middleware boxes a future per request.
-        .layer(middleware::map_response(finish_response))
+        // tower's mappers, not axum's `middleware::map_*`: those clone the stack below them and
+        // box a future on every request, for functions that never wait.
         .layer(
             ServiceBuilder::new()
-                .layer(middleware::map_request(headers::sanitize_request_id))
+                .map_request(headers::sanitize_request_id)
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
                 .layer(
                     TraceLayer::new_for_http()
@@ -76,7 +73,8 @@ fn routes(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(CatchPanicLayer::custom(panic_response)),
+                .layer(CatchPanicLayer::custom(panic_response))
+                .map_response(finish_response),
         )
 }
 
@@ -102,13 +100,13 @@ async fn not_found() -> ApiError {
 }
 
 /// JSON bodies for axum's own rejections, then `nosniff` on every answer.
-async fn finish_response(res: Response) -> Response {
-    headers::nosniff(json_errors(res).await).await
+fn finish_response(res: Response) -> Response {
+    headers::nosniff(json_errors(res))
 }
 
 /// Rejections the handlers never see (wrong method, a path segment that is not UTF-8, …) come
 /// out of axum as plain text: give them the same `{"detail": …}` shape as everything else.
-async fn json_errors(res: Response) -> Response {
+fn json_errors(res: Response) -> Response {
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
