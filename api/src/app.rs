@@ -100,7 +100,7 @@ async fn not_found() -> ApiError {
 }
 
 /// JSON bodies for axum's own rejections, then `nosniff` on every answer.
-fn finish_response(res: Response) -> Response {
+pub fn finish_response(res: Response) -> Response {
     headers::nosniff(json_errors(res))
 }
 
@@ -129,7 +129,9 @@ fn json_errors(res: Response) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+/// The JSON 500 of a panicking handler (public, like the other layers' parts, for
+/// `examples/layer_cost.rs`, which times each layer on its own).
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let what = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -139,7 +141,8 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
 }
 
-fn request_span(req: &Request<Body>) -> tracing::Span {
+/// The span of a request (its id, method and path on every log line of it).
+pub fn request_span(req: &Request<Body>) -> tracing::Span {
     let id = req
         .extensions()
         .get::<RequestId>()
@@ -151,7 +154,7 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
 /// Request ids `<process prefix>-<counter>`: unique across instances in practice, and cheaper
 /// than a random UUID per request. An incoming `x-request-id` is kept as is.
 #[derive(Clone)]
-struct RequestIds {
+pub struct RequestIds {
     prefix: u32,
     next: Arc<AtomicU64>,
 }
