@@ -25,8 +25,19 @@ use crate::routes::{auth, entries, meta};
 pub use crate::state::AppState;
 use crate::{deadline, headers, limits};
 
-/// Every route of the contract, with its middleware.
+/// Every route of the contract, with its middleware; measured when the state has metrics.
 pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
+    let app = routes(state);
+    match metrics {
+        // Outermost, so that it times every other layer, and on the router (each route and the
+        // fallback), so that it sees the matched route template.
+        Some(m) => app.layer(crate::metrics::Track(m)),
+        None => app,
+    }
+}
+
+fn routes(state: AppState) -> Router {
     Router::new()
         .route("/", get(meta::root))
         .route("/health", get(meta::health))
@@ -47,16 +58,13 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            deadline::bounded,
-        ))
+        .layer(deadline::Bounded::new(&state))
         .with_state(state)
-        .layer(middleware::map_response(json_errors))
-        .layer(middleware::map_response(headers::nosniff))
+        // tower's mappers, not axum's `middleware::map_*`: those clone the stack below them and
+        // box a future on every request, for functions that never wait.
         .layer(
             ServiceBuilder::new()
-                .layer(middleware::map_request(headers::sanitize_request_id))
+                .map_request(headers::sanitize_request_id)
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
                 .layer(
                     TraceLayer::new_for_http()
@@ -65,7 +73,8 @@ pub fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(CatchPanicLayer::custom(panic_response)),
+                .layer(CatchPanicLayer::custom(panic_response))
+                .map_response(finish_response),
         )
 }
 
@@ -90,9 +99,14 @@ async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "Not Found")
 }
 
+/// JSON bodies for axum's own rejections, then `nosniff` on every answer.
+pub fn finish_response(res: Response) -> Response {
+    headers::nosniff(json_errors(res))
+}
+
 /// Rejections the handlers never see (wrong method, a path segment that is not UTF-8, …) come
 /// out of axum as plain text: give them the same `{"detail": …}` shape as everything else.
-async fn json_errors(res: Response) -> Response {
+fn json_errors(res: Response) -> Response {
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
@@ -115,7 +129,9 @@ async fn json_errors(res: Response) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+/// The JSON 500 of a panicking handler (public, like the other layers' parts, for
+/// `examples/layer_cost.rs`, which times each layer on its own).
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let what = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -125,7 +141,8 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
 }
 
-fn request_span(req: &Request<Body>) -> tracing::Span {
+/// The span of a request (its id, method and path on every log line of it).
+pub fn request_span(req: &Request<Body>) -> tracing::Span {
     let id = req
         .extensions()
         .get::<RequestId>()
@@ -137,7 +154,7 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
 /// Request ids `<process prefix>-<counter>`: unique across instances in practice, and cheaper
 /// than a random UUID per request. An incoming `x-request-id` is kept as is.
 #[derive(Clone)]
-struct RequestIds {
+pub struct RequestIds {
     prefix: u32,
     next: Arc<AtomicU64>,
 }

@@ -12,7 +12,8 @@ use crate::telemetry::{self, LogTarget};
 ///
 /// Configuration comes from the environment: DATABASE_URL (postgres://… or sqlite://…, default
 /// sqlite://journal.db), JWT_SECRET (at least 32 bytes; required unless --dev), HOST, PORT,
-/// LOG_FORMAT (text|json), RUST_LOG, DB_PROXY, DB_MAX_CONNECTIONS, SHUTDOWN_GRACE_SECONDS.
+/// LOG_FORMAT (text|json), RUST_LOG, DB_PROXY, DB_MAX_CONNECTIONS, SHUTDOWN_GRACE_SECONDS,
+/// METRICS_ADDR.
 /// See api/README.md.
 #[derive(Debug, Parser)]
 #[command(name = "journal-api", version)]
@@ -41,6 +42,10 @@ pub struct ServeArgs {
     /// Do not apply pending migrations at start.
     #[arg(long)]
     pub no_migrate: bool,
+    /// Serve Prometheus metrics on GET /metrics at this address, a listener of its own (never
+    /// the public one) [default: $METRICS_ADDR; unset: no metrics].
+    #[arg(long, value_name = "IP:PORT")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Runs a parsed command line to completion.
@@ -53,7 +58,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     } else {
         SecretPolicy::Required
     };
-    let config = Config::from_env_with(policy)?;
+    let mut config = Config::from_env_with(policy)?;
+    if let Command::Serve(ServeArgs {
+        metrics_addr: Some(m),
+        ..
+    }) = &cli.command
+    {
+        config.metrics_addr = Some(*m);
+    }
     if config.jwt_secret_source == SecretSource::Ephemeral && !migrate {
         eprintln!(
             "journal-api: --dev: JWT_SECRET is not set, using an ephemeral random secret \

@@ -67,6 +67,9 @@ pub struct Config {
     /// `PASSWORD_QUEUE_PER_CORE` (default [`crate::auth::password::QUEUE_PER_CORE`]): password
     /// hashes that may wait per core before register and login answer 503.
     pub password_queue_per_core: usize,
+    /// `METRICS_ADDR` (unset: no metrics): where `GET /metrics` listens, never the public port;
+    /// `serve --metrics-addr` overrides it.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
@@ -90,6 +93,7 @@ impl std::fmt::Debug for Config {
             .field("request_timeout", &self.request_timeout)
             .field("limits", &self.limits)
             .field("password_queue_per_core", &self.password_queue_per_core)
+            .field("metrics_addr", &self.metrics_addr)
             .finish()
     }
 }
@@ -108,6 +112,15 @@ pub enum ConfigError {
          (for example `export JWT_SECRET=$(openssl rand -hex 32)`)"
     )]
     ShortJwtSecret(usize),
+    #[error(
+        "METRICS_ADDR {metrics} would share the public listener {public}: the metrics must \
+         listen on an address of their own (another port, e.g. 127.0.0.1:9464), so that the \
+         public port exposes nothing but the API"
+    )]
+    MetricsOnPublicPort {
+        metrics: SocketAddr,
+        public: SocketAddr,
+    },
     #[error("{name}={value:?} is invalid: {expected}")]
     Invalid {
         name: &'static str,
@@ -255,6 +268,15 @@ impl Config {
             "a whole number of waiting password hashes per core",
         )?;
 
+        let metrics_addr = match var("METRICS_ADDR") {
+            None => None,
+            Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Invalid {
+                name: "METRICS_ADDR",
+                value: v,
+                expected: "an IP:port such as 127.0.0.1:9464 (the metrics listener; unset for none)",
+            })?),
+        };
+
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             jwt_secret,
@@ -269,7 +291,26 @@ impl Config {
             request_timeout: Duration::from_secs(request_timeout),
             limits,
             password_queue_per_core,
+            metrics_addr,
         })
+    }
+
+    /// The metrics listener for a server listening on `public`: `None` when metrics are off,
+    /// an error when it would be the public listener (the same port on the same address, or on
+    /// any address when either is a wildcard; port 0 picks a free port and never collides).
+    pub fn metrics_listener(&self, public: SocketAddr) -> Result<Option<SocketAddr>, ConfigError> {
+        match self.metrics_addr {
+            Some(m)
+                if m.port() != 0
+                    && m.port() == public.port()
+                    && (m.ip() == public.ip()
+                        || m.ip().is_unspecified()
+                        || public.ip().is_unspecified()) =>
+            {
+                Err(ConfigError::MetricsOnPublicPort { metrics: m, public })
+            }
+            other => Ok(other),
+        }
     }
 
     /// The address `serve` binds when `--addr` is not given.
@@ -307,117 +348,4 @@ fn parse_num<T: std::str::FromStr>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn cfg(vars: &[(&str, &str)], policy: SecretPolicy) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::from_vars(|k| map.get(k).cloned(), policy)
-    }
-
-    const SECRET: &str = "0123456789abcdef0123456789abcdef";
-
-    #[test]
-    fn defaults_with_a_secret() {
-        let c = cfg(&[("JWT_SECRET", SECRET)], SecretPolicy::Required).unwrap();
-        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
-        assert_eq!(c.addr().to_string(), "127.0.0.1:8080");
-        assert_eq!(c.log_format, LogFormat::Text);
-        assert_eq!(c.log_filter, "info");
-        assert!(!c.db_proxy);
-        assert_eq!(c.db_max_connections, 10);
-        assert_eq!(c.jwt_secret, SECRET.as_bytes());
-        assert_eq!(c.jwt_secret_source, SecretSource::Env);
-        let s = c.db_settings();
-        assert!(s.statement_cache && !s.lazy);
-    }
-
-    #[test]
-    fn missing_secret_is_an_error_that_says_what_to_do() {
-        let err = cfg(&[], SecretPolicy::Required).unwrap_err();
-        assert_eq!(err, ConfigError::MissingJwtSecret);
-        let msg = err.to_string();
-        assert!(msg.contains("JWT_SECRET") && msg.contains("--dev"), "{msg}");
-        // An empty value is as good as unset.
-        assert_eq!(
-            cfg(&[("JWT_SECRET", "  ")], SecretPolicy::Required).unwrap_err(),
-            ConfigError::MissingJwtSecret
-        );
-    }
-
-    #[test]
-    fn short_secret_is_refused_even_in_dev() {
-        let err = cfg(&[("JWT_SECRET", "short")], SecretPolicy::EphemeralIfMissing).unwrap_err();
-        assert_eq!(err, ConfigError::ShortJwtSecret(5));
-    }
-
-    #[test]
-    fn dev_generates_distinct_ephemeral_secrets() {
-        let a = cfg(&[], SecretPolicy::EphemeralIfMissing).unwrap();
-        let b = cfg(&[], SecretPolicy::EphemeralIfMissing).unwrap();
-        assert_eq!(a.jwt_secret_source, SecretSource::Ephemeral);
-        assert!(a.jwt_secret.len() >= MIN_JWT_SECRET_BYTES);
-        assert_ne!(a.jwt_secret, b.jwt_secret);
-    }
-
-    #[test]
-    fn every_variable_is_read() {
-        let c = cfg(
-            &[
-                ("JWT_SECRET", SECRET),
-                ("DATABASE_URL", "postgres://u:p@localhost/j"),
-                ("HOST", "0.0.0.0"),
-                ("PORT", "9000"),
-                ("LOG_FORMAT", "JSON"),
-                ("RUST_LOG", "debug"),
-                ("DB_PROXY", "1"),
-                ("DB_MAX_CONNECTIONS", "1"),
-                ("SHUTDOWN_GRACE_SECONDS", "5"),
-                ("REQUEST_TIMEOUT_SECONDS", "3"),
-                ("AUTH_RATE_PER_MINUTE", "0"),
-                ("FAILED_LOGINS_PER_MINUTE", "4"),
-                ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
-                ("PASSWORD_QUEUE_PER_CORE", "2"),
-            ],
-            SecretPolicy::Required,
-        )
-        .unwrap();
-        assert_eq!(c.database_url, "postgres://u:p@localhost/j");
-        assert_eq!(c.addr().to_string(), "0.0.0.0:9000");
-        assert_eq!(c.log_format, LogFormat::Json);
-        assert_eq!(c.log_filter, "debug");
-        assert!(c.db_proxy);
-        assert_eq!(c.db_max_connections, 1);
-        assert_eq!(c.shutdown_grace, Duration::from_secs(5));
-        assert_eq!(c.request_timeout, Duration::from_secs(3));
-        assert_eq!(c.limits.per_client_per_minute, 0);
-        assert_eq!(c.limits.failed_logins_per_minute, 4);
-        assert_eq!(c.password_queue_per_core, 2);
-        assert_eq!(c.limits.client_header.as_ref().unwrap(), "x-forwarded-for");
-        assert_eq!(c.db_settings().statement_timeout, None);
-        assert!(!c.db_settings().statement_cache);
-        assert!(!format!("{c:?}").contains(SECRET));
-        assert!(!format!("{c:?}").contains(":p@"));
-    }
-
-    #[test]
-    fn bad_values_name_the_variable() {
-        for (k, v) in [
-            ("PORT", "http"),
-            ("LOG_FORMAT", "xml"),
-            ("DB_PROXY", "maybe"),
-            ("DB_MAX_CONNECTIONS", "0"),
-            ("HOST", "localhost:80"),
-            ("REQUEST_TIMEOUT_SECONDS", "0"),
-            ("TRUSTED_PROXY_HEADER", "bad header"),
-            ("AUTH_RATE_PER_MINUTE", "-1"),
-        ] {
-            let err = cfg(&[("JWT_SECRET", SECRET), (k, v)], SecretPolicy::Required).unwrap_err();
-            assert!(err.to_string().starts_with(k), "{k}: {err}");
-        }
-    }
-}
+mod tests;

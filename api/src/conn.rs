@@ -26,6 +26,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
+use crate::metrics::RequestStart;
+
 /// How long a client may take to send a request's headers once it has started (slowloris).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -52,8 +54,9 @@ pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output 
         let clock = Arc::new(HeadClock::default());
         let (app, started) = (app.clone(), clock.clone());
         let svc = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            started.head_complete();
+            let first_byte = started.head_complete();
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            req.extensions_mut().insert(RequestStart(first_byte));
             let done = RequestDone(started.clone());
             let res = app.clone().oneshot(req.map(Body::new));
             async move {
@@ -91,7 +94,7 @@ pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output 
     graceful.shutdown().await;
 }
 
-/// When the request head being received started (ms after `epoch` + 1; 0: none), and how many
+/// When the request head being received started (ns after `epoch` + 1; 0: none), and how many
 /// requests of the connection the router is handling (bytes read then belong to a body).
 struct HeadClock {
     epoch: Instant,
@@ -110,26 +113,31 @@ impl Default for HeadClock {
 }
 
 impl HeadClock {
-    fn now_ms(&self) -> u64 {
-        self.epoch.elapsed().as_millis() as u64 + 1
+    fn now_ns(&self) -> u64 {
+        self.epoch.elapsed().as_nanos() as u64 + 1
     }
     fn bytes_read(&self) {
         if self.in_flight.load(Ordering::Acquire) == 0 {
             let _ = self.head_since.compare_exchange(
                 0,
-                self.now_ms(),
+                self.now_ns(),
                 Ordering::AcqRel,
                 Ordering::Relaxed,
             );
         }
     }
-    fn head_complete(&self) {
+    /// Marks the head handed over; returns when its first byte arrived (now, when its bytes
+    /// came while the previous request was in flight: a pipelining client).
+    fn head_complete(&self) -> Instant {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
-        self.head_since.store(0, Ordering::Release);
+        match self.head_since.swap(0, Ordering::AcqRel) {
+            0 => Instant::now(),
+            since => self.epoch + Duration::from_nanos(since - 1),
+        }
     }
     fn overdue(&self, limit: Duration) -> bool {
         let since = self.head_since.load(Ordering::Acquire);
-        since != 0 && self.now_ms().saturating_sub(since) > limit.as_millis() as u64
+        since != 0 && self.now_ns().saturating_sub(since) > limit.as_nanos() as u64
     }
 }
 

@@ -30,14 +30,21 @@ pub enum Db {
 }
 
 /// Runs `$body` with `$pool` bound to whichever pool `$db` holds; the body is compiled once per
-/// database, so it must only use SQL and types both support.
+/// database, so it must only use SQL and types both support. Every database call goes through
+/// here, so this is where a request's database time is measured ([`crate::metrics::QueryTimer`]).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! on_pool {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Postgres($pool) => $body,
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => {
+                let _timer = $crate::metrics::QueryTimer::start(|| $pool.num_idle());
+                $body
+            }
+            $crate::db::Db::Sqlite($pool) => {
+                let _timer = $crate::metrics::QueryTimer::start(|| $pool.num_idle());
+                $body
+            }
         }
     };
 }

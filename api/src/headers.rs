@@ -9,7 +9,7 @@ use axum::response::Response;
 pub const MAX_REQUEST_ID: usize = 128;
 
 /// `X-Content-Type-Options: nosniff` on every response (all of them are JSON).
-pub async fn nosniff(mut res: Response) -> Response {
+pub fn nosniff(mut res: Response) -> Response {
     res.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -27,7 +27,7 @@ pub async fn no_store(mut res: Response) -> Response {
 
 /// Drops an incoming `X-Request-Id` that is too long or has characters other than
 /// `A-Z a-z 0-9 - _ . : /`; the request then gets a generated one.
-pub async fn sanitize_request_id(mut req: Request) -> Request {
+pub fn sanitize_request_id(mut req: Request) -> Request {
     let ok = req.headers().get("x-request-id").is_none_or(|v| {
         let b = v.as_bytes();
         !b.is_empty()

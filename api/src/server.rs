@@ -11,6 +11,7 @@ use tokio::sync::{Notify, watch};
 use crate::app::router;
 use crate::config::Config;
 use crate::db::{self, Db, MigrationReport};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 
 /// Options of `journal-api serve`.
@@ -35,6 +36,7 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
     // must take the graceful path, not the default action (the process dying with no exit code).
     let signal = shutdown_signal().context("cannot install the SIGTERM/SIGINT handlers")?;
     let addr = opts.addr.unwrap_or_else(|| config.addr());
+    let metrics_addr = config.metrics_listener(addr)?;
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -42,7 +44,11 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
     tracing::info!(addr = %local, database = db.kind(), "listening");
 
     let (grace_over, grace_rx) = watch::channel(false);
-    let app = router(AppState::new(&config, db.clone()).with_grace(grace_rx));
+    let mut state = AppState::new(&config, db.clone()).with_grace(grace_rx);
+    if let Some(metrics_addr) = metrics_addr {
+        state = state.with_metrics(serve_metrics(metrics_addr, &db).await?);
+    }
+    let app = router(state);
     let stopping = Arc::new(Notify::new());
     let notify = stopping.clone();
     let server = crate::conn::serve(listener, app, async move {
@@ -66,6 +72,18 @@ pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
     close_bounded(&db).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Opens the metrics listener and serves it in the background (it stops with the runtime).
+async fn serve_metrics(addr: SocketAddr, db: &Db) -> anyhow::Result<Arc<Metrics>> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on METRICS_ADDR {addr}"))?;
+    let local = listener.local_addr()?;
+    let metrics = Arc::new(Metrics::new(db.clone()));
+    tokio::spawn(crate::metrics::serve(listener, metrics.clone()));
+    tracing::info!(addr = %local, "metrics listening on GET /metrics");
+    Ok(metrics)
 }
 
 /// After the grace period, how long the 503s of the requests still in flight may take to go out.

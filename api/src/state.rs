@@ -11,6 +11,7 @@ use crate::auth::tokens::Keys;
 use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT};
 use crate::db::Db;
 use crate::limits::{AuthLimits, LimitSettings};
+use crate::metrics::Metrics;
 
 /// Shared by every request; cloning is cheap.
 #[derive(Clone)]
@@ -26,6 +27,8 @@ pub struct AppState {
     pub schema_ok: Arc<AtomicBool>,
     /// Throttling of the auth routes.
     pub limits: Arc<AuthLimits>,
+    /// The metrics, when `METRICS_ADDR` serves them: the router then measures every request.
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl AppState {
@@ -49,11 +52,20 @@ impl AppState {
             grace_over: watch::channel(false).1,
             schema_ok: Arc::new(AtomicBool::new(false)),
             limits: Arc::new(AuthLimits::new(&LimitSettings::default())),
+            metrics: None,
         }
     }
 
     /// The same state, whose in-flight requests answer 503 once `grace_over` turns true.
     pub fn with_grace(self, grace_over: watch::Receiver<bool>) -> AppState {
         AppState { grace_over, ..self }
+    }
+
+    /// The same state, whose router measures every request into `metrics`.
+    pub fn with_metrics(self, metrics: Arc<Metrics>) -> AppState {
+        AppState {
+            metrics: Some(metrics),
+            ..self
+        }
     }
 }

@@ -162,14 +162,20 @@ impl Passwords {
         tokio::task::spawn_blocking(move || {
             let taken = blocks.lock().map(|mut b| b.pop()).unwrap_or(None);
             let mut memory = taken.unwrap_or_else(|| vec![Block::default(); M_COST_KIB as usize]);
+            let started = std::time::Instant::now();
             let result = f(&mut memory);
+            let took = started.elapsed();
             if let Ok(mut b) = blocks.lock() {
                 b.push(memory);
             }
-            result
+            (result, took)
         })
         .await
         .map_err(err)
+        .map(|(result, took)| {
+            crate::metrics::hash_done(took);
+            result
+        })
     }
 
     /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`).
