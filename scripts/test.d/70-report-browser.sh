@@ -38,13 +38,18 @@ import json, re, sys
 work, keep = sys.argv[1], sys.argv[2]
 dom = open(f"{work}/dom.html").read()
 report = json.load(open(f"{work}/report.json"))
+summary = json.load(open("reports/example/loadgen/summary.json"))
 fails = []
 def check(ok, what):
     if not ok:
         fails.append(what)
-for section in ["answer", "breakdown", "breakeven", "run", "latency", "traffic", "inputs", "assumptions"]:
+sections = ["answer", "breakdown", "breakeven", "run", "latency", "traffic", "inputs", "assumptions"]
+if summary.get("windows"):
+    sections.append("latency-over-time")
+for section in sections:
     check(f'id="{section}"' in dom, f"section #{section} rendered")
-check(dom.count("<svg") == 3, f"3 charts rendered (found {dom.count('<svg')})")
+charts = 3 + (1 if summary.get("windows") else 0)
+check(dom.count("<svg") == charts, f"{charts} charts rendered (found {dom.count('<svg')})")
 check(dom.count("<table") >= 6, "the tables rendered")
 cheapest = report["cheapest"]
 by_name = {d["name"]: d for d in report["deployments"]}
@@ -80,6 +85,6 @@ for shot in ["desktop.png", "phone.png"]:
 if fails:
     print("report browser check FAILED:\n  " + "\n  ".join(fails))
     sys.exit(1)
-print(f"report rendered in Chromium: every section, 3 charts, {len(report['deployments'])} breakdowns, "
+print(f"report rendered in Chromium: every section, {charts} charts, {len(report['deployments'])} breakdowns, "
       f"no network request, no console message; screenshots in {keep}")
 PY
