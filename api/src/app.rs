@@ -42,7 +42,7 @@ fn routes(state: AppState) -> Router {
         .route("/", get(meta::root))
         .route("/health", get(meta::health))
         .route("/ready", get(meta::ready))
-        .route("/openapi.json", get(meta::openapi))
+        .route("/openapi.json", get(crate::openapi::serve))
         .merge(auth_routes(&state))
         .route(
             "/api/v1/entries",

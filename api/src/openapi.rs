@@ -1,7 +1,9 @@
-//! The OpenAPI 3 document of every route, generated from the handlers' annotations.
+//! The OpenAPI 3 document of every route, generated from the handlers' annotations, and the
+//! handler that serves it (here, so that the routes do not depend on the document that lists them).
 
 use std::sync::LazyLock;
 
+use axum::response::Response;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -14,7 +16,7 @@ use crate::routes::{auth, entries, meta};
         description = "The reference journal API of deploycost, wire-compatible with the FastAPI journal API.",
     ),
     paths(
-        meta::health, meta::ready, meta::root, meta::openapi,
+        meta::health, meta::ready, meta::root, serve,
         auth::register, auth::signup, auth::login, auth::refresh, auth::logout,
         entries::create, entries::list, entries::get, entries::update, entries::delete,
         entries::delete_all,
@@ -59,4 +61,11 @@ pub fn json() -> &'static str {
             .expect("the OpenAPI document serializes")
     });
     &JSON
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json")))]
+pub async fn serve() -> Response {
+    meta::static_json(json().as_bytes())
 }

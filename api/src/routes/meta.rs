@@ -33,7 +33,7 @@ pub struct Welcome {
     pub status: &'static str,
 }
 
-fn static_json(body: &'static [u8]) -> Response {
+pub(crate) fn static_json(body: &'static [u8]) -> Response {
     let mut res = body.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -97,11 +97,4 @@ async fn check(state: &AppState) -> Result<Option<usize>, sqlx::Error> {
     responses((status = 200, description = "Welcome", body = Welcome)))]
 pub async fn root() -> Response {
     static_json(br#"{"message":"Welcome to Journal API","status":"active"}"#)
-}
-
-/// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "meta",
-    responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json")))]
-pub async fn openapi() -> Response {
-    static_json(crate::openapi::json().as_bytes())
 }
