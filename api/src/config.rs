@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::db::DbSettings;
 use crate::limits::LimitSettings;
-pub use crate::redact::redact_url;
+use crate::redact::redact_url;
 
 /// Default database: an SQLite file beside the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://journal.db";

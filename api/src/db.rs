@@ -165,7 +165,7 @@ impl Db {
     /// Opens a pool as `settings` say. With `lazy`, nothing is dialled until the first query.
     pub async fn connect(settings: &DbSettings) -> Result<Db, DbError> {
         let url = settings.url.as_str();
-        let redacted = crate::config::redact_url(url);
+        let redacted = crate::redact::redact_url(url);
         let invalid = |source| DbError::InvalidUrl {
             url: redacted.clone(),
             source,
