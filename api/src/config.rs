@@ -1,7 +1,8 @@
 //! All configuration from the environment, in one place.
 //!
 //! [`Config::from_vars`] is pure (it takes a lookup function), so every rule is tested without
-//! touching the process environment; [`Config::from_env`] is the thin wrapper the binary uses.
+//! touching the process environment; [`Config::from_env_with`] is the thin wrapper the binary and
+//! the Lambda handler use.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -139,11 +140,6 @@ pub enum SecretPolicy {
 }
 
 impl Config {
-    /// Reads the process environment; `JWT_SECRET` is required.
-    pub fn from_env() -> Result<Config, ConfigError> {
-        Self::from_vars(|k| std::env::var(k).ok(), SecretPolicy::Required)
-    }
-
     /// Reads the process environment with the given secret policy (the binary's `--dev`).
     pub fn from_env_with(policy: SecretPolicy) -> Result<Config, ConfigError> {
         Self::from_vars(|k| std::env::var(k).ok(), policy)
