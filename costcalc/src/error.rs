@@ -246,6 +246,15 @@ impl Error {
             message: message.into(),
         }
     }
+    /// What was wrong with an engine input, without the input's name (for callers that name it
+    /// their own way: a flag, a file's key, a line of a file).
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Error::Invalid { value, problem, .. } => Some(problem.describe(value)),
+            _ => None,
+        }
+    }
+
     /// Name the flag of an engine input error; `flag_of` says which flag sets which input.
     pub fn at_flag(self, flag_of: impl Fn(Input) -> Option<&'static str>) -> Self {
         match self {

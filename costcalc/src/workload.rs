@@ -318,20 +318,11 @@ pub fn from_toml(text: &str, origin: &str) -> Result<Workload> {
 
 /// An engine error about a figure read from a file, named by the file's key.
 pub fn in_file(e: Error, origin: &str) -> Error {
-    match e {
-        Error::Invalid {
-            input,
-            ref value,
-            ref problem,
-        } => {
-            let key = file_key(input);
-            let text = Error::invalid(input, value, problem.clone()).to_string();
-            let message = text
-                .split_once(": ")
-                .map_or(text.clone(), |(_, m)| m.to_string());
-            Error::file(origin, format!("`{key}`: {message}"))
+    match (&e, e.problem()) {
+        (Error::Invalid { input, .. }, Some(message)) => {
+            Error::file(origin, format!("`{}`: {message}", file_key(*input)))
         }
-        other => other,
+        _ => e,
     }
 }
 

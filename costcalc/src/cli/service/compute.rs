@@ -156,12 +156,9 @@ fn read_durations(path: &Path) -> Result<Vec<Decimal>> {
         }
         let at_line = |m: String| Error::file(&origin, format!("line {}: {m}", i + 1));
         let d = nonneg(t).map_err(at_line)?;
-        check_duration(d).map_err(|e| {
-            let text = e.to_string();
-            at_line(
-                text.split_once(": ")
-                    .map_or(text.clone(), |(_, m)| m.to_string()),
-            )
+        check_duration(d).map_err(|e| match e.problem() {
+            Some(problem) => at_line(problem),
+            None => e,
         })?;
         out.push(d);
     }
