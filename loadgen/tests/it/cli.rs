@@ -1,8 +1,6 @@
 //! Bad input: one clear line on stderr and a non-zero exit, before any traffic is sent.
 
-mod common;
-
-use common::loadgen;
+use crate::support::loadgen;
 
 fn fails_with(args: &[&str], want: &str) {
     let out = tempfile::tempdir().unwrap();

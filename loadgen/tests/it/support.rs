@@ -1,5 +1,4 @@
 //! A real journal-api on a loopback port for the end-to-end tests, stopped when dropped.
-#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::PathBuf;

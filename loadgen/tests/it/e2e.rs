@@ -1,9 +1,7 @@
 //! End to end against the real journal-api on loopback: the schedule is played as planned and
 //! the server's own state agrees with the summary.
 
-mod common;
-
-use common::{Server, loadgen};
+use crate::support::{Server, loadgen};
 use serde_json::Value;
 use std::path::Path;
 

@@ -1,0 +1,6 @@
+//! loadgen's integration tests, one binary: bad input on the command line, and end-to-end runs
+//! against the real journal-api on loopback.
+
+mod cli;
+mod e2e;
+mod support;
