@@ -64,6 +64,15 @@ pub fn load_prices(a: &PriceArgs) -> Result<(PriceSnapshot, PriceInfo)> {
     Ok((p, info))
 }
 
+/// Where the figures nobody measured or gave come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Defaults {
+    /// journal-api's committed measured profile
+    JournalApi,
+    /// Generic guesses for any small database-backed API
+    Generic,
+}
+
 /// Workload and deployment choices: shared by `report` and `breakeven`.
 #[derive(Debug, Args)]
 pub struct ScenarioArgs {
@@ -90,19 +99,25 @@ pub struct ScenarioArgs {
     /// Price a loadgen run that did not keep up anyway (more than 1% dropped or failed, or queueing), with the warning in every output
     #[arg(long, requires = "from_loadgen", help_heading = "Workload")]
     pub allow_overloaded: bool,
-    /// Mean time per request inside the function, ms (Lambda's billed duration) [default: 100]
+    /// Where figures nobody measured or gave come from: journal-api's committed measured profile
+    /// (costcalc/profiles/journal-api.json: CPU and server time per request, database CPU, bytes),
+    /// or generic guesses for an API that is not journal-api (100 ms, 100 req/s per vCPU, 256 B /
+    /// 2 KB bodies, no database CPU)
+    #[arg(long, value_enum, value_name = "FROM", default_value_t = Defaults::JournalApi, help_heading = "Workload")]
+    pub defaults: Defaults,
+    /// Mean time per request inside the function, ms (Lambda's billed duration) [default: journal-api's measured server time per route; generic: 100]
     #[arg(long, value_name = "MS", value_parser = nonneg, help_heading = "Workload")]
     pub duration_ms: Option<Decimal>,
-    /// Mean request body, bytes [default: 256]
+    /// Mean request body, bytes [default: journal-api's measured mean; generic: 256]
     #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
     pub request_bytes: Option<Decimal>,
-    /// Mean response body, bytes [default: 2048]
+    /// Mean response body, bytes [default: journal-api's measured mean; generic: 2048]
     #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
     pub response_bytes: Option<Decimal>,
     /// Peak requests per second, at least the average [default: 10 x the average]
     #[arg(long, value_name = "R", value_parser = nonneg, help_heading = "Workload")]
     pub peak_rps: Option<Decimal>,
-    /// Requests per second one vCPU sustains (sizes EC2 and Fargate) [default: 100]
+    /// Requests per second one vCPU sustains (sizes EC2 and Fargate) [default: journal-api's measured requests per CPU-second x --target-utilization; generic: 100]
     #[arg(long, value_name = "R", value_parser = positive, help_heading = "Workload")]
     pub throughput_per_vcpu: Option<Decimal>,
     /// Application log bytes per request [default: 200]
@@ -235,6 +250,10 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         }
         (None, None) => (Workload::default(), None),
     };
+    let mut base = base;
+    if let Defaults::JournalApi = s.defaults {
+        workload::reference::fill_defaults(&mut base, hours, s.target_utilization);
+    }
     let measured = s
         .aws
         .measure(s.prices.region.as_deref(), hours, base.clone())?;

@@ -76,6 +76,7 @@ pub fn apply(
     ));
     if let Some(db) = s.db_cpu_s.filter(|d| *d >= 0.0) {
         w.db_cpu_ms_per_request = Some(dec(db) * dec!(1000) / dec(s.requests));
+        w.origins.db_cpu_ms_per_request = measured("server.db_cpu_s / server.requests");
     }
     let counted: f64 = s.routes.iter().map(|r| r.count).sum();
     if counted > 0.0 {

@@ -1,6 +1,7 @@
 //! Every figure a report rests on, in words: where the workload came from, what a request costs,
 //! how instances are counted, what each deployment runs, what is not billed. A figure nobody
-//! supplied is marked "(assumed)".
+//! supplied is marked "(assumed)", or "(journal-api's measured profile)" when it is the reference
+//! API's committed measurement.
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -13,7 +14,11 @@ use crate::workload::{Origin, Workload};
 
 /// " (assumed)" after a figure nobody supplied.
 fn assumed(o: &Origin) -> &'static str {
-    if o.is_default() { " (assumed)" } else { "" }
+    match o {
+        Origin::Profile { .. } => " (journal-api's measured profile)",
+        Origin::Default { .. } => " (assumed)",
+        Origin::Flag | Origin::File { .. } | Origin::Measured { .. } => "",
+    }
 }
 
 /// Every figure the numbers rest on, in words.
@@ -103,10 +108,12 @@ fn sizing(w: &Workload, o: &Options) -> String {
         "Sizing: one vCPU serves {} req/s{}; EC2 instances and Fargate tasks = max({}, ceil(peak / (req/s per vCPU x vCPUs))). \
         Burstable t4g/t3 instances are sized on all their vCPUs and bill surplus CPU credits when their average utilization exceeds their baseline.",
         q(w.throughput_rps_per_vcpu),
-        if w.origins.throughput_rps_per_vcpu.is_default() {
-            " (assumed; measure it with loadgen)"
-        } else {
-            ""
+        match w.origins.throughput_rps_per_vcpu {
+            Origin::Profile { .. } => {
+                " (journal-api's measured profile; measure your API with loadgen --server-pid)"
+            }
+            Origin::Default { .. } => " (assumed; measure it with loadgen)",
+            Origin::Flag | Origin::File { .. } | Origin::Measured { .. } => "",
         },
         if o.high_availability { 2 } else { 1 }
     )

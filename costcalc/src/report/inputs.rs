@@ -20,10 +20,11 @@ pub enum Figure {
     Peak,
     ThroughputPerVcpu,
     LogBytesPerRequest,
+    DbCpuPerRequest,
 }
 
 impl Figure {
-    pub const ALL: [Figure; 7] = [
+    pub const ALL: [Figure; 8] = [
         Figure::RequestsPerMonth,
         Figure::DurationMs,
         Figure::RequestBytes,
@@ -31,6 +32,7 @@ impl Figure {
         Figure::Peak,
         Figure::ThroughputPerVcpu,
         Figure::LogBytesPerRequest,
+        Figure::DbCpuPerRequest,
     ];
 
     pub fn label(self) -> &'static str {
@@ -42,6 +44,7 @@ impl Figure {
             Figure::Peak => "Peak rate",
             Figure::ThroughputPerVcpu => "Requests per second per vCPU",
             Figure::LogBytesPerRequest => "Log bytes per request",
+            Figure::DbCpuPerRequest => "Database CPU per request",
         }
     }
 
@@ -55,6 +58,7 @@ impl Figure {
             Figure::Peak => &g.peak,
             Figure::ThroughputPerVcpu => &g.throughput_rps_per_vcpu,
             Figure::LogBytesPerRequest => &g.log_bytes_per_request,
+            Figure::DbCpuPerRequest => &g.db_cpu_ms_per_request,
         }
     }
 
@@ -84,6 +88,10 @@ impl Figure {
             },
             Figure::ThroughputPerVcpu => q(w.throughput_rps_per_vcpu),
             Figure::LogBytesPerRequest => format!("{} B", q(w.log_bytes_per_request)),
+            Figure::DbCpuPerRequest => match w.db_cpu_ms_per_request {
+                Some(ms) => format!("{} ms of one vCPU", q(ms)),
+                None => "not measured".into(),
+            },
         }
     }
 
@@ -117,6 +125,11 @@ impl Figure {
             },
             Figure::ThroughputPerVcpu => w.throughput_rps_per_vcpu *= factor,
             Figure::LogBytesPerRequest => w.log_bytes_per_request *= factor,
+            Figure::DbCpuPerRequest => {
+                if let Some(ms) = &mut w.db_cpu_ms_per_request {
+                    *ms *= factor;
+                }
+            }
         }
         w
     }

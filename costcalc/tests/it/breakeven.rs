@@ -24,8 +24,8 @@ fn requests(v: &Value) -> u64 {
 
 #[test]
 fn crossings_are_the_same_whatever_the_points() {
-    let few = json(&["--points", "2"]);
-    let many = json(&["--points", "2000"]);
+    let few = json(&["--defaults", "generic", "--points", "2"]);
+    let many = json(&["--defaults", "generic", "--points", "2000"]);
     assert_eq!(few["crossings"], many["crossings"]);
     assert_eq!(few["cheapest_by_traffic"], many["cheapest_by_traffic"]);
     let cs = few["crossings"].as_array().unwrap();

@@ -404,8 +404,18 @@ fn only_figures_nobody_supplied_are_called_assumed() {
     assert_eq!(origin(&v, "Requests per month"), "default");
     let text = v["assumptions"].to_string();
     assert!(!text.contains("250 req/s (assumed"), "{text}");
-    let v = json(&[]);
+    let v = json(&["--defaults", "generic"]);
     assert!(v["assumptions"].to_string().contains("100 req/s (assumed"));
+    // By default the figures nobody gave are journal-api's measured profile: still defaults, and
+    // named as the profile, never as a guess.
+    let v = json(&[]);
+    assert_eq!(origin(&v, "Requests per second per vCPU"), "default");
+    let text = v["assumptions"].to_string();
+    assert!(
+        text.contains("req/s (journal-api's measured profile"),
+        "{text}"
+    );
+    assert!(!text.contains("req/s (assumed"), "{text}");
     let summary = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/summary-v1.json");
     let v = json(&["--from-loadgen", summary]);
     assert_eq!(origin(&v, "Requests per month"), "measured");

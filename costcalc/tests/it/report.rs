@@ -41,8 +41,8 @@ fn services(d: &Value) -> Vec<String> {
 }
 
 #[test]
-fn side_project_default_report() {
-    let v = costcalc_json(&["report"]);
+fn side_project_report_on_generic_defaults() {
+    let v = costcalc_json(&["report", "--defaults", "generic"]);
     assert_eq!(v["region"], "us-east-1");
     assert_eq!(v["prices_as_of"], "2026-11-01");
     assert_eq!(v["workload"]["requests_per_month"], "10000");
@@ -119,7 +119,7 @@ fn side_project_default_report() {
 fn nat_gateway_when_the_vpc_lambda_needs_the_internet() {
     // 730 h x 0.045 = 32.85; 1 GB x 0.045 = 0.045 -> 0.05 (half-up); Elastic IP 3.65.
     // Total 35.9030981 + 32.85 + 0.045 + 3.65 = 72.4480981 -> 72.45.
-    let v = costcalc_json(&["report", "--nat", "on"]);
+    let v = costcalc_json(&["report", "--defaults", "generic", "--nat", "on"]);
     let l = deployment(&v, "lambda");
     assert_eq!(cost(l, "NAT Gateway hours"), "32.85");
     assert_eq!(cost(l, "Data processed"), "0.05");
@@ -149,7 +149,13 @@ fn high_traffic_sizes_instances_from_the_peak() {
     // 1e9 requests/month: average 380.5 req/s, peak x10 = 3,805.2 req/s. t4g.micro = 2 vCPU x
     // 100 req/s = 200 -> ceil(19.03) = 20 instances (and an ALB); Fargate 0.25 vCPU = 25 req/s ->
     // ceil(152.2) = 153 tasks.
-    let v = costcalc_json(&["report", "--requests-per-month", "1000000000"]);
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "1000000000",
+    ]);
     assert!(
         deployment(&v, "ec2")["summary"]
             .as_str()
@@ -209,7 +215,7 @@ fn from_loadgen_summary() {
         env!("CARGO_MANIFEST_DIR"),
         "/../loadgen/tests/data/summary-v1.json"
     );
-    let v = costcalc_json(&["report", "--from-loadgen", path]);
+    let v = costcalc_json(&["report", "--defaults", "generic", "--from-loadgen", path]);
     let w = &v["workload"];
     assert_eq!(w["requests_per_month"], "262800000");
     assert_eq!(w["duration_ms"], "9.8");
@@ -393,7 +399,15 @@ fn an_overloaded_run_is_refused_or_priced_with_a_warning() {
 /// is flagged beside the figure and warned about first; a measured or given one is only flagged.
 #[test]
 fn defaults_that_decide_the_outcome_are_flagged() {
-    let v = costcalc_json(&["report", "--requests-per-month", "5e6", "--proxy", "off"]);
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "5e6",
+        "--proxy",
+        "off",
+    ]);
     assert_eq!(v["cheapest"], "lambda");
     let decides = |figure: &str| {
         v["inputs"]
@@ -417,7 +431,7 @@ fn defaults_that_decide_the_outcome_are_flagged() {
             .contains("duration per request (100 ms) decides")
     );
     // The side project: EC2 by a margin no halving or doubling closes.
-    let v = costcalc_json(&["report"]);
+    let v = costcalc_json(&["report", "--defaults", "generic"]);
     assert!(
         v["warnings"].as_array().unwrap().is_empty(),
         "{}",
@@ -433,7 +447,7 @@ fn a_measured_server_sizes_instances_and_models_lambda_duration() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/summary-v1.1-server.json"
     );
-    let v = costcalc_json(&["report", "--from-loadgen", path]);
+    let v = costcalc_json(&["report", "--defaults", "generic", "--from-loadgen", path]);
     let w = &v["workload"];
     // 2,000 requests on 5.6 CPU-seconds = 357.14 req/s per vCPU, planned at 60%: 214.2857...
     assert!(
@@ -490,7 +504,13 @@ fn a_measured_server_sizes_instances_and_models_lambda_duration() {
 fn connections_beyond_max_connections_size_the_database_or_say_so() {
     // 100M requests a month, peak 380.5 req/s: 16 Fargate tasks x 10 = 160 > 112 (db.t4g.micro),
     // which db.t4g.small (2 GiB: 2,147,483,648 / 9,531,392 = 225) holds.
-    let v = costcalc_json(&["report", "--requests-per-month", "100000000"]);
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "100000000",
+    ]);
     let f = deployment(&v, "fargate");
     assert!(
         f["summary"].as_str().unwrap().contains("db.t4g.small"),
@@ -518,6 +538,8 @@ fn connections_beyond_max_connections_size_the_database_or_say_so() {
     // Given by flag, the class stays and the remedy is priced: (0.032 - 0.016) x 730 = $11.68.
     let v = costcalc_json(&[
         "report",
+        "--defaults",
+        "generic",
         "--requests-per-month",
         "100000000",
         "--db-instance-class",
@@ -534,6 +556,8 @@ fn connections_beyond_max_connections_size_the_database_or_say_so() {
     // A smaller pool fits the micro: 16 x 5 = 80.
     let v = costcalc_json(&[
         "report",
+        "--defaults",
+        "generic",
         "--requests-per-month",
         "100000000",
         "--db-pool-size",
@@ -557,6 +581,8 @@ fn burstable_instances_above_baseline_bill_cpu_credits() {
     // 0.2 x 2 vCPUs x 730 h = 292 vCPU-hours x $0.04 = $11.68.
     let v = costcalc_json(&[
         "report",
+        "--defaults",
+        "generic",
         "--requests-per-month",
         "262800000",
         "--peak-rps",
@@ -568,7 +594,13 @@ fn burstable_instances_above_baseline_bill_cpu_credits() {
         "11.68"
     );
     // Traffic with a 10x peak leaves the instances under their baseline: no credits.
-    let v = costcalc_json(&["report", "--requests-per-month", "262800000"]);
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "262800000",
+    ]);
     let items = deployment(&v, "ec2")["line_items"].to_string();
     assert!(!items.contains("CPU credits"), "{items}");
 }
@@ -588,7 +620,7 @@ fn html_report_is_self_contained_and_complete() {
         String::from_utf8_lossy(&out.stderr)
     );
     let html = String::from_utf8(out.stdout).unwrap();
-    let json = costcalc_json(&["report", "--from-loadgen", path]);
+    let json = costcalc_json(&["report", "--defaults", "generic", "--from-loadgen", path]);
     assert!(html.starts_with("<!doctype html>"));
     for forbidden in ["<script", "src=", "<link", "url(", "@import"] {
         assert!(!html.contains(forbidden), "{forbidden} in the page");

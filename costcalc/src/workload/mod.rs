@@ -1,0 +1,174 @@
+//! The workload being priced: traffic, per-request duration and sizes, peak rate, sizing inputs.
+//! From flags, a TOML workload file, or a loadgen `summary.json` (see `loadgen_summary`).
+
+mod file;
+mod origin;
+pub mod reference;
+
+pub(crate) use file::lenient;
+pub use file::{from_file, from_toml, in_file};
+pub use origin::{Origin, Origins};
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde::Serialize;
+
+use crate::error::{Error, Input, Problem, Result, check_range};
+use crate::lambda_duration::{self, Duration};
+
+/// Every figure the deployments need, with where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Workload {
+    /// Where the figures came from, in one phrase: "defaults", "flags", a file path, "loadgen FILE".
+    pub source: String,
+    pub requests_per_month: Decimal,
+    /// Mean duration of one request inside the function (Lambda billed duration; each invocation
+    /// is rounded up to 1 ms).
+    pub duration_ms: Decimal,
+    /// Mean body bytes per request and per response.
+    pub request_bytes: Decimal,
+    pub response_bytes: Decimal,
+    /// Peak requests per second; when absent, average rate x `peak_to_average`.
+    pub peak_rps: Option<Decimal>,
+    pub peak_to_average: Decimal,
+    /// Requests per second one vCPU sustains (sizes EC2 and Fargate).
+    pub throughput_rps_per_vcpu: Decimal,
+    /// Application log bytes per request (Lambda adds its platform lines on top).
+    pub log_bytes_per_request: Decimal,
+    /// Where each figure came from.
+    pub origins: Origins,
+    /// The run's time compression, when the workload was measured by a compressed loadgen run.
+    pub compression: Option<Decimal>,
+    /// What makes the figures doubtful, in words (an overloaded run priced anyway): every output
+    /// shows these.
+    pub warnings: Vec<String>,
+    /// What `duration_ms` is: time in the function, a client's latency, or the server's own
+    /// time per route (then the Lambda duration is modelled per route and memory size).
+    pub duration: Duration,
+    /// Database CPU per request, ms of one vCPU, when the run measured the database.
+    pub db_cpu_ms_per_request: Option<Decimal>,
+    /// Lambda cold starts a month (the run's idle gaps scaled to the month), billed at the INIT
+    /// duration a tune measured.
+    pub cold_starts_per_month: Option<Decimal>,
+}
+
+impl Default for Workload {
+    /// The side project: 10,000 requests a month. Every default is stated in the report.
+    fn default() -> Self {
+        Workload {
+            source: "defaults (side project)".into(),
+            requests_per_month: dec!(10000),
+            duration_ms: dec!(100),
+            request_bytes: dec!(256),
+            response_bytes: dec!(2048),
+            peak_rps: None,
+            peak_to_average: dec!(10),
+            throughput_rps_per_vcpu: dec!(100),
+            log_bytes_per_request: dec!(200),
+            origins: Origins::default(),
+            compression: None,
+            warnings: Vec::new(),
+            duration: Duration::InFunction,
+            db_cpu_ms_per_request: None,
+            cold_starts_per_month: None,
+        }
+    }
+}
+
+impl Workload {
+    /// Average requests per second over a month of `hours`.
+    pub fn average_rps(&self, hours: Decimal) -> Decimal {
+        self.requests_per_month / (hours * dec!(3600))
+    }
+
+    pub fn peak(&self, hours: Decimal) -> Decimal {
+        self.peak_rps
+            .unwrap_or_else(|| self.average_rps(hours) * self.peak_to_average)
+    }
+
+    /// Billed milliseconds per invocation of a function of `memory_mb`: the duration rounded up
+    /// to 1 ms, or the server-time model's mix of routes.
+    pub fn billed_ms_per_request(&self, memory_mb: Decimal) -> Decimal {
+        match &self.duration {
+            Duration::Server { routes } => lambda_duration::billed_ms(routes, memory_mb),
+            Duration::Tuned { sizes } => crate::lambda_tune::at(sizes, memory_mb)
+                .map_or(self.duration_ms.ceil(), |s| s.billed_ms),
+            Duration::InFunction | Duration::ClientLatency => self.duration_ms.ceil(),
+        }
+    }
+
+    /// Billed seconds of cold starts (INIT) a month at `memory_mb`, when a tune measured them.
+    pub fn cold_start_seconds(&self, memory_mb: Decimal) -> Decimal {
+        match (&self.duration, self.cold_starts_per_month) {
+            (Duration::Tuned { sizes }, Some(n)) => crate::lambda_tune::at(sizes, memory_mb)
+                .map_or(Decimal::ZERO, |s| n * s.init_p50_ms / dec!(1000)),
+            _ => Decimal::ZERO,
+        }
+    }
+
+    /// The same workload at another monthly volume (peak scales with it).
+    pub fn scaled_to(&self, requests_per_month: Decimal) -> Workload {
+        let mut w = self.clone();
+        if let Some(p) = w.peak_rps
+            && !self.requests_per_month.is_zero()
+        {
+            w.peak_rps = Some(p * (requests_per_month / self.requests_per_month));
+        }
+        w.requests_per_month = requests_per_month;
+        w
+    }
+
+    /// Every figure within `limits`, and no contradiction between them (a peak below the
+    /// average, a zero duration). `hours` is the month the peak is compared over.
+    pub fn validate(&self, hours: Decimal) -> Result<()> {
+        use crate::limits as l;
+        let zero = Decimal::ZERO;
+        check_range(
+            Input::RequestsPerMonth,
+            self.requests_per_month,
+            zero,
+            l::REQUESTS_PER_MONTH,
+        )?;
+        check_range(Input::DurationMs, self.duration_ms, zero, l::DURATION_MS)?;
+        if self.duration_ms.is_zero() {
+            return Err(Error::invalid(Input::DurationMs, 0, Problem::ZeroDuration));
+        }
+        check_range(Input::RequestBytes, self.request_bytes, zero, l::BODY_BYTES)?;
+        check_range(
+            Input::ResponseBytes,
+            self.response_bytes,
+            zero,
+            l::BODY_BYTES,
+        )?;
+        check_range(
+            Input::LogBytesPerRequest,
+            self.log_bytes_per_request,
+            zero,
+            l::LOG_BYTES,
+        )?;
+        check_range(
+            Input::PeakToAverage,
+            self.peak_to_average,
+            Decimal::ONE,
+            l::PEAK_TO_AVERAGE,
+        )?;
+        check_range(
+            Input::ThroughputPerVcpu,
+            self.throughput_rps_per_vcpu,
+            l::THROUGHPUT_MIN,
+            l::THROUGHPUT_MAX,
+        )?;
+        if let Some(p) = self.peak_rps {
+            check_range(Input::PeakRps, p, zero, l::PEAK_RPS)?;
+            let average = self.average_rps(hours);
+            if p < average {
+                return Err(Error::invalid(
+                    Input::PeakRps,
+                    p.normalize(),
+                    Problem::PeakBelowAverage { average },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
