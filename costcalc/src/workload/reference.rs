@@ -96,8 +96,10 @@ mod tests {
 
     #[test]
     fn only_defaults_are_filled() {
-        let mut w = Workload::default();
-        w.throughput_rps_per_vcpu = dec!(250);
+        let mut w = Workload {
+            throughput_rps_per_vcpu: dec!(250),
+            ..Workload::default()
+        };
         w.origins.throughput_rps_per_vcpu = Origin::Flag;
         fill_defaults(&mut w, dec!(730), dec!(0.6));
         assert_eq!(w.throughput_rps_per_vcpu, dec!(250));
