@@ -15,8 +15,12 @@ work=$TEST_WORK/report-browser
 keep=$target/report-check
 mkdir -p "$work" "$keep"
 summary=reports/example/loadgen/summary.json
-"$bin" report --from-loadgen "$summary" --format html >"$work/report.html"
-"$bin" report --from-loadgen "$summary" --format json >"$work/report.json"
+price=(--from-loadgen "$summary")
+# The Lambda memory sweep, when the example has one (scripts/demo runs it where cgroups allow).
+tune=reports/example/tune/tune.json
+[ -f "$tune" ] && price+=(--lambda-tune "$tune")
+"$bin" report "${price[@]}" --format html >"$work/report.html"
+"$bin" report "${price[@]}" --format json >"$work/report.json"
 
 # Closed network here: no background networking, no component updates, a fresh profile each time.
 browse() {
@@ -34,7 +38,7 @@ browse --window-size=1280,2000 --screenshot="$keep/desktop.png" "$url" >/dev/nul
 browse --window-size=390,2000 --screenshot="$keep/phone.png" "$url" >/dev/null 2>&1
 
 python3 - "$work" "$keep" <<'PY'
-import json, re, sys
+import json, os, re, sys
 work, keep = sys.argv[1], sys.argv[2]
 dom = open(f"{work}/dom.html").read()
 report = json.load(open(f"{work}/report.json"))
@@ -46,9 +50,18 @@ def check(ok, what):
 sections = ["answer", "breakdown", "breakeven", "run", "latency", "traffic", "inputs", "assumptions"]
 if summary.get("windows"):
     sections.append("latency-over-time")
+tuned = os.path.exists("reports/example/tune/tune.json")
+if tuned:
+    sections.append("lambda-sweep")
 for section in sections:
     check(f'id="{section}"' in dom, f"section #{section} rendered")
-charts = 3 + (1 if summary.get("windows") else 0)
+charts = 3 + (1 if summary.get("windows") else 0) + (1 if tuned else 0)
+if tuned:
+    sweep = dom[dom.find('id="lambda-sweep"'):]
+    tune = json.load(open("reports/example/tune/tune.json"))
+    for size in tune["sizes"]:
+        check(f'<td class="num">{size["memory_mb"]}</td>' in sweep,
+              f'sweep row for {size["memory_mb"]} MB')
 check(dom.count("<svg") == charts, f"{charts} charts rendered (found {dom.count('<svg')})")
 check(dom.count("<table") >= 6, "the tables rendered")
 cheapest = report["cheapest"]
