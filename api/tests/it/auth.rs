@@ -1,14 +1,12 @@
 //! Registration, login, tokens: success and error cases of the contract, on both databases.
 
-mod common;
-
 use axum::http::{Method, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use journal_api::auth::tokens::{Claims, Keys, TokenType};
 use serde_json::json;
 
-use common::{PASSWORD, SECRET};
+use crate::support::{self, PASSWORD, SECRET};
 
 both_dbs!(register_returns_a_working_token_pair, |app| {
     let user = app.register("ada@example.com").await;
@@ -290,7 +288,7 @@ both_dbs!(refresh_rotates_and_an_old_token_fails, |app| {
         .await
         .expect(200);
     // Long after its rotation, a reuse is taken for theft: the whole family is revoked.
-    common::backdate_rotations(&app.db, chrono::TimeDelta::minutes(1)).await;
+    support::backdate_rotations(&app.db, chrono::TimeDelta::minutes(1)).await;
     app.post(
         "/api/v1/auth/refresh",
         None,

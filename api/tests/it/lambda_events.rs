@@ -5,8 +5,6 @@
 //! through lambda_runtime, lambda_http's event parsing and response encoding, the router and the
 //! database, as on AWS.
 
-mod common;
-
 use std::collections::HashMap;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +22,8 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot};
+
+use crate::support;
 
 const SECRET: &str = "lambda-test-secret-lambda-test-secret-01";
 const EVENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/events");
@@ -369,14 +369,14 @@ impl Reply {
 // --- databases --------------------------------------------------------------------------------
 
 /// A fresh, empty database URL; the temp dir (SQLite) must outlive the function.
-async fn fresh_url(backend: common::Backend) -> (String, Option<tempfile::TempDir>) {
+async fn fresh_url(backend: support::Backend) -> (String, Option<tempfile::TempDir>) {
     match backend {
-        common::Backend::Sqlite => {
+        support::Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}", dir.path().join("journal.db").display());
             (url, Some(dir))
         }
-        common::Backend::Postgres => (common::fresh_postgres_url().await, None),
+        support::Backend::Postgres => (support::fresh_postgres_url().await, None),
     }
 }
 
@@ -410,11 +410,11 @@ macro_rules! both_dbs {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$f(super::common::Backend::Sqlite).await;
+                super::$f(super::support::Backend::Sqlite).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$f(super::common::Backend::Postgres).await;
+                super::$f(super::support::Backend::Postgres).await;
             }
         }
     };
@@ -423,7 +423,7 @@ macro_rules! both_dbs {
 // --- the tests --------------------------------------------------------------------------------
 
 both_dbs!(migrate_role, migrate_role_applies_then_finds_nothing);
-async fn migrate_role_applies_then_finds_nothing(backend: common::Backend) {
+async fn migrate_role_applies_then_finds_nothing(backend: support::Backend) {
     let (url, _dir) = fresh_url(backend).await;
     migrate_through_lambda(&url).await;
 }
@@ -431,7 +431,7 @@ async fn migrate_role_applies_then_finds_nothing(backend: common::Backend) {
 both_dbs!(http_api_journey, http_api_v2_journey);
 /// HTTP API ($default stage): register, log in with a form, create, list, read, update,
 /// delete, and the error statuses, all as API Gateway sends them.
-async fn http_api_v2_journey(backend: common::Backend) {
+async fn http_api_v2_journey(backend: support::Backend) {
     let (url, _dir) = fresh_url(backend).await;
     migrate_through_lambda(&url).await;
     let mut f = Function::start("api", &url, &[]).await;
@@ -512,7 +512,7 @@ async fn http_api_v2_journey(backend: common::Backend) {
 
 both_dbs!(other_sources, function_url_and_alb_events);
 /// Function URLs (base64 bodies, cookies) and ALB target groups (plain and multi-value).
-async fn function_url_and_alb_events(backend: common::Backend) {
+async fn function_url_and_alb_events(backend: support::Backend) {
     let (url, _dir) = fresh_url(backend).await;
     migrate_through_lambda(&url).await;
     let mut f = Function::start("api", &url, &[]).await;
@@ -556,7 +556,7 @@ async fn function_url_and_alb_events(backend: common::Backend) {
 both_dbs!(rest_api_stage, rest_api_on_stage_prod);
 /// REST API (v1) on stage Prod with AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH (as the SAM template
 /// sets it): multi-value headers and query strings, a form login.
-async fn rest_api_on_stage_prod(backend: common::Backend) {
+async fn rest_api_on_stage_prod(backend: support::Backend) {
     let (url, _dir) = fresh_url(backend).await;
     migrate_through_lambda(&url).await;
     let mut f = Function::start(
@@ -593,7 +593,7 @@ async fn rest_api_on_stage_prod(backend: common::Backend) {
 /// /Prod/health, which is no route: the reason the variable is part of the deployment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rest_api_stage_without_the_variable_is_404() {
-    let (url, _dir) = fresh_url(common::Backend::Sqlite).await;
+    let (url, _dir) = fresh_url(support::Backend::Sqlite).await;
     let mut f = Function::start("api", &url, &[]).await;
     let r = f.event("apigw-v1-health", &vec![]).await;
     assert_eq!(r.expect(404), json!({"detail": "Not Found"}));
@@ -646,7 +646,7 @@ async fn unknown_handler_is_a_clear_init_error() {
 /// the runtime registers one); the hook closes the pool and the process exits 0.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_closes_the_pool() {
-    let (url, _dir) = fresh_url(common::Backend::Sqlite).await;
+    let (url, _dir) = fresh_url(support::Backend::Sqlite).await;
     migrate_through_lambda(&url).await;
     let mut f = Function::start("api", &url, &[]).await;
     f.event("apigw-v2-register-base64", &vec![])
