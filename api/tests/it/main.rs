@@ -14,4 +14,5 @@ mod lambda_events;
 mod lambda_proxy;
 mod meta;
 mod metrics;
+mod openapi_limits;
 mod sessions;
