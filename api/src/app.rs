@@ -138,7 +138,7 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %what, "handler panicked");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+    ApiError::internal().into_response()
 }
 
 /// The span of a request (its id, method and path on every log line of it).

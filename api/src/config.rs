@@ -1,15 +1,18 @@
-//! All configuration from the environment, in one place.
+//! All configuration from the environment, in one place: the values and their errors here, the
+//! reading of the variables in `config/env.rs`.
 //!
 //! [`Config::from_vars`] is pure (it takes a lookup function), so every rule is tested without
 //! touching the process environment; [`Config::from_env_with`] is the thin wrapper the binary and
 //! the Lambda handler use.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use crate::db::DbSettings;
 use crate::limits::LimitSettings;
 use crate::redact::redact_url;
+
+mod env;
 
 /// Default database: an SQLite file beside the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://journal.db";
@@ -140,157 +143,6 @@ pub enum SecretPolicy {
 }
 
 impl Config {
-    /// Reads the process environment with the given secret policy (the binary's `--dev`).
-    pub fn from_env_with(policy: SecretPolicy) -> Result<Config, ConfigError> {
-        Self::from_vars(|k| std::env::var(k).ok(), policy)
-    }
-
-    /// Builds the configuration from any variable lookup. Empty values count as unset.
-    pub fn from_vars(
-        var: impl Fn(&str) -> Option<String>,
-        policy: SecretPolicy,
-    ) -> Result<Config, ConfigError> {
-        let var = |k: &str| var(k).filter(|v| !v.trim().is_empty());
-
-        let (jwt_secret, jwt_secret_source) = match var("JWT_SECRET") {
-            Some(s) if s.len() < MIN_JWT_SECRET_BYTES => {
-                return Err(ConfigError::ShortJwtSecret(s.len()));
-            }
-            Some(s) => (s.into_bytes(), SecretSource::Env),
-            None => match policy {
-                SecretPolicy::Required => return Err(ConfigError::MissingJwtSecret),
-                SecretPolicy::EphemeralIfMissing => {
-                    let mut key = vec![0u8; 64];
-                    rand::fill(&mut key[..]);
-                    (key, SecretSource::Ephemeral)
-                }
-            },
-        };
-
-        let host = match var("HOST") {
-            None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
-                name: "HOST",
-                value: v,
-                expected: "an IP address such as 127.0.0.1 or 0.0.0.0",
-            })?,
-        };
-        let port = parse_num(&var, "PORT", 8080u16, "a TCP port number (0-65535)")?;
-        let log_format = match var("LOG_FORMAT").map(|v| v.trim().to_ascii_lowercase()) {
-            None => LogFormat::Text,
-            Some(v) if v == "text" => LogFormat::Text,
-            Some(v) if v == "json" => LogFormat::Json,
-            Some(v) => {
-                return Err(ConfigError::Invalid {
-                    name: "LOG_FORMAT",
-                    value: v,
-                    expected: "`text` or `json`",
-                });
-            }
-        };
-        let db_proxy = match var("DB_PROXY").map(|v| v.trim().to_ascii_lowercase()) {
-            None => false,
-            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
-            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
-            Some(v) => {
-                return Err(ConfigError::Invalid {
-                    name: "DB_PROXY",
-                    value: v,
-                    expected: "1 or 0 (true/false)",
-                });
-            }
-        };
-        let db_max_connections = parse_num(
-            &var,
-            "DB_MAX_CONNECTIONS",
-            10u32,
-            "a whole number of connections, at least 1",
-        )?;
-        if db_max_connections == 0 {
-            return Err(ConfigError::Invalid {
-                name: "DB_MAX_CONNECTIONS",
-                value: "0".into(),
-                expected: "a whole number of connections, at least 1",
-            });
-        }
-        let grace = parse_num(
-            &var,
-            "SHUTDOWN_GRACE_SECONDS",
-            20u64,
-            "a whole number of seconds",
-        )?;
-        let request_timeout = parse_num(
-            &var,
-            "REQUEST_TIMEOUT_SECONDS",
-            DEFAULT_REQUEST_TIMEOUT.as_secs(),
-            "a whole number of seconds, at least 1",
-        )?;
-        if request_timeout == 0 {
-            return Err(ConfigError::Invalid {
-                name: "REQUEST_TIMEOUT_SECONDS",
-                value: "0".into(),
-                expected: "a whole number of seconds, at least 1",
-            });
-        }
-
-        let defaults = LimitSettings::default();
-        let limits = LimitSettings {
-            per_client_per_minute: parse_num(
-                &var,
-                "AUTH_RATE_PER_MINUTE",
-                defaults.per_client_per_minute,
-                "a whole number of requests per minute (0 turns the limit off)",
-            )?,
-            failed_logins_per_minute: parse_num(
-                &var,
-                "FAILED_LOGINS_PER_MINUTE",
-                defaults.failed_logins_per_minute,
-                "a whole number of failed logins per minute (0 turns the limit off)",
-            )?,
-            client_header: match var("TRUSTED_PROXY_HEADER") {
-                None => None,
-                Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Invalid {
-                    name: "TRUSTED_PROXY_HEADER",
-                    value: v,
-                    expected: "a header name such as X-Forwarded-For",
-                })?),
-            },
-        };
-
-        let password_queue_per_core = parse_num(
-            &var,
-            "PASSWORD_QUEUE_PER_CORE",
-            crate::auth::password::QUEUE_PER_CORE,
-            "a whole number of waiting password hashes per core",
-        )?;
-
-        let metrics_addr = match var("METRICS_ADDR") {
-            None => None,
-            Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Invalid {
-                name: "METRICS_ADDR",
-                value: v,
-                expected: "an IP:port such as 127.0.0.1:9464 (the metrics listener; unset for none)",
-            })?),
-        };
-
-        Ok(Config {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            jwt_secret,
-            jwt_secret_source,
-            host,
-            port,
-            log_format,
-            log_filter: var("RUST_LOG").unwrap_or_else(|| "info".to_string()),
-            db_proxy,
-            db_max_connections,
-            shutdown_grace: Duration::from_secs(grace),
-            request_timeout: Duration::from_secs(request_timeout),
-            limits,
-            password_queue_per_core,
-            metrics_addr,
-        })
-    }
-
     /// The metrics listener for a server listening on `public`: `None` when metrics are off,
     /// an error when it would be the public listener (the same port on the same address, or on
     /// any address when either is a wildcard; port 0 picks a free port and never collides).
@@ -324,22 +176,6 @@ impl Config {
             statement_cache: !self.db_proxy,
             statement_timeout: (!self.db_proxy).then_some(crate::db::STATEMENT_TIMEOUT),
         }
-    }
-}
-
-fn parse_num<T: std::str::FromStr>(
-    var: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: T,
-    expected: &'static str,
-) -> Result<T, ConfigError> {
-    match var(name) {
-        None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
-            name,
-            value: v,
-            expected,
-        }),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The database: PostgreSQL or SQLite behind one [`Db`] handle, with embedded migrations.
 //!
-//! Queries are written once (`$1` placeholders work on both) and run through [`on_pool!`], which
-//! expands the same code for each pool type, so the two databases cannot drift apart.
+//! Queries are written once (`$1` placeholders work on both) and run through
+//! [`on_pool!`](crate::on_pool), which expands the same code for each pool type, so the two
+//! databases cannot drift apart.
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};

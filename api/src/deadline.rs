@@ -72,7 +72,7 @@ where
                     Ok(res) => res,
                     Err(_) => {
                         tracing::warn!(?timeout, "request timed out");
-                        Ok(ApiError::unavailable("Request timed out: a dependency is slow, try again")
+                        Ok(ApiError::timed_out()
                             .into_response())
                     }
                 },

@@ -67,6 +67,9 @@ pub struct ApiError {
 }
 
 pub const INVALID_CREDENTIALS: &str = "Could not validate credentials";
+const INTERNAL_ERROR: &str = "Internal Server Error";
+const DB_UNAVAILABLE: &str = "Database unavailable";
+const TIMED_OUT: &str = "Request timed out: a dependency is slow, try again";
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: &'static str) -> ApiError {
@@ -121,6 +124,18 @@ impl ApiError {
     pub fn unavailable(detail: &'static str) -> ApiError {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, detail).retry_after(1)
     }
+    /// 500 that says nothing more: the cause goes to the log, never to the client.
+    pub fn internal() -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_ERROR)
+    }
+    /// 503 + `Retry-After: 1`: the database does not answer or the connection broke.
+    pub fn db_unavailable() -> ApiError {
+        ApiError::unavailable(DB_UNAVAILABLE)
+    }
+    /// 503 + `Retry-After: 1`: the request's time (its timeout, or the Lambda deadline) is up.
+    pub fn timed_out() -> ApiError {
+        ApiError::unavailable(TIMED_OUT)
+    }
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -135,7 +150,7 @@ impl From<sqlx::Error> for ApiError {
                     faults::note_broken(&err);
                 }
                 tracing::error!(error = %err, "database unavailable");
-                ApiError::unavailable("Database unavailable")
+                ApiError::db_unavailable()
             }
             Class::SchemaMissing => {
                 tracing::error!(error = %err, "database schema missing");
@@ -143,7 +158,7 @@ impl From<sqlx::Error> for ApiError {
             }
             Class::Other => {
                 tracing::error!(error = %err, "database error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+                ApiError::internal()
             }
         }
     }
@@ -161,7 +176,7 @@ impl IntoResponse for ApiError {
             Detail::Owned(m) => serde_json::to_vec(&HttpError { detail: m }),
             Detail::Fields(f) => serde_json::to_vec(&ValidationErrorBody { detail: f }),
         }
-        .unwrap_or_else(|_| br#"{"detail":"Internal Server Error"}"#.to_vec());
+        .unwrap_or_else(|_| format!(r#"{{"detail":"{INTERNAL_ERROR}"}}"#).into_bytes());
         let mut res = (self.status, body).into_response();
         let headers = res.headers_mut();
         headers.insert(
@@ -175,5 +190,55 @@ impl IntoResponse for ApiError {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Status, `Retry-After` and body of a rendered error.
+    fn rendered(e: ApiError) -> (u16, Option<String>, String) {
+        let res = e.into_response();
+        let retry = res
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string());
+        let status = res.status().as_u16();
+        let body = body_text(res);
+        (status, retry, body)
+    }
+
+    fn body_text(res: Response) -> String {
+        let bytes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(axum::body::to_bytes(res.into_body(), usize::MAX))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn the_shared_answers_keep_their_status_retry_and_text() {
+        assert_eq!(
+            rendered(ApiError::internal()),
+            (500, None, r#"{"detail":"Internal Server Error"}"#.into())
+        );
+        assert_eq!(
+            rendered(ApiError::db_unavailable()),
+            (
+                503,
+                Some("1".into()),
+                r#"{"detail":"Database unavailable"}"#.into()
+            )
+        );
+        assert_eq!(
+            rendered(ApiError::timed_out()),
+            (
+                503,
+                Some("1".into()),
+                r#"{"detail":"Request timed out: a dependency is slow, try again"}"#.into()
+            )
+        );
     }
 }

@@ -164,10 +164,7 @@ pub fn api_service(
                 Ok(res) => res,
                 Err(_) => {
                     tracing::warn!(?budget, "invocation about to time out: answering 503");
-                    Ok(
-                        ApiError::unavailable("Request timed out: a dependency is slow, try again")
-                            .into_response(),
-                    )
+                    Ok(ApiError::timed_out().into_response())
                 }
             }
         }

@@ -1,7 +1,7 @@
 # AWS Lambda, the parts that need more than cargo:
 #  1. DB_PROXY behind a real transaction pooler: PgBouncer (pool_mode=transaction) in front of the
 #     test cluster; the API's PostgreSQL suite runs through it with DB_PROXY's settings, and
-#     tests/lambda_proxy.rs shows the same queries fail there with the statement cache on.
+#     api/tests/it/lambda_proxy.rs shows the same queries fail there with the statement cache on.
 #  2. Packaging and the emulator: cargo-lambda (from .venv/lambda) builds the bootstrap, the
 #     x86_64 binary's glibc needs are checked, and `cargo lambda watch` runs the real function
 #     on loopback, driven with `cargo lambda invoke` (API Gateway v2 events) and plain HTTP on its
@@ -81,9 +81,10 @@ proxied() {
 say "the API's PostgreSQL suite through PgBouncer, statement cache off (DB_PROXY's settings)"
 # lambda_events spawns functions that run their own migrations: those need a direct connection.
 proxied cargo nextest run -p api --locked --no-tests=fail \
-  -E 'test(/postgres/) - binary(lambda_events)'
+  -E 'test(/postgres/) - test(/^lambda_events::/)'
 say "named statements fail through PgBouncer; DB_PROXY's settings do not"
-proxied cargo nextest run -p api --locked --no-tests=fail --test lambda_proxy --run-ignored only
+proxied cargo nextest run -p api --locked --no-tests=fail --test it \
+  -E 'test(/^lambda_proxy::/)' --run-ignored only
 
 # --- 2. packaging and the emulator ------------------------------------------------------------
 venv_ensure lambda

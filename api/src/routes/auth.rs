@@ -134,7 +134,7 @@ fn hash_failed(e: HashError) -> ApiError {
         }
         HashError::Failed(e) => {
             tracing::error!(error = %e, "password hashing failed");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+            ApiError::internal()
         }
     }
 }

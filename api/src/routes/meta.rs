@@ -54,7 +54,7 @@ pub async fn health() -> Response {
     (status = 200, description = "The database answers", body = Ready),
     (status = 503, description = "The database does not answer, or is not migrated", body = HttpError)))]
 pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Ready>, ApiError> {
-    let down = || ApiError::unavailable("Database unavailable");
+    let down = ApiError::db_unavailable;
     match tokio::time::timeout(Duration::from_secs(2), check(&state)).await {
         Ok(Ok(None)) => Ok(axum::Json(Ready {
             status: "ready",

@@ -5,7 +5,7 @@ Each event has the exact shape AWS sends for its source, copied from events logg
 functions and from the AWS documentation's examples: API Gateway REST (v1 proxy, stage "Prod"),
 HTTP API (v2, "$default" and stage "Prod"), ALB target groups (with and without multi-value
 headers) and Lambda Function URLs (v2 shape, base64 bodies). Only paths, headers and bodies were
-changed to hit this API's routes. Placeholders filled in by api/tests/lambda_events.rs:
+changed to hit this API's routes. Placeholders filled in by api/tests/it/lambda_events/:
 {{ACCESS_TOKEN}} and {{ENTRY_ID}} (bodies that carry them are plain text, never base64).
 """
 

@@ -1,9 +1,9 @@
 //! Health, readiness, welcome, OpenAPI, and the JSON shape of router-level errors.
 
-mod common;
-
 use axum::http::{Method, header};
 use serde_json::json;
+
+use crate::support;
 
 both_dbs!(health_root_and_ready, |app| {
     assert_eq!(
@@ -19,8 +19,8 @@ both_dbs!(health_root_and_ready, |app| {
     assert_eq!(
         ready["database"],
         match app.backend {
-            common::Backend::Sqlite => "sqlite",
-            common::Backend::Postgres => "postgres",
+            support::Backend::Sqlite => "sqlite",
+            support::Backend::Postgres => "postgres",
         }
     );
     // Without a database, ready says 503 while health stays 200.

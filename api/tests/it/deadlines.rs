@@ -1,9 +1,7 @@
-//! Bounded time against a database that never answers (issue 14, item 2), in process: a
-//! "black hole" that accepts TCP connections and never says a word stands in for a hung
-//! PostgreSQL (tests/faults freezes a real one). The router answers 503 when its request timeout
-//! is up; on Lambda, before the invocation's deadline.
-
-mod common;
+//! Bounded time against a database that never answers, in process: a "black hole" that accepts
+//! TCP connections and never says a word stands in for a hung PostgreSQL (the fault suite freezes
+//! a real one). The router answers 503 when its request timeout is up; on Lambda, before the
+//! invocation's deadline.
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +14,8 @@ use journal_api::lambda::api_service;
 use journal_api::state::AppState;
 use lambda_http::RequestExt;
 use tower::ServiceExt;
+
+use crate::support;
 
 /// A listener whose connections are accepted by the kernel and never answered.
 fn black_hole() -> (std::net::TcpListener, String) {
@@ -37,7 +37,7 @@ async fn hung_state(url: &str, request_timeout: Duration) -> AppState {
         .expect("a lazy pool does not dial");
     AppState {
         request_timeout,
-        ..AppState::from_secret(common::SECRET, db)
+        ..AppState::from_secret(support::SECRET, db)
     }
 }
 

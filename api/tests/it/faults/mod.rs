@@ -1,17 +1,16 @@
-//! The fault suite (issue 14): the real binary against a PostgreSQL cluster each test owns, which
+//! The fault suite: the real binary against a PostgreSQL cluster each test owns, which
 //! it restarts or freezes. Ignored in the ordinary run; scripts/test.d/55-faults.sh runs it with
 //! `--run-ignored only`. Each wait is bounded; the bounds are the documented contracts (request
 //! timeout, grace + 1 s) plus a margin, so a loaded machine makes the suite slower, never red.
 
 mod floods;
 mod pg;
-mod server;
 
 use std::time::{Duration, Instant};
 
+use crate::support::server::{self, LONG, Server, register, request};
 use pg::{Bouncer, Cluster};
 use serde_json::json;
-use server::{LONG, Server, register, request};
 
 /// Added to every contractual bound: time a loaded machine may take to schedule us.
 const MARGIN: Duration = Duration::from_secs(5);
@@ -21,7 +20,7 @@ fn list(addr: std::net::SocketAddr, token: &str) -> impl Future<Output = server:
     async move { request(addr, "GET", "/api/v1/entries", Some(&token), None, LONG).await }
 }
 
-/// Item 1: after `pg_ctl -m fast restart` every pooled connection is dead; no request may see a
+/// A warm pool through a restart: after `pg_ctl -m fast restart` every pooled connection is dead; no request may see a
 /// 5xx for that, and /ready must not report the dead pool.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
@@ -65,8 +64,8 @@ async fn warm_pool_survives_a_database_restart() {
     );
 }
 
-/// Item 1 behind PgBouncer (transaction pooling, DB_PROXY=1): a restart behind the proxy costs
-/// no 5xx either.
+/// The same restart behind PgBouncer (transaction pooling, DB_PROXY=1): a restart behind the
+/// proxy costs no 5xx either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
 async fn behind_pgbouncer_a_restart_costs_no_5xx() {
@@ -74,20 +73,14 @@ async fn behind_pgbouncer_a_restart_costs_no_5xx() {
     pg.create_db("journal");
     let bouncer = Bouncer::start(pg.port);
     // Migrations go straight to the server (sqlx's migrator needs a session).
-    let out = server::journal_api(&[("DATABASE_URL", &pg.url("journal"))])
-        .arg("migrate")
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut migrate = server::journal_api(&[("DATABASE_URL", &pg.url("journal"))]);
+    migrate.arg("migrate");
+    let (code, _, stderr) = server::output(migrate).await;
+    assert_eq!(code, Some(0), "{stderr}");
     let url = bouncer.url("journal");
     // One connection, as a Lambda environment has (the deployment that uses a proxy): several
     // would be several clients on PgBouncer's one server connection, where sqlx's unnamed
-    // statements can interleave (see tests/sessions.rs).
+    // statements can interleave (see the sessions tests).
     let env = [
         ("DATABASE_URL", url.as_str()),
         ("DB_PROXY", "1"),
@@ -115,7 +108,7 @@ async fn behind_pgbouncer_a_restart_costs_no_5xx() {
     }
 }
 
-/// Item 2: a hung database (SIGSTOP) answers 503 JSON within the request timeout, and /ready too.
+/// A hung database (SIGSTOP) answers 503 JSON within the request timeout, and /ready too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
 async fn hung_database_answers_503_within_the_request_timeout() {
@@ -158,7 +151,7 @@ async fn hung_database_answers_503_within_the_request_timeout() {
     }
 }
 
-/// Item 3: SIGTERM while a request waits on a hung database: the request gets a 503 when the
+/// SIGTERM while a request waits on a hung database: the request gets a 503 when the
 /// grace period ends and the process exits within grace + 1 s.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
@@ -200,7 +193,7 @@ async fn sigterm_with_a_hung_database_exits_within_the_grace_period() {
     pg.thaw();
 }
 
-/// Items 4 and 5 over HTTP against the real binary: two refreshes at once keep the session (the
+/// Sessions under races over HTTP against the real binary: two refreshes at once keep the session (the
 /// winner's tokens work); logout with an access token from before a refresh ends the session.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]

@@ -8,8 +8,6 @@
 //! `--run-ignored only`, TEST_DB_PROXY=1, TEST_DATABASE_URL pointing at PgBouncer and
 //! TEST_DIRECT_DATABASE_URL at the server behind it.
 
-mod common;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -19,15 +17,17 @@ use journal_api::state::AppState;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use crate::support;
+
 /// The proxied URL of a fresh database, migrated through a direct connection.
 async fn migrated_proxied_url() -> String {
     assert!(
-        common::proxied(),
+        support::proxied(),
         "run with TEST_DB_PROXY=1 and TEST_DATABASE_URL pointing at PgBouncer \
          (scripts/test.d/50-lambda.sh does)"
     );
-    let url = common::fresh_postgres_url().await;
-    let direct = Db::connect(&DbSettings::new(common::direct_url(&url)))
+    let url = support::fresh_postgres_url().await;
+    let direct = Db::connect(&DbSettings::new(support::direct_url(&url)))
         .await
         .expect("direct connection");
     db::migrate(&direct).await.expect("migrate");
@@ -47,7 +47,7 @@ async fn environment(url: &str, statement_cache: bool) -> axum::Router {
     let db = Db::connect(&settings)
         .await
         .expect("connect through PgBouncer");
-    router(AppState::from_secret(common::SECRET, db))
+    router(AppState::from_secret(support::SECRET, db))
 }
 
 async fn call(
@@ -84,7 +84,7 @@ async fn alternate(a: &axum::Router, b: &axum::Router) -> Result<(), String> {
         a,
         "/api/v1/auth/register",
         None,
-        Some(json!({"email": "proxy@example.com", "password": common::PASSWORD})),
+        Some(json!({"email": "proxy@example.com", "password": support::PASSWORD})),
     )
     .await;
     if s != StatusCode::OK {
@@ -96,7 +96,7 @@ async fn alternate(a: &axum::Router, b: &axum::Router) -> Result<(), String> {
                 app,
                 "/api/v1/auth/login",
                 None,
-                Some(json!({"email": "proxy@example.com", "password": common::PASSWORD})),
+                Some(json!({"email": "proxy@example.com", "password": support::PASSWORD})),
             )
             .await;
             if s != StatusCode::OK {

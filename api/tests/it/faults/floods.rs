@@ -1,4 +1,4 @@
-//! Item 6: floods. A login flood is throttled (429 per client, 503 once the password-hashing
+//! Floods. A login flood is throttled (429 per client, 503 once the password-hashing
 //! queue is full) while a legitimate login gets through; half-sent requests (slowloris) neither
 //! hold the server nor stay open; an absurd Content-Length is refused at once.
 
@@ -9,8 +9,8 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::MARGIN;
-use crate::server::{LONG, Server, read_response, register, request};
+use super::MARGIN;
+use crate::support::server::{LONG, Server, read_response, register, request};
 
 async fn sqlite_server(dir: &tempfile::TempDir, env: &[(&str, &str)]) -> Server {
     let url = format!("sqlite://{}", dir.path().join("floods.db").display());

@@ -1,9 +1,9 @@
 //! Journal entries: every route's success and error cases, on both databases.
 
-mod common;
-
 use axum::http::Method;
 use serde_json::{Value, json};
+
+use crate::support;
 
 both_dbs!(create_returns_201_and_the_entry, |app| {
     let user = app.register("ada@example.com").await;
@@ -393,7 +393,7 @@ both_dbs!(sql_metacharacters_and_unicode_round_trip_verbatim, |app| {
     app.post(
         "/api/v1/auth/login",
         None,
-        &json!({"email": user.email, "password": common::PASSWORD}),
+        &json!({"email": user.email, "password": support::PASSWORD}),
     )
     .await
     .expect(200);

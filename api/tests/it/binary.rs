@@ -1,44 +1,28 @@
 //! The real `journal-api` binary: startup errors, `--dev`, `migrate`, JSON logs, and graceful
 //! shutdown on SIGTERM with a request in flight. Talks HTTP over real loopback sockets.
 
-mod common;
-
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
-use tokio::time::timeout;
+use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_journal-api");
-const SECRET: &str = "binary-test-secret-binary-test-secret-0123";
+use crate::support::server::{LONG, SECRET, Server, clean_command, output, read_response, request};
 
-/// A command with a clean environment: only what the test sets reaches the binary.
+/// A clean command (only what the test sets reaches the binary) run in `dir`.
 fn journal_api(dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
+    let mut cmd = clean_command();
+    cmd.current_dir(dir);
     cmd
 }
 
-async fn output(mut cmd: Command) -> (Option<i32>, String, String) {
-    let out = timeout(Duration::from_secs(60), cmd.output())
-        .await
-        .expect("the binary finished within 60 s")
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// Starts a `serve` command, keeping its startup notices on stderr.
+async fn serve(mut cmd: Command) -> Server {
+    cmd.stderr(Stdio::piped());
+    Server::spawn(cmd).await
 }
 
 #[tokio::test]
@@ -88,7 +72,7 @@ async fn bad_configuration_is_a_clear_error() {
 #[tokio::test]
 async fn migrate_reports_what_it_applied_on_both_databases() {
     let dir = tempfile::tempdir().unwrap();
-    let pg = common::fresh_postgres_url().await;
+    let pg = crate::support::fresh_postgres_url().await;
     for url in ["sqlite://journal.db".to_string(), pg] {
         let run = || {
             // Migrating signs no token: no JWT_SECRET needed.
@@ -106,151 +90,11 @@ async fn migrate_reports_what_it_applied_on_both_databases() {
         assert_eq!(code, Some(0));
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(stdout.trim()).unwrap(),
-            serde_json::json!({"applied": [], "pending_before": 0}),
+            json!({"applied": [], "pending_before": 0}),
             "{url}: nothing left to apply"
         );
     }
     assert!(dir.path().join("journal.db").exists());
-}
-
-/// A running server whose stdout (logs) is collected.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    logs: Arc<Mutex<Vec<String>>>,
-    /// Copies stdout into `logs` until EOF.
-    reader: tokio::task::JoinHandle<()>,
-    stderr: String,
-}
-
-impl Server {
-    async fn start(mut cmd: Command) -> Server {
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let addr = timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                logs.lock().unwrap().push(line.clone());
-                if line.contains("listening") {
-                    return parse_addr(&line);
-                }
-            }
-            panic!(
-                "the server exited before listening: {:?}",
-                logs.lock().unwrap()
-            );
-        })
-        .await
-        .expect("the server listens within 60 s");
-        let sink = logs.clone();
-        let reader = tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        let mut stderr = String::new();
-        let mut err = child.stderr.take().unwrap();
-        // stderr carries only startup notices; read what is there without waiting for EOF.
-        let mut buf = [0u8; 4096];
-        if let Ok(Ok(n)) = timeout(Duration::from_millis(200), err.read(&mut buf)).await {
-            stderr = String::from_utf8_lossy(&buf[..n]).into_owned();
-        }
-        Server {
-            child,
-            addr,
-            logs,
-            reader,
-            stderr,
-        }
-    }
-
-    /// Waits (up to 60 s) for a log line containing `needle`.
-    async fn wait_log(&self, needle: &str) {
-        let started = std::time::Instant::now();
-        while !self.logs.lock().unwrap().iter().any(|l| l.contains(needle)) {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "no log line with {needle:?} within 60 s: {:#?}",
-                self.logs.lock().unwrap()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    fn sigterm(&self) {
-        self.signal(libc::SIGTERM);
-    }
-
-    fn signal(&self, sig: libc::c_int) {
-        let pid = self.child.id().expect("running") as libc::pid_t;
-        // SAFETY: sending a signal to our own child process.
-        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
-    }
-
-    async fn exit_code(&mut self) -> Option<i32> {
-        timeout(Duration::from_secs(40), self.child.wait())
-            .await
-            .expect("the server exits within 40 s of SIGTERM (grace 20 s)")
-            .unwrap()
-            .code()
-    }
-
-    /// Every line the server wrote, once it has exited: waits for stdout's EOF, since the last
-    /// lines may still be in the pipe when `wait()` returns.
-    async fn logs_to_the_end(&mut self) -> Vec<String> {
-        timeout(Duration::from_secs(30), &mut self.reader)
-            .await
-            .expect("stdout closes within 30 s of the exit")
-            .unwrap();
-        self.logs.lock().unwrap().clone()
-    }
-}
-
-/// `addr=127.0.0.1:1234` (text logs) or `"addr":"127.0.0.1:1234"` (JSON logs).
-fn parse_addr(line: &str) -> SocketAddr {
-    let rest = line
-        .split("addr=")
-        .nth(1)
-        .or_else(|| line.split("\"addr\":\"").nth(1))
-        .unwrap_or_else(|| panic!("no addr in {line:?}"));
-    let end = rest
-        .find(|c: char| c == '"' || c.is_whitespace())
-        .unwrap_or(rest.len());
-    rest[..end]
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}: {line:?}"))
-}
-
-/// One HTTP/1.1 request on a fresh connection; returns (status, body).
-async fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    read_response(&mut s).await
-}
-
-async fn read_response(s: &mut TcpStream) -> (u16, String) {
-    let mut buf = Vec::new();
-    timeout(Duration::from_secs(60), s.read_to_end(&mut buf))
-        .await
-        .expect("response within 60 s")
-        .unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP response: {text:?}"));
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
 }
 
 #[tokio::test]
@@ -258,24 +102,28 @@ async fn dev_mode_uses_an_ephemeral_secret_and_the_default_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = journal_api(dir.path());
     cmd.args(["serve", "--dev", "--addr", "127.0.0.1:0"]);
-    let mut server = Server::start(cmd).await;
+    let mut server = serve(cmd).await;
     assert!(
         server.stderr.contains("ephemeral"),
         "stderr: {:?}",
         server.stderr
     );
+    let health = request(server.addr, "GET", "/health", None, None, LONG).await;
     assert_eq!(
-        http(server.addr, "GET", "/health", "").await,
-        (200, r#"{"status":"healthy"}"#.into())
+        (health.status, health.body.as_str()),
+        (200, r#"{"status":"healthy"}"#)
     );
-    let (status, body) = http(
+    let body = json!({"email": "dev@example.com", "password": "development"});
+    let r = request(
         server.addr,
         "POST",
         "/api/v1/auth/register",
-        r#"{"email":"dev@example.com","password":"development"}"#,
+        None,
+        Some(&body),
+        LONG,
     )
     .await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(r.status, 200, "{}", r.body);
     assert!(
         dir.path().join("journal.db").exists(),
         "default DATABASE_URL is ./journal.db"
@@ -300,10 +148,11 @@ async fn no_migrate_serves_without_touching_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = journal_api(dir.path());
     cmd.args(["serve", "--dev", "--no-migrate", "--addr", "127.0.0.1:0"]);
-    let mut server = Server::start(cmd).await;
+    let mut server = serve(cmd).await;
+    let health = request(server.addr, "GET", "/health", None, None, LONG).await;
     assert_eq!(
-        http(server.addr, "GET", "/health", "").await,
-        (200, r#"{"status":"healthy"}"#.into())
+        (health.status, health.body.as_str()),
+        (200, r#"{"status":"healthy"}"#)
     );
     server.sigterm();
     assert_eq!(server.exit_code().await, Some(0));
@@ -328,7 +177,7 @@ async fn in_flight_request_survives(sig: libc::c_int) {
         .env("DATABASE_URL", "sqlite://graceful.db")
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info,tower_http=debug");
-    let mut server = Server::start(cmd).await;
+    let mut server = serve(cmd).await;
     assert!(
         server.stderr.is_empty(),
         "no --dev notice: {:?}",
@@ -366,9 +215,9 @@ async fn in_flight_request_survives(sig: libc::c_int) {
     );
 
     slow.write_all(tail.as_bytes()).await.unwrap();
-    let (status, body) = read_response(&mut slow).await;
-    assert_eq!(status, 200, "{body}");
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let r = read_response(&mut slow, LONG).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
     assert_eq!(v["token_type"], "bearer");
     assert_eq!(server.exit_code().await, Some(0));
 

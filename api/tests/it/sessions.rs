@@ -1,14 +1,13 @@
-//! Sessions under races and rotation (issue 14): concurrent refreshes, logout after a refresh,
+//! Sessions under races and rotation: concurrent refreshes, logout after a refresh,
 //! pruning; and the headers and answers around them (no-store, nosniff, request ids, a database
 //! nobody migrated, a locked SQLite file).
 
-mod common;
-
 use axum::body::Body;
 use axum::http::{Request, header};
-use common::{Backend, PASSWORD, TestApp};
 use journal_api::db::{Db, refresh_tokens};
 use serde_json::json;
+
+use crate::support::{self, Backend, PASSWORD, TestApp};
 
 /// Not run through PgBouncer (scripts/test.d/50-lambda.sh runs the tests named `postgres`):
 /// two requests at once are two clients on its one server connection, where sqlx's unnamed
@@ -164,7 +163,7 @@ both_dbs!(long_or_odd_request_ids_are_replaced, |app| {
 async fn unmigrated_database_is_503_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite://{}", dir.path().join("empty.db").display());
-    for url in [sqlite, common::fresh_postgres_url().await] {
+    for url in [sqlite, support::fresh_postgres_url().await] {
         let app = TestApp::unmigrated(&url).await;
         let hint = "schema not migrated: run the migrate function";
         let body = json!({"email": "early@example.com", "password": PASSWORD});

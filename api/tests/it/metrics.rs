@@ -2,16 +2,12 @@
 //! on SQLite and PostgreSQL; that it is a listener of its own, absent unless asked for; and
 //! that it cannot be put on the public port.
 
-mod common;
-#[allow(dead_code)] // the fault suite's harness; this file uses part of it
-#[path = "faults/server.rs"]
-mod server;
-
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
+use crate::support;
+use crate::support::server::{LONG, Server, journal_api, output, register, request};
 use serde_json::json;
-use server::{LONG, Server, journal_api, register, request};
 
 /// One scrape: series (name and sorted labels, `name{a="1",b="2"}`) to value.
 #[derive(Debug)]
@@ -297,7 +293,7 @@ async fn known_requests_are_counted_exactly_on_sqlite() {
 // on the pooler.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn known_requests_are_counted_exactly_on_pg_direct() {
-    let url = common::fresh_postgres_url().await;
+    let url = support::fresh_postgres_url().await;
     known_requests_are_counted_exactly(&url).await;
 }
 
@@ -343,12 +339,8 @@ async fn metrics_on_the_public_address_or_a_bad_address_are_refused() {
     for (env, args, says) in cases {
         let mut cmd = journal_api(env);
         cmd.env("DATABASE_URL", &url).arg("serve").args(args);
-        let out = tokio::time::timeout(LONG, cmd.output())
-            .await
-            .unwrap()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{env:?} {args:?}: {stderr}");
+        let (code, _, stderr) = output(cmd).await;
+        assert_eq!(code, Some(1), "{env:?} {args:?}: {stderr}");
         assert!(stderr.contains(says), "{env:?} {args:?}: {stderr}");
     }
 }
