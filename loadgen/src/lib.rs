@@ -3,7 +3,7 @@
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
 //! request of a user journey is), [`session`] (sign in once, refresh, log out), [`summary`]
 //! (summary.json v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
-//! [`record`] and [`pool`] are what the users share during the run.
+//! [`chunked_log`] and [`pool`] are what the users share during the run.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
 
@@ -23,6 +23,7 @@ macro_rules! errln {
     }};
 }
 
+pub mod chunked_log;
 pub mod cli;
 pub mod journey;
 pub mod overload;
@@ -30,7 +31,6 @@ pub mod pool;
 pub mod probe;
 pub mod profile;
 pub mod progress;
-pub mod record;
 pub mod run;
 pub mod session;
 pub mod setup;

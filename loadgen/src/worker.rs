@@ -7,10 +7,10 @@
 //! the summary instead of silently lowering the rate. The last user to find the timeline
 //! exhausted stops goose.
 
+use crate::chunked_log::ChunkedLog;
 use crate::journey::{Account, Body, JOURNEYS, Journey, Mix, Step};
 use crate::pool::Pool;
 use crate::profile::Profile;
-use crate::record::ChunkedLog;
 use crate::session::{Now, Session, SessionConfig};
 use crate::summary::Sample;
 use crate::timeline::Timeline;
