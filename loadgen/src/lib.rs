@@ -1,8 +1,9 @@
 //! loadgen: open-model load generator for the journal API (see README.md).
 //!
-//! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
-//! request of a user journey is), [`session`] (sign in once, refresh, log out), [`summary`]
-//! (summary.json v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`dispatch`] (which
+//! arrival a user sends next, which are dropped as too late), [`journey`] (what each request of a
+//! user journey is), [`session`] (sign in once, refresh, log out), [`summary`] (summary.json
+//! v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
 //! [`chunked_log`] and [`pool`] are what the users share during the run.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
@@ -25,6 +26,7 @@ macro_rules! errln {
 
 pub mod chunked_log;
 pub mod cli;
+pub mod dispatch;
 pub mod journey;
 pub mod overload;
 pub mod pool;
