@@ -64,8 +64,7 @@ pub fn judge(timeline: &Timeline, index: usize, tolerance: Duration, now: Durati
 #[derive(Debug)]
 pub struct Dispatch {
     /// The next arrival nobody has claimed. An atomic rather than a lock: every user claims on
-    /// every arrival, and a lock held across the runtime's workers is what stalled it before
-    /// (see README, Benchmark).
+    /// every arrival, and an atomic increment never makes one runtime worker wait for another.
     next: AtomicUsize,
     tolerance: Duration,
 }

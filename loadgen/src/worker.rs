@@ -4,8 +4,8 @@
 //! that claims the next arrival from the shared timeline, sleeps until it is due and sends the
 //! next request of a session from the shared [`Pool`]. An arrival no user could start within the
 //! tolerance is recorded as dropped (the rule is [`crate::dispatch`]), so a server (or a loadgen)
-//! that cannot keep up shows up in the summary instead of silently lowering the rate. The last user to find the timeline
-//! exhausted stops goose.
+//! that cannot keep up shows up in the summary instead of silently lowering the rate. The last
+//! user to find the timeline exhausted stops goose.
 
 use crate::chunked_log::ChunkedLog;
 use crate::dispatch::{Arrival, Claim, Dispatch};
