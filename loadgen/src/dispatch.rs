@@ -197,8 +197,8 @@ mod tests {
 
     #[test]
     fn users_claiming_at_once_share_out_every_arrival_exactly_once() {
-        // Due every 1 ms from 0 to 9.999 s; at 5.0505 s with 50 ms of tolerance, arrival i is dropped
-        // iff i ms + 50 ms < 5050.5 ms, that is i <= 5000: 5001 dropped, 4999 due.
+        // Due every 1 ms from 0 to 9.999 s; at 5.0505 s with 50 ms of tolerance, arrival i is
+        // dropped iff i ms + 50 ms < 5050.5 ms, that is i <= 5000: 5001 dropped, 4999 due.
         let n = 10_000;
         let t = timeline(&(0..n).map(|i| i as f64 / 1000.0).collect::<Vec<_>>(), 1.0);
         let d = Dispatch::new(ms(50));
