@@ -9,6 +9,7 @@
 use crate::text::{entry_json, sentence};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use reqwest::Method;
 use std::str::FromStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -189,7 +190,8 @@ impl Body {
 pub struct Planned {
     pub journey: Journey,
     pub step: Step,
-    pub method: &'static str,
+    /// `'static`, so a sample names it with `as_str` (the summary groups requests by it).
+    pub method: &'static Method,
     /// Route template, the endpoint's name in reports: `/api/v1/entries/{id}`.
     pub route: &'static str,
     pub path: String,
@@ -207,6 +209,12 @@ pub struct Context<'a> {
     pub entry: Option<&'a str>,
 }
 
+// Short names for the table in `plan`.
+const GET: &Method = &Method::GET;
+const POST: &Method = &Method::POST;
+const PUT: &Method = &Method::PUT;
+const DELETE: &Method = &Method::DELETE;
+
 pub fn plan(step: Step, cx: &Context, rng: &mut ChaCha8Rng) -> Option<Planned> {
     let p = |method, route, path: String, body| Planned {
         journey: cx.journey,
@@ -220,7 +228,7 @@ pub fn plan(step: Step, cx: &Context, rng: &mut ChaCha8Rng) -> Option<Planned> {
     let entry_path = || cx.entry.map(|id| format!("/api/v1/entries/{id}"));
     let mut planned = match step {
         Step::Register => p(
-            "POST",
+            POST,
             "/api/v1/auth/register",
             "/api/v1/auth/register".into(),
             Body::Json(
@@ -229,7 +237,7 @@ pub fn plan(step: Step, cx: &Context, rng: &mut ChaCha8Rng) -> Option<Planned> {
             ),
         ),
         Step::Login => p(
-            "POST",
+            POST,
             "/api/v1/auth/login",
             "/api/v1/auth/login".into(),
             Body::Form(format!(
@@ -239,38 +247,38 @@ pub fn plan(step: Step, cx: &Context, rng: &mut ChaCha8Rng) -> Option<Planned> {
             )),
         ),
         Step::Refresh => p(
-            "POST",
+            POST,
             "/api/v1/auth/refresh",
             "/api/v1/auth/refresh".into(),
             Body::Json(serde_json::json!({"refresh_token": cx.refresh?}).to_string()),
         ),
         Step::Logout => p(
-            "POST",
+            POST,
             "/api/v1/auth/logout",
             "/api/v1/auth/logout".into(),
             Body::None,
         ),
         Step::Create => p(
-            "POST",
+            POST,
             "/api/v1/entries",
             "/api/v1/entries".into(),
             Body::Json(entry_json(rng)),
         ),
         Step::List => p(
-            "GET",
+            GET,
             "/api/v1/entries",
             "/api/v1/entries?limit=20".into(),
             Body::None,
         ),
-        Step::Get => p("GET", "/api/v1/entries/{id}", entry_path()?, Body::None),
+        Step::Get => p(GET, "/api/v1/entries/{id}", entry_path()?, Body::None),
         Step::Update => p(
-            "PUT",
+            PUT,
             "/api/v1/entries/{id}",
             entry_path()?,
             Body::Json(serde_json::json!({"intention": sentence(rng, 6, 20)}).to_string()),
         ),
-        Step::Delete => p("DELETE", "/api/v1/entries/{id}", entry_path()?, Body::None),
-        Step::Health => p("GET", "/health", "/health".into(), Body::None),
+        Step::Delete => p(DELETE, "/api/v1/entries/{id}", entry_path()?, Body::None),
+        Step::Health => p(GET, "/health", "/health".into(), Body::None),
     };
     if !matches!(
         step,
@@ -323,7 +331,10 @@ mod tests {
         let a = account();
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let login = plan(Step::Login, &cx(&a, Some("T"), None), &mut rng).unwrap();
-        assert_eq!((login.method, login.route), ("POST", "/api/v1/auth/login"));
+        assert_eq!(
+            (login.method, login.route),
+            (&Method::POST, "/api/v1/auth/login")
+        );
         assert_eq!(
             login.body,
             Body::Form("username=setup-1%40loadgen.example.com&password=pw+with+space%26".into())
@@ -358,7 +369,7 @@ mod tests {
         let update = plan(Step::Update, &cx(&a, Some("T"), Some("e-42")), &mut rng).unwrap();
         assert_eq!(
             (update.method, update.route, update.path.as_str()),
-            ("PUT", "/api/v1/entries/{id}", "/api/v1/entries/e-42")
+            (&Method::PUT, "/api/v1/entries/{id}", "/api/v1/entries/e-42")
         );
         let list = plan(Step::List, &cx(&a, Some("T"), None), &mut rng).unwrap();
         assert_eq!(list.path, "/api/v1/entries?limit=20");

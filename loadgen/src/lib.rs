@@ -1,9 +1,10 @@
 //! loadgen: open-model load generator for the journal API (see README.md).
 //!
-//! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
-//! request of a user journey is), [`session`] (sign in once, refresh, log out), [`summary`]
-//! (summary.json v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
-//! [`record`] and [`pool`] are what the users share during the run.
+//! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`dispatch`] (which
+//! arrival a user sends next, which are dropped as too late), [`journey`] (what each request of a
+//! user journey is), [`session`] (sign in once, refresh, log out), [`summary`] (summary.json
+//! v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! [`chunked_log`] and [`pool`] are what the users share during the run.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
 
@@ -23,14 +24,15 @@ macro_rules! errln {
     }};
 }
 
+pub mod chunked_log;
 pub mod cli;
+pub mod dispatch;
 pub mod journey;
 pub mod overload;
 pub mod pool;
 pub mod probe;
 pub mod profile;
 pub mod progress;
-pub mod record;
 pub mod run;
 pub mod session;
 pub mod setup;

@@ -8,13 +8,16 @@
 //! [`Session::next_request`] plans the next request and [`Session::absorb`] reads the answer;
 //! neither does I/O, so every rule is unit-tested without a server.
 //!
+//! How long sessions are and how far apart their requests come is [`SessionConfig`] (in `shape`).
+//!
 //! Time is schedule (real) time: under `--compress F` a token that lives 900 s lives 900 s of
 //! schedule, which is 900/F s on the wire, so the session refreshes when either clock says so.
 
 use crate::journey::{Account, Context, Journey, Planned, Step, plan};
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::str::FromStr;
+
+mod shape;
+pub use shape::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
 
 /// Token lifetime assumed when the access token is not a JWT with `iat` and `exp` (the journal
 /// API's is 15 minutes).
@@ -22,108 +25,6 @@ pub const DEFAULT_TOKEN_LIFETIME_S: f64 = 900.0;
 /// Refresh this long before the token expires (at most a tenth of its lifetime), as client
 /// libraries do, so no request is ever sent with an expired token.
 pub const REFRESH_MARGIN_S: f64 = 60.0;
-/// `--session-requests` default (see README: Sessions).
-pub const DEFAULT_SESSION_REQUESTS: &str = "geo:12";
-
-/// Requests a session sends after signing in (refreshes and the logout not counted).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum SessionLength {
-    /// Always N.
-    Fixed(u32),
-    /// Geometric on 1, 2, ... with this mean: most sessions short, a few long.
-    Geometric(f64),
-    /// Uniform in min..=max.
-    Uniform(u32, u32),
-}
-
-impl FromStr for SessionLength {
-    type Err = String;
-    fn from_str(s: &str) -> Result<SessionLength, String> {
-        let bad = || {
-            format!(
-                "invalid --session-requests '{s}': use N (every session N requests), geo:MEAN (geometric, e.g. geo:12) or MIN..MAX (uniform), all >= 1"
-            )
-        };
-        let t = s.trim();
-        let len = if let Some(m) = t.strip_prefix("geo:") {
-            let mean: f64 = m.trim().parse().map_err(|_| bad())?;
-            if !(mean.is_finite() && mean >= 1.0) {
-                return Err(bad());
-            }
-            SessionLength::Geometric(mean)
-        } else if let Some((a, b)) = t.split_once("..") {
-            let a: u32 = a.trim().parse().map_err(|_| bad())?;
-            let b: u32 = b.trim().parse().map_err(|_| bad())?;
-            if a == 0 || b < a {
-                return Err(bad());
-            }
-            SessionLength::Uniform(a, b)
-        } else {
-            let n: u32 = t.parse().map_err(|_| bad())?;
-            if n == 0 {
-                return Err(bad());
-            }
-            SessionLength::Fixed(n)
-        };
-        Ok(len)
-    }
-}
-
-impl SessionLength {
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
-        match *self {
-            SessionLength::Fixed(n) => n,
-            SessionLength::Uniform(a, b) => rng.random_range(a..=b),
-            SessionLength::Geometric(mean) if mean <= 1.0 => 1,
-            SessionLength::Geometric(mean) => {
-                // Inverse CDF of the geometric law on {1, 2, ...} with p = 1/mean.
-                let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-                let k = (u.ln() / (1.0 - 1.0 / mean).ln()).ceil();
-                k.clamp(1.0, u32::MAX as f64) as u32
-            }
-        }
-    }
-
-    /// Requests left in a session found under way at a random moment: the geometric law is
-    /// memoryless (the same law again); otherwise uniform up to a fresh draw.
-    pub fn residual(&self, rng: &mut ChaCha8Rng) -> u32 {
-        match self {
-            SessionLength::Geometric(_) => self.sample(rng),
-            _ => {
-                let n = self.sample(rng);
-                rng.random_range(1..=n)
-            }
-        }
-    }
-
-    pub fn mean(&self) -> f64 {
-        match *self {
-            SessionLength::Fixed(n) => n as f64,
-            SessionLength::Uniform(a, b) => (a as f64 + b as f64) / 2.0,
-            SessionLength::Geometric(m) => m,
-        }
-    }
-
-    /// The text form, as given to `--session-requests`.
-    pub fn describe(&self) -> String {
-        match *self {
-            SessionLength::Fixed(n) => n.to_string(),
-            SessionLength::Uniform(a, b) => format!("{a}..{b}"),
-            SessionLength::Geometric(m) => format!("geo:{m}"),
-        }
-    }
-}
-
-/// How sessions are shaped (`--session-requests`, `--logout-share`, `--think-time`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SessionConfig {
-    pub length: SessionLength,
-    /// Share of sessions, 0 to 1, that end with a logout.
-    pub logout_share: f64,
-    /// Least schedule time between two requests of a session.
-    pub think_s: f64,
-}
-
 /// The clock of one request: its due time in schedule seconds and in wall seconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Now {
@@ -410,5 +311,4 @@ fn base64url_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-#[path = "session_tests.rs"]
 mod tests;

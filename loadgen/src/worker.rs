@@ -3,14 +3,15 @@
 //! goose only knows closed-model users that loop. Here every goose user loops one transaction
 //! that claims the next arrival from the shared timeline, sleeps until it is due and sends the
 //! next request of a session from the shared [`Pool`]. An arrival no user could start within the
-//! tolerance is recorded as dropped, so a server (or a loadgen) that cannot keep up shows up in
-//! the summary instead of silently lowering the rate. The last user to find the timeline
-//! exhausted stops goose.
+//! tolerance is recorded as dropped (the rule is [`crate::dispatch`]), so a server (or a loadgen)
+//! that cannot keep up shows up in the summary instead of silently lowering the rate. The last
+//! user to find the timeline exhausted stops goose.
 
-use crate::journey::{Account, Body, JOURNEYS, Journey, Mix, Step};
+use crate::chunked_log::ChunkedLog;
+use crate::dispatch::{Arrival, Claim, Dispatch};
+use crate::journey::{Account, Body, JOURNEYS, Journey, Mix, Planned, Step};
 use crate::pool::Pool;
 use crate::profile::Profile;
-use crate::record::ChunkedLog;
 use crate::session::{Now, Session, SessionConfig};
 use crate::summary::Sample;
 use crate::timeline::Timeline;
@@ -27,10 +28,10 @@ pub struct Shared {
     pub timeline: Timeline,
     /// The rate curve, for the number of sessions the current rate needs.
     pub profile: Profile,
-    pub next: AtomicUsize,
+    /// Who sends which arrival, and which are dropped.
+    pub dispatch: Dispatch,
     pub t0: OnceLock<Instant>,
     pub lead: Duration,
-    pub tolerance: Duration,
     pub samples: ChunkedLog<Sample>,
     pub dropped: ChunkedLog<f64>,
     pub sent: AtomicU64,
@@ -83,10 +84,9 @@ impl Shared {
         Shared {
             timeline,
             profile,
-            next: AtomicUsize::new(0),
+            dispatch: Dispatch::new(tolerance),
             t0: OnceLock::new(),
             lead,
-            tolerance,
             samples: ChunkedLog::default(),
             dropped: ChunkedLog::default(),
             sent: AtomicU64::new(0),
@@ -197,8 +197,9 @@ impl Shared {
         )
     }
 
-    /// The session that sends the arrival due `now`, and its request.
-    fn session_for(&self, now: Now, rng: &mut ChaCha8Rng) -> (Session, crate::session::Next) {
+    /// The session that sends the arrival due `now`, and its request; notes the age of the token
+    /// the request carries.
+    fn session_for(&self, now: Now, rng: &mut ChaCha8Rng) -> (Session, Planned) {
         loop {
             let taken = if self.mix.health_only() {
                 None
@@ -207,11 +208,49 @@ impl Shared {
                 self.pool.take(now.sched_s, rate)
             };
             let mut s = taken.unwrap_or_else(|| self.new_session(rng));
-            match s.next_request(now) {
-                Some(next) => return (s, next),
-                None => self.finish(&s),
+            let Some(next) = s.next_request(now) else {
+                self.finish(&s);
+                continue;
+            };
+            if let Some(age) = next.token_age_s {
+                self.max_token_age_bits
+                    .fetch_max(age.max(0.0).to_bits(), Relaxed);
             }
+            return (s, next.planned);
         }
+    }
+
+    /// Hands the answer to the session that asked, puts the session back in the pool (or ends
+    /// it) and counts the request; returns whether it succeeded.
+    fn answered(
+        &self,
+        mut session: Session,
+        step: Step,
+        status: u16,
+        body: &[u8],
+        now: Now,
+        answered_s: f64,
+    ) -> bool {
+        let ok = session.absorb(status, body, now, answered_s);
+        if step.is_auth()
+            && let Some(life) = session.token_lifetime_s()
+        {
+            self.token_lifetime_bits.fetch_max(life.to_bits(), Relaxed);
+        }
+        if ok && step == Step::Register {
+            let mut newcomers = self.newcomers.lock().expect("newcomers lock");
+            newcomers.push(session.account.clone());
+        }
+        if session.finished() {
+            self.finish(&session);
+        } else {
+            self.pool.put(session);
+        }
+        self.sent.fetch_add(1, Relaxed);
+        if !ok {
+            self.errors.fetch_add(1, Relaxed);
+        }
+        ok
     }
 }
 
@@ -229,31 +268,32 @@ pub fn journey_counts(shared: &Shared) -> Vec<(Journey, u64, u64)> {
         .collect()
 }
 
-/// Claims arrivals until one can start on time; `None` when the timeline is done.
-async fn claim(shared: &Shared) -> Option<(usize, f64)> {
+/// Claims arrivals until one can start on time, recording the ones too late to send, and sleeps
+/// until it is due; `None` when the timeline is done.
+async fn next_due(shared: &Shared) -> Option<Arrival> {
     let t0 = shared.t0();
     loop {
-        let i = shared.next.fetch_add(1, Relaxed);
-        if i >= shared.timeline.len() {
-            return None;
+        let now = Instant::now().saturating_duration_since(t0);
+        match shared.dispatch.claim(&shared.timeline, now) {
+            Claim::Exhausted => return None,
+            Claim::Dropped(a) => {
+                shared.dropped.push(a.wall_s);
+                shared.n_dropped.fetch_add(1, Relaxed);
+            }
+            Claim::Due(a) => {
+                // tokio's timer (1 ms resolution, rounds up). A dedicated OS-thread clock on a
+                // condvar was tried: sub-ms when idle, but one thread wake-up plus one runtime
+                // unpark per arrival tripled loadgen's CPU per request and made the p99 worse
+                // under load.
+                tokio::time::sleep_until((t0 + a.due()).into()).await;
+                return Some(a);
+            }
         }
-        let due_s = shared.timeline.wall_due_s(i);
-        let due = t0 + Duration::from_secs_f64(due_s);
-        if Instant::now() > due + shared.tolerance {
-            shared.dropped.push(due_s);
-            shared.n_dropped.fetch_add(1, Relaxed);
-            continue;
-        }
-        // tokio's timer (1 ms resolution, rounds up). A dedicated OS-thread clock on a condvar
-        // was tried: sub-ms when idle, but one thread wake-up plus one runtime unpark per
-        // arrival tripled loadgen's CPU per request and made the p99 worse under load.
-        tokio::time::sleep_until(due.into()).await;
-        return Some((i, due_s));
     }
 }
 
-/// One goose transaction: claim the next arrival, wait for it, send it.
-pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
+/// The user's own state, made on its first transaction.
+fn worker<'u>(shared: &Shared, user: &'u mut GooseUser) -> &'u mut Worker {
     if user.get_session_data::<Worker>().is_none() {
         let i = user.weighted_users_index as u64;
         user.set_session_data(Worker {
@@ -261,36 +301,23 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
             finished: false,
         });
     }
-    if user.get_session_data_unchecked::<Worker>().finished {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        return Ok(());
+    user.get_session_data_unchecked_mut::<Worker>()
+}
+
+/// Marks the user done with the timeline; the last one to be done stops goose.
+fn user_done(shared: &Shared, user: &mut GooseUser) {
+    worker(shared, user).finished = true;
+    if shared.finished_users.fetch_add(1, Relaxed) + 1 == shared.users {
+        let _ = shared.ended.set(Instant::now());
+        goose::trigger_killswitch("the schedule is complete");
     }
-    let Some((i, due_s)) = claim(shared).await else {
-        user.get_session_data_unchecked_mut::<Worker>().finished = true;
-        if shared.finished_users.fetch_add(1, Relaxed) + 1 == shared.users {
-            let _ = shared.ended.set(Instant::now());
-            goose::trigger_killswitch("the schedule is complete");
-        }
-        return Ok(());
-    };
-    let now = Now {
-        sched_s: shared.timeline.arrivals_s[i],
-        wall_s: due_s,
-    };
-    let worker = user.get_session_data_unchecked_mut::<Worker>();
-    let (mut session, next) = shared.session_for(now, &mut worker.rng);
-    if let Some(age) = next.token_age_s {
-        shared
-            .max_token_age_bits
-            .fetch_max(age.max(0.0).to_bits(), Relaxed);
-    }
-    let plan = next.planned;
-    let method = match plan.method {
-        "POST" => reqwest::Method::POST,
-        "PUT" => reqwest::Method::PUT,
-        "DELETE" => reqwest::Method::DELETE,
-        _ => reqwest::Method::GET,
-    };
+}
+
+/// The goose request for `plan`, built on the user's client.
+fn goose_request(
+    user: &GooseUser,
+    plan: Planned,
+) -> Result<GooseRequest<'static>, Box<TransactionError>> {
     // The URL parsed once, against the already parsed base: goose's get_request_builder parses
     // the path, then base + path, then reqwest the resulting string again (host, IDNA and all),
     // which perf put at 4% of loadgen's CPU at 40,000 req/s.
@@ -300,8 +327,7 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
             plan.path
         )))
     })?;
-    let mut rb = user.client.request(method, url);
-    let request_bytes = plan.body.len() as u64;
+    let mut rb = user.client.request(plan.method.clone(), url);
     match plan.body {
         Body::None => {}
         Body::Json(s) => rb = rb.header("content-type", "application/json").body(s),
@@ -315,10 +341,31 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
         rb = rb.bearer_auth(t);
     }
     // goose takes the method and URL from the request builder; the name groups its metrics.
-    let request = GooseRequest::builder()
+    Ok(GooseRequest::builder()
         .name(plan.route)
         .set_request_builder(rb)
-        .build();
+        .build())
+}
+
+/// One goose transaction: claim the next arrival, wait for it, send it.
+pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
+    if worker(shared, user).finished {
+        // Waits for the last user to be done and stop goose.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        return Ok(());
+    }
+    let Some(due) = next_due(shared).await else {
+        user_done(shared, user);
+        return Ok(());
+    };
+    let now = Now {
+        sched_s: due.sched_s,
+        wall_s: due.wall_s,
+    };
+    let (session, plan) = shared.session_for(now, &mut worker(shared, user).rng);
+    let (step, method, route) = (plan.step, plan.method, plan.route);
+    let request_bytes = plan.body.len() as u64;
+    let request = goose_request(user, plan)?;
     let t0 = shared.t0();
     let sent = Instant::now();
     let response = match user.request(request).await {
@@ -339,35 +386,15 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
     // The answer's time in schedule seconds: latency is not compressed, so under --compress F
     // a session's think time starts F x latency after its request was due.
     let answered_s = now.sched_s
-        + (Instant::now().saturating_duration_since(t0).as_secs_f64() - due_s)
+        + (Instant::now().saturating_duration_since(t0).as_secs_f64() - due.wall_s)
             * shared.timeline.compression;
-    let ok = session.absorb(status, body, now, answered_s);
-    if plan.step.is_auth()
-        && let Some(life) = session.token_lifetime_s()
-    {
-        shared
-            .token_lifetime_bits
-            .fetch_max(life.to_bits(), Relaxed);
-    }
-    if ok && plan.step == Step::Register {
-        let mut newcomers = shared.newcomers.lock().expect("newcomers lock");
-        newcomers.push(session.account.clone());
-    }
-    if session.finished() {
-        shared.finish(&session);
-    } else {
-        shared.pool.put(session);
-    }
-    shared.sent.fetch_add(1, Relaxed);
-    if !ok {
-        shared.errors.fetch_add(1, Relaxed);
-    }
+    let ok = shared.answered(session, step, status, body, now, answered_s);
     shared.samples.push(Sample {
-        method: plan.method,
-        route: plan.route,
+        method: method.as_str(),
+        route,
         status,
         ok,
-        due_wall_s: due_s,
+        due_wall_s: due.wall_s,
         sent_wall_s: sent.saturating_duration_since(t0).as_secs_f64(),
         latency_ms,
         request_bytes,

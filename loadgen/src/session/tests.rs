@@ -193,33 +193,6 @@ fn a_reader_with_nothing_listed_lists_again() {
 }
 
 #[test]
-fn session_lengths_parse_and_sample_around_their_mean() {
-    assert_eq!("12".parse(), Ok(SessionLength::Fixed(12)));
-    assert_eq!("geo:12".parse(), Ok(SessionLength::Geometric(12.0)));
-    assert_eq!("5..30".parse(), Ok(SessionLength::Uniform(5, 30)));
-    for bad in ["0", "geo:0.5", "30..5", "x", "geo:"] {
-        let e = bad.parse::<SessionLength>().unwrap_err();
-        assert!(
-            e.starts_with(&format!("invalid --session-requests '{bad}'")),
-            "{e}"
-        );
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let g = SessionLength::Geometric(12.0);
-    let v: Vec<u32> = (0..20_000).map(|_| g.sample(&mut rng)).collect();
-    let mean = v.iter().map(|x| f64::from(*x)).sum::<f64>() / v.len() as f64;
-    assert!((11.6..12.4).contains(&mean), "mean {mean}");
-    assert!(v.iter().all(|x| *x >= 1));
-    // Memoryless: P(N > 45) = (11/12)^45, about 2%.
-    let long = v.iter().filter(|x| **x > 45).count() as f64 / v.len() as f64;
-    assert!((0.013..0.027).contains(&long), "{long}");
-    assert_eq!(SessionLength::Geometric(1.0).sample(&mut rng), 1);
-    let u = SessionLength::Uniform(5, 30);
-    assert!((0..1000).all(|_| (5..=30).contains(&u.sample(&mut rng))));
-    assert_eq!(g.describe(), "geo:12");
-}
-
-#[test]
 fn a_resumed_session_uses_its_token_then_logs_in_again_instead_of_refreshing() {
     let issued = Now {
         sched_s: -5.0,
@@ -239,7 +212,4 @@ fn a_resumed_session_uses_its_token_then_logs_in_again_instead_of_refreshing() {
     assert_eq!((n.planned.step, n.token_age_s), (Step::List, Some(15.0)));
     s.absorb(200, b"[]", at(10.0), 10.0);
     assert_eq!(s.next_request(at(836.0)).unwrap().planned.step, Step::Login);
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let fixed = SessionLength::Fixed(4);
-    assert!((0..200).all(|_| (1..=4).contains(&fixed.residual(&mut rng))));
 }

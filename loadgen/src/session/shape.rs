@@ -1,0 +1,148 @@
+//! How sessions are shaped: how many requests each sends (`--session-requests`, drawn per
+//! session), the share that log out, and the think time between two requests.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::str::FromStr;
+
+/// `--session-requests` default (see README: Sessions).
+pub const DEFAULT_SESSION_REQUESTS: &str = "geo:12";
+
+/// Requests a session sends after signing in (refreshes and the logout not counted).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SessionLength {
+    /// Always N.
+    Fixed(u32),
+    /// Geometric on 1, 2, ... with this mean: most sessions short, a few long.
+    Geometric(f64),
+    /// Uniform in min..=max.
+    Uniform(u32, u32),
+}
+
+impl FromStr for SessionLength {
+    type Err = String;
+    fn from_str(s: &str) -> Result<SessionLength, String> {
+        let bad = || {
+            format!(
+                "invalid --session-requests '{s}': use N (every session N requests), geo:MEAN (geometric, e.g. geo:12) or MIN..MAX (uniform), all >= 1"
+            )
+        };
+        let t = s.trim();
+        let len = if let Some(m) = t.strip_prefix("geo:") {
+            let mean: f64 = m.trim().parse().map_err(|_| bad())?;
+            if !(mean.is_finite() && mean >= 1.0) {
+                return Err(bad());
+            }
+            SessionLength::Geometric(mean)
+        } else if let Some((a, b)) = t.split_once("..") {
+            let a: u32 = a.trim().parse().map_err(|_| bad())?;
+            let b: u32 = b.trim().parse().map_err(|_| bad())?;
+            if a == 0 || b < a {
+                return Err(bad());
+            }
+            SessionLength::Uniform(a, b)
+        } else {
+            let n: u32 = t.parse().map_err(|_| bad())?;
+            if n == 0 {
+                return Err(bad());
+            }
+            SessionLength::Fixed(n)
+        };
+        Ok(len)
+    }
+}
+
+impl SessionLength {
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
+        match *self {
+            SessionLength::Fixed(n) => n,
+            SessionLength::Uniform(a, b) => rng.random_range(a..=b),
+            SessionLength::Geometric(mean) if mean <= 1.0 => 1,
+            SessionLength::Geometric(mean) => {
+                // Inverse CDF of the geometric law on {1, 2, ...} with p = 1/mean.
+                let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+                let k = (u.ln() / (1.0 - 1.0 / mean).ln()).ceil();
+                k.clamp(1.0, u32::MAX as f64) as u32
+            }
+        }
+    }
+
+    /// Requests left in a session found under way at a random moment: the geometric law is
+    /// memoryless (the same law again); otherwise uniform up to a fresh draw.
+    pub fn residual(&self, rng: &mut ChaCha8Rng) -> u32 {
+        match self {
+            SessionLength::Geometric(_) => self.sample(rng),
+            _ => {
+                let n = self.sample(rng);
+                rng.random_range(1..=n)
+            }
+        }
+    }
+
+    pub fn mean(&self) -> f64 {
+        match *self {
+            SessionLength::Fixed(n) => n as f64,
+            SessionLength::Uniform(a, b) => (a as f64 + b as f64) / 2.0,
+            SessionLength::Geometric(m) => m,
+        }
+    }
+
+    /// The text form, as given to `--session-requests`.
+    pub fn describe(&self) -> String {
+        match *self {
+            SessionLength::Fixed(n) => n.to_string(),
+            SessionLength::Uniform(a, b) => format!("{a}..{b}"),
+            SessionLength::Geometric(m) => format!("geo:{m}"),
+        }
+    }
+}
+
+/// How sessions are shaped (`--session-requests`, `--logout-share`, `--think-time`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionConfig {
+    pub length: SessionLength,
+    /// Share of sessions, 0 to 1, that end with a logout.
+    pub logout_share: f64,
+    /// Least schedule time between two requests of a session.
+    pub think_s: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn session_lengths_parse_and_sample_around_their_mean() {
+        assert_eq!("12".parse(), Ok(SessionLength::Fixed(12)));
+        assert_eq!("geo:12".parse(), Ok(SessionLength::Geometric(12.0)));
+        assert_eq!("5..30".parse(), Ok(SessionLength::Uniform(5, 30)));
+        for bad in ["0", "geo:0.5", "30..5", "x", "geo:"] {
+            let e = bad.parse::<SessionLength>().unwrap_err();
+            assert!(
+                e.starts_with(&format!("invalid --session-requests '{bad}'")),
+                "{e}"
+            );
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let g = SessionLength::Geometric(12.0);
+        let v: Vec<u32> = (0..20_000).map(|_| g.sample(&mut rng)).collect();
+        let mean = v.iter().map(|x| f64::from(*x)).sum::<f64>() / v.len() as f64;
+        assert!((11.6..12.4).contains(&mean), "mean {mean}");
+        assert!(v.iter().all(|x| *x >= 1));
+        // Memoryless: P(N > 45) = (11/12)^45, about 2%.
+        let long = v.iter().filter(|x| **x > 45).count() as f64 / v.len() as f64;
+        assert!((0.013..0.027).contains(&long), "{long}");
+        assert_eq!(SessionLength::Geometric(1.0).sample(&mut rng), 1);
+        let u = SessionLength::Uniform(5, 30);
+        assert!((0..1000).all(|_| (5..=30).contains(&u.sample(&mut rng))));
+        assert_eq!(g.describe(), "geo:12");
+    }
+
+    #[test]
+    fn a_session_under_way_has_at_most_its_length_left() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let fixed = SessionLength::Fixed(4);
+        assert!((0..200).all(|_| (1..=4).contains(&fixed.residual(&mut rng))));
+    }
+}
