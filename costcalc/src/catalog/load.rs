@@ -114,6 +114,8 @@ fn validate(s: &PriceSnapshot) -> std::result::Result<(), String> {
             ));
         }
     }
+    let classes: Vec<&String> = s.rds.instances.keys().collect();
+    super::commitment::validate(s.savings_plans.as_ref(), s.rds_reserved.as_ref(), &classes)?;
     let positive = [
         (
             "alb.new_connections_per_sec_per_lcu",

@@ -33,6 +33,9 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         SweepTo => "--to",
         SweepPoints => "--points",
         Region => "--region",
+        Commitment => "--commitment",
+        RdsReserved => "--rds-reserved",
+        SpotDiscount => "--spot-discount",
         _ => return None,
     })
 }

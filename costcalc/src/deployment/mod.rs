@@ -18,7 +18,9 @@ pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 mod credits;
 pub mod database;
 mod options;
-pub use options::{Options, check_lambda_memory, defaults};
+pub mod purchase;
+pub use options::{Options, Purchase, check_lambda_memory, defaults};
+pub use purchase::Committed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -49,6 +51,9 @@ pub struct Deployment {
     /// What the report should say about this deployment (a database sized up, a connection
     /// limit exceeded and its remedy).
     pub notes: Vec<String>,
+    /// Under purchase options (a commitment, Spot): the on-demand total beside `total_usd` and
+    /// what each commitment costs. None when everything is on-demand.
+    pub committed: Option<Committed>,
 }
 
 /// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability);
@@ -176,7 +181,7 @@ fn load_balancer(w: &Workload, o: &Options, p: &PriceSnapshot, out: &mut Vec<Lin
     ));
 }
 
-pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let i = ec2::instance(p, &o.instance_type)?;
     let count = count_for_peak(
         w.peak(o.hours),
@@ -226,7 +231,7 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     Ok(finish(Kind::Ec2, summary, out, db.notes))
 }
 
-pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let tasks = count_for_peak(
         w.peak(o.hours),
         w.throughput_rps_per_vcpu,
@@ -269,7 +274,7 @@ pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deploymen
     Ok(finish(Kind::Fargate, summary, out, db.notes))
 }
 
-pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let mut out = lambda::price(
         &lambda::LambdaUsage {
             requests: w.requests_per_month,
@@ -335,12 +340,22 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
     Ok(finish(Kind::Lambda, summary, out, db.notes))
 }
 
+/// One deployment priced under `o`, its purchase options included.
 pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
-    match kind {
+    let as_listed = |o: &Options| match kind {
         Kind::Ec2 => ec2(w, o, p),
         Kind::Fargate => fargate(w, o, p),
         Kind::Lambda => lambda(w, o, p),
+    };
+    let mut d = as_listed(o)?;
+    if o.purchase.is_on_demand() && !o.fargate_spot {
+        return Ok(d);
     }
+    let mut committed = purchase::apply(&mut d.line_items, o, p)?;
+    committed.on_demand_usd = as_listed(&o.on_demand())?.total_usd;
+    d.total_usd = pricing::total(&d.line_items);
+    d.committed = Some(committed);
+    Ok(d)
 }
 
 /// Lambda environments running at once at the peak: peak rate x billed duration, at least 1.
@@ -363,6 +378,7 @@ fn finish(
         line_items,
         total_usd,
         notes,
+        committed: None,
     }
 }
 
