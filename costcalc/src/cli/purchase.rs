@@ -40,7 +40,7 @@ impl PurchaseArgs {
             commitment: self.commitment,
             term: self.term,
             payment: self.payment,
-            rds_reserved: self.rds_reserved,
+            rds_reserved: self.rds_reserved.then_some((self.term, self.payment)),
             ec2_spot_discount: self.spot_discount,
         }
     }

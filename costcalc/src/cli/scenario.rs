@@ -218,7 +218,7 @@ pub struct Scenario {
 }
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
-    let (prices, info) = load_prices(&s.prices)?;
+    let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
     let (mut workload, measured, run) = workload(s)?;
     if let Some(path) = &s.lambda_tune {
@@ -232,6 +232,7 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
         workload.validate(options.hours)
     };
     check().map_err(|e| e.at_flag(flags::scenario))?;
+    info.purchase = crate::report::commitments::describe(&options, &prices);
     Ok(Scenario {
         prices,
         info,

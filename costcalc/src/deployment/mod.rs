@@ -8,7 +8,7 @@ use rust_decimal_macros::dec;
 use serde::Serialize;
 
 use crate::catalog::PriceSnapshot;
-use crate::error::{Error, Input, Problem, Result};
+use crate::error::Result;
 use crate::pricing::{self, GB, LineItem, alb, apigw, ec2, fargate, lambda, rds};
 use crate::workload::Workload;
 
@@ -16,6 +16,8 @@ use crate::workload::Workload;
 pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 
 mod credits;
+mod sizing;
+pub use sizing::count_for_peak;
 pub mod database;
 mod options;
 pub mod purchase;
@@ -54,31 +56,6 @@ pub struct Deployment {
     /// Under purchase options (a commitment, Spot): the on-demand total beside `total_usd` and
     /// what each commitment costs. None when everything is on-demand.
     pub committed: Option<Committed>,
-}
-
-/// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability);
-/// more than `limits::MACHINES` is refused rather than priced.
-pub fn count_for_peak(
-    peak_rps: Decimal,
-    rps_per_vcpu: Decimal,
-    vcpus_each: Decimal,
-    ha: bool,
-) -> Result<Decimal> {
-    let min = if ha { dec!(2) } else { dec!(1) };
-    let per_machine = rps_per_vcpu * vcpus_each;
-    let max = crate::limits::MACHINES;
-    // Compare before dividing: a tiny per-machine rate would overflow the quotient.
-    if peak_rps > per_machine * max {
-        let needed = peak_rps
-            .checked_div(per_machine)
-            .map_or(Decimal::MAX, |n| n.ceil());
-        return Err(Error::invalid(
-            Input::ThroughputPerVcpu,
-            rps_per_vcpu.normalize(),
-            Problem::TooManyMachines { needed, max },
-        ));
-    }
-    Ok((peak_rps / per_machine).ceil().max(min))
 }
 
 fn monthly_gb(requests: Decimal, bytes_each: Decimal) -> Decimal {
@@ -379,28 +356,5 @@ fn finish(
         total_usd,
         notes,
         committed: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizing_refuses_more_machines_than_any_account_runs() {
-        let e = count_for_peak(dec!(1e9), dec!(0.001), dec!(0.25), false).unwrap_err();
-        assert!(e.to_string().contains("more than 1,000,000"), "{e}");
-        // The largest allowed peak on the smallest allowed rate does not overflow either.
-        assert!(count_for_peak(dec!(1e10), dec!(0.0003), dec!(0.25), true).is_err());
-    }
-
-    #[test]
-    fn sizing_from_peak() {
-        let count = |peak, rate, vcpus, ha| count_for_peak(peak, rate, vcpus, ha).unwrap();
-        assert_eq!(count(dec!(0.01), dec!(100), dec!(2), false), dec!(1));
-        assert_eq!(count(dec!(0.01), dec!(100), dec!(2), true), dec!(2));
-        assert_eq!(count(dec!(200), dec!(100), dec!(2), false), dec!(1));
-        assert_eq!(count(dec!(201), dec!(100), dec!(2), false), dec!(2));
-        assert_eq!(count(dec!(100), dec!(100), dec!(0.25), false), dec!(4));
     }
 }

@@ -78,10 +78,11 @@ pub struct Options {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Purchase {
     pub commitment: Commitment,
-    /// Term and payment of the Savings Plan and of the RDS Reserved Instances.
+    /// Term and payment of the Savings Plan.
     pub term: Term,
     pub payment: Payment,
-    pub rds_reserved: bool,
+    /// RDS Reserved Instances for the database, of this term and payment.
+    pub rds_reserved: Option<(Term, Payment)>,
     /// EC2 Spot, at this fraction off on-demand: Spot prices move and are not in the Price List,
     /// so the discount is the user's assumption.
     pub ec2_spot_discount: Option<Decimal>,
@@ -93,7 +94,7 @@ impl Default for Purchase {
             commitment: Commitment::None,
             term: Term::OneYear,
             payment: Payment::NoUpfront,
-            rds_reserved: false,
+            rds_reserved: None,
             ec2_spot_discount: None,
         }
     }
@@ -103,7 +104,7 @@ impl Purchase {
     /// Nothing but on-demand.
     pub fn is_on_demand(&self) -> bool {
         self.commitment == Commitment::None
-            && !self.rds_reserved
+            && self.rds_reserved.is_none()
             && self.ec2_spot_discount.is_none()
     }
 }

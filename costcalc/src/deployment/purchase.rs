@@ -16,7 +16,8 @@ use crate::error::{Error, Input, Problem, Result};
 use crate::money;
 use crate::pricing::LineItem;
 use crate::pricing::commitment::{
-    Commitment, Payments, Usage, amortised_per_hour, savings_plan_payments, savings_plan_rate,
+    Commitment, Payment, Payments, Term, Usage, amortised_per_hour, savings_plan_payments,
+    savings_plan_rate,
 };
 
 /// One commitment's spend for the month and how it is paid.
@@ -89,10 +90,9 @@ pub fn apply(lines: &mut [LineItem], o: &Options, p: &PriceSnapshot) -> Result<C
         Commitment::None => None,
         plan => savings_plan(lines, plan, o, p)?,
     };
-    let rds_reserved = if b.rds_reserved {
-        reserved(lines, o, p)?
-    } else {
-        None
+    let rds_reserved = match b.rds_reserved {
+        Some(terms) => reserved(lines, terms, p)?,
+        None => None,
     };
     Ok(Committed {
         on_demand_usd: Decimal::ZERO,
@@ -149,8 +149,11 @@ fn savings_plan(
     }))
 }
 
-fn reserved(lines: &mut [LineItem], o: &Options, p: &PriceSnapshot) -> Result<Option<Spend>> {
-    let (term, payment) = (o.purchase.term, o.purchase.payment);
+fn reserved(
+    lines: &mut [LineItem],
+    (term, payment): (Term, Payment),
+    p: &PriceSnapshot,
+) -> Result<Option<Spend>> {
     let label = format!(
         "RDS Reserved Instance {} {}",
         term.as_str(),

@@ -109,7 +109,7 @@ fn the_bundled_snapshot_has_no_rates_and_says_which_are_missing() {
         "{m}"
     );
     let o = with(Purchase {
-        rds_reserved: true,
+        rds_reserved: Some((Term::OneYear, Payment::NoUpfront)),
         ..Purchase::default()
     });
     let e = build(Kind::Ec2, &Workload::default(), &o, &p).unwrap_err();
@@ -134,9 +134,7 @@ fn a_reserved_database_is_its_upfront_fee_over_the_term_plus_its_hourly_charge()
         ),
     ] {
         let o = with(Purchase {
-            rds_reserved: true,
-            term,
-            payment,
+            rds_reserved: Some((term, payment)),
             ..Purchase::default()
         });
         let d = build(Kind::Ec2, &w, &o, &p).unwrap();

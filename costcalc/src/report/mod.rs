@@ -3,6 +3,7 @@
 
 mod assumptions;
 pub mod breakeven;
+pub mod commitments;
 pub mod csv;
 pub mod html;
 mod inputs;
@@ -31,6 +32,8 @@ pub struct PriceInfo {
     pub as_of: String,
     /// "bundled" or the `--prices` file path.
     pub origin: String,
+    /// The purchase options in words (a Savings Plan, Spot), empty when all is on-demand.
+    pub purchase: Vec<String>,
 }
 
 impl PriceInfo {
@@ -39,11 +42,17 @@ impl PriceInfo {
             region: p.region.clone(),
             as_of: p.as_of.clone(),
             origin: origin.to_string(),
+            purchase: Vec::new(),
         }
     }
     pub fn line(&self) -> String {
+        let bought = if self.purchase.is_empty() {
+            String::new()
+        } else {
+            format!("; bought as: {}", self.purchase.join("; "))
+        };
         format!(
-            "Prices: AWS {} on-demand list prices as of {} ({} snapshot)",
+            "Prices: AWS {} on-demand list prices as of {} ({} snapshot){bought}",
             self.region, self.as_of, self.origin
         )
     }
@@ -77,6 +86,8 @@ pub struct Report {
     /// The Lambda memory sweep, when the duration came from one.
     pub lambda_sweep: Vec<sweep::SweepRow>,
     pub assumptions: Vec<String>,
+    /// `--compare-commitments`: the deployments under no plan and four Compute Savings Plans.
+    pub comparison: Option<commitments::Comparison>,
 }
 
 impl Report {
@@ -124,7 +135,12 @@ impl Report {
                 ));
             }
         }
-        let assumptions = assumptions(&workload, &options, p);
+        let mut assumptions = assumptions(&workload, &options, p);
+        let purchase = commitments::describe(&options, p);
+        if !purchase.is_empty() {
+            assumptions.push(format!("Bought as: {}.", purchase.join("; ")));
+            assumptions.push(commitments::EXPLAINED.into());
+        }
         Ok(Report {
             prices,
             workload,
@@ -136,6 +152,7 @@ impl Report {
             inputs,
             warnings,
             assumptions,
+            comparison: None,
         })
     }
 }
