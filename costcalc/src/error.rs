@@ -159,6 +159,13 @@ pub enum Problem {
     NotCovered {
         by: String,
     },
+    /// Commitment rates the snapshot lacks: the usage types, the snapshot and the section that
+    /// would hold them.
+    MissingRates {
+        missing: Vec<String>,
+        snapshot: String,
+        section: String,
+    },
 }
 
 impl Problem {
@@ -198,6 +205,16 @@ impl Problem {
             }
             Problem::TooManySteps { steps, max } => format!(
                 "{value}: the range holds {steps} size steps, more than the {max} a sweep evaluates; narrow --from/--to"
+            ),
+            Problem::MissingRates {
+                missing,
+                snapshot,
+                section,
+            } => format!(
+                "{value}: the {snapshot} has no rate for {}. The bundled snapshot carries no \
+                 commitment rates (none could be sourced); give --prices FILE with {section} for \
+                 them (costcalc README, \"Commitments\")",
+                missing.join(", ")
             ),
             Problem::NotCovered { by } => {
                 format!("{value} is not covered by a {by}: AWS bills it on-demand")

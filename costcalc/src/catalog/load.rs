@@ -246,6 +246,15 @@ fn tiered_prices(s: &PriceSnapshot) -> Vec<(&'static str, &TieredPrice)> {
     ]
 }
 
+/// For tests: the bundled snapshot plus the test fixture's commitment rates, which are made up
+/// (not AWS prices; see tests/data/commitment-rates.toml).
+#[cfg(test)]
+pub fn with_fixture_commitment_rates() -> PriceSnapshot {
+    let text = include_str!("../../prices/us-east-1.toml").to_string()
+        + include_str!("../../tests/data/commitment-rates.toml");
+    parse(&text, "bundled us-east-1 + test fixture commitment rates").expect("the fixture parses")
+}
+
 /// The snapshot as the TOML file `--prices` reads, with a header saying what it is.
 pub fn to_toml(s: &PriceSnapshot) -> Result<String> {
     let body = toml::to_string(s).map_err(|e| Error::Prices {

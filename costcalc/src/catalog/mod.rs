@@ -14,6 +14,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use commitment::{PlanRate, RdsOffer, RdsReserved, SavingsPlans};
+#[cfg(test)]
+pub use load::with_fixture_commitment_rates;
 pub use load::{SNAPSHOT_SCHEMA, bundled, bundled_regions, load_file, parse, to_toml};
 
 use crate::decimal_serde::{dec, opt_dec};

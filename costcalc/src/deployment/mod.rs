@@ -335,6 +335,23 @@ pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result
     Ok(d)
 }
 
+/// The three deployments in `Kind::ALL` order; when commitment rates are missing, one error
+/// names all that the three lack.
+pub fn build_all(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Vec<Deployment>> {
+    let mut out = Vec::new();
+    let mut missing = None;
+    for k in Kind::ALL {
+        match build(k, w, o, p) {
+            Ok(d) => out.push(d),
+            Err(e) => missing = purchase::merge_missing(missing, e)?,
+        }
+    }
+    match missing {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
 /// Lambda environments running at once at the peak: peak rate x billed duration, at least 1.
 pub fn lambda_concurrency(w: &Workload, o: &Options) -> Decimal {
     (w.peak(o.hours) * w.billed_ms_per_request(o.lambda_memory_mb) / dec!(1000))

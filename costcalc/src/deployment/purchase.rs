@@ -208,6 +208,49 @@ fn reserved(
     Ok(found)
 }
 
+/// Fold the missing-rates error of one more deployment into `acc`, so that one message names
+/// every rate the deployments lack; any other error is returned as it is.
+pub fn merge_missing(acc: Option<Error>, e: Error) -> std::result::Result<Option<Error>, Error> {
+    let Error::Invalid {
+        problem: Problem::MissingRates { missing: more, .. },
+        input: more_input,
+        ..
+    } = &e
+    else {
+        return Err(e);
+    };
+    match acc {
+        Some(Error::Invalid {
+            input,
+            value,
+            problem:
+                Problem::MissingRates {
+                    mut missing,
+                    snapshot,
+                    section,
+                },
+        }) if input == *more_input => {
+            missing.extend(
+                more.iter()
+                    .filter(|m| !missing.contains(m))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            Ok(Some(Error::Invalid {
+                input,
+                value,
+                problem: Problem::MissingRates {
+                    missing,
+                    snapshot,
+                    section,
+                },
+            }))
+        }
+        Some(other) => Ok(Some(other)),
+        None => Ok(Some(e)),
+    }
+}
+
 fn not_priced(
     input: Input,
     label: &str,
@@ -218,15 +261,10 @@ fn not_priced(
     Error::invalid(
         input,
         label,
-        Problem::NotPriced {
-            what: format!(
-                "the {} snapshot of {} has no rate for {}. The bundled snapshot carries no \
-                 commitment rates (none could be sourced); give --prices FILE with {section} for \
-                 them (costcalc README, \"Commitments\")",
-                p.region,
-                p.as_of,
-                missing.join(", ")
-            ),
+        Problem::MissingRates {
+            missing: missing.to_vec(),
+            snapshot: format!("{} snapshot of {}", p.region, p.as_of),
+            section: section.to_string(),
         },
     )
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::catalog::{bundled, parse};
+use crate::catalog::{bundled, with_fixture_commitment_rates};
 use crate::deployment::{Kind, Purchase, build};
 use crate::pricing::commitment::{Payment, Term};
 use crate::workload::Workload;
@@ -7,9 +7,7 @@ use rust_decimal_macros::dec;
 
 /// The bundled snapshot plus the test fixture's made-up commitment rates (not AWS prices).
 fn fixture() -> PriceSnapshot {
-    let text = include_str!("../../prices/us-east-1.toml").to_string()
-        + include_str!("../../tests/data/commitment-rates.toml");
-    parse(&text, "fixture").unwrap()
+    with_fixture_commitment_rates()
 }
 
 fn with(purchase: Purchase) -> Options {

@@ -131,6 +131,9 @@ pub fn compare(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Compariso
             ..o.purchase
         },
     )];
+    let ri = o.purchase.rds_reserved.map_or(String::new(), |(t, pay)| {
+        format!(" + RDS RI {} {}", t.as_str(), pay.as_str())
+    });
     for (term, payment) in [
         (Term::OneYear, Payment::NoUpfront),
         (Term::OneYear, Payment::AllUpfront),
@@ -138,7 +141,7 @@ pub fn compare(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Compariso
         (Term::ThreeYears, Payment::AllUpfront),
     ] {
         plans.push((
-            format!("compute-sp {} {}", term.as_str(), payment.as_str()),
+            format!("compute-sp {} {}{ri}", term.as_str(), payment.as_str()),
             Purchase {
                 commitment: Commitment::ComputeSp,
                 term,
@@ -154,8 +157,8 @@ pub fn compare(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Compariso
             ..o.clone()
         };
         let mut totals = [Decimal::ZERO; 3];
-        for (t, k) in totals.iter_mut().zip(Kind::ALL) {
-            *t = deployment::build(k, w, &o, p)?.total_usd;
+        for (t, d) in totals.iter_mut().zip(deployment::build_all(w, &o, p)?) {
+            *t = d.total_usd;
         }
         choices.push(Choice { label, totals });
     }

@@ -98,10 +98,7 @@ impl Report {
         options: Options,
         p: &PriceSnapshot,
     ) -> Result<Self> {
-        let deployments = Kind::ALL
-            .iter()
-            .map(|k| deployment::build(*k, &workload, &options, p))
-            .collect::<Result<Vec<_>>>()?;
+        let deployments = deployment::build_all(&workload, &options, p)?;
         let next = workload.requests_per_month + MILLION;
         let after = crate::breakeven::totals_at(&workload, &options, p, next)?;
         let mut marginal_per_million = [Decimal::ZERO; 3];
