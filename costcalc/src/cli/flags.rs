@@ -71,6 +71,9 @@ pub fn service(input: Input) -> Option<&'static str> {
         Addresses => "--addresses",
         AlbRules => "--rules",
         Region => "--region",
+        Commitment => "--commitment",
+        RdsReserved => "--reserved",
+        SpotDiscount => "--spot-discount",
         _ => return None,
     })
 }

@@ -328,7 +328,7 @@ pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result
     if o.purchase.is_on_demand() && !o.fargate_spot {
         return Ok(d);
     }
-    let mut committed = purchase::apply(&mut d.line_items, o, p)?;
+    let mut committed = purchase::apply(&mut d.line_items, &o.purchase, o.hours, p)?;
     committed.on_demand_usd = as_listed(&o.on_demand())?.total_usd;
     d.total_usd = pricing::total(&d.line_items);
     d.committed = Some(committed);

@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::Options;
+use super::Purchase;
 use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Problem, Result};
 use crate::money;
@@ -67,15 +67,20 @@ impl Committed {
     }
 }
 
-/// Reprice `lines` under `o.purchase`; the rates missing from the snapshot are one error.
-pub fn apply(lines: &mut [LineItem], o: &Options, p: &PriceSnapshot) -> Result<Committed> {
-    let b = o.purchase;
+/// Reprice `lines` (billed over `hours` a month) under `b`; the rates missing from the snapshot
+/// are one error. `on_demand_usd` is the caller's to fill in (Fargate Spot needs a re-pricing).
+pub fn apply(
+    lines: &mut [LineItem],
+    b: &Purchase,
+    hours: Decimal,
+    p: &PriceSnapshot,
+) -> Result<Committed> {
     if let Some(d) = b.ec2_spot_discount {
         for l in lines.iter_mut() {
             if let Some(Usage::Ec2Instance(t)) = &l.usage {
                 let name = format!(
-                    "{} x {t} Spot ({}% off on-demand, assumed)",
-                    (l.quantity / o.hours).normalize(),
+                    "{t} Linux, {} instance-hours on Spot ({}% off on-demand, assumed)",
+                    money::quantity(l.quantity, 4),
                     (d * Decimal::ONE_HUNDRED).normalize()
                 );
                 // Spot is not covered by Savings Plans.
@@ -88,7 +93,7 @@ pub fn apply(lines: &mut [LineItem], o: &Options, p: &PriceSnapshot) -> Result<C
     }
     let savings_plan = match b.commitment {
         Commitment::None => None,
-        plan => savings_plan(lines, plan, o, p)?,
+        plan => savings_plan(lines, plan, b, hours, p)?,
     };
     let rds_reserved = match b.rds_reserved {
         Some(terms) => reserved(lines, terms, p)?,
@@ -104,10 +109,11 @@ pub fn apply(lines: &mut [LineItem], o: &Options, p: &PriceSnapshot) -> Result<C
 fn savings_plan(
     lines: &mut [LineItem],
     plan: Commitment,
-    o: &Options,
+    b: &Purchase,
+    hours: Decimal,
     p: &PriceSnapshot,
 ) -> Result<Option<Spend>> {
-    let (term, payment) = (o.purchase.term, o.purchase.payment);
+    let (term, payment) = (b.term, b.payment);
     let mut missing = Vec::new();
     let (mut month, mut on_demand) = (Decimal::ZERO, Decimal::ZERO);
     let label = format!("{} {} {}", plan.as_str(), term.as_str(), payment.as_str());
@@ -140,7 +146,7 @@ fn savings_plan(
     if on_demand.is_zero() && month.is_zero() {
         return Ok(None);
     }
-    let per_hour = month / o.hours;
+    let per_hour = month / hours;
     Ok(Some(Spend {
         per_hour,
         payments: savings_plan_payments(per_hour, term, payment),
@@ -177,11 +183,11 @@ fn reserved(
         let on_demand = l.cost_usd;
         *l = l.repriced(
             format!(
-                "{} as a {label} ({} upfront over {} h + {}/h)",
+                "{} as a {label} ({} upfront over {} h + ${}/h)",
                 l.name,
                 money::usd(offer.upfront_usd),
-                term.hours(),
-                offer.hourly_usd.normalize()
+                money::quantity(term.hours(), 0),
+                money::exact(offer.hourly_usd)
             ),
             per_hour,
         );

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalog::{bundled, with_fixture_commitment_rates};
-use crate::deployment::{Kind, Purchase, build};
+use crate::deployment::{Kind, Options, Purchase, build};
 use crate::pricing::commitment::{Payment, Term};
 use crate::workload::Workload;
 use rust_decimal_macros::dec;

@@ -40,7 +40,7 @@ pub fn price(u: &Ec2Usage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
         LineItem::at(
             SERVICE,
             format!(
-                "{} x {} on-demand Linux ({} vCPU, {} GiB)",
+                "{} x {} Linux ({} vCPU, {} GiB)",
                 u.count.normalize(),
                 u.instance_type,
                 i.vcpus,

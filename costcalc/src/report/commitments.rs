@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Report, title};
 use crate::catalog::PriceSnapshot;
-use crate::deployment::{self, Kind, Options, Purchase};
+use crate::deployment::{self, Committed, Kind, Options, Purchase};
 use crate::error::Result;
 use crate::money;
 use crate::pricing::commitment::{Commitment, Payment, Term};
@@ -15,7 +15,18 @@ use crate::workload::Workload;
 
 /// The purchase options in words, with the source of their rates: every output states them.
 pub fn describe(o: &Options, p: &PriceSnapshot) -> Vec<String> {
-    let b = &o.purchase;
+    let mut out = describe_purchase(&o.purchase, p);
+    if o.fargate_spot {
+        out.push(format!(
+            "Fargate Spot ({}) at the snapshot's Spot rate",
+            o.fargate_arch.as_str()
+        ));
+    }
+    out
+}
+
+/// A Savings Plan, Reserved Instances and EC2 Spot in words, with their sources.
+pub fn describe_purchase(b: &Purchase, p: &PriceSnapshot) -> Vec<String> {
     let mut out = Vec::new();
     if b.commitment != Commitment::None {
         out.push(format!(
@@ -44,12 +55,6 @@ pub fn describe(o: &Options, p: &PriceSnapshot) -> Vec<String> {
             (d * Decimal::ONE_HUNDRED).normalize()
         ));
     }
-    if o.fargate_spot {
-        out.push(format!(
-            "Fargate Spot ({}) at the snapshot's Spot rate",
-            o.fargate_arch.as_str()
-        ));
-    }
     out
 }
 
@@ -58,6 +63,35 @@ pub const EXPLAINED: &str = "An upfront payment is paid once and amortised in th
      totals (upfront / term hours, 8,760 a year). Break-even utilisation = commitment cost / \
      on-demand cost of the same usage: if usage falls below that share of what is priced here, \
      the commitment costs more than on-demand.";
+
+/// One line for a per-service bill: on-demand beside the options, the commitment per hour, the
+/// upfront payment and the break-even utilisation.
+pub fn bill_line(total_usd: Decimal, c: &Committed) -> String {
+    let mut s = format!(
+        "On-demand {}; with the options {}",
+        money::usd(c.on_demand_usd),
+        money::usd(total_usd)
+    );
+    for (what, spend) in [
+        ("Savings Plan", &c.savings_plan),
+        ("RDS Reserved Instance", &c.rds_reserved),
+    ] {
+        if let Some(x) = spend {
+            s.push_str(&format!(
+                "; {what} ${}/h (upfront {} once, amortised)",
+                money::quantity(x.per_hour, 8),
+                money::usd(x.payments.upfront_usd)
+            ));
+        }
+    }
+    if let Some(u) = c.breakeven_utilisation() {
+        s.push_str(&format!(
+            "; break-even utilisation {}%",
+            money::quantity(u * Decimal::ONE_HUNDRED, 1)
+        ));
+    }
+    s
+}
 
 /// One row of the side-by-side table, display-ready.
 pub fn rows(r: &Report) -> Vec<[String; 8]> {

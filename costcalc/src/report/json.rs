@@ -31,6 +31,8 @@ pub fn bill(b: &Bill) -> String {
         "line_items": b.line_items.iter().map(line_item).collect::<Vec<_>>(),
         "total_usd": money::usd_plain(b.total_usd),
         "total_usd_exact": money::exact(b.total_usd),
+        "purchase": b.prices.purchase,
+        "committed": b.committed.as_ref().map(committed),
     });
     serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
 }

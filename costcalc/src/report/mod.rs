@@ -65,6 +65,8 @@ pub struct Bill {
     pub title: String,
     pub line_items: Vec<LineItem>,
     pub total_usd: Decimal,
+    /// Under purchase options: the on-demand total and the commitments.
+    pub committed: Option<deployment::Committed>,
 }
 
 /// Output of `report`.

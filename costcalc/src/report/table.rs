@@ -40,8 +40,11 @@ fn items_table(items: &[LineItem], total: rust_decimal::Decimal) -> Table {
 }
 
 pub fn bill(b: &Bill) -> String {
+    let bought = b.committed.as_ref().map_or(String::new(), |c| {
+        format!("{}\n", commitments::bill_line(b.total_usd, c))
+    });
     format!(
-        "{}\n{}\n{}\n",
+        "{}\n{}\n{bought}{}\n",
         b.title,
         b.prices.line(),
         items_table(&b.line_items, b.total_usd)

@@ -315,3 +315,84 @@ fn break_even_moves_under_a_commitment_and_report_agrees() {
         assert_eq!(costcalc_json(&a)["cheapest"], who, "report at {r}");
     }
 }
+
+#[test]
+fn the_service_commands_take_the_same_purchase_options() {
+    let f = fixture();
+    let f = f.to_str().unwrap();
+    // EC2: one t4g.micro at the fixture's 3y all-upfront rate $0.0038 instead of $0.0084.
+    let v = costcalc_json(&[
+        "ec2",
+        "--instance-type",
+        "t4g.micro",
+        "--prices",
+        f,
+        "--commitment",
+        "compute-sp",
+        "--term",
+        "3y",
+        "--payment",
+        "all",
+    ]);
+    let c = &v["committed"];
+    assert_eq!(
+        exact(&c["on_demand_usd"]) - exact(&v["total_usd_exact"]),
+        d("730") * (d("0.0084") - d("0.0038"))
+    );
+    // All upfront over 3 years: 0.0038 x 26,280 = $99.864, paid once.
+    assert_eq!(exact(&c["savings_plan"]["upfront_usd"]), d("99.864"));
+    // RDS: the fixture's $87.60 a year all upfront is $0.01 an hour: 730 x 0.01 = $7.30.
+    let v = costcalc_json(&[
+        "rds",
+        "--instance-class",
+        "db.t4g.micro",
+        "--prices",
+        f,
+        "--reserved",
+        "--payment",
+        "all",
+    ]);
+    assert_eq!(
+        exact(&v["committed"]["rds_reserved"]["month_usd"]),
+        d("7.30")
+    );
+    assert_eq!(
+        exact(&v["committed"]["on_demand_usd"]) - exact(&v["total_usd_exact"]),
+        d("11.68") - d("7.30")
+    );
+    // EC2 Spot needs no rate: the discount is the user's.
+    let v = costcalc_json(&[
+        "ec2",
+        "--instance-type",
+        "t4g.micro",
+        "--spot-discount",
+        "0.7",
+    ]);
+    assert_eq!(
+        exact(&v["committed"]["on_demand_usd"]) - exact(&v["total_usd_exact"]),
+        d("730") * d("0.0084") * d("0.7")
+    );
+    // The bundled snapshot has no rates: the error names them and the flag.
+    fails(
+        &[
+            "fargate",
+            "--tasks",
+            "1",
+            "--vcpu",
+            "0.25",
+            "--memory-gb",
+            "0.5",
+            "--hours",
+            "730",
+            "--commitment",
+            "compute-sp",
+        ],
+        1,
+        &["--commitment", "fargate.arm64.vcpu, fargate.arm64.memory"],
+    );
+    fails(
+        &["rds", "--instance-class", "db.t4g.micro", "--rds-reserved"],
+        1,
+        &["--reserved", "rds.db.t4g.micro.single_az"],
+    );
+}
