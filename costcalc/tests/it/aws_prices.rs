@@ -13,6 +13,7 @@ use costcalc::aws::pricing_api::SdkPricing;
 use costcalc::aws::{fetch_snapshot, snapshot_from_files};
 use costcalc::catalog::diff as price_diff;
 use costcalc::catalog::{self, PriceSnapshot};
+use costcalc::pricing::commitment::{Payment, Term};
 use costcalc::pricing::lambda::{self, Arch, LambdaUsage};
 use rust_decimal_macros::dec;
 
@@ -127,6 +128,43 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
             .vcpu
             .source
             .starts_with("not in the Price List")
+    );
+    // RDS Reserved terms (made up in the fixture, see make_fixtures.py): PostgreSQL db.t4g.micro
+    // single-AZ only; the MySQL decoy's offer is not taken.
+    let ri = snap.rds_reserved.as_ref().expect("Reserved terms read");
+    assert!(
+        ri.source.contains("AmazonRDS Reserved terms"),
+        "{}",
+        ri.source
+    );
+    assert_eq!(ri.offers.len(), 4);
+    assert!(
+        ri.offers
+            .iter()
+            .all(|o| o.class == "db.t4g.micro" && !o.multi_az)
+    );
+    let all_1y = ri
+        .offer("db.t4g.micro", false, Term::OneYear, Payment::AllUpfront)
+        .unwrap();
+    assert_eq!(
+        (all_1y.upfront_usd, all_1y.hourly_usd),
+        (dec!(87.60), dec!(0))
+    );
+    let partial = ri
+        .offer(
+            "db.t4g.micro",
+            false,
+            Term::OneYear,
+            Payment::PartialUpfront,
+        )
+        .unwrap();
+    assert_eq!(
+        (partial.upfront_usd, partial.hourly_usd),
+        (dec!(45), dec!(0.005))
+    );
+    assert!(
+        snap.savings_plans.is_none(),
+        "Savings Plans rates are not fetched yet"
     );
     // Instance sizes come from the product attributes.
     assert_eq!(snap.ec2.instances["m7g.large"].arch, "arm64");
