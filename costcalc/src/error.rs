@@ -212,8 +212,8 @@ impl Problem {
                 section,
             } => format!(
                 "{value}: the {snapshot} has no rate for {}. The bundled snapshot carries no \
-                 commitment rates (none could be sourced); give --prices FILE with {section} for \
-                 them (costcalc README, \"Commitments\")",
+                 commitment rates (none could be sourced); give --prices FILE with {section} \
+                 (costcalc README, \"Commitments\")",
                 missing.join(", ")
             ),
             Problem::NotCovered { by } => {

@@ -138,7 +138,7 @@ fn savings_plan(
         return Err(not_priced(
             Input::Commitment,
             &label,
-            "[[savings_plans.rates]]",
+            "[savings_plans] (`costcalc prices fetch --savings-plans-file FILE` writes it from AWS's public Savings Plans price list file)",
             &missing,
             p,
         ));
@@ -206,7 +206,7 @@ fn reserved(
         return Err(not_priced(
             Input::RdsReserved,
             &label,
-            "[[rds_reserved.offers]]",
+            "[rds_reserved] (`costcalc prices fetch` writes it from the AmazonRDS price list)",
             &missing,
             p,
         ));

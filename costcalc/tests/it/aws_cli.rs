@@ -301,3 +301,51 @@ fn failures_are_one_line_with_the_offline_alternative() {
     let e = one_line_error(&costcalc(&["report", "--from-cloudwatch"], &[]));
     assert!(e.contains("--lambda-function"), "{e}");
 }
+
+/// `prices fetch --savings-plans-file` adds the region's Savings Plans rates, and the RDS
+/// Reserved terms of the recorded get-products output become [rds_reserved]. Both fixtures are
+/// in AWS's formats with MADE-UP commitment figures, the same as tests/data/commitment-rates.toml:
+/// so the report priced from the fetched file matches the one priced from that fixture.
+#[test]
+fn fetched_commitment_rates_price_the_same_as_the_fixture() {
+    let dir = scratch("sp-fetch");
+    let out = dir.join("fetched.toml");
+    let mut args: Vec<String> = vec!["prices".into(), "fetch".into()];
+    for f in pricing_files() {
+        args.extend(["--price-list-file".into(), f.display().to_string()]);
+    }
+    let sp = data("savings-plans/us-east-1.json");
+    args.extend(["--savings-plans-file".into(), sp.display().to_string()]);
+    args.extend(["--out".into(), out.display().to_string()]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = crate::support::costcalc(&a);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = env!("CARGO_MANIFEST_DIR");
+    let fixture = dir.join("fixture.toml");
+    let text = std::fs::read_to_string(format!("{root}/prices/us-east-1.toml")).unwrap()
+        + &std::fs::read_to_string(format!("{root}/tests/data/commitment-rates.toml")).unwrap();
+    std::fs::write(&fixture, text).unwrap();
+    let options = [
+        "--commitment",
+        "compute-sp",
+        "--term",
+        "3y",
+        "--payment",
+        "all",
+        "--rds-reserved",
+    ];
+    let totals = |prices: &std::path::Path| {
+        let mut a = vec!["report", "--prices", prices.to_str().unwrap()];
+        a.extend(options);
+        let v = crate::support::costcalc_json(&a);
+        let d = v["deployments"].as_array().unwrap().clone();
+        d.iter()
+            .map(|x| x["total_usd_exact"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(totals(&out), totals(&fixture));
+    let toml = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        toml.contains("Savings Plans price list file") && toml.contains("AmazonRDS Reserved terms")
+    );
+}

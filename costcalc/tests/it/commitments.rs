@@ -61,7 +61,8 @@ fn the_bundled_snapshot_refuses_a_commitment_naming_every_missing_rate() {
             "--commitment",
             "ec2.t4g.micro, fargate.arm64.vcpu, fargate.arm64.memory, lambda.arm64.duration",
             "--prices FILE",
-            "[[savings_plans.rates]]",
+            "[savings_plans]",
+            "--savings-plans-file",
         ],
     );
     fails(
