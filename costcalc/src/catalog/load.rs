@@ -261,9 +261,15 @@ pub fn to_toml(s: &PriceSnapshot) -> Result<String> {
         path: s.region.clone(),
         message: format!("cannot write the snapshot as TOML: {e}"),
     })?;
+    let commitments = if s.savings_plans.is_some() || s.rds_reserved.is_some() {
+        "# [savings_plans] and [rds_reserved] hold commitment rates, each section naming its source.\n"
+    } else {
+        ""
+    };
     Ok(format!(
         "# deploycost price snapshot: AWS on-demand list prices for {}, read {}.\n\
-         # Every money value is a decimal string; tiers are [from, to) ranges, the last one open.\n{body}",
+         # Every money value is a decimal string; tiers are [from, to) ranges, the last one open.\n\
+         {commitments}{body}",
         s.region, s.as_of
     ))
 }

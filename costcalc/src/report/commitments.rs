@@ -29,8 +29,13 @@ pub fn describe(o: &Options, p: &PriceSnapshot) -> Vec<String> {
 pub fn describe_purchase(b: &Purchase, p: &PriceSnapshot) -> Vec<String> {
     let mut out = Vec::new();
     if b.commitment != Commitment::None {
+        let half = if b.payment == Payment::PartialUpfront {
+            " (half the term's commitment paid before it starts, assumed: AWS asks at least half)"
+        } else {
+            ""
+        };
         out.push(format!(
-            "{}, {}, {}, sized to the covered compute at the priced traffic (rates: {})",
+            "{}, {}, {}{half}, sized to the covered compute at the priced traffic (rates: {})",
             b.commitment.as_str(),
             b.term.as_str(),
             b.payment.as_str(),
