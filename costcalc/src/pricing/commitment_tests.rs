@@ -135,3 +135,38 @@ fn usage_names_round_trip() {
     assert!(e.contains("x86_64 or arm64"), "{e}");
     assert!(Usage::try_from("s3.requests".to_string()).is_err());
 }
+
+#[test]
+fn below_the_break_even_utilisation_the_commitment_costs_more_than_on_demand() {
+    // AWS's example rates again (Compute SP): the $25.00/hour plan that covers all of the hour's
+    // usage, whose on-demand cost is 4 + 10 + 10 x 1.50 + 5 x 2.00 = $39.00. Break-even
+    // utilisation = commitment cost / on-demand cost of the same usage = 25 / 39.
+    let full = aws_example(Commitment::ComputeSp);
+    let on_demand: Decimal = full.iter().map(|u| u.on_demand_rate * u.quantity).sum();
+    assert_eq!(on_demand, dec!(39.00));
+    let breakeven = dec!(25.00) / on_demand;
+    // The same usage shrunk to a share f of itself, under the same commitment: by AWS's rule the
+    // plan still covers all of it, so the hour costs the $25.00 commitment, against f x $39.00.
+    for (f, dearer) in [
+        (dec!(0.5), true),
+        (dec!(0.64), true),
+        (dec!(0.65), false),
+        (dec!(0.9), false),
+    ] {
+        let shrunk: Vec<HourUsage> = full
+            .iter()
+            .map(|u| HourUsage {
+                quantity: u.quantity * f,
+                ..u.clone()
+            })
+            .collect();
+        let (_, left_on_demand) = apply_hour(dec!(25.00), &shrunk);
+        let committed = dec!(25.00) + left_on_demand;
+        assert_eq!(
+            committed > f * on_demand,
+            dearer,
+            "at {f} (break-even {breakeven})"
+        );
+        assert_eq!(f < breakeven, dearer);
+    }
+}
