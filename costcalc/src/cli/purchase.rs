@@ -12,8 +12,9 @@ use crate::pricing::commitment::{Commitment, Payment, Term};
 pub struct PurchaseArgs {
     /// Savings Plan covering the deployments' compute (EC2 instance-hours, Fargate vCPU/GB-hours,
     /// Lambda duration and provisioned concurrency), sized to that usage; requests, API Gateway,
-    /// ALB, storage and transfer stay on-demand. Needs Savings Plans rates in the snapshot: the
-    /// bundled one has none (README "Commitments")
+    /// ALB, storage and transfer stay on-demand. Needs Savings Plans rates in a --prices file: the
+    /// bundled snapshot has none; `costcalc prices fetch --savings-plans-file FILE` writes them
+    /// (README "Commitments")
     #[arg(long, value_enum, value_name = "PLAN", default_value_t = Commitment::None, help_heading = "Purchase")]
     pub commitment: Commitment,
     /// Term of the Savings Plan and of the RDS Reserved Instances
@@ -24,7 +25,7 @@ pub struct PurchaseArgs {
     #[arg(long, value_enum, default_value_t = Payment::NoUpfront, help_heading = "Purchase")]
     pub payment: Payment,
     /// RDS Reserved Instance for the database (same --term and --payment); needs [rds_reserved]
-    /// offers in the snapshot
+    /// offers in a --prices file (`costcalc prices fetch` writes them; the bundled snapshot has none)
     #[arg(long, help_heading = "Purchase")]
     pub rds_reserved: bool,
     /// With --spot, EC2 runs on Spot at this fraction off on-demand (0 to 0.99, e.g. 0.7): an

@@ -16,7 +16,8 @@ use crate::report::{PriceInfo, commitments};
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Savings Plan: its rate replaces the on-demand rate of the compute it covers (needs Savings
-    /// Plans rates in a --prices file: the bundled snapshot has none; README "Commitments")
+    /// Plans rates in a --prices file: the bundled snapshot has none; `costcalc prices fetch
+    /// --savings-plans-file FILE` writes them; README "Commitments")
     #[arg(long, value_enum, value_name = "PLAN", default_value_t = Commitment::None, help_heading = "Purchase")]
     pub commitment: Commitment,
     /// Term of the commitment
@@ -42,7 +43,7 @@ impl PlanArgs {
 #[derive(Debug, Args)]
 pub struct ReservedArgs {
     /// A Reserved Instance of this class (needs [rds_reserved] offers in a --prices file: the
-    /// bundled snapshot has none; README "Commitments")
+    /// bundled snapshot has none; `costcalc prices fetch` writes them; README "Commitments")
     #[arg(long, visible_alias = "rds-reserved", help_heading = "Purchase")]
     pub reserved: bool,
     /// Term of the reservation
