@@ -51,6 +51,9 @@ pub enum Input {
     SweepTo,
     SweepPoints,
     Region,
+    Commitment,
+    RdsReserved,
+    SpotDiscount,
 }
 
 impl Input {
@@ -97,6 +100,9 @@ impl Input {
             SweepTo => "highest requests per month",
             SweepPoints => "points",
             Region => "region",
+            Commitment => "commitment",
+            RdsReserved => "RDS reserved instances",
+            SpotDiscount => "Spot discount",
         }
     }
 }
@@ -149,6 +155,17 @@ pub enum Problem {
         steps: usize,
         max: usize,
     },
+    /// A committed rate on usage its plan does not cover (AWS bills that usage on-demand).
+    NotCovered {
+        by: String,
+    },
+    /// Commitment rates the snapshot lacks: the usage types, the snapshot and the section that
+    /// would hold them.
+    MissingRates {
+        missing: Vec<String>,
+        snapshot: String,
+        section: String,
+    },
 }
 
 impl Problem {
@@ -189,6 +206,19 @@ impl Problem {
             Problem::TooManySteps { steps, max } => format!(
                 "{value}: the range holds {steps} size steps, more than the {max} a sweep evaluates; narrow --from/--to"
             ),
+            Problem::MissingRates {
+                missing,
+                snapshot,
+                section,
+            } => format!(
+                "{value}: the {snapshot} has no rate for {}. The bundled snapshot carries no \
+                 commitment rates (none could be sourced); give --prices FILE with {section} \
+                 (costcalc README, \"Commitments\")",
+                missing.join(", ")
+            ),
+            Problem::NotCovered { by } => {
+                format!("{value} is not covered by a {by}: AWS bills it on-demand")
+            }
         }
     }
 }

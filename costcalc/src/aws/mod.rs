@@ -16,6 +16,7 @@ pub mod error;
 pub mod metrics_file;
 pub mod price_list;
 pub mod pricing_api;
+pub mod savings_plans_file;
 
 use std::path::{Path, PathBuf};
 
@@ -119,6 +120,34 @@ pub fn snapshot_from_files(region: &str, files: &[PathBuf]) -> crate::error::Res
             ),
         )
     })
+}
+
+/// Add `[savings_plans]` to `snap` from Savings Plans price list files (one region's file each).
+pub fn add_savings_plans(snap: &mut PriceSnapshot, files: &[PathBuf]) -> crate::error::Result<()> {
+    let mut all: Option<catalog::SavingsPlans> = None;
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|source| crate::error::Error::Read {
+            path: f.clone(),
+            source,
+        })?;
+        let name = f.display().to_string();
+        let sp =
+            savings_plans_file::savings_plans(&text, &name, snap, &crate::calendar::today_utc())
+                .map_err(|e| crate::error::Error::file(name.clone(), e))?;
+        all = Some(match all {
+            None => sp,
+            Some(mut acc) => {
+                acc.source = format!("{}; {}", acc.source, sp.source);
+                acc.rates.extend(sp.rates);
+                acc
+            }
+        });
+    }
+    snap.savings_plans = all;
+    // What is written must load through --prices: same parser, same validation (no duplicates).
+    let text = catalog::to_toml(snap)?;
+    catalog::parse(&text, "snapshot with Savings Plans rates")?;
+    Ok(())
 }
 
 /// Read CloudWatch for the named resources over the last `days` and measure the workload.

@@ -82,8 +82,8 @@ pub fn totals_at(
 ) -> Result<[Decimal; 3]> {
     let w = w.scaled_to(requests);
     let mut out = [Decimal::ZERO; 3];
-    for (slot, k) in out.iter_mut().zip(Kind::ALL) {
-        *slot = deployment::build(k, &w, o, p)?.total_usd;
+    for (slot, d) in out.iter_mut().zip(deployment::build_all(&w, o, p)?) {
+        *slot = d.total_usd;
     }
     Ok(out)
 }

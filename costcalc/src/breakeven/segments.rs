@@ -280,11 +280,17 @@ mod tests {
     use super::*;
     use crate::breakeven::totals_at;
     use crate::catalog::bundled;
+    use crate::deployment::Purchase;
+    use crate::pricing::commitment::{Commitment, Payment, Term};
 
     /// Between consecutive breakpoints each total lies on the line through the segment's ends
     /// (within 1e-12 USD: the totals divide by the month's seconds, which decimals round).
     fn assert_affine(w: &Workload, o: &Options, from: Decimal, to: Decimal) {
-        let p = bundled("us-east-1").unwrap();
+        assert_affine_in(&bundled("us-east-1").unwrap(), w, o, from, to);
+    }
+
+    fn assert_affine_in(p: &PriceSnapshot, w: &Workload, o: &Options, from: Decimal, to: Decimal) {
+        let p = p.clone();
         let bps = breakpoints(w, o, &p, from, to).unwrap();
         assert!(bps.len() > 2, "{bps:?}");
         for pair in bps.windows(2) {
@@ -349,6 +355,35 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
+    }
+
+    #[test]
+    fn totals_stay_affine_under_commitments_and_spot() {
+        // The fixture's commitment rates are made up (tests/data/commitment-rates.toml): what
+        // matters is that a committed or Spot rate scales a usage, so totals stay affine.
+        let p = crate::catalog::with_fixture_commitment_rates();
+        let o = Options {
+            high_availability: true,
+            purchase: Purchase {
+                commitment: Commitment::ComputeSp,
+                term: Term::ThreeYears,
+                payment: Payment::AllUpfront,
+                rds_reserved: Some((Term::OneYear, Payment::AllUpfront)),
+                ec2_spot_discount: None,
+            },
+            ..Options::default()
+        };
+        assert_affine_in(&p, &Workload::default(), &o, dec!(1000), dec!(10000000000));
+        let o = Options {
+            fargate_spot: true,
+            fargate_arch: lambda::Arch::X86_64,
+            purchase: Purchase {
+                ec2_spot_discount: Some(dec!(0.7)),
+                ..Purchase::default()
+            },
+            ..Options::default()
+        };
+        assert_affine_in(&p, &Workload::default(), &o, dec!(1000), dec!(1000000000));
     }
 
     #[test]

@@ -26,7 +26,59 @@ pub fn rows(s: &PriceSnapshot) -> Vec<Row> {
     let v = serde_json::to_value(s).expect("a snapshot always serialises");
     let mut out = Vec::new();
     walk("", &v, &mut out);
+    commitment_rows(s, &mut out);
     out
+}
+
+/// The commitment sections are lists, which `walk` does not enter: one row per plan rate, two
+/// (upfront, hourly) per Reserved Instance offer, named by plan, term and payment as the file
+/// writes them.
+fn commitment_rows(s: &PriceSnapshot, out: &mut Vec<Row>) {
+    let tag = |v: serde_json::Result<serde_json::Value>| {
+        v.ok()
+            .and_then(|x| x.as_str().map(String::from))
+            .unwrap_or_default()
+    };
+    if let Some(sp) = &s.savings_plans {
+        for r in &sp.rates {
+            out.push(Row {
+                path: format!(
+                    "savings_plans.{}.{}.{} {}",
+                    tag(serde_json::to_value(r.plan)),
+                    tag(serde_json::to_value(r.term)),
+                    tag(serde_json::to_value(r.payment)),
+                    r.usage
+                ),
+                usd: r.usd,
+                unit: "plan rate per unit of the usage".into(),
+                usage_type: r.usage_type.clone(),
+                source: sp.source.clone(),
+            });
+        }
+    }
+    if let Some(ri) = &s.rds_reserved {
+        for o in &ri.offers {
+            let az = if o.multi_az { "multi_az" } else { "single_az" };
+            let path = format!(
+                "rds_reserved.{}.{} {} {az}",
+                tag(serde_json::to_value(o.term)),
+                tag(serde_json::to_value(o.payment)),
+                o.class
+            );
+            for (what, usd, unit) in [
+                ("upfront", o.upfront_usd, "USD once per term"),
+                ("hourly", o.hourly_usd, "instance-hour"),
+            ] {
+                out.push(Row {
+                    path: format!("{path} {what}"),
+                    usd,
+                    unit: unit.into(),
+                    usage_type: format!("InstanceUsage:{}", o.class),
+                    source: ri.source.clone(),
+                });
+            }
+        }
+    }
 }
 
 fn s(v: &serde_json::Value, k: &str) -> String {

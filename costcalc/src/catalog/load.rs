@@ -114,6 +114,8 @@ fn validate(s: &PriceSnapshot) -> std::result::Result<(), String> {
             ));
         }
     }
+    let classes: Vec<&String> = s.rds.instances.keys().collect();
+    super::commitment::validate(s.savings_plans.as_ref(), s.rds_reserved.as_ref(), &classes)?;
     let positive = [
         (
             "alb.new_connections_per_sec_per_lcu",
@@ -244,15 +246,30 @@ fn tiered_prices(s: &PriceSnapshot) -> Vec<(&'static str, &TieredPrice)> {
     ]
 }
 
+/// For tests: the bundled snapshot plus the test fixture's commitment rates, which are made up
+/// (not AWS prices; see tests/data/commitment-rates.toml).
+#[cfg(test)]
+pub fn with_fixture_commitment_rates() -> PriceSnapshot {
+    let text = include_str!("../../prices/us-east-1.toml").to_string()
+        + include_str!("../../tests/data/commitment-rates.toml");
+    parse(&text, "bundled us-east-1 + test fixture commitment rates").expect("the fixture parses")
+}
+
 /// The snapshot as the TOML file `--prices` reads, with a header saying what it is.
 pub fn to_toml(s: &PriceSnapshot) -> Result<String> {
     let body = toml::to_string(s).map_err(|e| Error::Prices {
         path: s.region.clone(),
         message: format!("cannot write the snapshot as TOML: {e}"),
     })?;
+    let commitments = if s.savings_plans.is_some() || s.rds_reserved.is_some() {
+        "# [savings_plans] and [rds_reserved] hold commitment rates, each section naming its source.\n"
+    } else {
+        ""
+    };
     Ok(format!(
         "# deploycost price snapshot: AWS on-demand list prices for {}, read {}.\n\
-         # Every money value is a decimal string; tiers are [from, to) ranges, the last one open.\n{body}",
+         # Every money value is a decimal string; tiers are [from, to) ranges, the last one open.\n\
+         {commitments}{body}",
         s.region, s.as_of
     ))
 }

@@ -4,6 +4,7 @@
 //! `--prices FILE` loads another file of the same format (what `prices fetch` writes). Every money
 //! value is a decimal string, every price names its unit, Price List usage type and source.
 
+mod commitment;
 pub mod diff;
 mod load;
 
@@ -12,6 +13,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use commitment::{PlanRate, RdsOffer, RdsReserved, SavingsPlans};
+#[cfg(test)]
+pub use load::with_fixture_commitment_rates;
 pub use load::{SNAPSHOT_SCHEMA, bundled, bundled_regions, load_file, parse, to_toml};
 
 use crate::decimal_serde::{dec, opt_dec};
@@ -73,6 +77,12 @@ pub struct PriceSnapshot {
     pub ipv4: Ipv4Prices,
     pub logs: LogsPrices,
     pub transfer: TransferPrices,
+    /// Savings Plans rates (optional: the bundled snapshot has none, see README "Commitments").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub savings_plans: Option<SavingsPlans>,
+    /// RDS Reserved Instance offers (optional, as `savings_plans`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rds_reserved: Option<RdsReserved>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

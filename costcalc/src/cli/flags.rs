@@ -33,6 +33,9 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         SweepTo => "--to",
         SweepPoints => "--points",
         Region => "--region",
+        Commitment => "--commitment",
+        RdsReserved => "--rds-reserved",
+        SpotDiscount => "--spot-discount",
         _ => return None,
     })
 }
@@ -68,6 +71,9 @@ pub fn service(input: Input) -> Option<&'static str> {
         Addresses => "--addresses",
         AlbRules => "--rules",
         Region => "--region",
+        Commitment => "--commitment",
+        RdsReserved => "--reserved",
+        SpotDiscount => "--spot-discount",
         _ => return None,
     })
 }

@@ -6,6 +6,7 @@ pub mod flags;
 mod lambda_memory;
 mod metrics;
 mod prices;
+mod purchase;
 mod report;
 pub mod scenario;
 mod service;

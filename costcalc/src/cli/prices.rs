@@ -37,6 +37,11 @@ pub struct FetchArgs {
     /// Print the `aws pricing get-products` commands whose output --price-list-file reads, and exit
     #[arg(long)]
     pub print_cli_commands: bool,
+    /// Add [savings_plans] from the region's Savings Plans price list file (no credentials needed:
+    /// https://pricing.us-east-1.amazonaws.com/savingsPlan/v1.0/aws/AWSComputeSavingsPlan/current/region_index.json
+    /// names its versionUrl); repeatable
+    #[arg(long, value_name = "FILE")]
+    pub savings_plans_file: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -102,7 +107,7 @@ pub fn run(a: &PricesArgs) -> Result<String> {
                     &a.region, &template,
                 )));
             }
-            let snap = if a.price_list_file.is_empty() {
+            let mut snap = if a.price_list_file.is_empty() {
                 eprintln!(
                     "Fetching {} list prices from the AWS Price List API ({}):",
                     a.region, a.endpoint_region
@@ -113,6 +118,9 @@ pub fn run(a: &PricesArgs) -> Result<String> {
             } else {
                 aws::snapshot_from_files(&a.region, &a.price_list_file)?
             };
+            if !a.savings_plans_file.is_empty() {
+                aws::add_savings_plans(&mut snap, &a.savings_plans_file)?;
+            }
             let text = catalog::to_toml(&snap)?;
             match &a.out {
                 Some(path) => {

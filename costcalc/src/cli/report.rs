@@ -6,7 +6,7 @@ use super::flags;
 use super::scenario::{Scenario, ScenarioArgs, scenario};
 use crate::aws::cloudwatch::{self, Source};
 use crate::error::Result;
-use crate::report::{self, Report, html};
+use crate::report::{self, Report, commitments, html};
 use crate::{breakeven, chart, limits};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -28,17 +28,24 @@ pub enum ReportFormat {
   costcalc report --from-loadgen reports/day/summary.json --format md
   costcalc report --from-loadgen reports/day/summary.json --format html > report.html
   costcalc report --workload my-api.toml --prices prices-eu-west-1.toml --format json
-  costcalc report --from-cloudwatch --lambda-function journal-api --days 14")]
+  costcalc report --from-cloudwatch --lambda-function journal-api --days 14
+  costcalc report --prices with-rates.toml --commitment compute-sp --term 3y --payment all --rds-reserved
+  costcalc report --prices with-rates.toml --compare-commitments
+  costcalc report --spot --fargate-arch x86_64 --spot-discount 0.7   Fargate Spot and EC2 Spot at 70% off (assumed)")]
 pub struct ReportArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// Add one table: each deployment under no Savings Plan and under Compute Savings Plans of 1
+    /// and 3 years, no and all upfront, and the cheapest overall (needs the rates in --prices)
+    #[arg(long)]
+    pub compare_commitments: bool,
 }
 
 /// The report, the CloudWatch read-report when the workload was measured there, and the scenario.
-fn build_with(s: &ScenarioArgs) -> Result<(Report, Option<String>, Scenario)> {
+fn build_with(s: &ScenarioArgs, compare: bool) -> Result<(Report, Option<String>, Scenario)> {
     let sc = scenario(s)?;
     let read = sc.measured.as_ref().map(|m| {
         let mut t = cloudwatch::report(m);
@@ -52,13 +59,19 @@ fn build_with(s: &ScenarioArgs) -> Result<(Report, Option<String>, Scenario)> {
         }
         t
     });
-    let r = Report::build(
+    let mut r = Report::build(
         sc.info.clone(),
         sc.workload.clone(),
         sc.options.clone(),
         &sc.prices,
     )
     .map_err(|e| e.at_flag(flags::scenario))?;
+    if compare {
+        r.comparison = Some(
+            commitments::compare(&sc.workload, &sc.options, &sc.prices)
+                .map_err(|e| e.at_flag(flags::scenario))?,
+        );
+    }
     Ok((r, read, sc))
 }
 
@@ -98,7 +111,7 @@ pub fn run(a: &ReportArgs) -> Result<String> {
             .aws
             .print_queries(a.scenario.prices.region.as_deref());
     }
-    let (r, read, sc) = build_with(&a.scenario)?;
+    let (r, read, sc) = build_with(&a.scenario, a.compare_commitments)?;
     let read = read.map(|t| t + "\n").unwrap_or_default();
     Ok(match a.format {
         ReportFormat::Html => {

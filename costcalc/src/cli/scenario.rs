@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::lambda_memory::{Memory, auto_memory, memory, tuned};
 use super::metrics::MetricsArgs;
+use super::purchase::PurchaseArgs;
 use super::values::{nonneg, positive};
 use super::{Switch, flags};
 use crate::aws::cloudwatch::Measurement;
@@ -175,7 +176,7 @@ pub struct ScenarioArgs {
     /// Fargate architecture
     #[arg(long, value_enum, default_value_t = defaults::FARGATE_ARCH, help_heading = "Deployments")]
     pub fargate_arch: Arch,
-    /// Fargate Spot (the bundled snapshot has the x86_64 Spot rate only: add --fargate-arch x86_64, or a --prices file with [fargate.spot_arm64])
+    /// Fargate Spot (the bundled snapshot has the x86_64 Spot rate only: add --fargate-arch x86_64, or a --prices file with [fargate.spot_arm64]); EC2 Spot too with --spot-discount
     #[arg(long, help_heading = "Deployments")]
     pub spot: bool,
     /// Fargate tasks get a public IPv4 each (public subnets, no NAT)
@@ -199,6 +200,9 @@ pub struct ScenarioArgs {
     /// Share of each vCPU sizing plans to use at the peak, applied to a measured CPU per request (0.05 to 1)
     #[arg(long, value_name = "U", default_value_t = defaults::TARGET_UTILIZATION, value_parser = positive, help_heading = "Deployments")]
     pub target_utilization: Decimal,
+
+    #[command(flatten)]
+    pub purchase: PurchaseArgs,
 }
 
 /// Everything `report` and `breakeven` price: checked, with engine errors named by their flag.
@@ -214,7 +218,7 @@ pub struct Scenario {
 }
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
-    let (prices, info) = load_prices(&s.prices)?;
+    let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
     let (mut workload, measured, run) = workload(s)?;
     if let Some(path) = &s.lambda_tune {
@@ -228,6 +232,7 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
         workload.validate(options.hours)
     };
     check().map_err(|e| e.at_flag(flags::scenario))?;
+    info.purchase = crate::report::commitments::describe(&options, &prices);
     Ok(Scenario {
         prices,
         info,
@@ -375,5 +380,6 @@ fn options(s: &ScenarioArgs) -> Options {
         db_storage_gb: s.db_storage_gb,
         multi_az: s.multi_az,
         target_utilization: s.target_utilization,
+        purchase: s.purchase.purchase(),
     }
 }

@@ -8,7 +8,7 @@ use rust_decimal_macros::dec;
 use serde::Serialize;
 
 use crate::catalog::PriceSnapshot;
-use crate::error::{Error, Input, Problem, Result};
+use crate::error::Result;
 use crate::pricing::{self, GB, LineItem, alb, apigw, ec2, fargate, lambda, rds};
 use crate::workload::Workload;
 
@@ -16,9 +16,13 @@ use crate::workload::Workload;
 pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 
 mod credits;
+mod sizing;
+pub use sizing::count_for_peak;
 pub mod database;
 mod options;
-pub use options::{Options, check_lambda_memory, defaults};
+pub mod purchase;
+pub use options::{Options, Purchase, check_lambda_memory, defaults};
+pub use purchase::Committed;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -49,31 +53,9 @@ pub struct Deployment {
     /// What the report should say about this deployment (a database sized up, a connection
     /// limit exceeded and its remedy).
     pub notes: Vec<String>,
-}
-
-/// Instances or tasks needed: enough vCPUs for the peak, at least 1 (2 with high availability);
-/// more than `limits::MACHINES` is refused rather than priced.
-pub fn count_for_peak(
-    peak_rps: Decimal,
-    rps_per_vcpu: Decimal,
-    vcpus_each: Decimal,
-    ha: bool,
-) -> Result<Decimal> {
-    let min = if ha { dec!(2) } else { dec!(1) };
-    let per_machine = rps_per_vcpu * vcpus_each;
-    let max = crate::limits::MACHINES;
-    // Compare before dividing: a tiny per-machine rate would overflow the quotient.
-    if peak_rps > per_machine * max {
-        let needed = peak_rps
-            .checked_div(per_machine)
-            .map_or(Decimal::MAX, |n| n.ceil());
-        return Err(Error::invalid(
-            Input::ThroughputPerVcpu,
-            rps_per_vcpu.normalize(),
-            Problem::TooManyMachines { needed, max },
-        ));
-    }
-    Ok((peak_rps / per_machine).ceil().max(min))
+    /// Under purchase options (a commitment, Spot): the on-demand total beside `total_usd` and
+    /// what each commitment costs. None when everything is on-demand.
+    pub committed: Option<Committed>,
 }
 
 fn monthly_gb(requests: Decimal, bytes_each: Decimal) -> Decimal {
@@ -176,7 +158,7 @@ fn load_balancer(w: &Workload, o: &Options, p: &PriceSnapshot, out: &mut Vec<Lin
     ));
 }
 
-pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let i = ec2::instance(p, &o.instance_type)?;
     let count = count_for_peak(
         w.peak(o.hours),
@@ -226,7 +208,7 @@ pub fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     Ok(finish(Kind::Ec2, summary, out, db.notes))
 }
 
-pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let tasks = count_for_peak(
         w.peak(o.hours),
         w.throughput_rps_per_vcpu,
@@ -269,7 +251,7 @@ pub fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deploymen
     Ok(finish(Kind::Fargate, summary, out, db.notes))
 }
 
-pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
+fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     let mut out = lambda::price(
         &lambda::LambdaUsage {
             requests: w.requests_per_month,
@@ -335,11 +317,38 @@ pub fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment
     Ok(finish(Kind::Lambda, summary, out, db.notes))
 }
 
+/// One deployment priced under `o`, its purchase options included.
 pub fn build(kind: Kind, w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
-    match kind {
+    let as_listed = |o: &Options| match kind {
         Kind::Ec2 => ec2(w, o, p),
         Kind::Fargate => fargate(w, o, p),
         Kind::Lambda => lambda(w, o, p),
+    };
+    let mut d = as_listed(o)?;
+    if o.purchase.is_on_demand() && !o.fargate_spot {
+        return Ok(d);
+    }
+    let mut committed = purchase::apply(&mut d.line_items, &o.purchase, o.hours, p)?;
+    committed.on_demand_usd = as_listed(&o.on_demand())?.total_usd;
+    d.total_usd = pricing::total(&d.line_items);
+    d.committed = Some(committed);
+    Ok(d)
+}
+
+/// The three deployments in `Kind::ALL` order; when commitment rates are missing, one error
+/// names all that the three lack.
+pub fn build_all(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Vec<Deployment>> {
+    let mut out = Vec::new();
+    let mut missing = None;
+    for k in Kind::ALL {
+        match build(k, w, o, p) {
+            Ok(d) => out.push(d),
+            Err(e) => missing = purchase::merge_missing(missing, e)?,
+        }
+    }
+    match missing {
+        Some(e) => Err(e),
+        None => Ok(out),
     }
 }
 
@@ -363,28 +372,6 @@ fn finish(
         line_items,
         total_usd,
         notes,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizing_refuses_more_machines_than_any_account_runs() {
-        let e = count_for_peak(dec!(1e9), dec!(0.001), dec!(0.25), false).unwrap_err();
-        assert!(e.to_string().contains("more than 1,000,000"), "{e}");
-        // The largest allowed peak on the smallest allowed rate does not overflow either.
-        assert!(count_for_peak(dec!(1e10), dec!(0.0003), dec!(0.25), true).is_err());
-    }
-
-    #[test]
-    fn sizing_from_peak() {
-        let count = |peak, rate, vcpus, ha| count_for_peak(peak, rate, vcpus, ha).unwrap();
-        assert_eq!(count(dec!(0.01), dec!(100), dec!(2), false), dec!(1));
-        assert_eq!(count(dec!(0.01), dec!(100), dec!(2), true), dec!(2));
-        assert_eq!(count(dec!(200), dec!(100), dec!(2), false), dec!(1));
-        assert_eq!(count(dec!(201), dec!(100), dec!(2), false), dec!(2));
-        assert_eq!(count(dec!(100), dec!(100), dec!(0.25), false), dec!(4));
+        committed: None,
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Problem, Result, check_range, check_whole};
 use crate::limits as l;
+use crate::pricing::commitment::{Commitment, Payment, Term};
 use crate::pricing::{self, apigw, ec2, fargate, lambda::Arch, rds};
 
 /// The default of every choice, used by `Options::default()` and shown by `--help`.
@@ -69,6 +70,43 @@ pub struct Options {
     pub db_class_given: bool,
     /// Connections each instance or task pools (the API's DB_MAX_CONNECTIONS).
     pub db_pool_size: Decimal,
+    /// Savings Plans, RDS Reserved Instances and EC2 Spot.
+    pub purchase: Purchase,
+}
+
+/// How compute is bought: a Savings Plan, RDS Reserved Instances, EC2 Spot at a given discount.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Purchase {
+    pub commitment: Commitment,
+    /// Term and payment of the Savings Plan.
+    pub term: Term,
+    pub payment: Payment,
+    /// RDS Reserved Instances for the database, of this term and payment.
+    pub rds_reserved: Option<(Term, Payment)>,
+    /// EC2 Spot, at this fraction off on-demand: Spot prices move and are not in the Price List,
+    /// so the discount is the user's assumption.
+    pub ec2_spot_discount: Option<Decimal>,
+}
+
+impl Default for Purchase {
+    fn default() -> Self {
+        Purchase {
+            commitment: Commitment::None,
+            term: Term::OneYear,
+            payment: Payment::NoUpfront,
+            rds_reserved: None,
+            ec2_spot_discount: None,
+        }
+    }
+}
+
+impl Purchase {
+    /// Nothing but on-demand.
+    pub fn is_on_demand(&self) -> bool {
+        self.commitment == Commitment::None
+            && self.rds_reserved.is_none()
+            && self.ec2_spot_discount.is_none()
+    }
 }
 
 impl Default for Options {
@@ -100,6 +138,7 @@ impl Default for Options {
             target_utilization: d::TARGET_UTILIZATION,
             db_class_given: false,
             db_pool_size: d::DB_POOL_SIZE,
+            purchase: Purchase::default(),
         }
     }
 }
@@ -154,7 +193,19 @@ impl Options {
             dec!(0.05),
             Decimal::ONE,
         )?;
+        if let Some(d) = self.purchase.ec2_spot_discount {
+            check_range(Input::SpotDiscount, d, zero, dec!(0.99))?;
+        }
         Ok(())
+    }
+
+    /// The same choices bought on-demand: no commitment, no Spot.
+    pub fn on_demand(&self) -> Options {
+        Options {
+            fargate_spot: false,
+            purchase: Purchase::default(),
+            ..self.clone()
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
+use super::commitment::Usage;
 use crate::catalog::{Ec2Instance, PriceSnapshot};
 use crate::error::{Error, Input, Problem, Result};
 
@@ -35,19 +36,22 @@ pub fn instance<'a>(p: &'a PriceSnapshot, name: &str) -> Result<&'a Ec2Instance>
 
 pub fn price(u: &Ec2Usage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
     let i = instance(p, &u.instance_type)?;
-    let mut out = vec![LineItem::at(
-        SERVICE,
-        format!(
-            "{} x {} on-demand Linux ({} vCPU, {} GiB)",
-            u.count.normalize(),
-            u.instance_type,
-            i.vcpus,
-            i.memory_gib.normalize()
-        ),
-        u.count * u.hours,
-        "instance-hour",
-        i.usd,
-    )];
+    let mut out = vec![
+        LineItem::at(
+            SERVICE,
+            format!(
+                "{} x {} Linux ({} vCPU, {} GiB)",
+                u.count.normalize(),
+                u.instance_type,
+                i.vcpus,
+                i.memory_gib.normalize()
+            ),
+            u.count * u.hours,
+            "instance-hour",
+            i.usd,
+        )
+        .billing(Usage::Ec2Instance(u.instance_type.clone())),
+    ];
     if u.ebs_gb > Decimal::ZERO {
         out.push(LineItem::new(
             "EBS",

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{LineItem, lambda::Arch};
+use super::{LineItem, commitment::Usage, lambda::Arch};
 use crate::catalog::{FargateComputePrices, PriceSnapshot};
 use crate::error::{Error, Input, Problem, Result};
 
@@ -156,6 +156,13 @@ pub fn price(u: &FargateUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
             &compute.memory,
         ),
     ];
+    // Savings Plans cover on-demand Fargate only, never Spot.
+    if !u.spot {
+        let usage = [Usage::FargateVcpu(u.arch), Usage::FargateMemory(u.arch)];
+        for (line, usage) in out.iter_mut().zip(usage) {
+            line.usage = Some(usage);
+        }
+    }
     let extra = (u.storage_gb - p.fargate.included_storage_gb).max(Decimal::ZERO);
     if extra > Decimal::ZERO {
         out.push(LineItem::new(

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{LineItem, after_free, tiered};
+use super::{LineItem, after_free, commitment::Usage, tiered};
 use crate::catalog::PriceSnapshot;
 
 const SERVICE: &str = "Lambda";
@@ -90,22 +90,28 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
 
     if pc {
         let pc_gb_s = u.provisioned_concurrency * gb * u.hours * dec!(3600);
-        out.push(LineItem::new(
-            SERVICE,
-            format!(
-                "Provisioned concurrency ({} x {} MB)",
-                u.provisioned_concurrency.normalize(),
-                u.memory_mb.normalize()
-            ),
-            pc_gb_s,
-            &arch.provisioned_concurrency,
-        ));
-        out.push(LineItem::new(
-            SERVICE,
-            format!("Duration on provisioned concurrency ({})", u.arch.as_str()),
-            gb_seconds,
-            &arch.provisioned_duration,
-        ));
+        out.push(
+            LineItem::new(
+                SERVICE,
+                format!(
+                    "Provisioned concurrency ({} x {} MB)",
+                    u.provisioned_concurrency.normalize(),
+                    u.memory_mb.normalize()
+                ),
+                pc_gb_s,
+                &arch.provisioned_concurrency,
+            )
+            .billing(Usage::LambdaProvisionedConcurrency(u.arch)),
+        );
+        out.push(
+            LineItem::new(
+                SERVICE,
+                format!("Duration on provisioned concurrency ({})", u.arch.as_str()),
+                gb_seconds,
+                &arch.provisioned_duration,
+            )
+            .billing(Usage::LambdaProvisionedDuration(u.arch)),
+        );
     } else {
         let (qty, name) = if u.free_tier {
             (
@@ -119,7 +125,11 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
         } else {
             (gb_seconds, format!("Duration ({})", u.arch.as_str()))
         };
-        out.extend(tiered(SERVICE, &name, &arch.duration, qty));
+        out.extend(
+            tiered(SERVICE, &name, &arch.duration, qty)
+                .into_iter()
+                .map(|l| l.billing(Usage::LambdaDuration(u.arch))),
+        );
     }
 
     if u.ephemeral_mb > dec!(512) {

@@ -5,6 +5,7 @@
 
 pub mod alb;
 pub mod apigw;
+pub mod commitment;
 pub mod credits;
 pub mod ec2;
 pub mod fargate;
@@ -38,6 +39,9 @@ pub struct LineItem {
     pub unit: String,
     pub unit_price_usd: Decimal,
     pub cost_usd: Decimal,
+    /// The usage type a commitment may discount (compute only); None for everything else.
+    #[serde(skip)]
+    pub usage: Option<commitment::Usage>,
 }
 
 impl LineItem {
@@ -59,6 +63,23 @@ impl LineItem {
             unit: unit.to_string(),
             unit_price_usd: usd,
             cost_usd: quantity * usd,
+            usage: None,
+        }
+    }
+
+    /// Tag the line with the usage type it bills, so a commitment can find it.
+    pub fn billing(mut self, usage: commitment::Usage) -> Self {
+        self.usage = Some(usage);
+        self
+    }
+
+    /// The same line at another unit price (a committed or Spot rate), named `name`.
+    pub fn repriced(&self, name: String, usd: Decimal) -> Self {
+        LineItem {
+            name,
+            unit_price_usd: usd,
+            cost_usd: self.quantity * usd,
+            ..self.clone()
         }
     }
 }

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
+use super::commitment::Usage;
 use crate::catalog::{PriceSnapshot, RdsInstance};
 use crate::error::{Error, Input, Problem, Result};
 
@@ -39,13 +40,19 @@ pub fn price(u: &RdsUsage, p: &PriceSnapshot) -> Result<Vec<LineItem>> {
     } else {
         (i.single_az, "single-AZ", &p.rds.storage_single_az)
     };
-    let mut out = vec![LineItem::at(
-        SERVICE,
-        format!("PostgreSQL {} {az} ({} vCPU)", u.instance_class, i.vcpus),
-        u.hours,
-        "instance-hour",
-        rate,
-    )];
+    let mut out = vec![
+        LineItem::at(
+            SERVICE,
+            format!("PostgreSQL {} {az} ({} vCPU)", u.instance_class, i.vcpus),
+            u.hours,
+            "instance-hour",
+            rate,
+        )
+        .billing(Usage::RdsInstance {
+            class: u.instance_class.clone(),
+            multi_az: u.multi_az,
+        }),
+    ];
     out.push(LineItem::new(
         SERVICE,
         format!("gp3 storage {} GB ({az})", u.storage_gb.normalize()),

@@ -139,7 +139,7 @@ fn deployments(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> {
             format!("NAT Gateway OFF: the VPC function only talks to RDS Proxy/RDS and gets its secrets at deploy time. If it must call the internet or AWS APIs without VPC endpoints, add --nat on (+{} for {} hours, ${}/GB processed, +{} for its Elastic IP).",
                 money::usd(nat_hours), q(o.hours), money::exact(p.nat.processed.usd), money::usd(nat_ip))
         },
-        format!("EC2: {} on-demand Linux with a {} GB gp3 root volume and one public IPv4 per instance (one instance serves HTTP itself; more than one adds an ALB).",
+        format!("EC2: {} Linux with a {} GB gp3 root volume and one public IPv4 per instance (one instance serves HTTP itself; more than one adds an ALB).",
             o.instance_type, q(o.ebs_gb)),
         format!("Fargate: {} vCPU / {} GB {}{} tasks running all month with 20 GB ephemeral storage (included), behind an internet-facing ALB in {} AZs (one public IPv4 per AZ){}.",
             q(o.fargate_vcpu), q(o.fargate_memory_gb), o.fargate_arch.as_str(), if o.fargate_spot { " Spot" } else { "" }, q(o.alb_azs),

@@ -3,8 +3,10 @@
 
 use serde_json::{Value, json};
 
+use super::commitments::Comparison;
 use super::{Bill, Report, per_million};
 use crate::deployment::Kind;
+use crate::deployment::purchase::{Committed, Spend};
 use crate::money;
 use crate::pricing::LineItem;
 
@@ -29,6 +31,8 @@ pub fn bill(b: &Bill) -> String {
         "line_items": b.line_items.iter().map(line_item).collect::<Vec<_>>(),
         "total_usd": money::usd_plain(b.total_usd),
         "total_usd_exact": money::exact(b.total_usd),
+        "purchase": b.prices.purchase,
+        "committed": b.committed.as_ref().map(committed),
     });
     serde_json::to_string_pretty(&v).expect("JSON values always serialize") + "\n"
 }
@@ -69,11 +73,47 @@ pub fn report_value(r: &Report) -> Value {
             "cost_per_million_requests_usd": per_million(d.total_usd, w.requests_per_month).map(money::usd_plain),
             "next_million_requests_usd": money::usd_plain(m),
             "notes": d.notes,
+            "on_demand_usd": d.committed.as_ref().map(|c| money::usd_plain(c.on_demand_usd)),
+            "committed": d.committed.as_ref().map(committed),
+            "breakeven_utilisation": d.committed.as_ref().and_then(|c| c.breakeven_utilisation()).map(money::exact),
         })).collect::<Vec<_>>(),
+        "purchase": r.prices.purchase,
+        "comparison": r.comparison.as_ref().map(comparison),
         "cheapest": r.cheapest.as_str(),
         "warnings": r.warnings,
         "lambda_sweep": r.lambda_sweep,
         "assumptions": r.assumptions,
+    })
+}
+
+/// A deployment's on-demand total and its commitments, every figure exact.
+fn committed(c: &Committed) -> Value {
+    let spend = |s: &Spend| {
+        json!({
+            "per_hour": money::exact(s.per_hour),
+            "upfront_usd": money::exact(s.payments.upfront_usd),
+            "recurring_per_hour": money::exact(s.payments.recurring_per_hour),
+            "month_usd": money::exact(s.month_usd),
+            "on_demand_usd": money::exact(s.on_demand_usd),
+            "breakeven_utilisation": s.breakeven_utilisation().map(money::exact),
+        })
+    };
+    json!({
+        "on_demand_usd": money::exact(c.on_demand_usd),
+        "savings_plan": c.savings_plan.as_ref().map(spend),
+        "rds_reserved": c.rds_reserved.as_ref().map(spend),
+    })
+}
+
+fn comparison(c: &Comparison) -> Value {
+    json!({
+        "choices": c.choices.iter().map(|ch| json!({
+            "label": ch.label,
+            "totals": ch.totals.iter().map(|t| money::exact(*t)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "cheapest": c.cheapest.as_str(),
+        "cheapest_choice": c.cheapest_choice,
+        "cheapest_usd": money::exact(c.cheapest_usd),
     })
 }
 

@@ -1,6 +1,6 @@
 //! Markdown: the same tables as the terminal form, for a README or an issue.
 
-use super::{Report, per_million, title};
+use super::{Report, commitments, per_million, title};
 use crate::money;
 
 fn cell(s: &str) -> String {
@@ -53,6 +53,7 @@ pub fn report(r: &Report) -> String {
             money::usd(d.total_usd)
         ));
     }
+    purchase(&mut s, r);
     sweep(&mut s, r);
     s.push_str(
         "\n## Inputs\n\n| Figure | Value | Source | Decides the outcome |\n|---|--:|---|---|\n",
@@ -71,6 +72,29 @@ pub fn report(r: &Report) -> String {
         s.push_str(&format!("- {}\n", a));
     }
     s
+}
+
+/// On-demand beside the purchase options, and the commitments compared, when asked for.
+fn purchase(s: &mut String, r: &Report) {
+    let rows = commitments::rows(r);
+    if !rows.is_empty() {
+        s.push_str(&format!(
+            "\n## On-demand and with the purchase options\n\n{}\n\n| {} |\n|---|--:|--:|--:|--:|--:|--:|--:|\n",
+            cell(&r.prices.purchase.join("; ")),
+            commitments::HEADER.join(" | ")
+        ));
+        for row in rows {
+            s.push_str(&format!("| {} |\n", row.map(|c| cell(&c)).join(" | ")));
+        }
+        s.push_str(&format!("\n{}\n", commitments::EXPLAINED));
+    }
+    if let Some(c) = &r.comparison {
+        s.push_str("\n## Commitments compared\n\n| Savings Plan (USD/month) | EC2 | ECS Fargate | Lambda |\n|---|--:|--:|--:|\n");
+        for row in commitments::comparison_rows(c) {
+            s.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+        s.push_str(&format!("\n{}\n", commitments::comparison_verdict(c)));
+    }
 }
 
 /// The Lambda memory sweep, when the report has one.

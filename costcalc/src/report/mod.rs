@@ -3,6 +3,7 @@
 
 mod assumptions;
 pub mod breakeven;
+pub mod commitments;
 pub mod csv;
 pub mod html;
 mod inputs;
@@ -31,6 +32,8 @@ pub struct PriceInfo {
     pub as_of: String,
     /// "bundled" or the `--prices` file path.
     pub origin: String,
+    /// The purchase options in words (a Savings Plan, Spot), empty when all is on-demand.
+    pub purchase: Vec<String>,
 }
 
 impl PriceInfo {
@@ -39,11 +42,17 @@ impl PriceInfo {
             region: p.region.clone(),
             as_of: p.as_of.clone(),
             origin: origin.to_string(),
+            purchase: Vec::new(),
         }
     }
     pub fn line(&self) -> String {
+        let bought = if self.purchase.is_empty() {
+            String::new()
+        } else {
+            format!("; bought as: {}", self.purchase.join("; "))
+        };
         format!(
-            "Prices: AWS {} on-demand list prices as of {} ({} snapshot)",
+            "Prices: AWS {} on-demand list prices as of {} ({} snapshot){bought}",
             self.region, self.as_of, self.origin
         )
     }
@@ -56,6 +65,8 @@ pub struct Bill {
     pub title: String,
     pub line_items: Vec<LineItem>,
     pub total_usd: Decimal,
+    /// Under purchase options: the on-demand total and the commitments.
+    pub committed: Option<deployment::Committed>,
 }
 
 /// Output of `report`.
@@ -77,6 +88,8 @@ pub struct Report {
     /// The Lambda memory sweep, when the duration came from one.
     pub lambda_sweep: Vec<sweep::SweepRow>,
     pub assumptions: Vec<String>,
+    /// `--compare-commitments`: the deployments under no plan and four Compute Savings Plans.
+    pub comparison: Option<commitments::Comparison>,
 }
 
 impl Report {
@@ -87,10 +100,7 @@ impl Report {
         options: Options,
         p: &PriceSnapshot,
     ) -> Result<Self> {
-        let deployments = Kind::ALL
-            .iter()
-            .map(|k| deployment::build(*k, &workload, &options, p))
-            .collect::<Result<Vec<_>>>()?;
+        let deployments = deployment::build_all(&workload, &options, p)?;
         let next = workload.requests_per_month + MILLION;
         let after = crate::breakeven::totals_at(&workload, &options, p, next)?;
         let mut marginal_per_million = [Decimal::ZERO; 3];
@@ -124,7 +134,12 @@ impl Report {
                 ));
             }
         }
-        let assumptions = assumptions(&workload, &options, p);
+        let mut assumptions = assumptions(&workload, &options, p);
+        let purchase = commitments::describe(&options, p);
+        if !purchase.is_empty() {
+            assumptions.push(format!("Bought as: {}.", purchase.join("; ")));
+            assumptions.push(commitments::EXPLAINED.into());
+        }
         Ok(Report {
             prices,
             workload,
@@ -136,6 +151,7 @@ impl Report {
             inputs,
             warnings,
             assumptions,
+            comparison: None,
         })
     }
 }

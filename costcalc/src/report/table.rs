@@ -2,7 +2,8 @@
 
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::{Bill, Report, per_million, title};
+use super::{Bill, Report, commitments, per_million, title};
+use crate::deployment::Kind;
 use crate::money;
 use crate::pricing::LineItem;
 
@@ -39,8 +40,11 @@ fn items_table(items: &[LineItem], total: rust_decimal::Decimal) -> Table {
 }
 
 pub fn bill(b: &Bill) -> String {
+    let bought = b.committed.as_ref().map_or(String::new(), |c| {
+        format!("{}\n", commitments::bill_line(b.total_usd, c))
+    });
     format!(
-        "{}\n{}\n{}\n",
+        "{}\n{}\n{bought}{}\n",
         b.title,
         b.prices.line(),
         items_table(&b.line_items, b.total_usd)
@@ -90,6 +94,7 @@ pub fn report(r: &Report) -> String {
         "Summary ({}, prices as of {})\n{t}\n\n",
         r.prices.region, r.prices.as_of
     ));
+    purchase(&mut s, r);
     if !r.lambda_sweep.is_empty() {
         s.push_str(&format!("Lambda memory sweep\n{}\n\n", sweep_table(r)));
     }
@@ -99,6 +104,43 @@ pub fn report(r: &Report) -> String {
         s.push_str(&format!("- {a}\n"));
     }
     s
+}
+
+/// On-demand beside the purchase options, and the commitments compared, when asked for.
+fn purchase(s: &mut String, r: &Report) {
+    let right = |v: &String| Cell::new(v).set_alignment(CellAlignment::Right);
+    let rows = commitments::rows(r);
+    if !rows.is_empty() {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED);
+        t.set_header(commitments::HEADER.to_vec());
+        for row in &rows {
+            let mut cells = vec![Cell::new(&row[0])];
+            cells.extend(row[1..].iter().map(right));
+            t.add_row(cells);
+        }
+        s.push_str(&format!(
+            "On-demand and with the purchase options ({})\n{t}\n{}\n\n",
+            r.prices.purchase.join("; "),
+            commitments::EXPLAINED
+        ));
+    }
+    if let Some(c) = &r.comparison {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED);
+        let mut header = vec!["Savings Plan (USD/month)".to_string()];
+        header.extend(Kind::ALL.iter().map(|k| title(*k).to_string()));
+        t.set_header(header);
+        for row in commitments::comparison_rows(c) {
+            let mut cells = vec![Cell::new(&row[0])];
+            cells.extend(row[1..].iter().map(right));
+            t.add_row(cells);
+        }
+        s.push_str(&format!(
+            "Commitments compared\n{t}\n{}\n\n",
+            commitments::comparison_verdict(c)
+        ));
+    }
 }
 
 /// Every input figure with where it came from.

@@ -101,7 +101,17 @@ fn prices_fetch_writes_a_snapshot_that_prices_p1_like_the_bundled_one() {
         &["prices", "diff", "bundled", out.to_str().unwrap()],
         &[],
     ));
-    assert!(diff.contains("No price differs."), "{diff}");
+    // The same prices; the fetch adds the RDS Reserved offers, which the bundled snapshot lacks.
+    let rows: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.contains("┆") && !l.contains("Price"))
+        .collect();
+    assert_eq!(rows.len(), 8, "{diff}");
+    assert!(
+        rows.iter()
+            .all(|l| l.contains("rds_reserved.") && l.contains("only in B")),
+        "{diff}"
+    );
     let changed = dir.join("changed.toml");
     std::fs::write(
         &changed,
@@ -300,4 +310,52 @@ fn failures_are_one_line_with_the_offline_alternative() {
     // Nothing named to read.
     let e = one_line_error(&costcalc(&["report", "--from-cloudwatch"], &[]));
     assert!(e.contains("--lambda-function"), "{e}");
+}
+
+/// `prices fetch --savings-plans-file` adds the region's Savings Plans rates, and the RDS
+/// Reserved terms of the recorded get-products output become [rds_reserved]. Both fixtures are
+/// in AWS's formats with MADE-UP commitment figures, the same as tests/data/commitment-rates.toml:
+/// so the report priced from the fetched file matches the one priced from that fixture.
+#[test]
+fn fetched_commitment_rates_price_the_same_as_the_fixture() {
+    let dir = scratch("sp-fetch");
+    let out = dir.join("fetched.toml");
+    let mut args: Vec<String> = vec!["prices".into(), "fetch".into()];
+    for f in pricing_files() {
+        args.extend(["--price-list-file".into(), f.display().to_string()]);
+    }
+    let sp = data("savings-plans/us-east-1.json");
+    args.extend(["--savings-plans-file".into(), sp.display().to_string()]);
+    args.extend(["--out".into(), out.display().to_string()]);
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = crate::support::costcalc(&a);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = env!("CARGO_MANIFEST_DIR");
+    let fixture = dir.join("fixture.toml");
+    let text = std::fs::read_to_string(format!("{root}/prices/us-east-1.toml")).unwrap()
+        + &std::fs::read_to_string(format!("{root}/tests/data/commitment-rates.toml")).unwrap();
+    std::fs::write(&fixture, text).unwrap();
+    let options = [
+        "--commitment",
+        "compute-sp",
+        "--term",
+        "3y",
+        "--payment",
+        "all",
+        "--rds-reserved",
+    ];
+    let totals = |prices: &std::path::Path| {
+        let mut a = vec!["report", "--prices", prices.to_str().unwrap()];
+        a.extend(options);
+        let v = crate::support::costcalc_json(&a);
+        let d = v["deployments"].as_array().unwrap().clone();
+        d.iter()
+            .map(|x| x["total_usd_exact"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(totals(&out), totals(&fixture));
+    let toml = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        toml.contains("Savings Plans price list file") && toml.contains("AmazonRDS Reserved terms")
+    );
 }

@@ -6,6 +6,7 @@ mod aws_cli;
 mod aws_cloudwatch;
 mod aws_prices;
 mod breakeven;
+mod commitments;
 mod defaults;
 mod errors;
 mod no_panic;

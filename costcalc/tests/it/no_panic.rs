@@ -3,8 +3,8 @@
 //! refused by validation with an error, or priced (report and break-even) without a panic.
 
 use costcalc::breakeven;
-use costcalc::catalog::bundled;
-use costcalc::deployment::{self, Kind, Options};
+use costcalc::deployment::{self, Kind, Options, Purchase};
+use costcalc::pricing::commitment::{Commitment, Payment, Term};
 use costcalc::pricing::{apigw, lambda::Arch};
 use costcalc::workload::Workload;
 use proptest::prelude::*;
@@ -47,34 +47,56 @@ fn workload() -> impl Strategy<Value = Workload> {
         })
 }
 
+/// The bundled snapshot with the test fixture's made-up commitment rates.
+fn with_commitment_rates() -> costcalc::catalog::PriceSnapshot {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text = std::fs::read_to_string(format!("{root}/prices/us-east-1.toml")).unwrap()
+        + &std::fs::read_to_string(format!("{root}/tests/data/commitment-rates.toml")).unwrap();
+    costcalc::catalog::parse(&text, "fixture").unwrap()
+}
+
 fn options() -> impl Strategy<Value = Options> {
     (
-        (decimal(), decimal(), decimal(), decimal()),
+        (decimal(), decimal(), decimal(), decimal(), decimal()),
         (decimal(), decimal(), decimal(), decimal(), decimal()),
         (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_map(
-            |((hours, mem, eph, pc), (nat, ebs, vcpu, gb, azs), (free, ha, rest, spot))| Options {
-                hours,
-                lambda_memory_mb: mem,
-                lambda_ephemeral_mb: eph,
-                provisioned_concurrency: pc,
-                nat_gb: nat,
-                ebs_gb: ebs,
-                fargate_vcpu: vcpu,
-                fargate_memory_gb: gb,
-                alb_azs: azs,
-                free_tier: free,
-                high_availability: ha,
-                api: if rest {
-                    apigw::ApiKind::Rest
-                } else {
-                    apigw::ApiKind::Http
-                },
-                fargate_spot: spot,
-                fargate_arch: if spot { Arch::X86_64 } else { Arch::Arm64 },
-                nat: nat > Decimal::ONE,
-                ..Options::default()
+            |((hours, mem, eph, pc, off), (nat, ebs, vcpu, gb, azs), (free, ha, rest, spot))| {
+                Options {
+                    hours,
+                    lambda_memory_mb: mem,
+                    lambda_ephemeral_mb: eph,
+                    provisioned_concurrency: pc,
+                    nat_gb: nat,
+                    ebs_gb: ebs,
+                    fargate_vcpu: vcpu,
+                    fargate_memory_gb: gb,
+                    alb_azs: azs,
+                    free_tier: free,
+                    high_availability: ha,
+                    api: if rest {
+                        apigw::ApiKind::Rest
+                    } else {
+                        apigw::ApiKind::Http
+                    },
+                    fargate_spot: spot,
+                    fargate_arch: if spot { Arch::X86_64 } else { Arch::Arm64 },
+                    nat: nat > Decimal::ONE,
+                    // Spot at any discount, and with high availability a Savings Plan and Reserved
+                    // Instances (the fixture's made-up rates; a rate it lacks is an error, not a panic).
+                    purchase: Purchase {
+                        ec2_spot_discount: spot.then_some(off),
+                        commitment: if ha {
+                            Commitment::ComputeSp
+                        } else {
+                            Commitment::None
+                        },
+                        rds_reserved: ha.then_some((Term::OneYear, Payment::AllUpfront)),
+                        ..Purchase::default()
+                    },
+                    ..Options::default()
+                }
             },
         )
 }
@@ -84,7 +106,7 @@ proptest! {
 
     #[test]
     fn validated_inputs_never_panic(w in workload(), o in options(), defaults in any::<bool>()) {
-        let p = bundled("us-east-1").unwrap();
+        let p = with_commitment_rates();
         // Half the cases keep the default options, so that the workload's own range is explored.
         let o = if defaults { Options { hours: o.hours, ..Options::default() } } else { o };
         if o.validate(&p).is_err() || w.validate(o.hours).is_err() {

@@ -52,7 +52,7 @@ fn side_project_report_on_generic_defaults() {
     // 0.0018626 GB x (0.50 + 0.03) = 0.000987; transfer 10,000 x 2,048 B = 0.0190735 GB x 0.09 =
     // 0.0017166. Total 24.4047038 -> 24.40.
     let ec2 = deployment(&v, "ec2");
-    assert_eq!(cost(ec2, "t4g.micro on-demand"), "6.13");
+    assert_eq!(cost(ec2, "x t4g.micro Linux"), "6.13");
     assert_eq!(cost(ec2, "gp3 volume 8 GB"), "0.64");
     assert_eq!(cost(ec2, "public IPv4"), "3.65");
     assert_eq!(cost(ec2, "db.t4g.micro"), "11.68");

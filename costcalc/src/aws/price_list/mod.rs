@@ -15,9 +15,11 @@ use serde::Deserialize;
 
 mod matcher;
 mod query;
+mod reserved;
 mod snapshot;
 
 pub use query::{Filter, Query, billing_prefix, cli_commands, queries};
+pub use reserved::ReservedTerm;
 pub use snapshot::{PRICES, Row, Slot, build_snapshot};
 
 /// One product with its on-demand price dimensions.
@@ -29,6 +31,8 @@ pub struct Product {
     pub attributes: BTreeMap<String, String>,
     pub publication_date: String,
     pub on_demand: Vec<Dimension>,
+    /// Reserved terms (RDS Reserved Instance offers), when the product has them.
+    pub reserved: Vec<ReservedTerm>,
 }
 
 /// One on-demand price dimension: `usd` per `unit` for usage in [begin, end).
@@ -106,6 +110,8 @@ struct RawProductInfo {
 struct RawTerms {
     #[serde(rename = "OnDemand", default)]
     on_demand: BTreeMap<String, RawTerm>,
+    #[serde(rename = "Reserved", default)]
+    reserved: BTreeMap<String, reserved::RawReservedTerm>,
 }
 
 #[derive(Deserialize)]
@@ -173,7 +179,9 @@ pub fn parse_product(text: &str) -> Result<Product, String> {
     } else {
         raw.service_code
     };
+    let reserved = reserved::parse(&raw.product.sku, &raw.terms.reserved)?;
     Ok(Product {
+        reserved,
         sku: raw.product.sku,
         service_code,
         product_family: raw.product.product_family,

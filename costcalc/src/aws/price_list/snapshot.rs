@@ -215,7 +215,7 @@ pub fn build_snapshot(
 ) -> Result<PriceSnapshot, String> {
     let in_region: Vec<&Product> = products.iter().filter(|p| p.region() == region).collect();
     let mut m = Matcher {
-        products: in_region,
+        products: in_region.clone(),
         origin,
         missing: Vec::new(),
     };
@@ -234,6 +234,10 @@ pub fn build_snapshot(
     }
     s.ec2.instances = m.ec2_instances(&template.ec2.instances);
     s.rds.instances = m.rds_instances(&template.rds.instances);
+    // Reserved offers for those classes, when the list has them (Savings Plans rates are in
+    // other files this fetch does not read yet).
+    s.savings_plans = None;
+    s.rds_reserved = super::reserved::rds_offers(&in_region, &s.rds.instances, origin);
     // CPU credits: one price per burstable family, kept from the template when not listed.
     for (family, price) in s.ec2.cpu_credits.iter_mut() {
         let usage = format!("CPUCredits:{family}");

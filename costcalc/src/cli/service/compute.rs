@@ -6,13 +6,14 @@ use clap::Args;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{Common, bill, named, whole, within};
+use super::purchase::{self, PlanArgs};
+use super::{Common, named, whole, within};
 use crate::cli::values::{nonneg, positive};
 use crate::deployment::{check_lambda_memory, defaults};
 use crate::error::{Error, Input, Result, check_range, check_whole};
 use crate::limits;
 use crate::money;
-use crate::pricing::{self, ec2, fargate, lambda, lambda::Arch, rds};
+use crate::pricing::{self, ec2, fargate, lambda, lambda::Arch};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -45,6 +46,8 @@ pub struct LambdaArgs {
     /// Apply the always-free allowances (1M requests and 400,000 GB-s a month)
     #[arg(long)]
     pub free_tier: bool,
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -88,7 +91,9 @@ impl LambdaArgs {
             money::quantity(self.requests, 4),
             self.memory_mb.normalize()
         );
-        Ok(bill(c, info, title, lambda::price(&u, &p)))
+        let items = lambda::price(&u, &p);
+        let on_demand = pricing::total(&items);
+        purchase::bill(c, info, title, items, &self.plan.purchase(), on_demand, &p)
     }
 
     /// Billed seconds for the month, and how they were worked out.
@@ -208,6 +213,8 @@ pub struct FargateArgs {
     #[arg(long, value_name = "D", value_parser = nonneg, requires = "seconds_per_day")]
     pub days: Option<Decimal>,
     #[command(flatten)]
+    pub plan: PlanArgs,
+    #[command(flatten)]
     pub common: Common,
 }
 
@@ -256,14 +263,20 @@ impl FargateArgs {
             self.vcpu.normalize(),
             self.memory_gb.normalize()
         );
-        Ok(bill(c, info, title, fargate::price(&u, &p).map_err(named)?))
+        let items = fargate::price(&u, &p).map_err(named)?;
+        // Beside the bill: the same tasks on-demand (not Spot).
+        let on_demand = fargate::FargateUsage { spot: false, ..u };
+        let on_demand = pricing::total(&fargate::price(&on_demand, &p).map_err(named)?);
+        purchase::bill(c, info, title, items, &self.plan.purchase(), on_demand, &p)
     }
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   costcalc ec2 --instance-type t4g.micro
-  costcalc ec2 --instance-type m7g.large --count 3 --ebs-gb 30 --format csv")]
+  costcalc ec2 --instance-type m7g.large --count 3 --ebs-gb 30 --format csv
+  costcalc ec2 --instance-type t4g.micro --spot-discount 0.7
+  costcalc ec2 --instance-type t4g.micro --prices with-rates.toml --commitment compute-sp --term 3y --payment all")]
 pub struct Ec2Args {
     /// Instance type (one of the snapshot's; `costcalc prices show` lists them)
     #[arg(long, value_name = "T")]
@@ -280,6 +293,12 @@ pub struct Ec2Args {
     /// Public IPv4 addresses per instance
     #[arg(long, value_name = "N", default_value_t = Decimal::ONE, value_parser = nonneg)]
     pub public_ipv4: Decimal,
+    /// Spot at this fraction off on-demand (0 to 0.99, e.g. 0.7): an assumption you give, since
+    /// Spot prices move and are not in the Price List
+    #[arg(long, value_name = "D", value_parser = nonneg, help_heading = "Purchase")]
+    pub spot_discount: Option<Decimal>,
+    #[command(flatten)]
+    pub plan: PlanArgs,
     #[command(flatten)]
     pub common: Common,
 }
@@ -312,74 +331,14 @@ impl Ec2Args {
             ));
         }
         let title = format!("EC2: {} x {}", self.count.normalize(), self.instance_type);
-        Ok(bill(c, info, title, items))
-    }
-}
-
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  costcalc rds --instance-class db.t4g.micro
-  costcalc rds --instance-class db.m7g.large --multi-az --storage-gb 100")]
-pub struct RdsArgs {
-    /// Instance class (one of the snapshot's)
-    #[arg(long, value_name = "C")]
-    pub instance_class: String,
-    /// Multi-AZ (one standby)
-    #[arg(long)]
-    pub multi_az: bool,
-    /// gp3 storage, GB (20 to 65,536)
-    #[arg(long, value_name = "S", default_value_t = defaults::DB_STORAGE_GB, value_parser = nonneg)]
-    pub storage_gb: Decimal,
-    /// Hours the instance runs [default: --hours-per-month]
-    #[arg(long, value_name = "H", value_parser = nonneg)]
-    pub hours: Option<Decimal>,
-    #[command(flatten)]
-    pub common: Common,
-}
-
-impl RdsArgs {
-    pub fn run(&self) -> Result<String> {
-        let c = &self.common;
-        let (p, info) = c.load()?;
-        check_range(
-            Input::DbStorageGb,
-            self.storage_gb,
-            limits::DB_STORAGE_MIN_GB,
-            limits::DB_STORAGE_MAX_GB,
-        )
-        .map_err(named)?;
-        let u = rds::RdsUsage {
-            instance_class: self.instance_class.clone(),
-            multi_az: self.multi_az,
-            storage_gb: self.storage_gb,
-            hours: c.hours(self.hours)?,
-            month_hours: c.prices.hours_per_month,
+        let b = crate::deployment::Purchase {
+            ec2_spot_discount: self.spot_discount,
+            ..self.plan.purchase()
         };
-        let title = format!("RDS for PostgreSQL: {}", self.instance_class);
-        Ok(bill(c, info, title, rds::price(&u, &p).map_err(named)?))
-    }
-}
-
-#[derive(Debug, Args)]
-#[command(after_help = "Example:
-  costcalc rds-proxy --vcpus 2")]
-pub struct RdsProxyArgs {
-    /// vCPUs of the target database instance (billed with a 2-vCPU minimum)
-    #[arg(long, value_name = "N", value_parser = nonneg)]
-    pub vcpus: Decimal,
-    /// Hours the proxy runs [default: --hours-per-month]
-    #[arg(long, value_name = "H", value_parser = nonneg)]
-    pub hours: Option<Decimal>,
-    #[command(flatten)]
-    pub common: Common,
-}
-
-impl RdsProxyArgs {
-    pub fn run(&self) -> Result<String> {
-        let c = &self.common;
-        let (p, info) = c.load()?;
-        whole(Input::DbVcpus, self.vcpus, limits::DB_VCPUS)?;
-        let items = pricing::rds_proxy::price(self.vcpus, c.hours(self.hours)?, &p);
-        Ok(bill(c, info, "RDS Proxy".into(), items))
+        if let Some(d) = self.spot_discount {
+            check_range(Input::SpotDiscount, d, Decimal::ZERO, dec!(0.99)).map_err(named)?;
+        }
+        let on_demand = pricing::total(&items);
+        purchase::bill(c, info, title, items, &b, on_demand, &p)
     }
 }

@@ -2,9 +2,12 @@
 //! its inputs against the engine's limits (`limits`) and prints a bill in table, JSON or CSV.
 
 mod compute;
+mod database;
 mod network;
+mod purchase;
 
-pub use compute::{Ec2Args, FargateArgs, LambdaArgs, RdsArgs, RdsProxyArgs};
+pub use compute::{Ec2Args, FargateArgs, LambdaArgs};
+pub use database::{RdsArgs, RdsProxyArgs};
 pub use network::{AlbArgs, ApigwArgs, Ipv4Args, LogsArgs, NatArgs, TransferArgs};
 
 use clap::Args;
@@ -65,13 +68,20 @@ fn named(e: Error) -> Error {
     e.at_flag(flags::service)
 }
 
-fn bill(c: &Common, info: PriceInfo, title: String, line_items: Vec<LineItem>) -> String {
+fn bill(
+    c: &Common,
+    info: PriceInfo,
+    title: String,
+    line_items: Vec<LineItem>,
+    committed: Option<crate::deployment::Committed>,
+) -> String {
     let total_usd = pricing::total(&line_items);
     let b = Bill {
         prices: info,
         title,
         line_items,
         total_usd,
+        committed,
     };
     match c.format {
         Format::Table => report::table::bill(&b),

@@ -63,7 +63,7 @@ impl ApigwArgs {
             self.api.as_str(),
             money::quantity(self.requests, 4)
         );
-        Ok(bill(c, info, title, items))
+        Ok(bill(c, info, title, items, None))
     }
 }
 
@@ -128,7 +128,7 @@ impl AlbArgs {
             money::quantity(l.processed_bytes, 6),
             money::quantity(l.rule_evaluations, 6)
         );
-        Ok(bill(c, info, title, alb::price(&u, &p)))
+        Ok(bill(c, info, title, alb::price(&u, &p), None))
     }
 }
 
@@ -152,7 +152,7 @@ impl NatArgs {
         let (p, info) = c.load()?;
         within_flag("--processed-gb", self.processed_gb, limits::DATA_GB)?;
         let items = pricing::nat::price(c.hours(self.hours)?, self.processed_gb, &p);
-        Ok(bill(c, info, "NAT Gateway".into(), items))
+        Ok(bill(c, info, "NAT Gateway".into(), items, None))
     }
 }
 
@@ -176,7 +176,7 @@ impl Ipv4Args {
         let (p, info) = c.load()?;
         whole(Input::Addresses, self.addresses, limits::MACHINES)?;
         let items = pricing::ipv4::price("Addresses", self.addresses, c.hours(self.hours)?, &p);
-        Ok(bill(c, info, "Public IPv4".into(), items))
+        Ok(bill(c, info, "Public IPv4".into(), items, None))
     }
 }
 
@@ -204,7 +204,7 @@ impl LogsArgs {
         within_flag("--ingest-gb", self.ingest_gb, limits::DATA_GB)?;
         within_flag("--stored-gb", self.stored_gb, limits::DATA_GB)?;
         let items = pricing::logs::price(self.ingest_gb, self.stored_gb, self.free_tier, &p);
-        Ok(bill(c, info, "CloudWatch Logs".into(), items))
+        Ok(bill(c, info, "CloudWatch Logs".into(), items, None))
     }
 }
 
@@ -228,6 +228,6 @@ impl TransferArgs {
         let (p, info) = c.load()?;
         within_flag("--out-gb", self.out_gb, limits::DATA_GB)?;
         let items = pricing::transfer::price(self.out_gb, self.free_tier, &p);
-        Ok(bill(c, info, "Data transfer out".into(), items))
+        Ok(bill(c, info, "Data transfer out".into(), items, None))
     }
 }

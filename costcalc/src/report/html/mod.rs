@@ -7,9 +7,9 @@ mod charts;
 
 use rust_decimal::Decimal;
 
-use super::{Report, decides_text, per_million, title};
+use super::{Report, commitments, decides_text, per_million, title};
 use crate::breakeven::Analysis;
-use crate::deployment::Deployment;
+use crate::deployment::{Deployment, Kind};
 use crate::loadgen_summary::view::View;
 use crate::money;
 
@@ -53,6 +53,7 @@ pub fn page(r: &Report, x: &Extras) -> String {
         s.push_str("</section>\n");
     }
     breakdowns(&mut s, r);
+    purchase(&mut s, r);
     breakeven(&mut s, x);
     if let Some(v) = x.run {
         run(&mut s, v);
@@ -164,6 +165,54 @@ fn breakdowns(s: &mut String, r: &Report) {
         }
     }
     s.push_str("</section>\n");
+}
+
+/// On-demand beside the purchase options, and the commitments compared, when asked for.
+fn purchase(s: &mut String, r: &Report) {
+    let rows = commitments::rows(r);
+    let table = |s: &mut String, header: Vec<String>, rows: Vec<Vec<String>>| {
+        s.push_str("<div class=\"scroll\"><table>\n<tr>");
+        for (i, h) in header.iter().enumerate() {
+            let class = if i == 0 { "" } else { " class=\"num\"" };
+            s.push_str(&format!("<th{class}>{}</th>", esc(h)));
+        }
+        s.push_str("</tr>\n");
+        for row in rows {
+            s.push_str("<tr>");
+            for (i, c) in row.iter().enumerate() {
+                let class = if i == 0 { "" } else { " class=\"num\"" };
+                s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</table></div>\n");
+    };
+    if !rows.is_empty() {
+        s.push_str(&format!(
+            "<section id=\"purchase\">\n<h2>On-demand and with the purchase options</h2>\n<p class=\"note\">{}</p>\n",
+            esc(&r.prices.purchase.join("; "))
+        ));
+        let header = commitments::HEADER.iter().map(|h| h.to_string()).collect();
+        table(s, header, rows.into_iter().map(Vec::from).collect());
+        s.push_str(&format!(
+            "<p class=\"note\">{}</p>\n</section>\n",
+            esc(commitments::EXPLAINED)
+        ));
+    }
+    if let Some(c) = &r.comparison {
+        s.push_str("<section id=\"commitments\">\n<h2>Commitments compared</h2>\n");
+        let mut header = vec!["Savings Plan (USD/month)".to_string()];
+        header.extend(Kind::ALL.iter().map(|k| title(*k).to_string()));
+        let rows = commitments::comparison_rows(c)
+            .into_iter()
+            .map(Vec::from)
+            .collect();
+        table(s, header, rows);
+        s.push_str(&format!(
+            "<p>{}</p>\n</section>\n",
+            esc(&commitments::comparison_verdict(c))
+        ));
+    }
 }
 
 fn breakeven(s: &mut String, x: &Extras) {

@@ -7,7 +7,11 @@
   List writes them: per request (not per million), tier ranges in the billed unit, a free first
   range for data transfer, a mix of unprefixed (`Lambda-GB-Second`, `BoxUsage:t3.micro`) and
   `USE1-` usage types. Decoys a loose match would take: another region (`USW2-`), Windows and
-  capacity-reservation EC2 rows, MySQL RDS rows, WebSocket and idle-IPv4 prices.
+  capacity-reservation EC2 rows, MySQL RDS rows, WebSocket and idle-IPv4 prices. The RDS Reserved
+  terms of db.t4g.micro are MADE UP (no AWS offer could be read when they were written): they give
+  the Reserved term structure of the AmazonRDS price list (an "Upfront Fee" dimension in unit
+  Quantity, an hourly one in Hrs, termAttributes LeaseContractLength / PurchaseOption /
+  OfferingClass), not AWS's prices.
 - cloudwatch/get-metric-data.json: `aws cloudwatch get-metric-data` output for a Lambda function
   behind an HTTP API over 14 days at 60 s, with gaps and one metric without data.
 
@@ -79,6 +83,42 @@ def product(service, family, usagetype, unit, ranges, region="us-east-1", extra=
         "version": "20261101001234",
         "publicationDate": PUBLISHED,
     }
+    return doc
+
+
+# Reserved offers as the AmazonRDS price list writes them: (lease, purchase option, upfront USD,
+# hourly USD). MADE-UP figures (see the module docstring), those of tests/data/commitment-rates.toml.
+RESERVED_MADE_UP = [
+    ("1yr", "No Upfront", "0", "0.0110"),
+    ("1yr", "Partial Upfront", "45", "0.0050"),
+    ("1yr", "All Upfront", "87.60", "0"),
+    ("3yr", "All Upfront", "197.10", "0"),
+]
+
+
+def with_reserved(doc, offers):
+    s = doc["product"]["sku"]
+    terms = {}
+    for i, (lease, option, upfront, hourly) in enumerate(offers):
+        code = f"RSV{i:02d}TERM"
+        dims = {
+            f"{s}.{code}.2TG2D8R56U": {
+                "unit": "Quantity", "description": "Upfront Fee", "appliesTo": [],
+                "rateCode": f"{s}.{code}.2TG2D8R56U", "pricePerUnit": {"USD": upfront},
+            },
+            f"{s}.{code}.6YS6EN2CT7": {
+                "unit": "Hrs", "endRange": "Inf", "beginRange": "0", "appliesTo": [],
+                "description": f"{option} reserved hourly", "rateCode": f"{s}.{code}.6YS6EN2CT7",
+                "pricePerUnit": {"USD": f"{Decimal(hourly):.10f}"},
+            },
+        }
+        terms[f"{s}.{code}"] = {
+            "priceDimensions": dims, "sku": s, "effectiveDate": "2026-11-01T00:00:00Z",
+            "offerTermCode": code,
+            "termAttributes": {"LeaseContractLength": lease, "OfferingClass": "standard",
+                               "PurchaseOption": option},
+        }
+    doc["terms"]["Reserved"] = terms
     return doc
 
 
@@ -154,13 +194,15 @@ files["vpc"] = [
 rds = []
 for name, i in R["instances"].items():
     common = {"instanceType": name, "vcpu": str(i["vcpus"])}
-    rds.append(flat("AmazonRDS", "Database Instance", f"InstanceUsage:{name}", "Hrs", i["single_az"],
-                    extra={**common, "databaseEngine": "PostgreSQL", "deploymentOption": "Single-AZ"}))
+    single = flat("AmazonRDS", "Database Instance", f"InstanceUsage:{name}", "Hrs", i["single_az"],
+                  extra={**common, "databaseEngine": "PostgreSQL", "deploymentOption": "Single-AZ"})
+    rds.append(with_reserved(single, RESERVED_MADE_UP) if name == "db.t4g.micro" else single)
     rds.append(flat("AmazonRDS", "Database Instance", f"Multi-AZUsage:{name}", "Hrs", i["multi_az"],
                     extra={**common, "databaseEngine": "PostgreSQL", "deploymentOption": "Multi-AZ"}))
     if name == "db.t3.micro":
-        rds.append(flat("AmazonRDS", "Database Instance", f"InstanceUsage:{name}", "Hrs", "0.017",
-                        extra={**common, "databaseEngine": "MySQL", "deploymentOption": "Single-AZ"}))
+        mysql = flat("AmazonRDS", "Database Instance", f"InstanceUsage:{name}", "Hrs", "0.017",
+                     extra={**common, "databaseEngine": "MySQL", "deploymentOption": "Single-AZ"})
+        rds.append(with_reserved(mysql, [("1yr", "All Upfront", "1", "0")]))
 files["rds-instances"] = rds
 files["rds-storage"] = [
     flat("AmazonRDS", "Database Storage", "RDS:GP3-Storage", "GB-Mo", R["storage_single_az"]["usd"], extra={"volumeType": "General Purpose-GP3"}),
