@@ -2,8 +2,9 @@
 //!
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`journey`] (what each
 //! request of a user journey is), [`session`] (sign in once, refresh, log out), [`summary`]
-//! (summary.json v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
-//! [`record`] and [`pool`] are what the users share during the run.
+//! (summary.json v1.2), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! [`record`] and [`pool`] are what the users share during the run; [`server`] measures the
+//! server side of a run (metrics scrapes, /proc sampling) and builds its summary block.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
 
@@ -32,6 +33,7 @@ pub mod profile;
 pub mod progress;
 pub mod record;
 pub mod run;
+pub mod server;
 pub mod session;
 pub mod setup;
 pub mod summary;

@@ -40,38 +40,65 @@ pub fn journal_api_bin() -> PathBuf {
 
 pub struct Server {
     pub url: String,
+    /// `http://127.0.0.1:<port>/metrics` when started with metrics (METRICS_ADDR).
+    pub metrics_url: Option<String>,
     child: Child,
     _dir: tempfile::TempDir,
 }
 
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
 impl Server {
+    /// On SQLite, no metrics.
     pub fn start() -> Server {
+        Server::start_with(None, false)
+    }
+
+    /// On `database_url` (SQLite in a temp dir when `None`), with METRICS_ADDR on a loopback
+    /// port of its own when `metrics`.
+    pub fn start_with(database_url: Option<&str>, metrics: bool) -> Server {
         let bin = journal_api_bin();
         let dir = tempfile::tempdir().expect("tempdir");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let child = Command::new(&bin)
-            .args(["serve", "--dev", "--addr", &format!("127.0.0.1:{port}")])
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/journal.db", dir.path().display()),
-            )
+        let db = database_url.map_or_else(
+            || format!("sqlite://{}/journal.db", dir.path().display()),
+            str::to_string,
+        );
+        let mut cmd = Command::new(&bin);
+        cmd.args(["serve", "--dev", "--addr", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", db)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(log)
+            .stderr(log);
+        let metrics_url = metrics.then(|| {
+            let addr = format!("127.0.0.1:{}", free_port());
+            cmd.env("METRICS_ADDR", &addr);
+            format!("http://{addr}/metrics")
+        });
+        let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         let server = Server {
             url: format!("http://127.0.0.1:{port}"),
+            metrics_url,
             child,
             _dir: dir,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            let listens = |addr: &str| std::net::TcpStream::connect(addr).is_ok();
+            let metrics_addr = server.metrics_url.as_deref().map(|u| {
+                u.trim_start_matches("http://")
+                    .trim_end_matches("/metrics")
+                    .to_string()
+            });
+            if listens(&format!("127.0.0.1:{port}")) && metrics_addr.is_none_or(|a| listens(&a)) {
                 return server;
             }
             assert!(
@@ -80,6 +107,18 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server and reaps it (so its PID leaves /proc at once).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
