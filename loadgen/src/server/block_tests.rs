@@ -189,3 +189,29 @@ fn without_metrics_requests_are_the_sent_ones_and_nothing_at_all_is_no_block() {
     assert!(s.routes.is_empty());
     assert!(build(&Recorded::default()).is_none());
 }
+
+#[test]
+fn the_block_has_the_fields_costcalc_reads_and_round_trips() {
+    let mut r = recorded(20);
+    r.api_pid = Some(11);
+    r.db_pid = Some(22);
+    r.proc = vec![point(0.0, 1.0, Some(2.0)), point(1.0, 1.5, Some(2.25))];
+    let block = build(&r).unwrap();
+    let v = serde_json::to_value(&block).unwrap();
+    // costcalc/src/loadgen_summary/server.rs reads these (numbers all).
+    for k in [
+        "requests",
+        "api_cpu_s",
+        "db_cpu_s",
+        "window_s",
+        "requests_sent",
+    ] {
+        assert!(v[k].is_number(), "{k}: {v}");
+    }
+    let route = &v["routes"][0];
+    assert!(route["method"].is_string() && route["route"].is_string());
+    assert!(route["count"].is_number() && route["server_ms"]["mean"].is_number());
+    assert!(route["hash_ms"].is_number());
+    let again: ServerBlock = serde_json::from_value(v).unwrap();
+    assert_eq!(again, block);
+}
