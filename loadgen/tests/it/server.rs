@@ -32,6 +32,7 @@ fn f(v: &Value) -> f64 {
 
 #[test]
 fn the_server_counts_exactly_what_loadgen_sent_route_by_route() {
+    let _turn = crate::support::one_at_a_time();
     let server = Server::start_with(None, true);
     let metrics = server.metrics_url.clone().unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -118,6 +119,7 @@ fn tree_cpu_s(pid: u32) -> f64 {
 
 #[test]
 fn the_cpu_recorded_for_the_api_and_postgresql_agrees_with_proc() {
+    let _turn = crate::support::one_at_a_time();
     let pg = Cluster::start();
     let server = Server::start_with(Some(&pg.url()), true);
     let (api_pid, db_pid) = (server.pid(), pg.postmaster_pid());
@@ -268,6 +270,7 @@ fn a_pid_that_does_not_exist_fails_before_any_traffic() {
 
 #[test]
 fn an_api_that_dies_mid_run_leaves_a_summary_with_warnings_and_the_figures_so_far() {
+    let _turn = crate::support::one_at_a_time();
     let mut server = Server::start_with(None, true);
     let (pid, metrics) = (server.pid(), server.metrics_url.clone().unwrap());
     let out = tempfile::tempdir().unwrap();

@@ -129,6 +129,15 @@ impl Drop for Server {
     }
 }
 
+/// One end-to-end run at a time: side by side on a 2-core machine they starve each other into
+/// 503s. nextest runs each test in a process of its own and serializes them with the test group
+/// in .config/nextest.toml; this lock does it for `cargo test`, which runs them as threads.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed while holding it poisoned it; the next one may still run.
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 pub fn loadgen() -> Command {
     Command::new(env!("CARGO_BIN_EXE_loadgen"))
 }
