@@ -72,13 +72,33 @@ pub struct Sources {
     pub api_pid: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_pid: Option<u32>,
-    /// `proc` (the process tree) or `metrics` (`process_cpu_seconds_total`).
-    pub api_cpu: String,
-    /// `metrics` (counted by the server) or `sent` (by loadgen).
-    pub requests: String,
+    pub api_cpu: CpuSource,
+    pub requests: RequestSource,
     /// Most processes seen in the database's tree at once (the postmaster, its helpers, backends).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_processes_max: Option<usize>,
+}
+
+/// Where `api_cpu_s` comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuSource {
+    /// The process tree of `--server-pid`, from /proc.
+    #[default]
+    Proc,
+    /// The API's own `process_cpu_seconds_total`.
+    Metrics,
+}
+
+/// Where `requests` comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestSource {
+    /// Counted by the server (`journal_http_requests_total`).
+    #[default]
+    Metrics,
+    /// Sent by loadgen (no metrics).
+    Sent,
 }
 
 /// CPU spent in the interval that ends `t_s` wall seconds after the first arrival was due.
@@ -193,10 +213,10 @@ pub fn build(r: &Recorded) -> Option<ServerBlock> {
     let api_proc = tree_delta(&r.proc, |p| p.api);
     let db_proc = tree_delta(&r.proc, |p| p.db);
     let (api_cpu_s, api_cpu) = match (api_proc, metrics) {
-        (Some(d), _) => (d, "proc"),
+        (Some(d), _) => (d, CpuSource::Proc),
         (None, Some((a, b))) => (
             delta(a.cpu_seconds, b.cpu_seconds).unwrap_or(0.0),
-            "metrics",
+            CpuSource::Metrics,
         ),
         (None, None) => return None,
     };
@@ -241,8 +261,12 @@ pub fn build(r: &Recorded) -> Option<ServerBlock> {
             metrics_url: r.metrics_url.clone(),
             api_pid: r.api_pid,
             db_pid: r.db_pid,
-            api_cpu: api_cpu.into(),
-            requests: if metrics.is_some() { "metrics" } else { "sent" }.into(),
+            api_cpu,
+            requests: if metrics.is_some() {
+                RequestSource::Metrics
+            } else {
+                RequestSource::Sent
+            },
             db_processes_max: r
                 .proc
                 .iter()

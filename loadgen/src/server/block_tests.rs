@@ -69,8 +69,8 @@ fn metrics_only_give_requests_routes_and_the_apis_own_cpu() {
     assert!(near(s.api_cpu_s, 1.9 - 1.0));
     assert_eq!(s.db_cpu_s, None);
     assert_eq!(
-        (s.sources.api_cpu.as_str(), s.sources.requests.as_str()),
-        ("metrics", "metrics")
+        (s.sources.api_cpu, s.sources.requests),
+        (CpuSource::Metrics, RequestSource::Metrics)
     );
     assert_eq!(s.routes.len(), 1);
     let r = &s.routes[0];
@@ -138,7 +138,7 @@ fn proc_samples_give_the_cpu_timeline_and_peaks_and_outrank_the_apis_own_cpu() {
     let s = build(&r).unwrap();
     assert!(near(s.api_cpu_s, 4.0 - 3.0), "{}", s.api_cpu_s);
     assert!(near(s.db_cpu_s.unwrap(), 7.5 - 7.0));
-    assert_eq!(s.sources.api_cpu, "proc");
+    assert_eq!(s.sources.api_cpu, CpuSource::Proc);
     assert_eq!(s.sources.db_processes_max, Some(3 + 1));
     assert_eq!(
         (s.peak_rss_bytes.api, s.peak_rss_bytes.db),
@@ -185,7 +185,10 @@ fn without_metrics_requests_are_the_sent_ones_and_nothing_at_all_is_no_block() {
         ..Recorded::default()
     };
     let s = build(&r).unwrap();
-    assert_eq!((s.requests, s.sources.requests.as_str()), (40.0, "sent"));
+    assert_eq!(
+        (s.requests, s.sources.requests),
+        (40.0, RequestSource::Sent)
+    );
     assert!(s.routes.is_empty());
     assert!(build(&Recorded::default()).is_none());
 }
@@ -198,6 +201,13 @@ fn the_block_has_the_fields_costcalc_reads_and_round_trips() {
     r.proc = vec![point(0.0, 1.0, Some(2.0)), point(1.0, 1.5, Some(2.25))];
     let block = build(&r).unwrap();
     let v = serde_json::to_value(&block).unwrap();
+    assert_eq!(
+        (
+            v["sources"]["api_cpu"].as_str(),
+            v["sources"]["requests"].as_str()
+        ),
+        (Some("proc"), Some("metrics"))
+    );
     // costcalc/src/loadgen_summary/server.rs reads these (numbers all).
     for k in [
         "requests",
