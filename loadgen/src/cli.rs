@@ -4,6 +4,7 @@ use crate::journey::{DEFAULT_MIX, Mix};
 use crate::probe;
 use crate::profile::{self, parse_duration};
 use crate::run::{self, RunConfig};
+use crate::server::{self, ServerOptions, WatchError, block::Tree};
 use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
 use crate::threshold::Threshold;
 use clap::{Parser, Subcommand};
@@ -113,6 +114,19 @@ pub struct RunArgs {
     /// goose's error log
     #[arg(long, value_name = "FILE")]
     pub error_log: Option<String>,
+    /// The API's Prometheus endpoint (its METRICS_ADDR, e.g. http://127.0.0.1:9464/metrics):
+    /// scraped before the first arrival, every 2 s and at the end, for the server block of
+    /// summary.json (requests it counted, server time per route, hashing, database time)
+    #[arg(long, value_name = "URL")]
+    pub server_metrics: Option<String>,
+    /// PID of the API process: its CPU (and its descendants') and memory, sampled from /proc
+    /// every second (Linux)
+    #[arg(long, value_name = "PID")]
+    pub server_pid: Option<u32>,
+    /// PID of the database server (PostgreSQL's postmaster): CPU and memory of it and every
+    /// backend it forks; needs --server-pid or --server-metrics
+    #[arg(long, value_name = "PID")]
+    pub db_pid: Option<u32>,
 }
 
 fn duration_ms(flag: &str, text: &str) -> anyhow::Result<f64> {
@@ -167,6 +181,11 @@ impl RunArgs {
             logout_share: self.logout_share / 100.0,
             think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
         };
+        if self.db_pid.is_some() && self.server_pid.is_none() && self.server_metrics.is_none() {
+            anyhow::bail!(
+                "--db-pid needs --server-pid or --server-metrics: the server block prices the API's CPU, which --db-pid alone does not measure"
+            );
+        }
         if self.max_users == 0 || self.users == Some(0) {
             anyhow::bail!("--max-users and --users must be at least 1");
         }
@@ -192,6 +211,11 @@ impl RunArgs {
             goose_log: self.goose_log.clone(),
             request_log: self.request_log.clone(),
             error_log: self.error_log.clone(),
+            server: ServerOptions {
+                metrics_url: self.server_metrics.clone(),
+                api_pid: self.server_pid,
+                db_pid: self.db_pid,
+            },
         })
     }
 }
@@ -203,15 +227,39 @@ pub async fn main_with(cli: Cli) -> i32 {
             Ok(code) => code,
             Err(e) => {
                 // One line: the chain of causes joined.
-                errln!("loadgen: error: {}", format!("{e:#}").replace('\n', " "));
+                let text = match e.downcast_ref::<WatchError>() {
+                    Some(w) => flag_error(w),
+                    None => format!("{e:#}"),
+                };
+                errln!("loadgen: error: {}", text.replace('\n', " "));
                 1
             }
         },
     }
 }
 
+/// A server source that cannot be measured, in the words of the flag that named it.
+fn flag_error(e: &WatchError) -> String {
+    match e {
+        WatchError::Metrics { url, error } => format!(
+            "--server-metrics {url}: {error}: pass the API's METRICS_ADDR endpoint, e.g. http://127.0.0.1:9464/metrics"
+        ),
+        WatchError::NoProcess { tree, pid } => {
+            let (flag, what) = match tree {
+                Tree::Api => ("--server-pid", "the running journal-api"),
+                Tree::Db => ("--db-pid", "the running PostgreSQL postmaster"),
+            };
+            format!("{flag} {pid}: no such process: pass the PID of {what}")
+        }
+    }
+}
+
 async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
     let mut cfg = args.to_config()?;
+    if cfg.server.any() {
+        // Before any traffic, the probe's included: a wrong URL or PID fails at once.
+        server::check(&cfg.server).await?;
+    }
     if args.compress.trim() == "auto" {
         let step_s =
             parse_duration(&args.probe_step).map_err(|e| anyhow::anyhow!("--probe-step: {e}"))?;

@@ -3,8 +3,9 @@
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`dispatch`] (which
 //! arrival a user sends next, which are dropped as too late), [`journey`] (what each request of a
 //! user journey is), [`session`] (sign in once, refresh, log out), [`summary`] (summary.json
-//! v1.1), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
-//! [`chunked_log`] and [`pool`] are what the users share during the run.
+//! v1.2), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! [`chunked_log`] and [`pool`] are what the users share during the run; [`server`] measures the
+//! server side of a run (metrics scrapes, /proc sampling) and builds its summary block.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
 
@@ -34,6 +35,7 @@ pub mod probe;
 pub mod profile;
 pub mod progress;
 pub mod run;
+pub mod server;
 pub mod session;
 pub mod setup;
 pub mod summary;

@@ -163,6 +163,8 @@ fn step_config(cfg: &RunConfig, rate: f64, step_s: f64) -> RunConfig {
     c.sessions.think_s = PROBE_THINK_S;
     c.accounts = cfg.accounts.min(8);
     c.progress = false;
+    // The probe measures the client side only; the run measures the server.
+    c.server = crate::server::ServerOptions::default();
     c.out = cfg.out.join("probe").join(format!("{rate:.0}"));
     c
 }

@@ -4,6 +4,7 @@
 use crate::journey::Mix;
 use crate::pool::IDLE_TIMEOUT_S;
 use crate::profile::{Profile, Source};
+use crate::server::{self, ServerOptions};
 use crate::session::{REFRESH_MARGIN_S, SessionConfig};
 use crate::setup::setup;
 use crate::summary::{
@@ -47,6 +48,8 @@ pub struct RunConfig {
     pub goose_log: Option<String>,
     pub request_log: Option<String>,
     pub error_log: Option<String>,
+    /// What to measure on the server side (summary.json's `server` block).
+    pub server: ServerOptions,
 }
 
 /// Users needed so that Poisson bursts at the peak rate find a free user: the mean concurrency
@@ -83,6 +86,11 @@ pub async fn preflight(host: &str) -> anyhow::Result<()> {
 /// Runs the whole thing and writes the reports and summary.json into `cfg.out`.
 pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     preflight(&cfg.host).await?;
+    let armed = if cfg.server.any() {
+        Some(server::check(&cfg.server).await?)
+    } else {
+        None
+    };
     std::fs::create_dir_all(&cfg.out)
         .with_context(|| format!("cannot create --out {}", cfg.out.display()))?;
 
@@ -146,8 +154,26 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         let age = registered.at.elapsed().as_secs_f64() + lead_s;
         shared.preseed(&registered.tokens, count, age, cfg.seed);
     }
+    // The server's baseline: after the setup phase, before the first arrival (nothing is sent
+    // in between, so the window's deltas are the schedule's play).
+    let watch = match armed {
+        Some(a) => Some(a.start().await),
+        None => None,
+    };
     let anchor = attack(&cfg, shared.clone(), users, wall_s).await?;
-    finish(&cfg, &shared, registered, users, anchor)
+    let server = match watch {
+        Some(w) => Some(stop_watch(w, &shared).await),
+        None => None,
+    };
+    finish(&cfg, &shared, registered, users, anchor, server)
+}
+
+/// The last readings, right after the last response; the window is the schedule's play.
+async fn stop_watch(w: server::Watch, shared: &Shared) -> server::block::Recorded {
+    let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
+    let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
+    let window_s = end.saturating_duration_since(t0).as_secs_f64();
+    w.stop(t0, window_s).await
 }
 
 /// Turns what the run recorded into the summary; writes summary.json and accounts.json.
@@ -157,6 +183,7 @@ fn finish(
     registered: crate::setup::Registered,
     users: usize,
     anchor: (chrono::DateTime<chrono::Utc>, Instant),
+    server: Option<server::block::Recorded>,
 ) -> anyhow::Result<Summary> {
     let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
     let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
@@ -204,6 +231,10 @@ fn finish(
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
+    summary.server = server.and_then(|mut r| {
+        r.requests_sent = samples.len() as u64;
+        server::block::build(&r)
+    });
     summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();
 
     let mut all_accounts = registered.accounts;

@@ -2,7 +2,7 @@
 
 use crate::support::loadgen;
 
-fn fails_with(args: &[&str], want: &str) {
+pub fn fails_with(args: &[&str], want: &str) {
     let out = tempfile::tempdir().unwrap();
     let res = loadgen()
         .args(args)
@@ -19,7 +19,7 @@ fn fails_with(args: &[&str], want: &str) {
 }
 
 /// A loopback port with nothing listening.
-fn closed_port() -> String {
+pub fn closed_port() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

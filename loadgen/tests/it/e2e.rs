@@ -76,7 +76,10 @@ fn assert_every_arrival_accounted_for(s: &Value, scheduled: u64) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+// The lock is a turn among tests, not data shared with the awaited tasks.
+#[allow(clippy::await_holding_lock)]
 async fn steady_100_per_second_for_20s_accounts_for_every_arrival_and_the_server_agrees() {
+    let _turn = crate::support::one_at_a_time();
     let server = Server::start();
     let out = tempfile::tempdir().unwrap();
     let res = loadgen()
@@ -161,6 +164,7 @@ fn count(s: &Value, route: &str) -> u64 {
 /// apart, outlive the 15-minute token, so they refresh it on the way.
 #[test]
 fn sessions_log_in_once_refresh_before_expiry_and_never_send_an_expired_token() {
+    let _turn = crate::support::one_at_a_time();
     let server = Server::start();
     let out = tempfile::tempdir().unwrap();
     let res = loadgen()
@@ -227,6 +231,7 @@ fn sessions_log_in_once_refresh_before_expiry_and_never_send_an_expired_token() 
 /// what the probe finds depends on the machine, so the test checks the rule, not the figures.
 #[test]
 fn compress_auto_probes_the_target_and_records_the_choice() {
+    let _turn = crate::support::one_at_a_time();
     let server = Server::start();
     let out = tempfile::tempdir().unwrap();
     let res = loadgen()
@@ -280,6 +285,7 @@ fn compress_auto_probes_the_target_and_records_the_choice() {
 
 #[test]
 fn compressed_idle_gaps_are_reported_in_real_time() {
+    let _turn = crate::support::one_at_a_time();
     // 10 s busy, 10 min idle, 10 s busy, played 60x faster: ~10.3 s wall.
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
@@ -343,6 +349,7 @@ fn compressed_idle_gaps_are_reported_in_real_time() {
 
 #[test]
 fn a_failed_threshold_exits_3_after_writing_the_summary() {
+    let _turn = crate::support::one_at_a_time();
     let server = Server::start();
     let out = tempfile::tempdir().unwrap();
     let res = loadgen()
@@ -381,6 +388,7 @@ fn progress_sent(line: &str) -> Option<u64> {
 
 #[test]
 fn ctrl_c_stops_the_run_writes_the_summary_and_exits_130() {
+    let _turn = crate::support::one_at_a_time();
     use std::io::BufRead;
     let server = Server::start();
     let out = tempfile::tempdir().unwrap();

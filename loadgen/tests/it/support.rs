@@ -40,38 +40,65 @@ pub fn journal_api_bin() -> PathBuf {
 
 pub struct Server {
     pub url: String,
+    /// `http://127.0.0.1:<port>/metrics` when started with metrics (METRICS_ADDR).
+    pub metrics_url: Option<String>,
     child: Child,
     _dir: tempfile::TempDir,
 }
 
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
 impl Server {
+    /// On SQLite, no metrics.
     pub fn start() -> Server {
+        Server::start_with(None, false)
+    }
+
+    /// On `database_url` (SQLite in a temp dir when `None`), with METRICS_ADDR on a loopback
+    /// port of its own when `metrics`.
+    pub fn start_with(database_url: Option<&str>, metrics: bool) -> Server {
         let bin = journal_api_bin();
         let dir = tempfile::tempdir().expect("tempdir");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let child = Command::new(&bin)
-            .args(["serve", "--dev", "--addr", &format!("127.0.0.1:{port}")])
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/journal.db", dir.path().display()),
-            )
+        let db = database_url.map_or_else(
+            || format!("sqlite://{}/journal.db", dir.path().display()),
+            str::to_string,
+        );
+        let mut cmd = Command::new(&bin);
+        cmd.args(["serve", "--dev", "--addr", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", db)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(log)
+            .stderr(log);
+        let metrics_url = metrics.then(|| {
+            let addr = format!("127.0.0.1:{}", free_port());
+            cmd.env("METRICS_ADDR", &addr);
+            format!("http://{addr}/metrics")
+        });
+        let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         let server = Server {
             url: format!("http://127.0.0.1:{port}"),
+            metrics_url,
             child,
             _dir: dir,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            let listens = |addr: &str| std::net::TcpStream::connect(addr).is_ok();
+            let metrics_addr = server.metrics_url.as_deref().map(|u| {
+                u.trim_start_matches("http://")
+                    .trim_end_matches("/metrics")
+                    .to_string()
+            });
+            if listens(&format!("127.0.0.1:{port}")) && metrics_addr.is_none_or(|a| listens(&a)) {
                 return server;
             }
             assert!(
@@ -83,11 +110,32 @@ impl Server {
     }
 }
 
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server and reaps it (so its PID leaves /proc at once).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// One end-to-end run at a time: side by side on a 2-core machine they starve each other into
+/// 503s. nextest runs each test in a process of its own and serializes them with the test group
+/// in .config/nextest.toml; this lock does it for `cargo test`, which runs them as threads.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A test that failed while holding it poisoned it; the next one may still run.
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 pub fn loadgen() -> Command {

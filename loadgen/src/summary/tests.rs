@@ -53,7 +53,7 @@ fn info(wall: f64, f: f64) -> RunInfo {
 
 #[test]
 fn the_example_file_round_trips() {
-    let text = include_str!("../tests/data/summary-v1.json");
+    let text = include_str!("../../tests/data/summary-v1.json");
     let s: Summary = serde_json::from_str(text).unwrap();
     // A v1 file still reads: the fields v1.1 added are absent.
     assert_eq!(s.schema, "deploycost.loadgen.summary/v1");
@@ -130,7 +130,11 @@ fn build_groups_endpoints_counts_codes_and_fills_the_timeline() {
     );
     assert_eq!(h.latency_ms.mean, 2.0);
     assert_eq!(s.totals.count, 4);
-    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.1");
+    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.2");
+    assert!(
+        s.server.is_none(),
+        "the run adds the server block, build does not"
+    );
     assert_eq!(s.endpoints[1].share, 0.5);
     assert_eq!((s.arrivals.failed, s.profile_seconds), (2, Some(4.0)));
     assert_eq!(s.arrivals.scheduled_per_s, 1.5);
@@ -172,9 +176,11 @@ fn idle_gaps_are_reported_in_real_time_under_compression() {
 
 #[test]
 fn the_v1_1_example_round_trips_with_every_added_field() {
-    let text = include_str!("../tests/data/summary-v1.1.json");
+    let text = include_str!("../../tests/data/summary-v1.1.json");
     let s: Summary = serde_json::from_str(text).unwrap();
-    assert_eq!(s.schema, SCHEMA);
+    // A v1.1 file still reads under v1.2: the server block is absent.
+    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.1");
+    assert!(s.server.is_none());
     let again: Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
     assert_eq!(s, again);
     let v: serde_json::Value = serde_json::from_str(text).unwrap();

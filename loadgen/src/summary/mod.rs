@@ -1,0 +1,115 @@
+//! `summary.json`, schema v1.2: the file costcalc reads (documented in README.md). Each minor
+//! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block), so an
+//! older reader still works and the added fields read as absent from an older file.
+//!
+//! The types ([`types`]) serialize to exactly the documented field names; [`build`] turns the raw
+//! samples of a run into a summary and is pure, so every figure is tested without a server: the
+//! per-endpoint figures are in [`stats`], the per-second timeline in [`per_second`], the idle gaps
+//! in [`idle`].
+
+mod idle;
+mod per_second;
+mod stats;
+mod types;
+
+pub use stats::{latency, stats};
+pub use types::*;
+
+use crate::overload;
+
+pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.2";
+
+/// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
+pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Summary {
+    let f = info.compression;
+    let totals = stats(samples);
+    let profile_s = info.profile.duration_s;
+    let windows = overload::windows(samples, dropped_due_wall_s, profile_s / f, f);
+    let arrivals = arrivals(
+        &info,
+        samples,
+        dropped_due_wall_s.len() as u64,
+        totals.failures,
+    );
+    let overload = overload::judge(
+        info.scheduled,
+        arrivals.dropped,
+        totals.failures,
+        &windows,
+        info.wall_seconds - profile_s / f,
+    );
+    Summary {
+        schema: SCHEMA.to_string(),
+        generator: Generator {
+            name: "loadgen".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        target: info.target,
+        compression: f,
+        rate_scale: info.rate_scale,
+        seed: info.seed,
+        started_at: info.started_at,
+        ended_at: info.ended_at,
+        wall_seconds: info.wall_seconds,
+        schedule_seconds: info.wall_seconds * f,
+        profile_seconds: Some(profile_s),
+        users: info.users,
+        journeys: info.journeys,
+        setup: info.setup,
+        arrivals,
+        endpoints: stats::endpoints(samples),
+        timeline: per_second::per_second(info.wall_seconds, samples, dropped_due_wall_s),
+        idle_gap_threshold_s: info.idle_gap_threshold_s,
+        idle_gaps: idle::idle_gaps(samples, f, info.idle_gap_threshold_s),
+        thresholds: Vec::new(),
+        sessions: info.sessions.map(|s| count_session_requests(s, samples)),
+        windows,
+        overload: Some(overload),
+        compress_auto: info.compress_auto,
+        server: None,
+        profile: info.profile,
+        totals,
+    }
+}
+
+/// What became of the scheduled arrivals, and how late the sent ones left.
+fn arrivals(info: &RunInfo, samples: &[Sample], dropped: u64, failed: u64) -> Arrivals {
+    let profile_s = info.profile.duration_s;
+    let sent = samples.len() as u64;
+    let timing = samples
+        .iter()
+        .map(|s| ((s.sent_wall_s - s.due_wall_s) * 1000.0).max(0.0))
+        .collect();
+    Arrivals {
+        scheduled: info.scheduled,
+        sent,
+        dropped,
+        failed,
+        scheduled_per_s: if profile_s > 0.0 {
+            info.scheduled as f64 / profile_s
+        } else {
+            0.0
+        },
+        unsent: info.scheduled.saturating_sub(sent + dropped),
+        tolerance_ms: info.tolerance_ms,
+        timing_error_ms: latency(timing),
+    }
+}
+
+/// Fills the request counts of the sessions from what was sent.
+fn count_session_requests(mut s: Sessions, samples: &[Sample]) -> Sessions {
+    for x in samples {
+        match x.route {
+            "/api/v1/auth/login" => s.logins += 1,
+            "/api/v1/auth/register" => s.registrations += 1,
+            "/api/v1/auth/refresh" => s.refreshes += 1,
+            "/api/v1/auth/logout" => s.logouts += 1,
+            "/health" => {}
+            _ => s.session_requests += 1,
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

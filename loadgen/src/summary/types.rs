@@ -1,0 +1,237 @@
+//! The serde types of summary.json, field for field as README.md documents them.
+
+use crate::overload::{Overload, Window};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema: String,
+    pub generator: Generator,
+    pub target: String,
+    pub profile: ProfileInfo,
+    pub compression: f64,
+    pub rate_scale: f64,
+    pub seed: u64,
+    pub started_at: String,
+    pub ended_at: String,
+    pub wall_seconds: f64,
+    pub schedule_seconds: f64,
+    /// v1.1: the profile's real (uncompressed) length, the span `arrivals.scheduled` covers.
+    #[serde(default)]
+    pub profile_seconds: Option<f64>,
+    pub users: Users,
+    pub journeys: Vec<JourneyCount>,
+    pub setup: Setup,
+    pub arrivals: Arrivals,
+    pub endpoints: Vec<Endpoint>,
+    pub totals: Stats,
+    pub timeline: Vec<Second>,
+    pub idle_gap_threshold_s: f64,
+    pub idle_gaps: Vec<IdleGap>,
+    #[serde(default)]
+    pub thresholds: Vec<ThresholdResult>,
+    /// v1.1: how sessions were shaped and what they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<Sessions>,
+    /// v1.1: the run cut into ten windows by due time.
+    #[serde(default)]
+    pub windows: Vec<Window>,
+    /// v1.1: whether the target kept up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overload: Option<Overload>,
+    /// v1.1: the capacity probe of `--compress auto`, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compress_auto: Option<crate::probe::Probe>,
+    /// v1.2: what the server spent, when loadgen measured it (`--server-metrics`,
+    /// `--server-pid`, `--db-pid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<crate::server::ServerBlock>,
+}
+
+/// v1.1: the sessions of the run (see README: Sessions).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sessions {
+    /// `--session-requests` as given: `12`, `geo:12`, `5..30`.
+    pub requests: String,
+    pub requests_mean: f64,
+    pub think_time_s: f64,
+    pub idle_timeout_s: f64,
+    pub logout_share: f64,
+    /// Sessions started, including `preexisting`.
+    pub started: u64,
+    /// Sessions already under way when the clock started (signed in during setup).
+    pub preexisting: u64,
+    pub completed: u64,
+    /// Left idle past the idle timeout (the visitor left without logging out).
+    pub abandoned: u64,
+    /// Still open when the schedule ended.
+    pub open_at_end: u64,
+    /// Requests sent per kind (any answer).
+    pub logins: u64,
+    pub registrations: u64,
+    pub refreshes: u64,
+    pub logouts: u64,
+    /// Sent requests that were neither sign-in, refresh, logout nor health probe.
+    pub session_requests: u64,
+    /// Oldest access token any request carried, schedule seconds.
+    pub max_token_age_s: f64,
+    /// Lifetime of the access tokens (`exp - iat` of the JWT; 900 assumed if unreadable).
+    pub token_lifetime_s: f64,
+    pub refresh_margin_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Generator {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub source: String,
+    pub path: Option<String>,
+    pub duration_s: f64,
+    pub mean_rate_per_s: f64,
+    pub peak_rate_per_s: f64,
+    pub segments: Vec<SegmentInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentInfo {
+    pub duration_s: f64,
+    pub from_per_s: f64,
+    pub to_per_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Users {
+    pub started: usize,
+    pub max: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JourneyCount {
+    pub name: String,
+    pub weight: u32,
+    pub started: u64,
+    pub completed: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Setup {
+    pub users_registered: u64,
+    pub entries_seeded: u64,
+    pub register: Stats,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Arrivals {
+    pub scheduled: u64,
+    pub sent: u64,
+    pub dropped: u64,
+    /// v1.1: sent arrivals whose request failed (= `totals.failures`).
+    #[serde(default)]
+    pub failed: u64,
+    /// v1.1: `scheduled / profile_seconds`, arrivals per real second.
+    #[serde(default)]
+    pub scheduled_per_s: f64,
+    /// Never played because the run was cut short (Ctrl-C); 0 for a complete run.
+    #[serde(default)]
+    pub unsent: u64,
+    pub tolerance_ms: f64,
+    pub timing_error_ms: Latency,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub count: u64,
+    pub failures: u64,
+    pub transport_errors: u64,
+    pub status_codes: BTreeMap<String, u64>,
+    pub latency_ms: Latency,
+    pub request_bytes: u64,
+    pub response_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub method: String,
+    pub route: String,
+    /// v1.1: this endpoint's share of the measured requests, 0 to 1.
+    #[serde(default)]
+    pub share: f64,
+    #[serde(flatten)]
+    pub stats: Stats,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Second {
+    pub second: u64,
+    pub sent: u64,
+    pub errors: u64,
+    #[serde(default)]
+    pub dropped: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdleGap {
+    pub start_s: f64,
+    pub real_seconds: f64,
+    pub first_request_latency_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdResult {
+    pub expr: String,
+    pub passed: bool,
+    pub observed: f64,
+}
+
+/// One measured request.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    pub method: &'static str,
+    pub route: &'static str,
+    /// HTTP status, 0 when no response arrived.
+    pub status: u16,
+    /// The status was the one the journey step expects.
+    pub ok: bool,
+    /// When the arrival was due and when it was sent, wall seconds from the run's start.
+    pub due_wall_s: f64,
+    pub sent_wall_s: f64,
+    pub latency_ms: f64,
+    pub request_bytes: u64,
+    pub response_bytes: u64,
+}
+
+/// Everything about a run that is not in its samples.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    pub target: String,
+    pub profile: ProfileInfo,
+    pub compression: f64,
+    pub rate_scale: f64,
+    pub seed: u64,
+    pub started_at: String,
+    pub ended_at: String,
+    pub wall_seconds: f64,
+    pub users: Users,
+    pub journeys: Vec<JourneyCount>,
+    pub setup: Setup,
+    pub scheduled: u64,
+    pub tolerance_ms: f64,
+    pub idle_gap_threshold_s: f64,
+    pub sessions: Option<Sessions>,
+    pub compress_auto: Option<crate::probe::Probe>,
+}
