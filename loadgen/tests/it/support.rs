@@ -74,6 +74,11 @@ impl Server {
         cmd.args(["serve", "--dev", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", db)
             .env("RUST_LOG", "warn")
+            // These tests check loadgen's accounting, not the API's overload shedding (the api
+            // crate's fault suite does): on a busy machine logins should wait, not be refused
+            // with 503 by a full hashing queue or a request deadline.
+            .env("PASSWORD_QUEUE_PER_CORE", "100000")
+            .env("REQUEST_TIMEOUT_SECONDS", "300")
             .stdout(Stdio::null())
             .stderr(log);
         let metrics_url = metrics.then(|| {
