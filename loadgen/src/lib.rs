@@ -38,4 +38,5 @@ pub mod summary;
 pub mod text;
 pub mod threshold;
 pub mod timeline;
+pub mod tune;
 pub mod worker;
