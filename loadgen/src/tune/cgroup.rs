@@ -349,8 +349,8 @@ mod tests {
         assert_eq!((l.quota_us, l.period_us), (1447, 20_000));
         assert_eq!(l.memory_bytes, 128 * 1024 * 1024);
         assert_eq!(Limits::for_memory_mb(1769).quota_us, 20_000);
-        // 3008 MB: 20000 x 3008 / 1769 = 34008.4, 1.7 CPUs' worth across the two visible cores.
-        assert_eq!(Limits::for_memory_mb(3008).quota_us, 34_008);
+        // 3008 MB: 20000 x 3008 / 1769 = 34007.9 (rounded down), 1.7 CPUs' worth across the two visible cores.
+        assert_eq!(Limits::for_memory_mb(3008).quota_us, 34_007);
         assert_eq!(Limits::with_cpu(10, 128).quota_us, 1000);
     }
 
