@@ -73,9 +73,8 @@ fn random_secret() -> String {
 }
 
 impl TuneArgs {
-    /// Every check that needs no cgroup; returns the config and the temporary database folder
-    /// (removed when dropped).
-    pub fn to_config(&self) -> Result<(TuneConfig, Option<tempfile::TempDir>), String> {
+    /// Every check of the flags; creates nothing.
+    pub fn to_config(&self) -> Result<TuneConfig, String> {
         let memory = parse_memory(&self.memory)?;
         let timeout = parse_duration(&self.timeout)
             .ok()
@@ -102,18 +101,10 @@ impl TuneArgs {
         };
         check_executable(&path).map_err(|e| format!("--function: {e}"))?;
         let prices = self.prices.as_deref().map(prices::load).transpose()?;
-        std::fs::create_dir_all(&self.out)
-            .map_err(|e| format!("--out {}: {e}", self.out.display()))?;
-        let (database_url, database, tmp) = match &self.database_url {
-            Some(url) => {
-                let kind = url.split(':').next().unwrap_or("").to_string();
-                (url.clone(), kind, None)
-            }
-            None => {
-                let dir = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
-                let url = format!("sqlite://{}/journal.db?mode=rwc", dir.path().display());
-                (url, "sqlite (temporary file)".to_string(), Some(dir))
-            }
+        let (database_url, database) = match &self.database_url {
+            Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
+            // Filled in by `temporary_database` once the cgroup check has passed.
+            None => (String::new(), "sqlite (temporary file)".to_string()),
         };
         let function = FunctionSpec {
             name: path
@@ -138,14 +129,42 @@ impl TuneArgs {
             slo_ms: self.p99_slo,
             database,
         };
-        Ok((cfg, tmp))
+        Ok(cfg)
     }
+}
+
+/// Without --database-url: a SQLite file in a temporary folder (removed when dropped).
+fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, String> {
+    if !cfg.sweep.function.database_url.is_empty() {
+        return Ok(None);
+    }
+    let dir = tempfile::tempdir()
+        .map_err(|e| format!("no temporary folder for the SQLite database: {e}"))?;
+    cfg.sweep.function.database_url =
+        format!("sqlite://{}/journal.db?mode=rwc", dir.path().display());
+    Ok(Some(dir))
 }
 
 /// Runs `loadgen tune`; returns the exit status.
 pub async fn main(args: &TuneArgs) -> i32 {
-    let (cfg, _tmp) = match args.to_config() {
+    let mut cfg = match args.to_config() {
         Ok(c) => c,
+        Err(e) => {
+            errln!("loadgen: error: {e}");
+            return 1;
+        }
+    };
+    // Before anything is printed: no root or no cpu controller is one line and exit 2.
+    if let Err(e) = crate::tune::cgroup::Layout::detect() {
+        errln!("loadgen: error: {e}");
+        return if e.is_unavailable() {
+            EXIT_NO_CGROUP
+        } else {
+            1
+        };
+    }
+    let _tmp = match temporary_database(&mut cfg) {
+        Ok(t) => t,
         Err(e) => {
             errln!("loadgen: error: {e}");
             return 1;

@@ -32,6 +32,10 @@ pub const MAX_MB: u32 = 10240;
 /// `--memory` default: Lambda's smallest size, the one-vCPU size (1,769 MB) and around them.
 pub const DEFAULT_MEMORY: &str = "128,256,512,1024,1769,3008";
 
+/// The least time the unthrottled migrate invocation gets (a PostgreSQL schema takes a while
+/// more than one API request).
+pub const MIGRATE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// `--memory 128,256,...`: whole MB from 128 to 10240, each once, ascending.
 pub fn parse_memory(text: &str) -> Result<Vec<u32>, String> {
     let mut sizes = Vec::new();
@@ -110,7 +114,7 @@ async fn shutdown_signal() {
 /// (journal-api's Lambda handler `migrate`): the `api` role expects a migrated database.
 async fn migrate(cfg: &SweepConfig) -> Result<(), EnvError> {
     let mut env = cfg.function.start(MAX_MB, "migrate", None).await?;
-    let timeout = cfg.timeout.max(Duration::from_secs(60));
+    let timeout = cfg.timeout.max(MIGRATE_TIMEOUT);
     let result = async {
         env.init_done(timeout).await?;
         env.invoke(b"{}".to_vec(), timeout).await
