@@ -282,6 +282,56 @@ fn tune_too_short_a_timeout_makes_a_size_unusable_and_the_sweep_goes_on() {
     assert_eq!(code, Some(if any_usable { 0 } else { 1 }), "{text}");
 }
 
+#[test]
+fn tune_ctrl_c_keeps_the_sizes_measured_and_leaves_no_group() {
+    if layout().is_none() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let api = journal_api_bin();
+    let mut child = loadgen()
+        .args([
+            "tune",
+            "--function",
+            api.to_str().unwrap(),
+            "--memory",
+            "1769,3008,10240",
+        ])
+        .args([
+            "--requests",
+            "50",
+            "--cold-starts",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let file = out.path().join("tune.json");
+    let sizes = || -> usize {
+        std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .map_or(0, |v| v["sizes"].as_array().map_or(0, Vec::len))
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sizes() == 0 {
+        assert!(Instant::now() < deadline, "no size measured in 60 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: kill has no memory preconditions; the pid is our own child's.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_no_group_left(child.id());
+    // The size measured before the signal is kept; 50 rounds with a login each (>= 10 ms of CPU)
+    // take at least half a second a size, so the sweep was cut before the last one.
+    let n = sizes();
+    assert!((1..3).contains(&n), "{n} sizes");
+}
+
 fn fails_with(args: &[&str], code: i32, want: &str) {
     let out = tempfile::tempdir().unwrap();
     let started = Instant::now();
