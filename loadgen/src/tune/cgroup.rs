@@ -146,13 +146,7 @@ impl Layout {
                 std::fs::read_to_string(mnt.join("cgroup.controllers")).unwrap_or_default();
             let has = |c: &str| controllers.split_whitespace().any(|x| x == c);
             if has("cpu") && has("memory") {
-                let control = mnt.join("cgroup.subtree_control");
-                std::fs::write(&control, "+cpu +memory").map_err(|e| {
-                    CgroupError::NoCpuController(format!(
-                        "cannot enable +cpu +memory in {}: {e}",
-                        control.display()
-                    ))
-                })?;
+                enable_for_children(mnt)?;
                 return Ok(Layout::V2 { root: mnt.clone() });
             }
         }
@@ -173,6 +167,24 @@ impl Layout {
             )),
         }
     }
+}
+
+/// Children of a v2 group get a controller only when the group lists it in subtree_control.
+fn enable_for_children(dir: &Path) -> Result<(), CgroupError> {
+    let control = dir.join("cgroup.subtree_control");
+    let enabled = std::fs::read_to_string(&control).unwrap_or_default();
+    let on = |c: &str| enabled.split_whitespace().any(|x| x == c);
+    if on("cpu") && on("memory") {
+        return Ok(());
+    }
+    std::fs::write(&control, "+cpu +memory").map_err(|e| {
+        // EBUSY: a non-root group (a container's) with processes of its own cannot hand
+        // controllers down ("no internal processes"); they must move to a leaf group first.
+        CgroupError::NoCpuController(format!(
+            "cannot enable +cpu +memory in {} ({e}); if processes live in that group (a container's cgroup namespace), move them into a child group first",
+            control.display()
+        ))
+    })
 }
 
 /// A child cgroup; dropping it kills what is left inside and removes it.
@@ -339,37 +351,5 @@ impl Drop for Cgroup {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quota_is_the_memory_share_of_one_cpu() {
-        // 128 MB: 20000 x 128 / 1769 = 1447.1 -> 1447 us per 20 ms, 13.8x less than one CPU.
-        let l = Limits::for_memory_mb(128);
-        assert_eq!((l.quota_us, l.period_us), (1447, 20_000));
-        assert_eq!(l.memory_bytes, 128 * 1024 * 1024);
-        assert_eq!(Limits::for_memory_mb(1769).quota_us, 20_000);
-        // 3008 MB: 20000 x 3008 / 1769 = 34007.9 (rounded down), 1.7 CPUs' worth across the two visible cores.
-        assert_eq!(Limits::for_memory_mb(3008).quota_us, 34_007);
-        assert_eq!(Limits::with_cpu(10, 128).quota_us, 1000);
-    }
-
-    #[test]
-    fn mounts_and_key_files_parse() {
-        let m = parse_mounts(
-            "tmpfs /sys/fs/cgroup tmpfs rw 0 0\ncgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0\ncgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0\n",
-        );
-        assert_eq!(m.len(), 2);
-        assert_eq!(m[0].1, PathBuf::from("/sys/fs/cgroup/cpu"));
-        assert!(m[0].2.contains(&"cpu".to_string()));
-        assert_eq!(m[1].0, "cgroup2");
-        let stat = "usage_usec 1500\nnr_periods 12\nnr_throttled 9\n";
-        assert_eq!(parse_key(stat, "nr_periods"), Some(12));
-        assert_eq!(parse_key(stat, "usage_usec"), Some(1500));
-        assert_eq!(
-            parse_key("oom_kill_disable 0\noom_kill 2\n", "oom_kill"),
-            Some(2)
-        );
-        assert_eq!(parse_key(stat, "missing"), None);
-    }
-}
+#[path = "cgroup_tests.rs"]
+mod tests;

@@ -297,14 +297,7 @@ fn tune_ctrl_c_keeps_the_sizes_measured_and_leaves_no_group() {
             "--memory",
             "1769,3008,10240",
         ])
-        .args([
-            "--requests",
-            "50",
-            "--cold-starts",
-            "1",
-            "--quiet",
-            "--out",
-        ])
+        .args(["--requests", "50", "--cold-starts", "1", "--quiet", "--out"])
         .arg(out.path())
         .stdout(Stdio::null())
         .spawn()
