@@ -102,7 +102,7 @@ async fn main() -> anyhow::Result<()> {
     let [function, memory, n] = args.as_slice() else {
         anyhow::bail!("usage: tune_native FUNCTION MB,MB,... REQUESTS");
     };
-    let sizes = loadgen::tune::parse_memory(memory).map_err(anyhow::Error::msg)?;
+    let sizes = loadgen::tune::parse_memory(memory)?;
     let n: usize = n.parse()?;
     let layout = Layout::detect()?;
     let dir = tempfile::tempdir()?;

@@ -75,7 +75,7 @@ fn random_secret() -> String {
 impl TuneArgs {
     /// Every check of the flags; creates nothing.
     pub fn to_config(&self) -> Result<TuneConfig, String> {
-        let memory = parse_memory(&self.memory)?;
+        let memory = parse_memory(&self.memory).map_err(|e| format!("--memory: {e}"))?;
         let timeout = parse_duration(&self.timeout)
             .ok()
             .filter(|s| *s > 0.0)
@@ -100,7 +100,10 @@ impl TuneArgs {
             None => default_function()?,
         };
         check_executable(&path).map_err(|e| format!("--function: {e}"))?;
-        let prices = self.prices.as_deref().map(prices::load).transpose()?;
+        let prices = match &self.prices {
+            Some(p) => Some(prices::load(p).map_err(|e| format!("--prices {}: {e}", p.display()))?),
+            None => None,
+        };
         let (database_url, database) = match &self.database_url {
             Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
             // Filled in by `temporary_database` once the cgroup check has passed.

@@ -36,26 +36,31 @@ pub const DEFAULT_MEMORY: &str = "128,256,512,1024,1769,3008";
 /// more than one API request).
 pub const MIGRATE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `--memory 128,256,...`: whole MB from 128 to 10240, each once, ascending.
-pub fn parse_memory(text: &str) -> Result<Vec<u32>, String> {
+/// A memory size list that is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemoryError {
+    #[error("{0:?} is not a whole number of MB (e.g. {DEFAULT_MEMORY})")]
+    NotANumber(String),
+    #[error("{0} MB is outside Lambda's sizes, {MIN_MB} to {MAX_MB} MB")]
+    OutOfRange(u32),
+    #[error("no size given (e.g. {DEFAULT_MEMORY})")]
+    Empty,
+}
+
+/// `128,256,...`: whole MB from 128 to 10240, each once, ascending.
+pub fn parse_memory(text: &str) -> Result<Vec<u32>, MemoryError> {
     let mut sizes = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let mb: u32 = part.parse().map_err(|_| {
-            format!(
-                "--memory: {part:?} is not a whole number of MB (e.g. --memory {DEFAULT_MEMORY})"
-            )
-        })?;
+        let mb: u32 = part
+            .parse()
+            .map_err(|_| MemoryError::NotANumber(part.to_string()))?;
         if !(MIN_MB..=MAX_MB).contains(&mb) {
-            return Err(format!(
-                "--memory: {mb} MB is outside Lambda's sizes, {MIN_MB} to {MAX_MB} MB"
-            ));
+            return Err(MemoryError::OutOfRange(mb));
         }
         sizes.push(mb);
     }
     if sizes.is_empty() {
-        return Err(format!(
-            "--memory: no size given (e.g. --memory {DEFAULT_MEMORY})"
-        ));
+        return Err(MemoryError::Empty);
     }
     sizes.sort_unstable();
     sizes.dedup();
@@ -94,19 +99,35 @@ pub struct Outcome {
     pub interrupted: bool,
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
+/// Ctrl-C and SIGTERM, listened to from the start of the sweep to its end: a signal that arrives
+/// between two sizes is kept until the next wait, not lost.
+struct Shutdown {
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Shutdown {
+    fn listen() -> Shutdown {
+        use tokio::signal::unix::{SignalKind, signal};
+        Shutdown {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+    }
+
+    async fn wait(&mut self) {
+        async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            _ = recv(&mut self.interrupt) => {}
+            _ = recv(&mut self.terminate) => {}
+        }
     }
 }
 
@@ -142,6 +163,7 @@ pub async fn run(
     cfg: &TuneConfig,
     mut on_size: impl FnMut(&SizeReport),
 ) -> Result<Outcome, TuneError> {
+    let mut shutdown = Shutdown::listen();
     let layout = Layout::detect()?;
     let machine = schema::machine();
     let mut file = TuneFile {
@@ -162,13 +184,13 @@ pub async fn run(
     let mut path = write(&file)?;
     tokio::select! {
         r = migrate(&cfg.sweep) => r.map_err(TuneError::Migrate)?,
-        _ = shutdown_signal() => return Ok(Outcome { file, path, interrupted: true }),
+        _ = shutdown.wait() => return Ok(Outcome { file, path, interrupted: true }),
     }
     for mb in &cfg.memory {
         let size = tokio::select! {
             r = sweep::measure_size(&layout, &cfg.sweep, *mb) => r?,
             // Dropping the sweep kills the function and removes its cgroup (their Drop guards).
-            _ = shutdown_signal() => return Ok(Outcome { file, path, interrupted: true }),
+            _ = shutdown.wait() => return Ok(Outcome { file, path, interrupted: true }),
         };
         on_size(&size);
         file.sizes.push(size);
@@ -192,10 +214,22 @@ mod tests {
             parse_memory(DEFAULT_MEMORY).unwrap(),
             vec![128, 256, 512, 1024, 1769, 3008]
         );
-        for bad in ["100", "20000", "abc", "", "1.5"] {
-            let e = parse_memory(bad).unwrap_err();
-            assert!(e.starts_with("--memory: "), "{e}");
-        }
-        assert!(parse_memory("10241").unwrap_err().contains("128 to 10240"));
+        assert_eq!(parse_memory("100"), Err(MemoryError::OutOfRange(100)));
+        assert_eq!(parse_memory("20000"), Err(MemoryError::OutOfRange(20000)));
+        assert_eq!(parse_memory("10241"), Err(MemoryError::OutOfRange(10241)));
+        assert_eq!(
+            parse_memory("128,abc"),
+            Err(MemoryError::NotANumber("abc".into()))
+        );
+        assert_eq!(
+            parse_memory("1.5"),
+            Err(MemoryError::NotANumber("1.5".into()))
+        );
+        assert_eq!(parse_memory(" , "), Err(MemoryError::Empty));
+        assert!(
+            MemoryError::OutOfRange(100)
+                .to_string()
+                .contains("128 to 10240")
+        );
     }
 }

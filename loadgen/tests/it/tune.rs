@@ -156,6 +156,42 @@ fn assert_no_group_left(pid: u32) {
     }
 }
 
+/// What holds of every usable size of a sweep, however busy the machine.
+fn assert_size_consistent(s: &Value, requests: u64) {
+    assert_eq!(s["usable"], true, "{s}");
+    let cold = &s["cold_start_ms"];
+    let init = &s["init_ms"];
+    // Each start's init ends before its first answer, so every order statistic does too.
+    assert!(
+        init["p50"].as_f64().unwrap() <= cold["p50"].as_f64().unwrap(),
+        "{s}"
+    );
+    assert!(
+        cold["p50"].as_f64().unwrap() <= cold["p99"].as_f64().unwrap(),
+        "{s}"
+    );
+    for (method, path) in [
+        ("GET", "/health"),
+        ("GET", "/api/v1/entries"),
+        ("POST", "/api/v1/entries"),
+        ("POST", "/api/v1/auth/login"),
+    ] {
+        let r = route(s, path, method);
+        assert_eq!(r["count"], requests, "{r}");
+        let d = &r["duration_ms"];
+        let (p50, p90, p99, mean) = (
+            d["p50"].as_f64().unwrap(),
+            d["p90"].as_f64().unwrap(),
+            d["p99"].as_f64().unwrap(),
+            d["mean"].as_f64().unwrap(),
+        );
+        assert!(0.0 < p50 && p50 <= p90 && p90 <= p99, "{r}");
+        // Billing rounds each invocation up to the next millisecond.
+        assert!(r["billed_ms_mean"].as_f64().unwrap() >= mean, "{r}");
+        assert!(r["billed_ms_mean"].as_f64().unwrap() >= 1.0, "{r}");
+    }
+}
+
 #[test]
 fn tune_sweep_of_journal_api_writes_consistent_figures() {
     if layout().is_none() {
@@ -196,38 +232,7 @@ fn tune_sweep_of_journal_api_writes_consistent_figures() {
         [256, 1769]
     );
     for s in sizes {
-        assert_eq!(s["usable"], true, "{s}");
-        let cold = &s["cold_start_ms"];
-        let init = &s["init_ms"];
-        // Each start's init ends before its first answer, so every order statistic does too.
-        assert!(
-            init["p50"].as_f64().unwrap() <= cold["p50"].as_f64().unwrap(),
-            "{s}"
-        );
-        assert!(
-            cold["p50"].as_f64().unwrap() <= cold["p99"].as_f64().unwrap(),
-            "{s}"
-        );
-        for (method, path) in [
-            ("GET", "/health"),
-            ("GET", "/api/v1/entries"),
-            ("POST", "/api/v1/entries"),
-            ("POST", "/api/v1/auth/login"),
-        ] {
-            let r = route(s, path, method);
-            assert_eq!(r["count"], 5, "{r}");
-            let d = &r["duration_ms"];
-            let (p50, p90, p99, mean) = (
-                d["p50"].as_f64().unwrap(),
-                d["p90"].as_f64().unwrap(),
-                d["p99"].as_f64().unwrap(),
-                d["mean"].as_f64().unwrap(),
-            );
-            assert!(0.0 < p50 && p50 <= p90 && p90 <= p99, "{r}");
-            // Billing rounds each invocation up to the next millisecond.
-            assert!(r["billed_ms_mean"].as_f64().unwrap() >= mean, "{r}");
-            assert!(r["billed_ms_mean"].as_f64().unwrap() >= 1.0, "{r}");
-        }
+        assert_size_consistent(s, 5);
     }
     // The login's password hash is CPU work: 256 MB has 256/1769 of a core, 6.9x less CPU than
     // 1769 MB, so it cannot be faster there unless contention slowed 1769 MB by more than 6.9x.
@@ -341,18 +346,33 @@ fn fails_with(args: &[&str], code: i32, want: &str) {
 }
 
 #[test]
-fn tune_bad_memory_sizes_fail_with_one_line() {
+fn tune_bad_flags_fail_with_one_line() {
     let api = journal_api_bin();
     let api = api.to_str().unwrap();
     for (memory, want) in [
         ("100", "100 MB is outside"),
         ("20000", "20000 MB is outside"),
-        ("abc", "\"abc\" is not a whole number"),
+        ("abc", "--memory: \"abc\" is not a whole number"),
         ("256,1.5", "\"1.5\" is not"),
+        (",", "--memory: no size given"),
     ] {
         fails_with(&["--function", api, "--memory", memory], 1, want);
     }
     fails_with(&["--function", api, "--timeout", "soon"], 1, "--timeout");
+    fails_with(&["--function", api, "--requests", "0"], 1, "--requests");
+    fails_with(
+        &["--function", api, "--prices", "/nonexistent/prices.toml"],
+        1,
+        "--prices /nonexistent/prices.toml: No such file",
+    );
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "[lambda]\n").unwrap();
+    let bad = bad.path().to_str().unwrap();
+    fails_with(
+        &["--function", api, "--prices", bad],
+        1,
+        "lambda.requests.usd",
+    );
 }
 
 #[test]
