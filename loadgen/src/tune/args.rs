@@ -17,6 +17,9 @@ use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, prices, t
 pub const EXIT_NO_CGROUP: i32 = 2;
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Needs root and a writable cgroup cpu controller (cgroup v2, or the v1 cpu, cpuacct and memory hierarchies). The CPU share is emulated on this machine's processor. Exit status: 0 at least one size usable; 1 bad input, a function whose migrate invocation fails, or no usable size; 2 not root or no cgroup cpu controller; 130 Ctrl-C (tune.json keeps the sizes measured). See loadgen/README.md, \"Lambda memory tuning\"."
+)]
 pub struct TuneArgs {
     /// The function: a Lambda custom runtime binary speaking the journal API [default:
     /// journal-api beside loadgen's own executable; build it with `cargo build --release -p api`]
