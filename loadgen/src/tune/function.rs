@@ -78,6 +78,8 @@ impl FunctionSpec {
                 format!("/aws/lambda/{}", self.name),
             )
             .env("AWS_LAMBDA_LOG_STREAM_NAME", format!("tune/{memory_mb}"))
+            .env("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+            .env("TZ", ":UTC")
             .env("AWS_REGION", "us-east-1")
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("_HANDLER", handler)
