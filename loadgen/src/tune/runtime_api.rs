@@ -247,3 +247,7 @@ async fn extension_next() -> StatusCode {
     std::future::pending::<()>().await;
     StatusCode::OK
 }
+
+#[cfg(test)]
+#[path = "runtime_api_tests.rs"]
+mod tests;

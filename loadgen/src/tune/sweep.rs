@@ -230,3 +230,32 @@ async fn run_size(cfg: &SweepConfig, mb: u32, group: &Cgroup) -> Result<Measured
     env.stop().await;
     Ok(Measured { cold, warm })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(body: &str) -> Answer {
+        Answer {
+            duration: Duration::from_millis(1),
+            answered: std::time::Instant::now(),
+            body: body.as_bytes().to_vec().into(),
+        }
+    }
+
+    #[test]
+    fn only_a_2xx_answer_counts() {
+        let ok = check_status("GET /health", &answer(r#"{"statusCode":200,"body":"{}"}"#));
+        assert_eq!(ok.unwrap()["statusCode"], 200);
+        let e = check_status("POST /x", &answer(r#"{"statusCode":503,"body":"slow"}"#));
+        let want = EnvError::Status {
+            route: "POST /x".into(),
+            status: 503,
+            body: "slow".into(),
+        };
+        assert_eq!(e.unwrap_err(), want);
+        // Not an API Gateway response at all: status 0, the raw body as the reason.
+        let e = check_status("GET /", &answer("oops")).unwrap_err();
+        assert!(matches!(e, EnvError::Status { status: 0, ref body, .. } if body == "oops"));
+    }
+}
