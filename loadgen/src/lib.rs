@@ -6,6 +6,7 @@
 //! [`record`] and [`pool`] are what the users share during the run.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
+//! [`tune`] is `loadgen tune`: the journal API as a Lambda function at each memory size's CPU share.
 
 /// `println!` that ignores a closed stdout (`loadgen run ... | head`) instead of panicking.
 macro_rules! outln {
