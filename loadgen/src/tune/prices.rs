@@ -1,4 +1,4 @@
-//! Lambda prices from a costcalc price snapshot (costcalc/prices/<region>.toml), exact decimals.
+//! Lambda prices from a costcalc price snapshot (`costcalc/prices/<region>.toml`), exact decimals.
 
 use rust_decimal::Decimal;
 use std::path::Path;
