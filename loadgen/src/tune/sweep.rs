@@ -182,20 +182,19 @@ fn account(mb: u32) -> OwnedAccount {
 }
 
 async fn run_size(cfg: &SweepConfig, mb: u32, group: &Cgroup) -> Result<Measured, EnvError> {
+    // One environment at a time, as on Lambda: the previous one is gone before the next starts
+    // (they share the size's cgroup, and its memory limit). The last one serves the warm requests.
+    let (mut env, first) = cold_start(cfg, mb, group).await?;
     let mut cold = Vec::new();
-    let mut env = None;
-    for i in 0..cfg.cold_starts.max(1) {
-        let (e, c) = cold_start(cfg, mb, group).await?;
-        if i < cfg.cold_starts {
-            cold.push(c);
-        }
-        if let Some(old) = env.replace(e) {
-            old.stop().await;
-        }
+    if cfg.cold_starts > 0 {
+        cold.push(first);
     }
-    let Some(mut env) = env else {
-        unreachable!("at least one process was started");
-    };
+    for _ in 1..cfg.cold_starts {
+        env.stop().await;
+        let (e, c) = cold_start(cfg, mb, group).await?;
+        env = e;
+        cold.push(c);
+    }
     let acct = account(mb);
     let a = acct.as_ref();
     let reg = env
