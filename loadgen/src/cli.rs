@@ -27,10 +27,15 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of the larger variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Play a traffic profile against a journal API and write reports and summary.json
     Run(RunArgs),
+    /// Time the journal API as a Lambda function at each memory size's CPU share (a cgroup CPU
+    /// quota), write tune.json for costcalc and print the sizes with the pick
+    Tune(crate::tune::args::TuneArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -235,6 +240,7 @@ pub async fn main_with(cli: Cli) -> i32 {
                 1
             }
         },
+        Command::Tune(args) => crate::tune::args::main(&args).await,
     }
 }
 

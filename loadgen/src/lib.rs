@@ -8,6 +8,7 @@
 //! server side of a run (metrics scrapes, /proc sampling) and builds its summary block.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
 //! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
+//! [`tune`] is `loadgen tune`: the journal API as a Lambda function at each memory size's CPU share.
 
 /// `println!` that ignores a closed stdout (`loadgen run ... | head`) instead of panicking.
 macro_rules! outln {
@@ -42,4 +43,5 @@ pub mod summary;
 pub mod text;
 pub mod threshold;
 pub mod timeline;
+pub mod tune;
 pub mod worker;

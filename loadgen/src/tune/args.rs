@@ -1,0 +1,274 @@
+//! `loadgen tune`'s flags, their checks, and what it prints.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use rand::Rng;
+
+use crate::journey::Mix;
+use crate::profile::parse_duration;
+use crate::session::{DEFAULT_SESSION_REQUESTS, SessionLength};
+use crate::tune::function::{FunctionSpec, check_executable};
+use crate::tune::sweep::SweepConfig;
+use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, prices, table};
+
+/// Exit status when this machine cannot emulate a CPU share (not root, no cgroup cpu controller).
+pub const EXIT_NO_CGROUP: i32 = 2;
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Needs root and a writable cgroup cpu controller (cgroup v2, or the v1 cpu, cpuacct and memory hierarchies). The CPU share is emulated on this machine's processor. Exit status: 0 at least one size usable; 1 bad input, a function whose migrate invocation fails, or no usable size; 2 not root or no cgroup cpu controller; 130 Ctrl-C (tune.json keeps the sizes measured). See loadgen/README.md, \"Lambda memory tuning\"."
+)]
+pub struct TuneArgs {
+    /// The function: a Lambda custom runtime binary speaking the journal API [default:
+    /// journal-api beside loadgen's own executable; build it with `cargo build --release -p api`]
+    #[arg(long, value_name = "PATH")]
+    pub function: Option<PathBuf>,
+    /// DATABASE_URL for the function [default: a SQLite file in a temporary folder]; PostgreSQL
+    /// figures need a postgres:// URL
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Memory sizes in MB, whole numbers from 128 to 10240
+    #[arg(long, value_name = "MB,MB,...", default_value = DEFAULT_MEMORY)]
+    pub memory: String,
+    /// Timed warm requests per route and size
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub requests: usize,
+    /// Cold starts timed per size (the process is killed and started again each time)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub cold_starts: usize,
+    /// Longest an invocation (or an init) may take before the size is marked unusable
+    /// (API Gateway's limit is 30s)
+    #[arg(long, value_name = "D", default_value = "30s")]
+    pub timeout: String,
+    /// A costcalc price snapshot (costcalc/prices/us-east-1.toml) for the cost columns
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// The pick is the cheapest size whose worst route p99 is at most this many ms
+    #[arg(long, value_name = "MS", default_value_t = 500.0)]
+    pub p99_slo: f64,
+    /// Folder for tune.json and function.log (the function's output)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// No progress lines on stderr
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn default_function() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot locate loadgen itself: {e}"))?;
+    let path = exe.with_file_name("journal-api");
+    if !path.is_file() {
+        return Err(format!(
+            "no journal-api beside loadgen ({}): build it with `cargo build --release -p api`, or pass --function PATH",
+            path.display()
+        ));
+    }
+    Ok(path)
+}
+
+fn random_secret() -> String {
+    let mut rng = rand::rng();
+    (0..48)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
+}
+
+impl TuneArgs {
+    /// Every check of the flags; creates nothing.
+    pub fn to_config(&self) -> Result<TuneConfig, String> {
+        let memory = parse_memory(&self.memory).map_err(|e| format!("--memory: {e}"))?;
+        let timeout = parse_duration(&self.timeout)
+            .ok()
+            .filter(|s| *s > 0.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                format!(
+                    "--timeout: {:?} is not a duration such as 30s or 500ms",
+                    self.timeout
+                )
+            })?;
+        if !(self.p99_slo.is_finite() && self.p99_slo > 0.0) {
+            return Err(format!(
+                "--p99-slo must be a number of ms > 0, got {}",
+                self.p99_slo
+            ));
+        }
+        if self.requests == 0 {
+            return Err("--requests must be at least 1".into());
+        }
+        let path = match &self.function {
+            Some(p) => p.clone(),
+            None => default_function()?,
+        };
+        check_executable(&path).map_err(|e| format!("--function: {e}"))?;
+        let prices = match &self.prices {
+            Some(p) => Some(prices::load(p).map_err(|e| format!("--prices {}: {e}", p.display()))?),
+            None => None,
+        };
+        let (database_url, database) = match &self.database_url {
+            Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
+            // Filled in by `temporary_database` once the cgroup check has passed.
+            None => (String::new(), "sqlite (temporary file)".to_string()),
+        };
+        let function = FunctionSpec {
+            name: path
+                .file_name()
+                .map_or("function".into(), |n| n.to_string_lossy().into_owned()),
+            path: std::path::absolute(&path).unwrap_or(path),
+            database_url,
+            jwt_secret: random_secret(),
+            log: self.out.join("function.log"),
+        };
+        let cfg = TuneConfig {
+            sweep: SweepConfig {
+                function,
+                requests: self.requests,
+                cold_starts: self.cold_starts,
+                timeout,
+                progress: !self.quiet,
+            },
+            memory,
+            out: self.out.clone(),
+            prices,
+            slo_ms: self.p99_slo,
+            database,
+        };
+        Ok(cfg)
+    }
+}
+
+/// Without --database-url: a SQLite file in a temporary folder (removed when dropped).
+fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, String> {
+    if !cfg.sweep.function.database_url.is_empty() {
+        return Ok(None);
+    }
+    let dir = tempfile::tempdir()
+        .map_err(|e| format!("no temporary folder for the SQLite database: {e}"))?;
+    cfg.sweep.function.database_url =
+        format!("sqlite://{}/journal.db?mode=rwc", dir.path().display());
+    Ok(Some(dir))
+}
+
+/// Runs `loadgen tune`; returns the exit status.
+pub async fn main(args: &TuneArgs) -> i32 {
+    let mut cfg = match args.to_config() {
+        Ok(c) => c,
+        Err(e) => {
+            errln!("loadgen: error: {e}");
+            return 1;
+        }
+    };
+    // Before anything is printed: no root or no cpu controller is one line and exit 2.
+    if let Err(e) = crate::tune::cgroup::Layout::detect() {
+        errln!("loadgen: error: {e}");
+        return if e.is_unavailable() {
+            EXIT_NO_CGROUP
+        } else {
+            1
+        };
+    }
+    let _tmp = match temporary_database(&mut cfg) {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("loadgen: error: {e}");
+            return 1;
+        }
+    };
+    let progress = cfg.sweep.progress;
+    if progress {
+        errln!(
+            "loadgen tune: {} at {} MB, {} warm requests per route, {} cold starts per size",
+            cfg.sweep.function.path.display(),
+            cfg.memory
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            cfg.sweep.requests,
+            cfg.sweep.cold_starts
+        );
+    }
+    let result = crate::tune::run(&cfg, |s| {
+        if progress {
+            match &s.reason {
+                None => errln!("loadgen tune: {} MB measured", s.memory_mb),
+                Some(r) => errln!("loadgen tune: {} MB unusable: {r}", s.memory_mb),
+            }
+        }
+    })
+    .await;
+    let outcome = match result {
+        Ok(o) => o,
+        Err(TuneError::Cgroup(e)) if e.is_unavailable() => {
+            errln!("loadgen: error: {e}");
+            return EXIT_NO_CGROUP;
+        }
+        Err(e) => {
+            errln!("loadgen: error: {}", e.to_string().replace('\n', " "));
+            return 1;
+        }
+    };
+    report(&cfg, &outcome)
+}
+
+fn report(cfg: &TuneConfig, o: &crate::tune::Outcome) -> i32 {
+    let mean = DEFAULT_SESSION_REQUESTS
+        .parse::<SessionLength>()
+        .map_or(12.0, |l| l.mean());
+    let w = table::route_weights(&Mix::default(), mean);
+    outln!("{}", o.file.emulation);
+    outln!(
+        "route weights of the mix (loadgen's default journeys, {DEFAULT_SESSION_REQUESTS} requests per session): {}",
+        crate::tune::event::ROUTES
+            .iter()
+            .zip(w)
+            .map(|(r, x)| format!("{} {x:.1}", r.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    outln!(
+        "durations in ms, p50/p99; cold = process start to the first answer (INIT + first invoke)"
+    );
+    outln!(
+        "{}",
+        table::render(&o.file.sizes, &w, cfg.prices.as_ref()).trim_end()
+    );
+    match &cfg.prices {
+        Some(_) => outln!(
+            "costs: first duration tier (any function under 6 billion GB-s a month) plus the request price"
+        ),
+        None => outln!(
+            "no --prices FILE: cost columns left out (e.g. --prices costcalc/prices/us-east-1.toml)"
+        ),
+    }
+    match table::pick(&o.file.sizes, &w, cfg.slo_ms) {
+        Some(mb) => outln!(
+            "pick: {mb} MB (the cheapest size whose worst route p99 <= {} ms)",
+            cfg.slo_ms
+        ),
+        None => outln!(
+            "pick: none (no usable size has every route's p99 <= {} ms)",
+            cfg.slo_ms
+        ),
+    }
+    outln!("tune.json: {}", o.path.display());
+    if o.interrupted {
+        errln!("loadgen tune: interrupted; tune.json holds the sizes measured so far");
+        return crate::cli::EXIT_INTERRUPTED;
+    }
+    if !o.file.sizes.iter().any(|s| s.usable) {
+        errln!(
+            "loadgen: error: no memory size was usable (first reason: {}); see {}",
+            o.file
+                .sizes
+                .first()
+                .and_then(|s| s.reason.clone())
+                .unwrap_or_default(),
+            cfg.out.join("function.log").display()
+        );
+        return 1;
+    }
+    0
+}

@@ -1,0 +1,89 @@
+//! `loadgen tune`: the cgroup quota really stretches CPU work, a sweep of the real journal-api
+//! writes consistent figures and cleans up, and bad input fails with one line.
+//!
+//! These need root and a cgroup cpu controller (CI has both); without them a test says why and
+//! returns, except the no-root test, which needs a non-root uid to switch to. Areas: [`quota`], [`sweep`], [`bad_input`].
+
+mod bad_input;
+mod quota;
+mod sweep;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use loadgen::tune::cgroup::{CgroupError, Layout};
+use serde_json::Value;
+
+use crate::support::loadgen;
+
+pub fn layout() -> Option<Layout> {
+    match Layout::detect() {
+        Ok(l) => Some(l),
+        Err(e @ (CgroupError::NotRoot(_) | CgroupError::NoCpuController(_))) => {
+            eprintln!("skipped: {e}");
+            None
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+pub fn tune(args: &[&str], out: &Path) -> (Option<i32>, String, u32) {
+    let child = loadgen()
+        .arg("tune")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let res = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&res.stdout),
+        String::from_utf8_lossy(&res.stderr)
+    );
+    (res.status.code(), text, pid)
+}
+
+pub fn route<'a>(size: &'a Value, path: &str, method: &str) -> &'a Value {
+    size["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["route"] == path && r["method"] == method)
+        .unwrap_or_else(|| panic!("{method} {path} missing in {size}"))
+}
+
+/// No group of the run `pid` is left in any hierarchy.
+pub fn assert_no_group_left(pid: u32) {
+    let prefix = format!("deploycost-tune-{pid}-");
+    for dir in [
+        "/sys/fs/cgroup",
+        "/sys/fs/cgroup/cpu",
+        "/sys/fs/cgroup/cpuacct",
+        "/sys/fs/cgroup/memory",
+    ] {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(!name.starts_with(&prefix), "{dir}/{name} left behind");
+        }
+    }
+}
+
+pub fn fails_with(args: &[&str], code: i32, want: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (got, text, _) = tune(args, out.path());
+    assert_eq!(got, Some(code), "{args:?}: {text}");
+    let last = text.trim_end().lines().last().unwrap_or_default();
+    assert!(last.starts_with("loadgen: error: "), "{args:?}: {text}");
+    assert!(last.contains(want), "{args:?}: want {want:?} in {text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{args:?} took {:?}",
+        started.elapsed()
+    );
+}

@@ -1,0 +1,106 @@
+//! Bad input: one line on stderr and the documented exit status.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::{fails_with, layout};
+use crate::support::journal_api_bin;
+
+#[test]
+fn tune_bad_flags_fail_with_one_line() {
+    let api = journal_api_bin();
+    let api = api.to_str().unwrap();
+    for (memory, want) in [
+        ("100", "100 MB is outside"),
+        ("20000", "20000 MB is outside"),
+        ("abc", "--memory: \"abc\" is not a whole number"),
+        ("256,1.5", "\"1.5\" is not"),
+        (",", "--memory: no size given"),
+    ] {
+        fails_with(&["--function", api, "--memory", memory], 1, want);
+    }
+    fails_with(&["--function", api, "--timeout", "soon"], 1, "--timeout");
+    fails_with(&["--function", api, "--requests", "0"], 1, "--requests");
+    fails_with(
+        &["--function", api, "--prices", "/nonexistent/prices.toml"],
+        1,
+        "--prices /nonexistent/prices.toml: No such file",
+    );
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "[lambda]\n").unwrap();
+    let bad = bad.path().to_str().unwrap();
+    fails_with(
+        &["--function", api, "--prices", bad],
+        1,
+        "lambda.requests.usd",
+    );
+}
+
+#[test]
+fn tune_a_function_that_is_not_one_fails_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("not-executable");
+    std::fs::write(&plain, "#!/bin/sh\n").unwrap();
+    fails_with(
+        &["--function", plain.to_str().unwrap()],
+        1,
+        "is not an executable file",
+    );
+    fails_with(
+        &["--function", "/nonexistent/journal-api"],
+        1,
+        "--function: /nonexistent/journal-api",
+    );
+    if layout().is_none() {
+        return;
+    }
+    // /bin/sleep without an operand exits at once, before any Runtime API call.
+    fails_with(
+        &["--function", "/bin/sleep", "--timeout", "1s"],
+        1,
+        "the function exited",
+    );
+    // A process that never polls the Runtime API: given up on after the migrate timeout (10 s).
+    let silent = dir.path().join("silent");
+    std::fs::write(&silent, "#!/bin/sh\nexec sleep 60\n").unwrap();
+    std::fs::set_permissions(&silent, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    fails_with(
+        &["--function", silent.to_str().unwrap(), "--timeout", "1s"],
+        1,
+        "no answer within 10s",
+    );
+}
+
+#[test]
+fn tune_without_root_exits_2() {
+    if unsafe_geteuid() != 0 || !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipped: needs root and setpriv to switch to uid 65534");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        out.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o777),
+    )
+    .unwrap();
+    let api = journal_api_bin();
+    let res = Command::new("/usr/bin/setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_loadgen"))
+        .args(["tune", "--function", api.to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(2), "{stderr}");
+    let last = stderr.trim_end().lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        "loadgen: error: loadgen tune needs root to create cgroups (running as uid 65534): run it as root"
+    );
+}
+
+fn unsafe_geteuid() -> u32 {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() }
+}
