@@ -61,16 +61,14 @@ pub fn billed_seconds_of(durations_ms: &[Decimal]) -> Decimal {
 }
 
 pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
-    let arch = match u.arch {
-        Arch::X86_64 => &p.lambda.x86_64,
-        Arch::Arm64 => &p.lambda.arm64,
-    };
-    let mut out = Vec::new();
-    let gb = u.memory_mb / dec!(1024);
-    let gb_seconds = u.billed_seconds * gb;
-    let pc = u.provisioned_concurrency > Decimal::ZERO;
+    let mut out = vec![requests(u, p)];
+    out.extend(duration(u, p));
+    out.extend(ephemeral_storage(u, p));
+    out
+}
 
-    let (req_qty, req_name) = if u.free_tier {
+fn requests(u: &LambdaUsage, p: &PriceSnapshot) -> LineItem {
+    let (qty, name) = if u.free_tier {
         (
             after_free(u.requests, p.lambda.free_requests),
             format!(
@@ -81,16 +79,21 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
     } else {
         (u.requests, "Requests".to_string())
     };
-    out.push(LineItem::new(
-        SERVICE,
-        req_name,
-        req_qty / dec!(1000000),
-        &p.lambda.requests,
-    ));
+    LineItem::new(SERVICE, name, qty / dec!(1000000), &p.lambda.requests)
+}
 
-    if pc {
+/// Duration, on demand (tiered, after the free allowance) or on provisioned concurrency (the
+/// environments kept warm all month, and the invocations they serve).
+fn duration(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
+    let arch = match u.arch {
+        Arch::X86_64 => &p.lambda.x86_64,
+        Arch::Arm64 => &p.lambda.arm64,
+    };
+    let gb = u.memory_mb / dec!(1024);
+    let gb_seconds = u.billed_seconds * gb;
+    if u.provisioned_concurrency > Decimal::ZERO {
         let pc_gb_s = u.provisioned_concurrency * gb * u.hours * dec!(3600);
-        out.push(
+        return vec![
             LineItem::new(
                 SERVICE,
                 format!(
@@ -102,8 +105,6 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
                 &arch.provisioned_concurrency,
             )
             .billing(Usage::LambdaProvisionedConcurrency(u.arch)),
-        );
-        out.push(
             LineItem::new(
                 SERVICE,
                 format!("Duration on provisioned concurrency ({})", u.arch.as_str()),
@@ -111,30 +112,31 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
                 &arch.provisioned_duration,
             )
             .billing(Usage::LambdaProvisionedDuration(u.arch)),
-        );
-    } else {
-        let (qty, name) = if u.free_tier {
-            (
-                after_free(gb_seconds, p.lambda.free_gb_seconds),
-                format!(
-                    "Duration ({}, beyond {} GB-s free)",
-                    u.arch.as_str(),
-                    crate::money::quantity(p.lambda.free_gb_seconds, 0)
-                ),
-            )
-        } else {
-            (gb_seconds, format!("Duration ({})", u.arch.as_str()))
-        };
-        out.extend(
-            tiered(SERVICE, &name, &arch.duration, qty)
-                .into_iter()
-                .map(|l| l.billing(Usage::LambdaDuration(u.arch))),
-        );
+        ];
     }
+    let (qty, name) = if u.free_tier {
+        (
+            after_free(gb_seconds, p.lambda.free_gb_seconds),
+            format!(
+                "Duration ({}, beyond {} GB-s free)",
+                u.arch.as_str(),
+                crate::money::quantity(p.lambda.free_gb_seconds, 0)
+            ),
+        )
+    } else {
+        (gb_seconds, format!("Duration ({})", u.arch.as_str()))
+    };
+    tiered(SERVICE, &name, &arch.duration, qty)
+        .into_iter()
+        .map(|l| l.billing(Usage::LambdaDuration(u.arch)))
+        .collect()
+}
 
-    if u.ephemeral_mb > dec!(512) {
+/// Ephemeral storage beyond the free 512 MB.
+fn ephemeral_storage(u: &LambdaUsage, p: &PriceSnapshot) -> Option<LineItem> {
+    (u.ephemeral_mb > dec!(512)).then(|| {
         let extra_gb = (u.ephemeral_mb - dec!(512)) / dec!(1024);
-        out.push(LineItem::new(
+        LineItem::new(
             SERVICE,
             format!(
                 "Ephemeral storage ({} MB configured)",
@@ -142,9 +144,8 @@ pub fn price(u: &LambdaUsage, p: &PriceSnapshot) -> Vec<LineItem> {
             ),
             extra_gb * u.billed_seconds,
             &p.lambda.ephemeral_storage,
-        ));
-    }
-    out
+        )
+    })
 }
 
 #[cfg(test)]

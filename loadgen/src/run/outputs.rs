@@ -1,0 +1,139 @@
+//! Writing what a run recorded: the summary (summary.json) and the accounts it registered.
+
+use super::RunConfig;
+use crate::pool::IDLE_TIMEOUT_S;
+use crate::profile::{Profile, Source};
+use crate::server;
+use crate::session::{REFRESH_MARGIN_S, SessionConfig};
+use crate::summary::{
+    self, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary, Users,
+};
+use crate::worker::{Shared, journey_counts};
+use anyhow::Context;
+use std::time::Instant;
+
+/// Turns what the run recorded into the summary; writes summary.json and accounts.json.
+pub(super) fn finish(
+    cfg: &RunConfig,
+    shared: &Shared,
+    registered: crate::setup::Registered,
+    users: usize,
+    anchor: (chrono::DateTime<chrono::Utc>, Instant),
+    server: Option<server::block::Recorded>,
+) -> anyhow::Result<Summary> {
+    let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
+    let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
+    let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
+    // Wall-clock time of t0, from the (UTC, Instant) pair taken just before goose started.
+    let started_at = anchor.0
+        + chrono::Duration::from_std(t0.saturating_duration_since(anchor.1)).unwrap_or_default();
+    let ts =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let ended_at = started_at + chrono::Duration::milliseconds((wall_seconds * 1000.0) as i64);
+
+    let samples = shared.samples.take();
+    let dropped = shared.dropped.take();
+    let info = RunInfo {
+        target: cfg.host.clone(),
+        profile: profile_info(&cfg.profile),
+        compression: cfg.compression,
+        rate_scale: cfg.rate_scale,
+        seed: cfg.seed,
+        started_at: ts(started_at),
+        ended_at: ts(ended_at),
+        wall_seconds,
+        users: Users {
+            started: users,
+            max: cfg.max_users,
+        },
+        journeys: journey_counts(shared)
+            .into_iter()
+            .map(|(j, started, completed)| JourneyCount {
+                name: j.name().into(),
+                weight: cfg.mix.weights[j.index()],
+                started,
+                completed,
+            })
+            .collect(),
+        setup: Setup {
+            users_registered: registered.accounts.len() as u64,
+            entries_seeded: registered.accounts.len() as u64,
+            register: summary::stats(&registered.samples),
+        },
+        scheduled: shared.timeline.len() as u64,
+        tolerance_ms: cfg.tolerance_ms,
+        idle_gap_threshold_s: cfg.idle_gap_s,
+        sessions: Some(sessions_info(&cfg.sessions, shared)),
+        compress_auto: cfg.compress_auto.clone(),
+    };
+    let mut summary = summary::build(info, &samples, &dropped);
+    summary.server = server.and_then(|mut r| {
+        r.requests_sent = samples.len() as u64;
+        server::block::build(&r)
+    });
+    summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();
+
+    let mut all_accounts = registered.accounts;
+    all_accounts.extend(shared.newcomers.lock().expect("newcomers lock").drain(..));
+    write_json(&cfg.out.join("summary.json"), &summary)?;
+    write_json(
+        &cfg.out.join("accounts.json"),
+        &all_accounts
+            .iter()
+            .map(|a| serde_json::json!({"email": a.email, "password": a.password}))
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(summary)
+}
+
+/// The session figures known at the end of the run (request counts come from the samples).
+fn sessions_info(cfg: &SessionConfig, shared: &Shared) -> Sessions {
+    let counts = journey_counts(shared);
+    Sessions {
+        requests: cfg.length.describe(),
+        requests_mean: cfg.length.mean(),
+        think_time_s: cfg.think_s,
+        idle_timeout_s: IDLE_TIMEOUT_S,
+        logout_share: cfg.logout_share,
+        started: counts.iter().map(|c| c.1).sum(),
+        completed: counts.iter().map(|c| c.2).sum(),
+        abandoned: shared.pool.abandoned(),
+        open_at_end: shared.pool.waiting(),
+        preexisting: shared
+            .preexisting
+            .load(std::sync::atomic::Ordering::Relaxed),
+        max_token_age_s: shared.max_token_age_s(),
+        token_lifetime_s: shared.token_lifetime_s(),
+        refresh_margin_s: REFRESH_MARGIN_S,
+        ..Sessions::default()
+    }
+}
+
+fn write_json<T: serde::Serialize>(path: &std::path::Path, v: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(v)?;
+    std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn profile_info(p: &Profile) -> ProfileInfo {
+    let (source, path) = match &p.source {
+        Source::Builtin => ("builtin", None),
+        Source::File(f) => ("file", Some(f.clone())),
+    };
+    ProfileInfo {
+        name: p.name.clone(),
+        source: source.into(),
+        path,
+        duration_s: p.duration_s(),
+        mean_rate_per_s: p.mean_rate(),
+        peak_rate_per_s: p.peak_rate(),
+        segments: p
+            .segments
+            .iter()
+            .map(|s| SegmentInfo {
+                duration_s: s.duration_s,
+                from_per_s: s.from_per_s,
+                to_per_s: s.to_per_s,
+            })
+            .collect(),
+    }
+}
