@@ -1,0 +1,112 @@
+//! The database's connections and the burstable instances' CPU credits.
+
+use super::{cost, deployment};
+use crate::support::costcalc_json;
+
+/// Every instance or task pools its connections: when they outgrow the database's max_connections
+/// (RDS's formula from the class's memory), the class is sized up, or, when given, kept and the
+/// remedy priced.
+#[test]
+fn connections_beyond_max_connections_size_the_database_or_say_so() {
+    // 100M requests a month, peak 380.5 req/s: 16 Fargate tasks x 10 = 160 > 112 (db.t4g.micro),
+    // which db.t4g.small (2 GiB: 2,147,483,648 / 9,531,392 = 225) holds.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "100000000",
+    ]);
+    let f = deployment(&v, "fargate");
+    assert!(
+        f["summary"].as_str().unwrap().contains("db.t4g.small"),
+        "{}",
+        f["summary"]
+    );
+    assert_eq!(cost(f, "PostgreSQL db.t4g.small"), "23.36"); // 730 x 0.032
+    let note = f["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("160 connections at the peak exceed the 112 db.t4g.micro allows"),
+        "{note}"
+    );
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("ECS Fargate: 160 connections")
+    );
+    // EC2: 2 x t4g.micro x 10 = 20 connections: the micro holds them.
+    assert!(
+        deployment(&v, "ec2")["notes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Given by flag, the class stays and the remedy is priced: (0.032 - 0.016) x 730 = $11.68.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "100000000",
+        "--db-instance-class",
+        "db.t4g.micro",
+    ]);
+    let f = deployment(&v, "fargate");
+    assert!(f["summary"].as_str().unwrap().contains("db.t4g.micro"));
+    assert!(
+        f["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("db.t4g.small would hold it, for $11.68 more")
+    );
+    // A smaller pool fits the micro: 16 x 5 = 80.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "100000000",
+        "--db-pool-size",
+        "5",
+    ]);
+    assert!(
+        deployment(&v, "fargate")["notes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Burstable instances above their baseline on average bill surplus CPU credits (unlimited mode,
+/// the default for T3 and T4g).
+#[test]
+fn burstable_instances_above_baseline_bill_cpu_credits() {
+    // 262,800,000 requests a month = 100 req/s on average, peak 120: one t4g.micro (2 vCPUs x 100
+    // req/s) serves it. At 100 req/s per vCPU planned at 60%, a request takes 6 ms of CPU: 100 x
+    // 0.006 / 2 vCPUs = 30% per vCPU, 20 points over the t4g.micro's 10% baseline:
+    // 0.2 x 2 vCPUs x 730 h = 292 vCPU-hours x $0.04 = $11.68.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "262800000",
+        "--peak-rps",
+        "120",
+    ]);
+    let e = deployment(&v, "ec2");
+    assert_eq!(
+        cost(e, "CPU credits: t4g.micro at 30% average, baseline 10%"),
+        "11.68"
+    );
+    // Traffic with a 10x peak leaves the instances under their baseline: no credits.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "262800000",
+    ]);
+    let items = deployment(&v, "ec2")["line_items"].to_string();
+    assert!(!items.contains("CPU credits"), "{items}");
+}
