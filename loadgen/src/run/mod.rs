@@ -170,7 +170,7 @@ fn align(cfg: &RunConfig, shared: &Shared) -> f64 {
             "loadgen: shard {}/{} ready {late_s:.3}s after --start-at {}: the arrivals due before then count as dropped",
             cfg.shard.index,
             cfg.shard.count,
-            start.to_rfc3339()
+            start.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
         );
     }
     late_s
