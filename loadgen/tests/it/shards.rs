@@ -287,3 +287,43 @@ fn bad_shard_flags_are_one_line() {
         "--shard needs a fixed --compress F",
     );
 }
+
+#[test]
+fn a_shard_ready_after_the_start_drops_what_was_due_before() {
+    let _turn = one_at_a_time();
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    // A common start 3 s ago: this shard is at least 3 s late, whatever the machine does.
+    let start = chrono::Utc::now() - chrono::Duration::seconds(3);
+    let start = start.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let res = loadgen()
+        .args(run_args(&server.url, dir.path()))
+        .args(["--shard", "1/3", "--start-at", &start])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    ok(res, "late shard");
+    assert!(
+        stderr.contains("shard 1/3 ready ") && stderr.contains(&start),
+        "said on stderr even with --quiet: {stderr}"
+    );
+    let s = read(dir.path());
+    assert!(
+        s["shard"]["late_start_s"].as_f64().unwrap() >= 3.0,
+        "{}",
+        s["shard"]
+    );
+    assert_eq!(s["started_at"], start.as_str());
+    // Every arrival of the shard due before 3 s - 50 ms tolerance was claimed too late: dropped,
+    // not shifted.
+    let p = profile::resolve("steady", Some(8.0), 3.0, 11).unwrap();
+    let mine = Shard { index: 1, count: 3 }.keep(Timeline::generate(&p, 11, 1.0));
+    let due_before = mine.arrivals_s.iter().filter(|t| **t < 2.95).count() as u64;
+    assert!(due_before >= 20, "about 10 per second: {due_before}");
+    assert!(
+        s["arrivals"]["dropped"].as_u64().unwrap() >= due_before,
+        "{}",
+        s["arrivals"]
+    );
+    assert_accounted(&s, mine.len() as u64, "late shard");
+}
