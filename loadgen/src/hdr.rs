@@ -255,6 +255,26 @@ pub fn latency_ms(h: &Histogram<u64>) -> Latency {
     }
 }
 
+/// One second's latency percentiles (from the actual send), from its interval histogram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecondLatency {
+    pub second: u64,
+    pub count: u64,
+    pub latency_ms: Latency,
+}
+
+/// Percentiles over time: one entry per second that sent something, in order.
+pub fn per_second(r: &Recorded) -> Vec<SecondLatency> {
+    r.intervals
+        .iter()
+        .map(|(second, t)| SecondLatency {
+            second: *second,
+            count: t.latency.len(),
+            latency_ms: latency_ms(&t.latency),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 #[path = "hdr_tests.rs"]
 mod tests;

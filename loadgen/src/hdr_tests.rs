@@ -127,3 +127,24 @@ fn corrupt_histograms_are_named() {
 fn empty_histogram_reads_as_zeros() {
     assert_eq!(latency_ms(&Trio::default().latency), Latency::default());
 }
+
+#[test]
+fn percentiles_over_time_come_from_each_second() {
+    // Second 0: 1, 2, 3 ms; second 2: 10 ms four times. Nothing sent in second 1.
+    let mut v: Vec<Sample> = [1.0, 2.0, 3.0]
+        .iter()
+        .map(|l| sample("/a", 0.5, 0.5, *l))
+        .collect();
+    v.extend((0..4).map(|_| sample("/a", 2.2, 2.2, 10.0)));
+    let p = per_second(&Recorded::from_samples(&v));
+    assert_eq!(
+        p.iter().map(|s| (s.second, s.count)).collect::<Vec<_>>(),
+        vec![(0, 3), (2, 4)]
+    );
+    // 3 samples: the median is the second, 2 ms; the p99 the largest, 3 ms; HDR answers the
+    // highest value of the bucket, within 0.1%.
+    let near = |got: f64, want: f64| (got - want).abs() <= want * 0.001;
+    let (s0, s2) = (&p[0].latency_ms, &p[1].latency_ms);
+    assert!(near(s0.p50, 2.0) && near(s0.p99, 3.0), "{s0:?}");
+    assert!(near(s2.p50, 10.0) && near(s2.max, 10.0), "{s2:?}");
+}

@@ -52,6 +52,11 @@ pub fn main(args: &MergeArgs) -> i32 {
                 s.totals.latency_ms.max,
                 args.out.join("summary.json").display()
             );
+            if let Some((second, p99)) = worst_second(&s) {
+                outln!(
+                    "loadgen: merged p99 per second (from the interval histograms): highest {p99:.1} ms, at second {second}"
+                );
+            }
             0
         }
         Err(e) => {
@@ -59,6 +64,15 @@ pub fn main(args: &MergeArgs) -> i32 {
             1
         }
     }
+}
+
+/// The second with the highest p99 of the merged interval histograms.
+fn worst_second(s: &Summary) -> Option<(u64, f64)> {
+    let r = s.histograms.as_ref()?.decode().ok()?;
+    crate::hdr::per_second(&r)
+        .into_iter()
+        .map(|x| (x.second, x.latency_ms.p99))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 fn run(args: &MergeArgs) -> anyhow::Result<Summary> {

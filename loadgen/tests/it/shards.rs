@@ -199,7 +199,9 @@ fn three_shards_play_the_single_run_and_merge_into_one_summary() {
         .arg(&merged)
         .output()
         .unwrap();
-    assert!(ok(out, "merge").contains("merged 3 shards"));
+    let said = ok(out, "merge");
+    assert!(said.contains("merged 3 shards"), "{said}");
+    assert!(said.contains("merged p99 per second"), "{said}");
     let m = read(&merged);
     assert_accounted(&m, 240, "merged");
     assert_eq!(m["schema"], s1["schema"]);
