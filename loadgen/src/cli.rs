@@ -6,6 +6,7 @@ use crate::profile::{self, parse_duration};
 use crate::run::{self, RunConfig};
 use crate::server::{self, ServerOptions, WatchError, block::Tree};
 use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
+use crate::shard::{self, Shard};
 use crate::threshold::Threshold;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -36,6 +37,9 @@ pub enum Command {
     /// Time the journal API as a Lambda function at each memory size's CPU share (a cgroup CPU
     /// quota), write tune.json for costcalc and print the sizes with the pick
     Tune(crate::tune::args::TuneArgs),
+    /// Add up the summaries of every shard of one plan (`run --shard K/N`) into one summary.json
+    /// of a single run's schema: counts summed, percentiles from the merged HDR histograms
+    Merge(crate::merge::files::MergeArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -101,6 +105,15 @@ pub struct RunArgs {
     /// error-rate|drop-rate <|<= value %. Exit status 3 when one fails
     #[arg(long, value_name = "EXPR")]
     pub threshold: Vec<String>,
+    /// Play shard K of N of the seeded timeline: the arrivals whose index i has i mod N = K, so
+    /// N processes with the same plan send exactly the one-machine timeline (see README: Shards
+    /// and merge); accounts are registered per shard
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Common start of the shards: an RFC 3339 time or +SECONDS from now. The setup phase runs
+    /// before it; a shard ready later says so, and the arrivals due before count as dropped
+    #[arg(long, value_name = "TIME|+S")]
+    pub start_at: Option<String>,
     /// Folder for report.html, report.json, report.md, summary.json and accounts.json
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -191,6 +204,23 @@ impl RunArgs {
                 "--db-pid needs --server-pid or --server-metrics: the server block prices the API's CPU, which --db-pid alone does not measure"
             );
         }
+        let shard = match &self.shard {
+            Some(text) => text
+                .parse::<Shard>()
+                .map_err(|e| anyhow::anyhow!("--shard: {e}"))?,
+            None => Shard::WHOLE,
+        };
+        if shard.count > 1 && self.compress.trim() == "auto" {
+            anyhow::bail!(
+                "--shard needs a fixed --compress F: each shard's probe could choose another F, and the shards would no longer play one plan"
+            );
+        }
+        let start_at = self
+            .start_at
+            .as_deref()
+            .map(|t| shard::parse_start_at(t, chrono::Utc::now()))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--start-at: {e}"))?;
         if self.max_users == 0 || self.users == Some(0) {
             anyhow::bail!("--max-users and --users must be at least 1");
         }
@@ -209,6 +239,8 @@ impl RunArgs {
             mix,
             sessions,
             compress_auto: None,
+            shard,
+            start_at,
             thresholds,
             out: self.out.clone(),
             request_timeout_s: self.timeout.max(1),
@@ -241,6 +273,7 @@ pub async fn main_with(cli: Cli) -> i32 {
             }
         },
         Command::Tune(args) => crate::tune::args::main(&args).await,
+        Command::Merge(args) => crate::merge::files::main(&args),
     }
 }
 

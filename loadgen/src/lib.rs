@@ -3,7 +3,7 @@
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`dispatch`] (which
 //! arrival a user sends next, which are dropped as too late), [`journey`] (what each request of a
 //! user journey is), [`session`] (sign in once, refresh, log out), [`summary`] (summary.json
-//! v1.2), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! v1.3), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
 //! [`chunked_log`] and [`pool`] are what the users share during the run; [`server`] measures the
 //! server side of a run (metrics scrapes, /proc sampling) and builds its summary block.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
@@ -29,7 +29,9 @@ macro_rules! errln {
 pub mod chunked_log;
 pub mod cli;
 pub mod dispatch;
+pub mod hdr;
 pub mod journey;
+pub mod merge;
 pub mod overload;
 pub mod pool;
 pub mod probe;
@@ -39,6 +41,7 @@ pub mod run;
 pub mod server;
 pub mod session;
 pub mod setup;
+pub mod shard;
 pub mod summary;
 pub mod text;
 pub mod threshold;

@@ -11,6 +11,7 @@ use crate::profile::Profile;
 use crate::server::{self, ServerOptions};
 use crate::session::SessionConfig;
 use crate::setup::{Registered, setup};
+use crate::shard::{Shard, late_by_s};
 use crate::summary::Summary;
 use crate::threshold::Threshold;
 use crate::timeline::Timeline;
@@ -43,6 +44,10 @@ pub struct RunConfig {
     pub sessions: SessionConfig,
     /// The probe that chose `compression` (`--compress auto`), recorded in the summary.
     pub compress_auto: Option<crate::probe::Probe>,
+    /// The part of the timeline this process plays (`--shard K/N`; 0/1 for all of it).
+    pub shard: Shard,
+    /// The shards' common start (`--start-at`).
+    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
     pub thresholds: Vec<Threshold>,
     pub out: PathBuf,
     pub request_timeout_s: u64,
@@ -96,15 +101,18 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
     std::fs::create_dir_all(&cfg.out)
         .with_context(|| format!("cannot create --out {}", cfg.out.display()))?;
 
-    let timeline = Timeline::generate(&cfg.profile, cfg.seed, cfg.compression);
+    let global = Timeline::generate(&cfg.profile, cfg.seed, cfg.compression);
+    let timeline = cfg.shard.keep(global);
     let (users, wall_s) = size_users(&cfg, &timeline);
 
     // Setup: accounts registered before the clock starts, so argon2 hashing on registration
     // is measured apart from the traffic.
+    // The shard in the tag: shards never share a user, even when started the same millisecond.
     let tag = format!(
-        "lg{:x}{:04x}",
+        "lg{:x}{:04x}k{}",
         chrono::Utc::now().timestamp_millis(),
-        cfg.seed & 0xffff
+        cfg.seed & 0xffff,
+        cfg.shard.index
     );
     let password = format!("{tag}-Pw-loadgen");
     let n_accounts = cfg.accounts.clamp(1, users.max(1));
@@ -119,24 +127,58 @@ pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
         cfg.request_timeout_s,
     )
     .await?;
-    let shared = shared_state(&cfg, timeline, users, &registered, tag);
+    let lead = cfg
+        .start_at
+        .map(|s| (s - chrono::Utc::now()).to_std().unwrap_or_default());
+    let shared = shared_state(&cfg, timeline, users, &registered, tag, lead);
+    let late_s = align(&cfg, &shared);
     // The server's baseline: after the setup phase, before the first arrival (nothing is sent
     // in between, so the window's deltas are the schedule's play).
     let watch = match armed {
         Some(a) => Some(a.start().await),
         None => None,
     };
-    let anchor = attack(&cfg, shared.clone(), users, wall_s).await?;
+    let wait_s = lead.map_or(0.0, |d| d.as_secs_f64());
+    let anchor = attack(&cfg, shared.clone(), users, wall_s + wait_s).await?;
     let server = match watch {
         Some(w) => Some(stop_watch(w, &shared).await),
         None => None,
     };
-    finish(&cfg, &shared, registered, users, anchor, server)
+    finish(&cfg, &shared, registered, users, anchor, server, late_s)
+}
+
+/// Pins the start of the clock to `--start-at`; returns how late (seconds) this shard was ready.
+/// A start already past leaves the clock there: the arrivals due before now are claimed too late
+/// and counted as dropped, never shifted.
+fn align(cfg: &RunConfig, shared: &Shared) -> f64 {
+    let Some(start) = cfg.start_at else {
+        return 0.0;
+    };
+    let (now_utc, now) = (chrono::Utc::now(), Instant::now());
+    let t0 = match (start - now_utc).to_std() {
+        Ok(ahead) => now + ahead,
+        Err(_) => {
+            let behind = (now_utc - start).to_std().unwrap_or_default();
+            now.checked_sub(behind).unwrap_or(now)
+        }
+    };
+    let _ = shared.t0.set(t0);
+    let late_s = late_by_s(start, now_utc);
+    if late_s > 0.0 {
+        // Said even with --quiet: a late shard changes what the run measured.
+        errln!(
+            "loadgen: shard {}/{} ready {late_s:.3}s after --start-at {}: the arrivals due before then count as dropped",
+            cfg.shard.index,
+            cfg.shard.count,
+            start.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        );
+    }
+    late_s
 }
 
 /// How many goose users play the timeline, and its wall-clock length; said on stderr.
 fn size_users(cfg: &RunConfig, timeline: &Timeline) -> (usize, f64) {
-    let peak_wall = cfg.profile.peak_rate() * cfg.compression;
+    let peak_wall = cfg.profile.peak_rate() * cfg.compression * cfg.shard.share();
     let users = cfg
         .users
         .unwrap_or_else(|| users_needed(peak_wall, cfg.expected_latency_ms / 1000.0, cfg.max_users))
@@ -163,13 +205,20 @@ fn shared_state(
     users: usize,
     registered: &Registered,
     tag: String,
+    lead: Option<Duration>,
 ) -> Arc<Shared> {
+    // A shard plays its share of the rate: the sessions it keeps follow that share.
+    let rates = cfg
+        .profile
+        .clone()
+        .scaled(cfg.shard.share())
+        .unwrap_or_else(|_| cfg.profile.clone());
     let shared = Arc::new(Shared::new(
         timeline,
-        cfg.profile.clone(),
+        rates.clone(),
         users,
         // Time for goose to start every user before the first arrival is due.
-        Duration::from_millis(500 + users as u64),
+        lead.unwrap_or(Duration::from_millis(500 + users as u64)),
         Duration::from_secs_f64(cfg.tolerance_ms / 1000.0),
         registered.accounts.clone(),
         cfg.mix.clone(),
@@ -179,7 +228,7 @@ fn shared_state(
     ));
     if !cfg.mix.health_only() {
         // The sessions in flight in a steady state: rate x think time.
-        let count = (cfg.profile.rate_at(0.0) * cfg.sessions.think_s).round() as usize;
+        let count = (rates.rate_at(0.0) * cfg.sessions.think_s).round() as usize;
         let lead_s = shared.lead.as_secs_f64();
         let age = registered.at.elapsed().as_secs_f64() + lead_s;
         shared.preseed(&registered.tokens, count, age, cfg.seed);

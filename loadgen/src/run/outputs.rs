@@ -5,6 +5,7 @@ use crate::pool::IDLE_TIMEOUT_S;
 use crate::profile::{Profile, Source};
 use crate::server;
 use crate::session::{REFRESH_MARGIN_S, SessionConfig};
+use crate::shard::{Shard, ShardInfo};
 use crate::summary::{
     self, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary, Users,
 };
@@ -20,13 +21,17 @@ pub(super) fn finish(
     users: usize,
     anchor: (chrono::DateTime<chrono::Utc>, Instant),
     server: Option<server::block::Recorded>,
+    late_start_s: f64,
 ) -> anyhow::Result<Summary> {
     let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
     let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
     let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
     // Wall-clock time of t0, from the (UTC, Instant) pair taken just before goose started.
-    let started_at = anchor.0
-        + chrono::Duration::from_std(t0.saturating_duration_since(anchor.1)).unwrap_or_default();
+    // With --start-at the clock was pinned to it (possibly before goose started).
+    let started_at = cfg.start_at.unwrap_or_else(|| {
+        anchor.0
+            + chrono::Duration::from_std(t0.saturating_duration_since(anchor.1)).unwrap_or_default()
+    });
     let ts =
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let ended_at = started_at + chrono::Duration::milliseconds((wall_seconds * 1000.0) as i64);
@@ -71,6 +76,14 @@ pub(super) fn finish(
         r.requests_sent = samples.len() as u64;
         server::block::build(&r)
     });
+    if cfg.shard != Shard::WHOLE || cfg.start_at.is_some() {
+        summary.shard = Some(ShardInfo {
+            index: cfg.shard.index,
+            count: cfg.shard.count,
+            start_at: cfg.start_at.map(ts),
+            late_start_s,
+        });
+    }
     summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();
 
     let mut all_accounts = registered.accounts;

@@ -1,5 +1,6 @@
-//! `summary.json`, schema v1.2: the file costcalc reads (documented in README.md). Each minor
-//! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block), so an
+//! `summary.json`, schema v1.3: the file costcalc reads (documented in README.md). Each minor
+//! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block, v1.3 `shard`,
+//! `merged_shards` and `histograms`), so an
 //! older reader still works and the added fields read as absent from an older file.
 //!
 //! The types ([`types`]) serialize to exactly the documented field names; [`build`] turns the raw
@@ -17,7 +18,7 @@ pub use types::*;
 
 use crate::overload;
 
-pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.2";
+pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.3";
 
 /// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
 pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Summary {
@@ -67,6 +68,9 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         overload: Some(overload),
         compress_auto: info.compress_auto,
         server: None,
+        shard: None,
+        merged_shards: None,
+        histograms: Some(crate::hdr::Recorded::from_samples(samples).encode()),
         profile: info.profile,
         totals,
     }

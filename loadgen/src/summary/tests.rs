@@ -130,7 +130,7 @@ fn build_groups_endpoints_counts_codes_and_fills_the_timeline() {
     );
     assert_eq!(h.latency_ms.mean, 2.0);
     assert_eq!(s.totals.count, 4);
-    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.2");
+    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.3");
     assert!(
         s.server.is_none(),
         "the run adds the server block, build does not"
@@ -178,9 +178,9 @@ fn idle_gaps_are_reported_in_real_time_under_compression() {
 fn the_v1_1_example_round_trips_with_every_added_field() {
     let text = include_str!("../../tests/data/summary-v1.1.json");
     let s: Summary = serde_json::from_str(text).unwrap();
-    // A v1.1 file still reads under v1.2: the server block is absent.
+    // A v1.1 file still reads under v1.3: the server, shard and histogram blocks are absent.
     assert_eq!(s.schema, "deploycost.loadgen.summary/v1.1");
-    assert!(s.server.is_none());
+    assert!(s.server.is_none() && s.shard.is_none() && s.histograms.is_none());
     let again: Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
     assert_eq!(s, again);
     let v: serde_json::Value = serde_json::from_str(text).unwrap();

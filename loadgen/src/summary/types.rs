@@ -47,6 +47,16 @@ pub struct Summary {
     /// `--server-pid`, `--db-pid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<crate::server::ServerBlock>,
+    /// v1.3: which shard of a plan this run played (`--shard K/N`), and its start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::ShardInfo>,
+    /// v1.3: the number of shards `loadgen merge` added up into this summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_shards: Option<u32>,
+    /// v1.3: HDR histograms (latency, scheduled latency, lateness) per endpoint, over the run
+    /// and per second; what `loadgen merge` adds up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub histograms: Option<crate::hdr::Histograms>,
 }
 
 /// v1.1: the sessions of the run (see README: Sessions).

@@ -7,5 +7,6 @@ mod cli;
 mod e2e;
 mod pg;
 mod server;
+mod shards;
 mod support;
 mod tune;

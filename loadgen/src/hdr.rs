@@ -1,0 +1,280 @@
+//! HDR histograms of a run (summary.json's `histograms`, v1.3): exact to 3 significant digits
+//! and mergeable by addition, which is what lets `loadgen merge` give the percentiles of N shards
+//! as if one machine had measured every request (pre-rounded percentiles cannot be merged).
+//!
+//! Three figures per request, in microseconds: `latency` from the actual send (what the server
+//! did), `scheduled_latency` from the due time (what a user saw, queueing in loadgen included)
+//! and `lateness` (send minus due). Recorded per endpoint, over the run, and per one-second
+//! interval (by send time), from the samples the run already keeps: nothing is added to the hot
+//! path. Each histogram is stored as HDR's interval-log form: V2 + deflate, base64.
+
+use crate::summary::{Latency, Sample};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hdrhistogram::Histogram;
+use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SIGNIFICANT_DIGITS: u8 = 3;
+pub const ENCODING: &str = "hdr-v2-deflate-base64";
+pub const UNIT: &str = "us";
+
+/// A corrupt or unreadable histogram.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HdrError {
+    #[error("{what}: not base64")]
+    Base64 { what: String },
+    #[error("{what}: not an HDR V2 histogram ({reason})")]
+    Decode { what: String, reason: String },
+    #[error("histograms encoded as '{0}', expected {ENCODING} in {UNIT}")]
+    Encoding(String),
+}
+
+/// The three histograms of a set of requests, in memory.
+#[derive(Clone, Debug)]
+pub struct Trio {
+    pub latency: Histogram<u64>,
+    pub scheduled_latency: Histogram<u64>,
+    pub lateness: Histogram<u64>,
+}
+
+impl Default for Trio {
+    fn default() -> Trio {
+        let h = || Histogram::new(SIGNIFICANT_DIGITS).expect("3 significant digits is valid");
+        Trio {
+            latency: h(),
+            scheduled_latency: h(),
+            lateness: h(),
+        }
+    }
+}
+
+/// Auto-resizing histograms grow to any value; should growing fail (memory), the value is kept
+/// as the largest trackable one rather than lost.
+fn record(h: &mut Histogram<u64>, v: u64) {
+    if h.record(v).is_err() {
+        h.saturating_record(v);
+    }
+}
+
+fn us(ms: f64) -> u64 {
+    (ms.max(0.0) * 1000.0).round() as u64
+}
+
+impl Trio {
+    pub fn record(&mut self, s: &Sample) {
+        let late_ms = ((s.sent_wall_s - s.due_wall_s) * 1000.0).max(0.0);
+        record(&mut self.latency, us(s.latency_ms));
+        record(&mut self.scheduled_latency, us(late_ms + s.latency_ms));
+        record(&mut self.lateness, us(late_ms));
+    }
+
+    pub fn add(&mut self, o: &Trio) {
+        // Same precision, auto-resizing: addition cannot fail.
+        let _ = self.latency.add(&o.latency);
+        let _ = self.scheduled_latency.add(&o.scheduled_latency);
+        let _ = self.lateness.add(&o.lateness);
+    }
+
+    fn encode(&self) -> Encoded {
+        Encoded {
+            latency: encode(&self.latency),
+            scheduled_latency: encode(&self.scheduled_latency),
+            lateness: encode(&self.lateness),
+        }
+    }
+}
+
+/// A [`Trio`] as stored in summary.json.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Encoded {
+    pub latency: String,
+    pub scheduled_latency: String,
+    pub lateness: String,
+}
+
+impl Encoded {
+    pub fn decode(&self, what: &str) -> Result<Trio, HdrError> {
+        Ok(Trio {
+            latency: decode(&self.latency, &format!("{what} latency"))?,
+            scheduled_latency: decode(
+                &self.scheduled_latency,
+                &format!("{what} scheduled_latency"),
+            )?,
+            lateness: decode(&self.lateness, &format!("{what} lateness"))?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EndpointHistograms {
+    pub method: String,
+    pub route: String,
+    #[serde(flatten)]
+    pub histograms: Encoded,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IntervalHistograms {
+    /// Wall second of the send, from the run's start (as `timeline[].second`).
+    pub second: u64,
+    #[serde(flatten)]
+    pub histograms: Encoded,
+}
+
+/// summary.json's `histograms` block.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Histograms {
+    pub unit: String,
+    pub significant_digits: u8,
+    pub encoding: String,
+    pub totals: Encoded,
+    pub endpoints: Vec<EndpointHistograms>,
+    pub intervals: Vec<IntervalHistograms>,
+}
+
+/// The histograms in memory: totals, per (method, route), per send second.
+#[derive(Clone, Debug, Default)]
+pub struct Recorded {
+    pub totals: Trio,
+    pub endpoints: BTreeMap<(String, String), Trio>,
+    pub intervals: BTreeMap<u64, Trio>,
+}
+
+impl Recorded {
+    pub fn from_samples(samples: &[Sample]) -> Recorded {
+        let mut r = Recorded::default();
+        for s in samples {
+            r.totals.record(s);
+            let key = (s.method.to_string(), s.route.to_string());
+            r.endpoints.entry(key).or_default().record(s);
+            let second = s.sent_wall_s.max(0.0) as u64;
+            r.intervals.entry(second).or_default().record(s);
+        }
+        r
+    }
+
+    pub fn add(&mut self, o: &Recorded) {
+        self.totals.add(&o.totals);
+        for (k, t) in &o.endpoints {
+            self.endpoints.entry(k.clone()).or_default().add(t);
+        }
+        for (k, t) in &o.intervals {
+            self.intervals.entry(*k).or_default().add(t);
+        }
+    }
+
+    pub fn encode(&self) -> Histograms {
+        Histograms {
+            unit: UNIT.into(),
+            significant_digits: SIGNIFICANT_DIGITS,
+            encoding: ENCODING.into(),
+            totals: self.totals.encode(),
+            endpoints: self
+                .endpoints
+                .iter()
+                .map(|((method, route), t)| EndpointHistograms {
+                    method: method.clone(),
+                    route: route.clone(),
+                    histograms: t.encode(),
+                })
+                .collect(),
+            intervals: self
+                .intervals
+                .iter()
+                .map(|(second, t)| IntervalHistograms {
+                    second: *second,
+                    histograms: t.encode(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Histograms {
+    pub fn decode(&self) -> Result<Recorded, HdrError> {
+        if self.encoding != ENCODING || self.unit != UNIT {
+            return Err(HdrError::Encoding(format!(
+                "{} in {}",
+                self.encoding, self.unit
+            )));
+        }
+        let mut r = Recorded {
+            totals: self.totals.decode("totals")?,
+            ..Recorded::default()
+        };
+        for e in &self.endpoints {
+            let what = format!("{} {}", e.method, e.route);
+            r.endpoints.insert(
+                (e.method.clone(), e.route.clone()),
+                e.histograms.decode(&what)?,
+            );
+        }
+        for i in &self.intervals {
+            let what = format!("second {}", i.second);
+            r.intervals.insert(i.second, i.histograms.decode(&what)?);
+        }
+        Ok(r)
+    }
+}
+
+pub fn encode(h: &Histogram<u64>) -> String {
+    let mut bytes = Vec::new();
+    V2DeflateSerializer::new()
+        .serialize(h, &mut bytes)
+        .expect("serializing into memory cannot fail");
+    STANDARD.encode(bytes)
+}
+
+pub fn decode(text: &str, what: &str) -> Result<Histogram<u64>, HdrError> {
+    let bytes = STANDARD.decode(text.trim()).map_err(|_| HdrError::Base64 {
+        what: what.to_string(),
+    })?;
+    Deserializer::new()
+        .deserialize(&mut std::io::Cursor::new(bytes))
+        .map_err(|e| HdrError::Decode {
+            what: what.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// Mean, p50, p90, p99 and max in milliseconds (HDR's highest equivalent values); zeros for an
+/// empty histogram.
+pub fn latency_ms(h: &Histogram<u64>) -> Latency {
+    if h.is_empty() {
+        return Latency::default();
+    }
+    let ms = |us: u64| us as f64 / 1000.0;
+    Latency {
+        mean: h.mean() / 1000.0,
+        p50: ms(h.value_at_quantile(0.50)),
+        p90: ms(h.value_at_quantile(0.90)),
+        p99: ms(h.value_at_quantile(0.99)),
+        max: ms(h.max()),
+    }
+}
+
+/// One second's latency percentiles (from the actual send), from its interval histogram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecondLatency {
+    pub second: u64,
+    pub count: u64,
+    pub latency_ms: Latency,
+}
+
+/// Percentiles over time: one entry per second that sent something, in order.
+pub fn per_second(r: &Recorded) -> Vec<SecondLatency> {
+    r.intervals
+        .iter()
+        .map(|(second, t)| SecondLatency {
+            second: *second,
+            count: t.latency.len(),
+            latency_ms: latency_ms(&t.latency),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "hdr_tests.rs"]
+mod tests;

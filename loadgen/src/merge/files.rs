@@ -1,0 +1,92 @@
+//! The edges of `loadgen merge`: reading the shards' summaries, writing the merged one.
+
+use super::{Input, MergeError, merge};
+use crate::summary::Summary;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct MergeArgs {
+    /// The shards' summary.json files, or the --out folders that hold them
+    #[arg(value_name = "SUMMARY|DIR", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for the merged summary.json
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Reads one shard's summary (a folder stands for its summary.json).
+pub fn read(path: &Path) -> Result<Input, MergeError> {
+    let file = if path.is_dir() {
+        path.join("summary.json")
+    } else {
+        path.to_path_buf()
+    };
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(&file).map_err(|e| MergeError::Read {
+        file: name.clone(),
+        reason: format!("cannot read: {e}"),
+    })?;
+    let summary: Summary = serde_json::from_str(&text).map_err(|e| MergeError::Read {
+        file: name.clone(),
+        reason: format!("not a loadgen summary.json: {e}"),
+    })?;
+    Ok(Input {
+        file: name,
+        summary,
+    })
+}
+
+/// `loadgen merge`: returns the process exit status.
+pub fn main(args: &MergeArgs) -> i32 {
+    match run(args) {
+        Ok(s) => {
+            outln!(
+                "loadgen: merged {} shards: {} sent, {} dropped of {} scheduled; latency ms p50 {:.1} p90 {:.1} p99 {:.1} max {:.1}; summary in {}",
+                s.merged_shards.unwrap_or(0),
+                s.arrivals.sent,
+                s.arrivals.dropped,
+                s.arrivals.scheduled,
+                s.totals.latency_ms.p50,
+                s.totals.latency_ms.p90,
+                s.totals.latency_ms.p99,
+                s.totals.latency_ms.max,
+                args.out.join("summary.json").display()
+            );
+            if let Some((second, p99)) = worst_second(&s) {
+                outln!(
+                    "loadgen: merged p99 per second (from the interval histograms): highest {p99:.1} ms, at second {second}"
+                );
+            }
+            0
+        }
+        Err(e) => {
+            errln!("loadgen: merge: {}", format!("{e:#}").replace('\n', " "));
+            1
+        }
+    }
+}
+
+/// The second with the highest p99 of the merged interval histograms.
+fn worst_second(s: &Summary) -> Option<(u64, f64)> {
+    let r = s.histograms.as_ref()?.decode().ok()?;
+    crate::hdr::per_second(&r)
+        .into_iter()
+        .map(|x| (x.second, x.latency_ms.p99))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+fn run(args: &MergeArgs) -> anyhow::Result<Summary> {
+    let inputs = args
+        .inputs
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let merged = merge(inputs)?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| anyhow::anyhow!("cannot create --out {}: {e}", args.out.display()))?;
+    let path = args.out.join("summary.json");
+    let text = serde_json::to_string_pretty(&merged)?;
+    std::fs::write(&path, text + "\n")
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok(merged)
+}

@@ -1,0 +1,266 @@
+//! Adding up the parts of checked shard summaries.
+//!
+//! Exact: every count, the per-second timeline (the shards share their start), the request
+//! percentiles (from the added histograms), the idle gaps (an overall silence is a silence of
+//! every shard: the intersection of their gaps). Bounds only, for want of the raw samples: the
+//! windows' p50/p99 and the setup registrations' percentiles are the largest of the shards'.
+
+use crate::hdr::{Recorded, Trio, latency_ms};
+use crate::overload::{self, Window};
+use crate::summary::{
+    Arrivals, Endpoint, IdleGap, JourneyCount, Second, Sessions, Setup, Stats, Summary, Users,
+};
+use crate::threshold::Threshold;
+use std::collections::BTreeMap;
+
+pub(super) fn summary(all: &[&Summary], hist: &Recorded) -> Summary {
+    let mut out = all[0].clone();
+    let f = out.compression;
+    out.started_at = all
+        .iter()
+        .map(|s| s.started_at.clone())
+        .min()
+        .unwrap_or_default();
+    out.ended_at = all
+        .iter()
+        .map(|s| s.ended_at.clone())
+        .max()
+        .unwrap_or_default();
+    out.wall_seconds = all.iter().map(|s| s.wall_seconds).fold(0.0, f64::max);
+    out.schedule_seconds = out.wall_seconds * f;
+    out.users = Users {
+        started: all.iter().map(|s| s.users.started).sum(),
+        max: all.iter().map(|s| s.users.max).sum(),
+    };
+    out.journeys = journeys(all);
+    out.setup = setup(all);
+    out.endpoints = endpoints(all, hist);
+    out.totals = stats(all.iter().map(|s| &s.totals), &hist.totals);
+    out.arrivals = arrivals(all, hist);
+    out.timeline = timeline(all);
+    out.idle_gaps = idle_gaps(all, out.idle_gap_threshold_s);
+    out.windows = windows(all);
+    let profile_s = out.profile_seconds.unwrap_or(out.profile.duration_s);
+    out.overload = Some(overload::judge(
+        out.arrivals.scheduled,
+        out.arrivals.dropped,
+        out.totals.failures,
+        &out.windows,
+        out.wall_seconds - profile_s / f,
+    ));
+    out.sessions = sessions(all);
+    // Measured on the server by one process, or chosen by a probe: neither belongs to a sum.
+    out.server = None;
+    out.compress_auto = None;
+    out.shard = None;
+    out.merged_shards = Some(all.len() as u32);
+    out.histograms = Some(hist.encode());
+    let judged = out
+        .thresholds
+        .iter()
+        .filter_map(|t| t.expr.parse::<Threshold>().ok())
+        .map(|t| t.judge(&out))
+        .collect();
+    out.thresholds = judged;
+    out
+}
+
+/// Counts summed, latency from the merged histogram.
+fn stats<'a>(parts: impl Iterator<Item = &'a Stats>, h: &Trio) -> Stats {
+    let mut s = Stats::default();
+    for p in parts {
+        s.count += p.count;
+        s.failures += p.failures;
+        s.transport_errors += p.transport_errors;
+        for (code, n) in &p.status_codes {
+            *s.status_codes.entry(code.clone()).or_default() += n;
+        }
+        s.request_bytes += p.request_bytes;
+        s.response_bytes += p.response_bytes;
+    }
+    s.latency_ms = latency_ms(&h.latency);
+    s
+}
+
+fn endpoints(all: &[&Summary], hist: &Recorded) -> Vec<Endpoint> {
+    let mut by: BTreeMap<(String, String), Vec<&Stats>> = BTreeMap::new();
+    for e in all.iter().flat_map(|s| &s.endpoints) {
+        by.entry((e.route.clone(), e.method.clone()))
+            .or_default()
+            .push(&e.stats);
+    }
+    let empty = Trio::default();
+    let mut out: Vec<Endpoint> = by
+        .into_iter()
+        .map(|((route, method), parts)| {
+            let h = hist
+                .endpoints
+                .get(&(method.clone(), route.clone()))
+                .unwrap_or(&empty);
+            Endpoint {
+                method,
+                route,
+                share: 0.0,
+                stats: stats(parts.into_iter(), h),
+            }
+        })
+        .collect();
+    let total = out.iter().map(|e| e.stats.count).sum::<u64>().max(1) as f64;
+    for e in &mut out {
+        e.share = e.stats.count as f64 / total;
+    }
+    out
+}
+
+fn arrivals(all: &[&Summary], hist: &Recorded) -> Arrivals {
+    let sum = |f: fn(&Arrivals) -> u64| all.iter().map(|s| f(&s.arrivals)).sum::<u64>();
+    let scheduled = sum(|a| a.scheduled);
+    let profile_s = all[0].profile_seconds.unwrap_or(all[0].profile.duration_s);
+    Arrivals {
+        scheduled,
+        sent: sum(|a| a.sent),
+        dropped: sum(|a| a.dropped),
+        failed: sum(|a| a.failed),
+        scheduled_per_s: if profile_s > 0.0 {
+            scheduled as f64 / profile_s
+        } else {
+            0.0
+        },
+        unsent: sum(|a| a.unsent),
+        tolerance_ms: all[0].arrivals.tolerance_ms,
+        timing_error_ms: latency_ms(&hist.totals.lateness),
+    }
+}
+
+/// Per-second counts added by second (the shards share their start).
+fn timeline(all: &[&Summary]) -> Vec<Second> {
+    let len = all.iter().map(|s| s.timeline.len()).max().unwrap_or(0);
+    let mut out: Vec<Second> = (0..len as u64)
+        .map(|second| Second {
+            second,
+            sent: 0,
+            errors: 0,
+            dropped: 0,
+        })
+        .collect();
+    for x in all.iter().flat_map(|s| &s.timeline) {
+        if let Some(o) = out.get_mut(x.second as usize) {
+            o.sent += x.sent;
+            o.errors += x.errors;
+            o.dropped += x.dropped;
+        }
+    }
+    out
+}
+
+/// Silences of every shard at once: the intersection of the shards' gaps, kept when still at
+/// least the threshold long. The first request after it is the one that ended it.
+pub(super) fn idle_gaps(all: &[&Summary], threshold_s: f64) -> Vec<IdleGap> {
+    let mut common = all[0].idle_gaps.clone();
+    for s in &all[1..] {
+        let mut next = Vec::new();
+        for a in &common {
+            for b in &s.idle_gaps {
+                let start = a.start_s.max(b.start_s);
+                let (a_end, b_end) = (a.start_s + a.real_seconds, b.start_s + b.real_seconds);
+                let end = a_end.min(b_end);
+                if end > start {
+                    next.push(IdleGap {
+                        start_s: start,
+                        real_seconds: end - start,
+                        first_request_latency_ms: if a_end <= b_end {
+                            a.first_request_latency_ms
+                        } else {
+                            b.first_request_latency_ms
+                        },
+                    });
+                }
+            }
+        }
+        common = next;
+    }
+    common.retain(|g| g.real_seconds >= threshold_s);
+    common.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    common
+}
+
+/// Windows added by position (the same plan cuts the same windows); their p50/p99 are the
+/// largest of the shards' (a bound: the window's samples are not kept).
+fn windows(all: &[&Summary]) -> Vec<Window> {
+    let mut out = all[0].windows.clone();
+    for s in &all[1..] {
+        for (o, w) in out.iter_mut().zip(&s.windows) {
+            o.arrivals += w.arrivals;
+            o.sent += w.sent;
+            o.dropped += w.dropped;
+            o.rate_per_s += w.rate_per_s;
+            o.p50_ms = o.p50_ms.max(w.p50_ms);
+            o.p99_ms = o.p99_ms.max(w.p99_ms);
+        }
+    }
+    out
+}
+
+fn journeys(all: &[&Summary]) -> Vec<JourneyCount> {
+    let mut out = all[0].journeys.clone();
+    for s in &all[1..] {
+        for j in &s.journeys {
+            match out.iter_mut().find(|o| o.name == j.name) {
+                Some(o) => {
+                    o.started += j.started;
+                    o.completed += j.completed;
+                }
+                None => out.push(j.clone()),
+            }
+        }
+    }
+    out
+}
+
+/// Registrations: counts summed, mean weighted by count, percentiles the largest of the shards'.
+fn setup(all: &[&Summary]) -> Setup {
+    let mut out = all[0].setup.clone();
+    let mut weighted = out.register.latency_ms.mean * out.register.count as f64;
+    for s in &all[1..] {
+        let (o, r) = (&mut out.register, &s.setup.register);
+        out.users_registered += s.setup.users_registered;
+        out.entries_seeded += s.setup.entries_seeded;
+        weighted += r.latency_ms.mean * r.count as f64;
+        o.count += r.count;
+        o.failures += r.failures;
+        o.transport_errors += r.transport_errors;
+        for (code, n) in &r.status_codes {
+            *o.status_codes.entry(code.clone()).or_default() += n;
+        }
+        o.request_bytes += r.request_bytes;
+        o.response_bytes += r.response_bytes;
+        let (l, x) = (&mut o.latency_ms, &r.latency_ms);
+        (l.p50, l.p90, l.p99, l.max) = (
+            l.p50.max(x.p50),
+            l.p90.max(x.p90),
+            l.p99.max(x.p99),
+            l.max.max(x.max),
+        );
+    }
+    out.register.latency_ms.mean = weighted / out.register.count.max(1) as f64;
+    out
+}
+
+fn sessions(all: &[&Summary]) -> Option<Sessions> {
+    let mut out = all[0].sessions.clone()?;
+    for s in all[1..].iter().filter_map(|s| s.sessions.as_ref()) {
+        out.started += s.started;
+        out.preexisting += s.preexisting;
+        out.completed += s.completed;
+        out.abandoned += s.abandoned;
+        out.open_at_end += s.open_at_end;
+        out.logins += s.logins;
+        out.registrations += s.registrations;
+        out.refreshes += s.refreshes;
+        out.logouts += s.logouts;
+        out.session_requests += s.session_requests;
+        out.max_token_age_s = out.max_token_age_s.max(s.max_token_age_s);
+        out.token_lifetime_s = out.token_lifetime_s.max(s.token_lifetime_s);
+    }
+    Some(out)
+}
