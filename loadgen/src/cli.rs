@@ -155,18 +155,60 @@ fn duration_ms(flag: &str, text: &str) -> anyhow::Result<f64> {
 
 impl RunArgs {
     /// Every check that needs no network, so bad input fails before anything is sent.
-    pub fn to_config(&self) -> anyhow::Result<RunConfig> {
-        let compression = if self.compress.trim() == "auto" {
-            1.0
-        } else {
-            match self.compress.trim().parse::<f64>() {
-                Ok(f) if f.is_finite() && f > 0.0 => f,
-                _ => anyhow::bail!(
-                    "--compress must be a number > 0 (1 = real time) or auto, got {}",
-                    self.compress
-                ),
-            }
+    /// --compress as a factor (auto plays at 1 until the probe chooses).
+    fn compression(&self) -> anyhow::Result<f64> {
+        if self.compress.trim() == "auto" {
+            return Ok(1.0);
+        }
+        match self.compress.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
+            _ => anyhow::bail!(
+                "--compress must be a number > 0 (1 = real time) or auto, got {}",
+                self.compress
+            ),
+        }
+    }
+
+    /// --session-requests, --logout-share and --think-time.
+    fn sessions(&self) -> anyhow::Result<SessionConfig> {
+        let length: SessionLength = self.session_requests.parse().map_err(anyhow::Error::msg)?;
+        if !(0.0..=100.0).contains(&self.logout_share) {
+            anyhow::bail!(
+                "--logout-share must be a percent from 0 to 100, got {}",
+                self.logout_share
+            );
+        }
+        Ok(SessionConfig {
+            length,
+            logout_share: self.logout_share / 100.0,
+            think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
+        })
+    }
+
+    /// --shard and --start-at.
+    fn shard(&self) -> anyhow::Result<(Shard, Option<chrono::DateTime<chrono::Utc>>)> {
+        let shard = match &self.shard {
+            Some(text) => text
+                .parse::<Shard>()
+                .map_err(|e| anyhow::anyhow!("--shard: {e}"))?,
+            None => Shard::WHOLE,
         };
+        if shard.count > 1 && self.compress.trim() == "auto" {
+            anyhow::bail!(
+                "--shard needs a fixed --compress F: each shard's probe could choose another F, and the shards would no longer play one plan"
+            );
+        }
+        let start_at = self
+            .start_at
+            .as_deref()
+            .map(|t| shard::parse_start_at(t, chrono::Utc::now()))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--start-at: {e}"))?;
+        Ok((shard, start_at))
+    }
+
+    pub fn to_config(&self) -> anyhow::Result<RunConfig> {
+        let compression = self.compression()?;
         let duration = self
             .duration
             .as_deref()
@@ -187,40 +229,13 @@ impl RunArgs {
             .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let mix: Mix = self.mix.parse().map_err(anyhow::Error::msg)?;
-        let length: SessionLength = self.session_requests.parse().map_err(anyhow::Error::msg)?;
-        if !(0.0..=100.0).contains(&self.logout_share) {
-            anyhow::bail!(
-                "--logout-share must be a percent from 0 to 100, got {}",
-                self.logout_share
-            );
-        }
-        let sessions = SessionConfig {
-            length,
-            logout_share: self.logout_share / 100.0,
-            think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
-        };
+        let sessions = self.sessions()?;
         if self.db_pid.is_some() && self.server_pid.is_none() && self.server_metrics.is_none() {
             anyhow::bail!(
                 "--db-pid needs --server-pid or --server-metrics: the server block prices the API's CPU, which --db-pid alone does not measure"
             );
         }
-        let shard = match &self.shard {
-            Some(text) => text
-                .parse::<Shard>()
-                .map_err(|e| anyhow::anyhow!("--shard: {e}"))?,
-            None => Shard::WHOLE,
-        };
-        if shard.count > 1 && self.compress.trim() == "auto" {
-            anyhow::bail!(
-                "--shard needs a fixed --compress F: each shard's probe could choose another F, and the shards would no longer play one plan"
-            );
-        }
-        let start_at = self
-            .start_at
-            .as_deref()
-            .map(|t| shard::parse_start_at(t, chrono::Utc::now()))
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("--start-at: {e}"))?;
+        let (shard, start_at) = self.shard()?;
         if self.max_users == 0 || self.users == Some(0) {
             anyhow::bail!("--max-users and --users must be at least 1");
         }

@@ -39,54 +39,7 @@ pub async fn setup(
         };
         set.spawn(async move {
             let _permit = sem.acquire_owned().await?;
-            let body = serde_json::json!({"email": account.email, "password": account.password}).to_string();
-            let sent = Instant::now();
-            let r = client
-                .post(format!("{base}/api/v1/auth/register"))
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .map_err(|e| anyhow!("setup: POST {base}/api/v1/auth/register failed: {e}"))?;
-            let status = r.status();
-            let bytes = r.bytes().await?;
-            let sample = Sample {
-                method: "POST",
-                route: "/api/v1/auth/register",
-                status: status.as_u16(),
-                ok: status.is_success(),
-                due_wall_s: 0.0,
-                sent_wall_s: 0.0,
-                latency_ms: sent.elapsed().as_secs_f64() * 1000.0,
-                request_bytes: body.len() as u64,
-                response_bytes: bytes.len() as u64,
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            if !status.is_success() {
-                bail!(
-                    "setup: registering a user failed: POST /api/v1/auth/register answered {status}: {} (does {base} speak the journal API?)",
-                    text.chars().take(200).collect::<String>()
-                );
-            }
-            let token = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v["access_token"].as_str().map(String::from))
-                .ok_or_else(|| anyhow!("setup: the register answer has no access_token: {text}"))?;
-            let entry = serde_json::json!({
-                "work": "set up the load test",
-                "struggle": "none yet",
-                "intention": "read this entry back"
-            });
-            let r = client
-                .post(format!("{base}/api/v1/entries"))
-                .bearer_auth(&token)
-                .json(&entry)
-                .send()
-                .await?;
-            if !r.status().is_success() {
-                bail!("setup: seeding an entry failed: POST /api/v1/entries answered {}", r.status());
-            }
-            Ok::<_, anyhow::Error>((account, token, sample))
+            register_one(&client, &base, account).await
         });
     }
     let mut done = Vec::new();
@@ -104,4 +57,65 @@ pub async fn setup(
         at: Instant::now(),
         samples,
     })
+}
+
+/// Registers one account and seeds it one entry; returns it with its token and the timing of the
+/// registration.
+async fn register_one(
+    client: &reqwest::Client,
+    base: &str,
+    account: Account,
+) -> anyhow::Result<(Account, String, Sample)> {
+    let body =
+        serde_json::json!({"email": account.email, "password": account.password}).to_string();
+    let sent = Instant::now();
+    let r = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .map_err(|e| anyhow!("setup: POST {base}/api/v1/auth/register failed: {e}"))?;
+    let status = r.status();
+    let bytes = r.bytes().await?;
+    let sample = Sample {
+        method: "POST",
+        route: "/api/v1/auth/register",
+        status: status.as_u16(),
+        ok: status.is_success(),
+        due_wall_s: 0.0,
+        sent_wall_s: 0.0,
+        latency_ms: sent.elapsed().as_secs_f64() * 1000.0,
+        request_bytes: body.len() as u64,
+        response_bytes: bytes.len() as u64,
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    if !status.is_success() {
+        bail!(
+            "setup: registering a user failed: POST /api/v1/auth/register answered {status}: {} (does {base} speak the journal API?)",
+            text.chars().take(200).collect::<String>()
+        );
+    }
+    let token = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v["access_token"].as_str().map(String::from))
+        .ok_or_else(|| anyhow!("setup: the register answer has no access_token: {text}"))?;
+    let entry = serde_json::json!({
+        "work": "set up the load test",
+        "struggle": "none yet",
+        "intention": "read this entry back"
+    });
+    let r = client
+        .post(format!("{base}/api/v1/entries"))
+        .bearer_auth(&token)
+        .json(&entry)
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!(
+            "setup: seeding an entry failed: POST /api/v1/entries answered {}",
+            r.status()
+        );
+    }
+    Ok((account, token, sample))
 }

@@ -51,15 +51,7 @@ pub(super) fn finish(
             started: users,
             max: cfg.max_users,
         },
-        journeys: journey_counts(shared)
-            .into_iter()
-            .map(|(j, started, completed)| JourneyCount {
-                name: j.name().into(),
-                weight: cfg.mix.weights[j.index()],
-                started,
-                completed,
-            })
-            .collect(),
+        journeys: journeys(cfg, shared),
         setup: Setup {
             users_registered: registered.accounts.len() as u64,
             entries_seeded: registered.accounts.len() as u64,
@@ -86,17 +78,39 @@ pub(super) fn finish(
     }
     summary.thresholds = cfg.thresholds.iter().map(|t| t.judge(&summary)).collect();
 
-    let mut all_accounts = registered.accounts;
-    all_accounts.extend(shared.newcomers.lock().expect("newcomers lock").drain(..));
     write_json(&cfg.out.join("summary.json"), &summary)?;
+    write_accounts(cfg, shared, registered.accounts)?;
+    Ok(summary)
+}
+
+/// Each journey's weight, and how many started and completed.
+fn journeys(cfg: &RunConfig, shared: &Shared) -> Vec<JourneyCount> {
+    journey_counts(shared)
+        .into_iter()
+        .map(|(j, started, completed)| JourneyCount {
+            name: j.name().into(),
+            weight: cfg.mix.weights[j.index()],
+            started,
+            completed,
+        })
+        .collect()
+}
+
+/// accounts.json: every account the run used (registered first, or by newcomers during it), so
+/// a person can clean them up or log in as one.
+fn write_accounts(
+    cfg: &RunConfig,
+    shared: &Shared,
+    mut accounts: Vec<crate::journey::Account>,
+) -> anyhow::Result<()> {
+    accounts.extend(shared.newcomers.lock().expect("newcomers lock").drain(..));
     write_json(
         &cfg.out.join("accounts.json"),
-        &all_accounts
+        &accounts
             .iter()
             .map(|a| serde_json::json!({"email": a.email, "password": a.password}))
             .collect::<Vec<_>>(),
-    )?;
-    Ok(summary)
+    )
 }
 
 /// The session figures known at the end of the run (request counts come from the samples).
