@@ -69,17 +69,23 @@ pub(super) fn summary(all: &[&Summary], hist: &Recorded) -> Summary {
 fn stats<'a>(parts: impl Iterator<Item = &'a Stats>, h: &Trio) -> Stats {
     let mut s = Stats::default();
     for p in parts {
-        s.count += p.count;
-        s.failures += p.failures;
-        s.transport_errors += p.transport_errors;
-        for (code, n) in &p.status_codes {
-            *s.status_codes.entry(code.clone()).or_default() += n;
-        }
-        s.request_bytes += p.request_bytes;
-        s.response_bytes += p.response_bytes;
+        add_counts(&mut s, p);
     }
     s.latency_ms = latency_ms(&h.latency);
     s
+}
+
+/// Adds `from`'s counts (requests, failures, status codes, bytes) to `into`; latency is not a
+/// count and is left to the caller.
+fn add_counts(into: &mut Stats, from: &Stats) {
+    into.count += from.count;
+    into.failures += from.failures;
+    into.transport_errors += from.transport_errors;
+    for (code, n) in &from.status_codes {
+        *into.status_codes.entry(code.clone()).or_default() += n;
+    }
+    into.request_bytes += from.request_bytes;
+    into.response_bytes += from.response_bytes;
 }
 
 fn endpoints(all: &[&Summary], hist: &Recorded) -> Vec<Endpoint> {
@@ -226,14 +232,7 @@ fn setup(all: &[&Summary]) -> Setup {
         out.users_registered += s.setup.users_registered;
         out.entries_seeded += s.setup.entries_seeded;
         weighted += r.latency_ms.mean * r.count as f64;
-        o.count += r.count;
-        o.failures += r.failures;
-        o.transport_errors += r.transport_errors;
-        for (code, n) in &r.status_codes {
-            *o.status_codes.entry(code.clone()).or_default() += n;
-        }
-        o.request_bytes += r.request_bytes;
-        o.response_bytes += r.response_bytes;
+        add_counts(o, r);
         let (l, x) = (&mut o.latency_ms, &r.latency_ms);
         (l.p50, l.p90, l.p99, l.max) = (
             l.p50.max(x.p50),
