@@ -247,7 +247,7 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
 #[allow(clippy::type_complexity)]
 fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<View>)> {
     let hours = s.prices.hours_per_month;
-    let (base, run) = match (&s.workload, &s.from_loadgen) {
+    let (mut base, run) = match (&s.workload, &s.from_loadgen) {
         (Some(f), _) => (workload::from_file(f)?, None),
         (None, Some(f)) => {
             let (w, view) = measured_run(f, hours, s.target_utilization, s.allow_overloaded)?;
@@ -255,7 +255,6 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         }
         (None, None) => (Workload::default(), None),
     };
-    let mut base = base;
     if let Defaults::JournalApi = s.defaults {
         workload::reference::fill_defaults(&mut base, hours, s.target_utilization);
     }
