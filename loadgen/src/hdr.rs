@@ -4,9 +4,13 @@
 //!
 //! Three figures per request, in microseconds: `latency` from the actual send (what the server
 //! did), `scheduled_latency` from the due time (what a user saw, queueing in loadgen included)
-//! and `lateness` (send minus due). Recorded per endpoint, over the run, and per one-second
-//! interval (by send time), from the samples the run already keeps: nothing is added to the hot
-//! path. Each histogram is stored as HDR's interval-log form: V2 + deflate, base64.
+//! and `lateness` (send minus due). Recorded per endpoint, over the run, and per interval of send
+//! time, from the samples the run already keeps: nothing is added to the hot path. Each histogram
+//! is stored as HDR's interval-log form: V2 + deflate, base64.
+//!
+//! An interval's three histograms take about 1 KB of summary, so the interval widens with the
+//! run's planned length ([`interval_for`]): one second up to an hour of play, then 5 s, 10 s, 30 s
+//! and so on, which keeps at most [`MAX_INTERVALS`] of them (about 3.6 MB, whatever the length).
 
 use crate::summary::{Latency, Sample};
 use base64::Engine as _;
@@ -20,6 +24,27 @@ pub const SIGNIFICANT_DIGITS: u8 = 3;
 pub const ENCODING: &str = "hdr-v2-deflate-base64";
 pub const UNIT: &str = "us";
 
+/// Interval widths (seconds), each dividing the next, so histograms of two widths of the ladder
+/// add up exactly at the wider one.
+pub const INTERVAL_LADDER_S: [u64; 9] = [1, 5, 10, 30, 60, 300, 600, 1800, 3600];
+/// The most intervals a run keeps at its planned length: an hour of one-second histograms.
+pub const MAX_INTERVALS: u64 = 3600;
+
+/// The interval width for a run planned to play `planned_wall_s` seconds: the narrowest of the
+/// ladder that keeps at most [`MAX_INTERVALS`]. Planned, not measured, so that every shard of a
+/// plan picks the same width.
+pub fn interval_for(planned_wall_s: f64) -> u64 {
+    let s = if planned_wall_s.is_finite() {
+        planned_wall_s.max(0.0)
+    } else {
+        0.0
+    };
+    INTERVAL_LADDER_S
+        .into_iter()
+        .find(|w| (s / *w as f64).ceil() as u64 <= MAX_INTERVALS)
+        .unwrap_or(INTERVAL_LADDER_S[INTERVAL_LADDER_S.len() - 1])
+}
+
 /// A corrupt or unreadable histogram.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HdrError {
@@ -29,6 +54,8 @@ pub enum HdrError {
     Decode { what: String, reason: String },
     #[error("histograms encoded as '{0}', expected {ENCODING} in {UNIT}")]
     Encoding(String),
+    #[error("interval_s is 0: the interval histograms need a width of at least one second")]
+    Interval,
 }
 
 /// The three histograms of a set of requests, in memory.
@@ -117,7 +144,8 @@ pub struct EndpointHistograms {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IntervalHistograms {
-    /// Wall second of the send, from the run's start (as `timeline[].second`).
+    /// First wall second of the interval, from the run's start (as `timeline[].second`); a
+    /// multiple of `interval_s`.
     pub second: u64,
     #[serde(flatten)]
     pub histograms: Encoded,
@@ -129,40 +157,86 @@ pub struct Histograms {
     pub unit: String,
     pub significant_digits: u8,
     pub encoding: String,
+    /// v1.4: the width of `intervals` in seconds (absent: 1, as v1.3 wrote them).
+    #[serde(default = "one_second")]
+    pub interval_s: u64,
     pub totals: Encoded,
     pub endpoints: Vec<EndpointHistograms>,
     pub intervals: Vec<IntervalHistograms>,
 }
 
-/// The histograms in memory: totals, per (method, route), per send second.
-#[derive(Clone, Debug, Default)]
+fn one_second() -> u64 {
+    1
+}
+
+/// The histograms in memory: totals, per (method, route), per interval of send time (keyed by
+/// the interval's first second).
+#[derive(Clone, Debug)]
 pub struct Recorded {
     pub totals: Trio,
     pub endpoints: BTreeMap<(String, String), Trio>,
     pub intervals: BTreeMap<u64, Trio>,
+    pub interval_s: u64,
+}
+
+impl Default for Recorded {
+    fn default() -> Recorded {
+        Recorded {
+            totals: Trio::default(),
+            endpoints: BTreeMap::new(),
+            intervals: BTreeMap::new(),
+            interval_s: 1,
+        }
+    }
 }
 
 impl Recorded {
-    pub fn from_samples(samples: &[Sample]) -> Recorded {
-        let mut r = Recorded::default();
+    /// `interval_s` is the width of the interval histograms (at least 1; see [`interval_for`]).
+    pub fn from_samples(samples: &[Sample], interval_s: u64) -> Recorded {
+        let w = interval_s.max(1);
+        let mut r = Recorded {
+            interval_s: w,
+            ..Recorded::default()
+        };
         for s in samples {
             r.totals.record(s);
             let key = (s.method.to_string(), s.route.to_string());
             r.endpoints.entry(key).or_default().record(s);
             let second = s.sent_wall_s.max(0.0) as u64;
-            r.intervals.entry(second).or_default().record(s);
+            r.intervals.entry(second / w * w).or_default().record(s);
         }
         r
     }
 
+    /// Adds `o`; intervals of another width are both brought to the least common multiple of the
+    /// two widths (exact: a narrower interval lies inside one wider one).
     pub fn add(&mut self, o: &Recorded) {
         self.totals.add(&o.totals);
         for (k, t) in &o.endpoints {
             self.endpoints.entry(k.clone()).or_default().add(t);
         }
+        let w = lcm(self.interval_s.max(1), o.interval_s.max(1));
+        self.rebin(w, 0);
         for (k, t) in &o.intervals {
-            self.intervals.entry(*k).or_default().add(t);
+            self.intervals.entry(k / w * w).or_default().add(t);
         }
+    }
+
+    /// Moves every interval `shift_s` seconds later and re-keys it at width `w` (a multiple of
+    /// the current one when `shift_s` is 0, which is then exact).
+    pub fn rebin(&mut self, w: u64, shift_s: u64) {
+        let w = w.max(1);
+        if w == self.interval_s && shift_s == 0 {
+            return;
+        }
+        let old = std::mem::take(&mut self.intervals);
+        for (k, t) in old {
+            self.intervals
+                .entry((k + shift_s) / w * w)
+                .or_default()
+                .add(&t);
+        }
+        self.interval_s = w;
     }
 
     pub fn encode(&self) -> Histograms {
@@ -170,6 +244,7 @@ impl Recorded {
             unit: UNIT.into(),
             significant_digits: SIGNIFICANT_DIGITS,
             encoding: ENCODING.into(),
+            interval_s: self.interval_s,
             totals: self.totals.encode(),
             endpoints: self
                 .endpoints
@@ -200,8 +275,12 @@ impl Histograms {
                 self.encoding, self.unit
             )));
         }
+        if self.interval_s == 0 {
+            return Err(HdrError::Interval);
+        }
         let mut r = Recorded {
             totals: self.totals.decode("totals")?,
+            interval_s: self.interval_s,
             ..Recorded::default()
         };
         for e in &self.endpoints {
@@ -212,7 +291,7 @@ impl Histograms {
             );
         }
         for i in &self.intervals {
-            let what = format!("second {}", i.second);
+            let what = format!("interval at second {}", i.second);
             r.intervals.insert(i.second, i.histograms.decode(&what)?);
         }
         Ok(r)
@@ -225,6 +304,13 @@ pub fn encode(h: &Histogram<u64>) -> String {
         .serialize(h, &mut bytes)
         .expect("serializing into memory cannot fail");
     STANDARD.encode(bytes)
+}
+
+fn lcm(a: u64, b: u64) -> u64 {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    a / gcd(a, b) * b
 }
 
 pub fn decode(text: &str, what: &str) -> Result<Histogram<u64>, HdrError> {
@@ -255,15 +341,16 @@ pub fn latency_ms(h: &Histogram<u64>) -> Latency {
     }
 }
 
-/// One second's latency percentiles (from the actual send), from its interval histogram.
+/// One interval's latency percentiles (from the actual send), from its histogram.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecondLatency {
+    /// The interval's first second; it lasts the histograms' `interval_s`.
     pub second: u64,
     pub count: u64,
     pub latency_ms: Latency,
 }
 
-/// Percentiles over time: one entry per second that sent something, in order.
+/// Percentiles over time: one entry per interval that sent something, in order.
 pub fn per_second(r: &Recorded) -> Vec<SecondLatency> {
     r.intervals
         .iter()

@@ -38,7 +38,7 @@ fn samples(seed: u64, n: usize) -> Vec<Sample> {
 fn records_the_three_figures_in_microseconds() {
     // Due at 1.000 s, sent at 1.002 s, answered in 3.5 ms: latency 3500 us, lateness 2000 us,
     // scheduled latency 2000 + 3500 = 5500 us.
-    let r = Recorded::from_samples(&[sample("/a", 1.0, 1.002, 3.5)]);
+    let r = Recorded::from_samples(&[sample("/a", 1.0, 1.002, 3.5)], 1);
     assert_eq!(
         r.totals.latency.max(),
         r.totals.latency.highest_equivalent(3500)
@@ -56,7 +56,7 @@ fn records_the_three_figures_in_microseconds() {
 
 #[test]
 fn encoding_round_trips_exactly() {
-    let r = Recorded::from_samples(&samples(1, 2000));
+    let r = Recorded::from_samples(&samples(1, 2000), 1);
     let back = r.encode().decode().unwrap();
     assert_eq!(back.totals.latency, r.totals.latency);
     assert_eq!(back.totals.lateness, r.totals.lateness);
@@ -74,9 +74,9 @@ fn merged_shards_equal_one_histogram_of_all_samples() {
     for k in 0..3 {
         let part: Vec<Sample> = all.iter().skip(k).step_by(3).copied().collect();
         // Through the stored form, as `loadgen merge` reads them.
-        merged.add(&Recorded::from_samples(&part).encode().decode().unwrap());
+        merged.add(&Recorded::from_samples(&part, 1).encode().decode().unwrap());
     }
-    let whole = Recorded::from_samples(&all);
+    let whole = Recorded::from_samples(&all, 1);
     // Addition of counts is exact: the same histogram, bucket for bucket.
     assert_eq!(merged.totals.latency, whole.totals.latency);
     assert_eq!(
@@ -103,7 +103,7 @@ fn merged_shards_equal_one_histogram_of_all_samples() {
 
 #[test]
 fn corrupt_histograms_are_named() {
-    let r = Recorded::from_samples(&samples(2, 10)).encode();
+    let r = Recorded::from_samples(&samples(2, 10), 1).encode();
     let mut bad = r.clone();
     bad.totals.latency = "not base64 !!".into();
     let e = bad.decode().unwrap_err();
@@ -136,7 +136,7 @@ fn percentiles_over_time_come_from_each_second() {
         .map(|l| sample("/a", 0.5, 0.5, *l))
         .collect();
     v.extend((0..4).map(|_| sample("/a", 2.2, 2.2, 10.0)));
-    let p = per_second(&Recorded::from_samples(&v));
+    let p = per_second(&Recorded::from_samples(&v, 1));
     assert_eq!(
         p.iter().map(|s| (s.second, s.count)).collect::<Vec<_>>(),
         vec![(0, 3), (2, 4)]
@@ -147,4 +147,69 @@ fn percentiles_over_time_come_from_each_second() {
     let (s0, s2) = (&p[0].latency_ms, &p[1].latency_ms);
     assert!(near(s0.p50, 2.0) && near(s0.p99, 3.0), "{s0:?}");
     assert!(near(s2.p50, 10.0) && near(s2.max, 10.0), "{s2:?}");
+}
+
+#[test]
+fn the_interval_widens_with_the_planned_length() {
+    // Up to an hour of play: one-second intervals; 3,601 s would need 3,601 of them.
+    assert_eq!(interval_for(0.0), 1);
+    assert_eq!(interval_for(3600.0), 1);
+    assert_eq!(interval_for(3600.5), 5);
+    // A day in real time: 86,400 / 30 = 2,880 intervals, where 10 s would make 8,640.
+    assert_eq!(interval_for(86_400.0), 30);
+    // A year: 31,536,000 / 3,600 = 8,760, past the ladder's end: its widest.
+    assert_eq!(interval_for(31_536_000.0), 3600);
+    assert_eq!(interval_for(f64::NAN), 1);
+    for pair in INTERVAL_LADDER_S.windows(2) {
+        assert_eq!(
+            pair[1] % pair[0],
+            0,
+            "{pair:?}: each width divides the next"
+        );
+    }
+}
+
+#[test]
+fn wide_intervals_hold_what_the_seconds_held() {
+    let all = samples(11, 3000);
+    let by_second = Recorded::from_samples(&all, 1);
+    let by_ten = Recorded::from_samples(&all, 10);
+    // 30 s of sends: 30 one-second intervals, 3 ten-second ones keyed 0, 10, 20.
+    assert_eq!(by_second.intervals.len(), 30);
+    assert_eq!(
+        by_ten.intervals.keys().copied().collect::<Vec<_>>(),
+        vec![0, 10, 20]
+    );
+    // Each ten-second histogram is exactly its ten seconds added up.
+    let mut rebinned = by_second.clone();
+    rebinned.rebin(10, 0);
+    for (k, t) in &by_ten.intervals {
+        assert_eq!(rebinned.intervals[k].latency, t.latency, "interval {k}");
+        assert_eq!(rebinned.intervals[k].lateness, t.lateness, "interval {k}");
+    }
+    // The width survives the stored form, and a v1.3 file (no interval_s) reads as 1 s.
+    let stored = by_ten.encode();
+    assert_eq!(stored.interval_s, 10);
+    assert_eq!(stored.decode().unwrap().interval_s, 10);
+    let mut v13 = serde_json::to_value(&stored).unwrap();
+    v13.as_object_mut().unwrap().remove("interval_s");
+    let old: Histograms = serde_json::from_value(v13).unwrap();
+    assert_eq!(old.interval_s, 1);
+    let mut zero = stored;
+    zero.interval_s = 0;
+    assert_eq!(zero.decode().unwrap_err(), HdrError::Interval);
+}
+
+#[test]
+fn shards_of_other_widths_add_up_at_the_wider() {
+    let all = samples(12, 3000);
+    let (a, b): (Vec<Sample>, Vec<Sample>) = all.iter().partition(|s| s.route == "/a");
+    let mut merged = Recorded::from_samples(&a, 1);
+    merged.add(&Recorded::from_samples(&b, 5));
+    let whole = Recorded::from_samples(&all, 5);
+    assert_eq!(merged.interval_s, 5);
+    assert_eq!(merged.intervals.len(), whole.intervals.len());
+    for (k, t) in &whole.intervals {
+        assert_eq!(merged.intervals[k].latency, t.latency, "interval {k}");
+    }
 }

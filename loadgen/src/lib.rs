@@ -3,7 +3,7 @@
 //! Pure parts: [`profile`] (rate curves), [`timeline`] (seeded arrivals), [`dispatch`] (which
 //! arrival a user sends next, which are dropped as too late), [`journey`] (what each request of a
 //! user journey is), [`session`] (sign in once, refresh, log out), [`summary`] (summary.json
-//! v1.3), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
+//! v1.4), [`overload`] (did the target keep up), [`threshold`] (pass/fail rules).
 //! [`chunked_log`] and [`pool`] are what the users share during the run; [`server`] measures the
 //! server side of a run (metrics scrapes, /proc sampling) and builds its summary block.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the

@@ -1,6 +1,6 @@
 //! The edges of `loadgen merge`: reading the shards' summaries, writing the merged one.
 
-use super::{Input, MergeError, merge};
+use super::{AlignMethod, Input, MergeError, merge};
 use crate::summary::Summary;
 use std::path::{Path, PathBuf};
 
@@ -53,8 +53,24 @@ pub fn main(args: &MergeArgs) -> i32 {
                 args.out.join("summary.json").display()
             );
             if let Some((second, p99)) = worst_second(&s) {
+                let width = s.histograms.as_ref().map_or(1, |h| h.interval_s);
+                let at = if width == 1 {
+                    format!("at second {second}")
+                } else {
+                    format!("in the {width} s from second {second}")
+                };
                 outln!(
-                    "loadgen: merged p99 per second (from the interval histograms): highest {p99:.1} ms, at second {second}"
+                    "loadgen: merged p99 over time (from the interval histograms): highest {p99:.1} ms, {at}"
+                );
+            }
+            if let Some(a) = s
+                .alignment
+                .as_ref()
+                .filter(|a| a.method == AlignMethod::WallClock)
+            {
+                outln!(
+                    "loadgen: the shards had no common --start-at: their seconds are lined up by each one's started_at (as far apart as {:.1} s), as well as the machines' clocks agree; counts and percentiles over the run do not depend on it",
+                    a.largest_s()
                 );
             }
             0

@@ -6,8 +6,11 @@
 //! cannot be recomputed without the raw samples is said in README ("Shards and merge") and in
 //! [`sum`]. Pure: [`files`] reads and writes.
 
+mod align;
 pub mod files;
 mod sum;
+
+pub use align::{AlignMethod, Alignment};
 
 use crate::hdr::{HdrError, Recorded};
 use crate::summary::Summary;
@@ -134,10 +137,10 @@ pub fn check(mut inputs: Vec<Input>) -> Result<Vec<Input>, MergeError> {
     Ok(inputs)
 }
 
-/// Every shard's histograms added up.
-fn histograms(inputs: &[Input]) -> Result<Recorded, MergeError> {
+/// Every shard's histograms added up, each shard's intervals moved by its whole-second offset.
+fn histograms(inputs: &[Input], shifts: &[u64]) -> Result<Recorded, MergeError> {
     let mut all = Recorded::default();
-    for i in inputs {
+    for (i, shift) in inputs.iter().zip(shifts) {
         let h = i
             .summary
             .histograms
@@ -145,10 +148,11 @@ fn histograms(inputs: &[Input]) -> Result<Recorded, MergeError> {
             .ok_or(MergeError::NoHistograms {
                 file: i.file.clone(),
             })?;
-        let r = h.decode().map_err(|error| MergeError::Corrupt {
+        let mut r = h.decode().map_err(|error| MergeError::Corrupt {
             file: i.file.clone(),
             error,
         })?;
+        r.rebin(r.interval_s, *shift);
         all.add(&r);
     }
     Ok(all)
@@ -157,9 +161,10 @@ fn histograms(inputs: &[Input]) -> Result<Recorded, MergeError> {
 /// The merged summary of every shard of one plan.
 pub fn merge(inputs: Vec<Input>) -> Result<Summary, MergeError> {
     let inputs = check(inputs)?;
-    let hist = histograms(&inputs)?;
+    let alignment = align::align(&inputs)?;
+    let hist = histograms(&inputs, &alignment.whole_seconds())?;
     let all: Vec<&Summary> = inputs.iter().map(|i| &i.summary).collect();
-    Ok(sum::summary(&all, &hist))
+    Ok(sum::summary(&all, &hist, alignment))
 }
 
 #[cfg(test)]

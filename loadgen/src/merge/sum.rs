@@ -1,10 +1,11 @@
 //! Adding up the parts of checked shard summaries.
 //!
-//! Exact: every count, the per-second timeline (the shards share their start), the request
+//! Exact: every count, the per-second timeline (lined up as [`super::align`] says), the request
 //! percentiles (from the added histograms), the idle gaps (an overall silence is a silence of
 //! every shard: the intersection of their gaps). Bounds only, for want of the raw samples: the
 //! windows' p50/p99 and the setup registrations' percentiles are the largest of the shards'.
 
+use super::Alignment;
 use crate::hdr::{Recorded, Trio, latency_ms};
 use crate::overload::{self, Window};
 use crate::summary::{
@@ -13,9 +14,10 @@ use crate::summary::{
 use crate::threshold::Threshold;
 use std::collections::BTreeMap;
 
-pub(super) fn summary(all: &[&Summary], hist: &Recorded) -> Summary {
+pub(super) fn summary(all: &[&Summary], hist: &Recorded, alignment: Alignment) -> Summary {
     let mut out = all[0].clone();
     let f = out.compression;
+    let shifts = alignment.whole_seconds();
     out.started_at = all
         .iter()
         .map(|s| s.started_at.clone())
@@ -26,7 +28,11 @@ pub(super) fn summary(all: &[&Summary], hist: &Recorded) -> Summary {
         .map(|s| s.ended_at.clone())
         .max()
         .unwrap_or_default();
-    out.wall_seconds = all.iter().map(|s| s.wall_seconds).fold(0.0, f64::max);
+    out.wall_seconds = all
+        .iter()
+        .zip(&alignment.offsets_s)
+        .map(|(s, o)| o + s.wall_seconds)
+        .fold(0.0, f64::max);
     out.schedule_seconds = out.wall_seconds * f;
     out.users = Users {
         started: all.iter().map(|s| s.users.started).sum(),
@@ -37,8 +43,13 @@ pub(super) fn summary(all: &[&Summary], hist: &Recorded) -> Summary {
     out.endpoints = endpoints(all, hist);
     out.totals = stats(all.iter().map(|s| &s.totals), &hist.totals);
     out.arrivals = arrivals(all, hist);
-    out.timeline = timeline(all);
-    out.idle_gaps = idle_gaps(all, out.idle_gap_threshold_s);
+    out.timeline = timeline(all, &shifts);
+    let gaps: Vec<Vec<IdleGap>> = all
+        .iter()
+        .zip(&alignment.offsets_s)
+        .map(|(s, o)| shifted(&s.idle_gaps, o * f))
+        .collect();
+    out.idle_gaps = idle_gaps(&gaps, out.idle_gap_threshold_s);
     out.windows = windows(all);
     let profile_s = out.profile_seconds.unwrap_or(out.profile.duration_s);
     out.overload = Some(overload::judge(
@@ -54,6 +65,7 @@ pub(super) fn summary(all: &[&Summary], hist: &Recorded) -> Summary {
     out.compress_auto = None;
     out.shard = None;
     out.merged_shards = Some(all.len() as u32);
+    out.alignment = Some(alignment);
     out.histograms = Some(hist.encode());
     let judged = out
         .thresholds
@@ -138,10 +150,15 @@ fn arrivals(all: &[&Summary], hist: &Recorded) -> Arrivals {
     }
 }
 
-/// Per-second counts added by second (the shards share their start).
-fn timeline(all: &[&Summary]) -> Vec<Second> {
-    let len = all.iter().map(|s| s.timeline.len()).max().unwrap_or(0);
-    let mut out: Vec<Second> = (0..len as u64)
+/// Per-second counts added by second, each shard's seconds moved by its offset.
+fn timeline(all: &[&Summary], shifts: &[u64]) -> Vec<Second> {
+    let len = all
+        .iter()
+        .zip(shifts)
+        .map(|(s, d)| s.timeline.len() as u64 + d)
+        .max()
+        .unwrap_or(0);
+    let mut out: Vec<Second> = (0..len)
         .map(|second| Second {
             second,
             sent: 0,
@@ -149,8 +166,12 @@ fn timeline(all: &[&Summary]) -> Vec<Second> {
             dropped: 0,
         })
         .collect();
-    for x in all.iter().flat_map(|s| &s.timeline) {
-        if let Some(o) = out.get_mut(x.second as usize) {
+    let moved = all
+        .iter()
+        .zip(shifts)
+        .flat_map(|(s, d)| s.timeline.iter().map(move |x| (x, x.second + d)));
+    for (x, second) in moved {
+        if let Some(o) = out.get_mut(second as usize) {
             o.sent += x.sent;
             o.errors += x.errors;
             o.dropped += x.dropped;
@@ -159,14 +180,24 @@ fn timeline(all: &[&Summary]) -> Vec<Second> {
     out
 }
 
+/// A shard's gaps moved `by` schedule seconds later.
+fn shifted(gaps: &[IdleGap], by: f64) -> Vec<IdleGap> {
+    gaps.iter()
+        .map(|g| IdleGap {
+            start_s: g.start_s + by,
+            ..g.clone()
+        })
+        .collect()
+}
+
 /// Silences of every shard at once: the intersection of the shards' gaps, kept when still at
 /// least the threshold long. The first request after it is the one that ended it.
-pub(super) fn idle_gaps(all: &[&Summary], threshold_s: f64) -> Vec<IdleGap> {
-    let mut common = all[0].idle_gaps.clone();
-    for s in &all[1..] {
+pub(super) fn idle_gaps(all: &[Vec<IdleGap>], threshold_s: f64) -> Vec<IdleGap> {
+    let mut common = all[0].clone();
+    for gaps in &all[1..] {
         let mut next = Vec::new();
         for a in &common {
-            for b in &s.idle_gaps {
+            for b in gaps {
                 let start = a.start_s.max(b.start_s);
                 let (a_end, b_end) = (a.start_s + a.real_seconds, b.start_s + b.real_seconds);
                 let end = a_end.min(b_end);

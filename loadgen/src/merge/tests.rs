@@ -191,14 +191,84 @@ fn idle_gaps_are_where_every_shard_was_silent() {
         real_seconds,
         first_request_latency_ms: first,
     };
-    let mut a = shard(0, 2, 1).summary;
-    let mut b = shard(1, 2, 1).summary;
+    let (mut a, mut b) = (shard(0, 2, 1).summary, shard(1, 2, 1).summary);
     a.idle_gaps = vec![gap(100.0, 200.0, 5.0), gap(1000.0, 70.0, 6.0)];
     b.idle_gaps = vec![gap(150.0, 100.0, 7.0), gap(2000.0, 90.0, 8.0)];
     // a silent 100-300, b 150-250: together 150-250, ended by b's request. a's 1000-1070 and
     // b's 2000-2090 never overlap: someone was sending.
-    let g = sum::idle_gaps(&[&a, &b], 60.0);
+    let both = [a.idle_gaps, b.idle_gaps];
+    let g = sum::idle_gaps(&both, 60.0);
     assert_eq!(g, vec![gap(150.0, 250.0 - 150.0, 7.0)]);
     // Under a 120 s threshold the common 100 s is no gap.
-    assert!(sum::idle_gaps(&[&a, &b], 120.0).is_empty());
+    assert!(sum::idle_gaps(&both, 120.0).is_empty());
+}
+
+#[test]
+fn shards_of_one_start_at_line_up_exactly() {
+    let mut parts = shards(3);
+    for p in &mut parts {
+        p.summary.shard.as_mut().unwrap().start_at = Some("2026-01-01T00:00:00.000Z".into());
+    }
+    let m = merge(parts).unwrap();
+    let a = m.alignment.unwrap();
+    assert_eq!(a.method, AlignMethod::StartAt);
+    assert_eq!(a.offsets_s, vec![0.0; 3]);
+}
+
+#[test]
+fn shards_without_a_common_start_line_up_by_their_clocks() {
+    // Shard 1 started 3.2 s after shard 0, by hand, with no --start-at.
+    let mut parts = shards(2);
+    parts[1].summary.started_at = "2026-01-01T00:00:03.200Z".into();
+    let (t0, t1) = (
+        parts[0].summary.timeline.clone(),
+        parts[1].summary.timeline.clone(),
+    );
+    let m = merge(parts).unwrap();
+    let a = m.alignment.clone().unwrap();
+    assert_eq!(a.method, AlignMethod::WallClock);
+    assert_eq!(a.offsets_s, vec![0.0, 3.2]);
+    // Shard 1's seconds land 3 s later (its offset in whole seconds): second s of the merge
+    // holds shard 0's second s and shard 1's second s - 3.
+    assert_eq!(
+        m.timeline.len() as u64,
+        (t1.len() as u64 + 3).max(t0.len() as u64)
+    );
+    for (s, x) in m.timeline.iter().enumerate() {
+        let from = |t: &[crate::summary::Second], s: Option<usize>| {
+            s.and_then(|s| t.get(s)).map_or(0, |x| x.sent)
+        };
+        assert_eq!(
+            x.sent,
+            from(&t0, Some(s)) + from(&t1, s.checked_sub(3)),
+            "second {s}"
+        );
+    }
+    assert!((m.wall_seconds - (3.2 + WALL)).abs() < 1e-9);
+    // The interval histograms moved as the timeline did: same counts per second.
+    let r = m.histograms.as_ref().unwrap().decode().unwrap();
+    for (second, t) in &r.intervals {
+        assert_eq!(
+            t.latency.len(),
+            m.timeline[*second as usize].sent,
+            "second {second}"
+        );
+    }
+    // The counts themselves do not move.
+    assert_eq!(
+        m.arrivals.sent,
+        t0.iter().chain(&t1).map(|x| x.sent).sum::<u64>()
+    );
+}
+
+#[test]
+fn unaligned_shards_need_a_readable_start() {
+    let mut parts = shards(2);
+    parts[1].summary.started_at = "yesterday".into();
+    let e = message(merge(parts));
+    assert!(
+        e.starts_with("s1/summary.json: started_at 'yesterday' is not an RFC 3339 time"),
+        "{e}"
+    );
+    assert!(e.contains("no common --start-at"), "{e}");
 }

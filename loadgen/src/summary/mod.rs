@@ -1,7 +1,7 @@
-//! `summary.json`, schema v1.3: the file costcalc reads (documented in README.md). Each minor
-//! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block, v1.3 `shard`,
-//! `merged_shards` and `histograms`), so an
-//! older reader still works and the added fields read as absent from an older file.
+//! `summary.json`, schema v1.4: the file costcalc reads (documented in README.md). Each minor
+//! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block; v1.3
+//! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`), so
+//! an older reader still works and the added fields read as absent from an older file.
 //!
 //! The types ([`types`]) serialize to exactly the documented field names; [`build`] turns the raw
 //! samples of a run into a summary and is pure, so every figure is tested without a server: the
@@ -18,7 +18,7 @@ pub use types::*;
 
 use crate::overload;
 
-pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.3";
+pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.4";
 
 /// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
 pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Summary {
@@ -70,7 +70,11 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         server: None,
         shard: None,
         merged_shards: None,
-        histograms: Some(crate::hdr::Recorded::from_samples(samples).encode()),
+        alignment: None,
+        histograms: Some(
+            crate::hdr::Recorded::from_samples(samples, crate::hdr::interval_for(profile_s / f))
+                .encode(),
+        ),
         profile: info.profile,
         totals,
     }

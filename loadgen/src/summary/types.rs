@@ -53,6 +53,10 @@ pub struct Summary {
     /// v1.3: the number of shards `loadgen merge` added up into this summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u32>,
+    /// v1.4: how `loadgen merge` lined up the shards' clocks (a common `--start-at`, or each
+    /// shard's own `started_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<crate::merge::Alignment>,
     /// v1.3: HDR histograms (latency, scheduled latency, lateness) per endpoint, over the run
     /// and per second; what `loadgen merge` adds up.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -118,13 +118,16 @@ fn monthly_requests(summary: &Path) -> String {
 /// The three shards, side by side, on a common start 8 s ahead (setup comes before it).
 fn run_shards(url: &str, dir: &Path) -> Vec<PathBuf> {
     let outs: Vec<PathBuf> = (0..3).map(|k| dir.join(format!("s{k}"))).collect();
+    // One absolute time for all three (`+8` would be read by each process at its own moment).
+    let start = (chrono::Utc::now() + chrono::Duration::seconds(8))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let children: Vec<_> = outs
         .iter()
         .enumerate()
         .map(|(k, out)| {
             loadgen()
                 .args(run_args(url, out))
-                .args(["--shard", &format!("{k}/3"), "--start-at", "+8"])
+                .args(["--shard", &format!("{k}/3"), "--start-at", &start])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -201,11 +204,18 @@ fn three_shards_play_the_single_run_and_merge_into_one_summary() {
         .unwrap();
     let said = ok(out, "merge");
     assert!(said.contains("merged 3 shards"), "{said}");
-    assert!(said.contains("merged p99 per second"), "{said}");
+    assert!(said.contains("merged p99 over time"), "{said}");
+    assert!(!said.contains("no common --start-at"), "{said}");
     let m = read(&merged);
     assert_accounted(&m, 240, "merged");
     assert_eq!(m["schema"], s1["schema"]);
     assert_eq!(m["merged_shards"], 3);
+    // One --start-at: lined up exactly, no shard moved.
+    assert_eq!(m["alignment"]["method"], "start_at");
+    assert_eq!(
+        m["alignment"]["offsets_s"],
+        serde_json::json!([0.0, 0.0, 0.0])
+    );
     let sent: u64 = shards
         .iter()
         .map(|s| read(s)["arrivals"]["sent"].as_u64().unwrap())
