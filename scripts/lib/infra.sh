@@ -49,7 +49,11 @@ break_copy() {
 
 # Every template under infra/, which the stages check one by one.
 # shellcheck disable=SC2034 # used by the stages that source this file
-templates=(infra/database.yaml infra/lambda/template.yaml infra/fargate/template.yaml infra/ec2/template.yaml)
+templates=(infra/database.yaml infra/lambda/template.yaml infra/fargate/template.yaml infra/ec2/template.yaml
+  infra/loadgen/template.yaml)
+# Every Dockerfile under infra/: the API's and loadgen's (AWS Batch).
+# shellcheck disable=SC2034 # used by the stages that source this file
+dockerfiles=(infra/Dockerfile infra/loadgen/Dockerfile)
 
 # infra_done NAME: end a stage, non-zero when a check failed.
 infra_done() {

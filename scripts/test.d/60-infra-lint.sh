@@ -1,5 +1,6 @@
 # The templates and scripts of infra/ as they are: cfn-lint on every template, sam validate
-# --lint on the SAM template, hadolint on the Dockerfile, bash -n on the EC2 user data.
+# --lint on the SAM template, hadolint on the Dockerfiles, the loadgen stack's interface, bash -n on
+# the EC2 user data.
 # shellcheck shell=bash source-path=SCRIPTDIR/../..
 set -euo pipefail
 source scripts/lib/common.sh
@@ -18,8 +19,22 @@ if cfn-lint -- "${templates[@]}"; then pass "cfn-lint"; else fail "cfn-lint foun
 say "sam validate --lint infra/lambda/template.yaml"
 if sam validate --lint --template-file infra/lambda/template.yaml; then pass "sam validate"; else fail "sam validate --lint"; fi
 
-say "hadolint infra/Dockerfile"
-if hadolint infra/Dockerfile; then pass "hadolint"; else fail "hadolint found problems (above)"; fi
+for d in "${dockerfiles[@]}"; do
+  [ -f "$d" ] || fail "missing Dockerfile $d"
+done
+mapfile -t found < <(find infra -name 'Dockerfile*' | sort)
+[ ${#found[@]} -eq ${#dockerfiles[@]} ] || fail "infra/ has Dockerfiles this stage does not know: ${found[*]}"
+say "hadolint ${dockerfiles[*]}"
+if hadolint "${dockerfiles[@]}"; then pass "hadolint"; else fail "hadolint found problems (above)"; fi
+
+# What the loadgen stack and image promise scripts/loadgen-distributed (parameters, outputs, the
+# job definition, the roles' reach, the bucket, Fargate's vCPU/memory pairs, the entry point).
+say "the loadgen stack's interface"
+if python scripts/lib/loadgen-stack-contract.py infra/loadgen/template.yaml infra/loadgen/Dockerfile; then
+  pass "infra/loadgen keeps its interface"
+else
+  fail "infra/loadgen breaks its interface (above)"
+fi
 
 # The EC2 user data is a shell script inside !Sub: render it with stand-in values and let bash
 # parse it, and the secrets helper it writes.

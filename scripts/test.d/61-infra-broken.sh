@@ -20,6 +20,34 @@ fi
 if break_copy infra/Dockerfile "$work/Dockerfile" 's/^FROM rust:[^ ]* AS build/FROM rust:latest AS build/'; then
   expect_failure "hadolint: unpinned base image" DL3007 hadolint "$work/Dockerfile"
 fi
+mkdir -p "$work/loadgen"
+lg=infra/loadgen/template.yaml lg_image=infra/loadgen/Dockerfile
+contract() { python scripts/lib/loadgen-stack-contract.py "$@"; }
+if break_copy "$lg" "$work/loadgen/capability.yaml" 's/PlatformCapabilities: \[FARGATE\]/PlatformCapabilities: [FARGATE_SPOT]/'; then
+  # FARGATE_SPOT is a compute environment type, never a job definition's platform capability.
+  expect_failure "cfn-lint: invalid Batch platform capability" "E3030.*fargate_spot" cfn-lint -- "$work/loadgen/capability.yaml"
+fi
+if break_copy "$lg" "$work/loadgen/getatt.yaml" 's/JobRoleArn: !GetAtt JobRole.Arn/JobRoleArn: !GetAtt NoSuchRole.Arn/'; then
+  expect_failure "cfn-lint: dangling !GetAtt in the loadgen stack" "E1010.*NoSuchRole" cfn-lint -- "$work/loadgen/getatt.yaml"
+fi
+if break_copy "$lg" "$work/loadgen/job-role.yaml" 's/Action: s3:PutObject/Action: s3:*/'; then
+  expect_failure "contract: a job role beyond s3:PutObject" 'job role statements.*"s3:\*"' contract "$work/loadgen/job-role.yaml" "$lg_image"
+fi
+if break_copy "$lg" "$work/loadgen/output.yaml" 's/^  JobQueueArn:/  QueueArn:/'; then
+  expect_failure "contract: an agreed output renamed" "output JobQueueArn is missing" contract "$work/loadgen/output.yaml" "$lg_image"
+fi
+if break_copy "$lg" "$work/loadgen/rule.yaml" 's/\["2048", "3072", "4096", "5120"/["2560", "3072", "4096", "5120"/'; then
+  expect_failure "contract: a rule allowing a memory Fargate lacks" "memory for ShardVcpu 1.*2560" contract "$work/loadgen/rule.yaml" "$lg_image"
+fi
+if break_copy "$lg_image" "$work/loadgen/Dockerfile.unpinned" 's/^FROM rust:[^ ]* AS build/FROM rust:latest AS build/'; then
+  expect_failure "hadolint: unpinned base image (loadgen)" DL3007 hadolint "$work/loadgen/Dockerfile.unpinned"
+fi
+if break_copy "$lg_image" "$work/loadgen/Dockerfile.root" 's/^USER 65532:65532/USER root/'; then
+  expect_failure "hadolint: the loadgen image runs as root" DL3002 hadolint "$work/loadgen/Dockerfile.root"
+fi
+if break_copy "$lg_image" "$work/loadgen/Dockerfile.entry" 's|^ENTRYPOINT .*|ENTRYPOINT ["/loadgen"]|'; then
+  expect_failure "contract: the image's entry point moved" 'lacks .ENTRYPOINT \["/usr/local/bin/loadgen"\]' contract "$lg" "$work/loadgen/Dockerfile.entry"
+fi
 printf 'exit 1\n' >"$work/user-data-broken.sh"
 printf 'if true; then\n' >>"$work/user-data-broken.sh"
 expect_failure "bash -n: unterminated if" "syntax error|unexpected end" bash -n "$work/user-data-broken.sh"
