@@ -148,21 +148,24 @@ async fn known_requests_are_counted_exactly(database_url: &str) {
     ports.sort();
     assert_eq!(listening_ports(server.child.id().unwrap()), ports);
     let before = scrape(maddr).await;
+    send_known_requests(server.addr).await;
+    let after = scrape(maddr).await;
+    let change = Change {
+        before: &before,
+        after: &after,
+    };
+    assert_requests_counted(&change);
+    assert_work_counted(&change);
+    assert_process_and_pool_metrics(&change);
+}
 
-    let (token, _) = register(server.addr, "metrics@example.com").await;
+/// One registration, a good and a bad login, 3 entries created, 2 read and 1 missing, 2
+/// unmatched routes (one of them /metrics on the public port) and 5 health checks.
+async fn send_known_requests(addr: SocketAddr) {
+    let (token, _) = register(addr, "metrics@example.com").await;
     let login = |password: &'static str| {
         let body = json!({"email": "metrics@example.com", "password": password});
-        async move {
-            request(
-                server.addr,
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(&body),
-                LONG,
-            )
-            .await
-        }
+        async move { request(addr, "POST", "/api/v1/auth/login", None, Some(&body), LONG).await }
     };
     assert_eq!(login("correct horse battery").await.status, 200);
     assert_eq!(login("wrong horse battery").await.status, 401);
@@ -170,7 +173,7 @@ async fn known_requests_are_counted_exactly(database_url: &str) {
     for i in 0..3 {
         let body = json!({"work": format!("w{i}"), "struggle": "s", "intention": "i"});
         let r = request(
-            server.addr,
+            addr,
             "POST",
             "/api/v1/entries",
             Some(&token),
@@ -183,7 +186,7 @@ async fn known_requests_are_counted_exactly(database_url: &str) {
     }
     for id in &ids[..2] {
         let r = request(
-            server.addr,
+            addr,
             "GET",
             &format!("/api/v1/entries/{id}"),
             Some(&token),
@@ -194,65 +197,94 @@ async fn known_requests_are_counted_exactly(database_url: &str) {
         assert_eq!(r.status, 200, "{}", r.body);
     }
     let missing = format!("/api/v1/entries/{}", uuid::Uuid::now_v7());
-    let r = request(server.addr, "GET", &missing, Some(&token), None, LONG).await;
+    let r = request(addr, "GET", &missing, Some(&token), None, LONG).await;
     assert_eq!(r.status, 404);
     for path in ["/no/such/route", "/metrics"] {
-        let r = request(server.addr, "GET", path, None, None, LONG).await;
+        let r = request(addr, "GET", path, None, None, LONG).await;
         assert_eq!(r.status, 404, "{path} on the public port: {}", r.body);
     }
     for _ in 0..5 {
         assert_eq!(
-            request(server.addr, "GET", "/health", None, None, LONG)
+            request(addr, "GET", "/health", None, None, LONG)
                 .await
                 .status,
             200
         );
     }
+}
 
-    let after = scrape(maddr).await;
-    let delta =
-        |name: &str, labels: &[(&str, &str)]| after.get(name, labels) - before.get(name, labels);
-    let total = |name: &str| after.sum(name, &[]) - before.sum(name, &[]);
-    let expected: &[(&str, &str, &str, f64)] = &[
-        ("POST", "/api/v1/auth/register", "2xx", 1.0),
-        ("POST", "/api/v1/auth/login", "2xx", 1.0),
-        ("POST", "/api/v1/auth/login", "4xx", 1.0),
-        ("POST", "/api/v1/entries", "2xx", 3.0),
-        ("GET", ENTRY, "2xx", 2.0),
-        ("GET", ENTRY, "4xx", 1.0),
-        ("GET", "unmatched", "4xx", 2.0),
-        ("GET", "/health", "2xx", 5.0),
-    ];
-    for &(method, route, class, n) in expected {
+/// What the metrics gained between two scrapes.
+struct Change<'a> {
+    before: &'a Scrape,
+    after: &'a Scrape,
+}
+
+impl Change<'_> {
+    fn delta(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+        self.after.get(name, labels) - self.before.get(name, labels)
+    }
+
+    fn total(&self, name: &str) -> f64 {
+        self.after.sum(name, &[]) - self.before.sum(name, &[])
+    }
+}
+
+/// Method, route, status class and count of the known requests.
+const EXPECTED: &[(&str, &str, &str, f64)] = &[
+    ("POST", "/api/v1/auth/register", "2xx", 1.0),
+    ("POST", "/api/v1/auth/login", "2xx", 1.0),
+    ("POST", "/api/v1/auth/login", "4xx", 1.0),
+    ("POST", "/api/v1/entries", "2xx", 3.0),
+    ("GET", ENTRY, "2xx", 2.0),
+    ("GET", ENTRY, "4xx", 1.0),
+    ("GET", "unmatched", "4xx", 2.0),
+    ("GET", "/health", "2xx", 5.0),
+];
+
+/// The request counter and the duration histogram counted each known request once.
+fn assert_requests_counted(change: &Change) {
+    let (before, after) = (change.before, change.after);
+    for &(method, route, class, n) in EXPECTED {
         let labels = [
             ("method", method),
             ("route", route),
             ("status_class", class),
         ];
         assert_eq!(
-            delta(REQUESTS, &labels),
+            change.delta(REQUESTS, &labels),
             n,
             "{method} {route} {class}: {after:#?}"
         );
     }
-    assert_eq!(total(REQUESTS), 16.0, "no other request was counted");
+    assert_eq!(change.total(REQUESTS), 16.0, "no other request was counted");
     // The histogram saw every request once, per method and route.
-    for &(method, route, _, _) in expected {
+    for &(method, route, _, _) in EXPECTED {
         let labels = [("method", method), ("route", route)];
         assert_eq!(
-            delta(DURATION_COUNT, &labels),
+            change.delta(DURATION_COUNT, &labels),
             after.sum(REQUESTS, &labels) - before.sum(REQUESTS, &labels),
             "{method} {route}"
         );
     }
-    assert_eq!(total(DURATION_COUNT), total(REQUESTS));
+    assert_eq!(change.total(DURATION_COUNT), change.total(REQUESTS));
+}
+
+/// Password hashing and database work went to the routes that did it.
+fn assert_work_counted(change: &Change) {
+    let after = change.after;
     // argon2id: one hash to register, one verification per login (also the failed one).
     let hashes = "journal_password_hash_total";
-    assert_eq!(delta(hashes, &[("route", "/api/v1/auth/register")]), 1.0);
-    assert_eq!(delta(hashes, &[("route", "/api/v1/auth/login")]), 2.0);
-    assert_eq!(total(hashes), 3.0);
+    assert_eq!(
+        change.delta(hashes, &[("route", "/api/v1/auth/register")]),
+        1.0
+    );
+    assert_eq!(
+        change.delta(hashes, &[("route", "/api/v1/auth/login")]),
+        2.0
+    );
+    assert_eq!(change.total(hashes), 3.0);
     assert!(
-        delta(
+        change.delta(
             "journal_password_hash_seconds_total",
             &[("route", "/api/v1/auth/login")]
         ) > 0.0
@@ -260,13 +292,16 @@ async fn known_requests_are_counted_exactly(database_url: &str) {
     // Every entry request reached the database; /health never does.
     let create = [("method", "POST"), ("route", "/api/v1/entries")];
     assert!(
-        delta("journal_db_queries_total", &create) >= 3.0,
+        change.delta("journal_db_queries_total", &create) >= 3.0,
         "{after:#?}"
     );
-    assert!(delta("journal_db_time_seconds_total", &create) > 0.0);
+    assert!(change.delta("journal_db_time_seconds_total", &create) > 0.0);
     let health = [("method", "GET"), ("route", "/health")];
-    assert_eq!(delta("journal_db_queries_total", &health), 0.0);
-    // Process and pool metrics.
+    assert_eq!(change.delta("journal_db_queries_total", &health), 0.0);
+}
+
+fn assert_process_and_pool_metrics(change: &Change) {
+    let (before, after) = (change.before, change.after);
     let cpu = "process_cpu_seconds_total";
     assert!(after.get(cpu, &[]) >= before.get(cpu, &[]), "{after:#?}");
     assert!(after.get(cpu, &[]) > 0.0);

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::support::aws::{PricingScript, pricing_files, pricing_server};
+use crate::support::aws::{PricingScript, Server, pricing_files, pricing_server};
 use aws_sdk_pricing::config::retry::RetryConfig;
 use aws_sdk_pricing::config::{BehaviorVersion, Credentials, Region};
 use costcalc::aws::error::{AwsError, Kind};
@@ -52,12 +52,12 @@ async fn fetch(url: &str, region: &str) -> Result<PriceSnapshot, AwsError> {
     r
 }
 
-/// P1 of the worked examples (3M x 120 ms x 1536 MB, free tier): compute 2.33, requests 0.40.
 /// A price the fetch adds to the bundled snapshot's: an RDS Reserved offer.
 fn only_reserved_added(c: &price_diff::Change) -> bool {
     matches!(c, price_diff::Change::OnlyInB { path, .. } if path.starts_with("rds_reserved."))
 }
 
+/// P1 of the worked examples (3M x 120 ms x 1536 MB, free tier): compute 2.33, requests 0.40.
 fn p1(p: &PriceSnapshot) -> rust_decimal::Decimal {
     let u = LambdaUsage {
         requests: dec!(3000000),
@@ -84,15 +84,22 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
         .await
         .expect("fetch succeeds");
     let bundled = catalog::bundled("us-east-1").unwrap();
+    assert_prices_equal_the_bundled_ones(&bundled, &snap);
+    assert_usage_types_tiers_and_decoys(&snap);
+    assert_reserved_terms_and_instance_sizes(&snap);
+    assert_written_file_reloads(&snap, &bundled);
+    assert_requests_paged_filtered_and_signed(&server);
+}
 
-    // Every price equals the bundled one, tiers and ranges included; the fetch adds only the
-    // RDS Reserved offers (the bundled snapshot has none).
-    let changes = price_diff::diff(&bundled, &snap);
+/// Every price equals the bundled one, tiers and ranges included; the fetch adds only the
+/// RDS Reserved offers (the bundled snapshot has none).
+fn assert_prices_equal_the_bundled_ones(bundled: &PriceSnapshot, snap: &PriceSnapshot) {
+    let changes = price_diff::diff(bundled, snap);
     assert!(changes.iter().all(only_reserved_added), "{changes:#?}");
     assert_eq!(changes.len(), 8, "4 offers x (upfront, hourly)");
     // The fetch date and a Price List source on each price.
     assert_eq!(snap.as_of, "2026-11-27");
-    for row in price_diff::rows(&snap) {
+    for row in price_diff::rows(snap) {
         assert!(
             row.source.contains("2026-11-27")
                 || row.source.contains("bundled snapshot of 2026-11-01"),
@@ -101,6 +108,9 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
             row.source
         );
     }
+}
+
+fn assert_usage_types_tiers_and_decoys(snap: &PriceSnapshot) {
     assert!(
         snap.lambda
             .x86_64
@@ -136,6 +146,9 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
             .source
             .starts_with("not in the Price List")
     );
+}
+
+fn assert_reserved_terms_and_instance_sizes(snap: &PriceSnapshot) {
     // RDS Reserved terms (made up in the fixture, see make_fixtures.py): PostgreSQL db.t4g.micro
     // single-AZ only; the MySQL decoy's offer is not taken.
     let ri = snap.rds_reserved.as_ref().expect("Reserved terms read");
@@ -176,14 +189,18 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
     // Instance sizes come from the product attributes.
     assert_eq!(snap.ec2.instances["m7g.large"].arch, "arm64");
     assert_eq!(snap.ec2.instances["t3.small"].memory_gib, dec!(2));
+}
 
-    // What `prices fetch` writes loads unchanged through --prices, and prices P1 identically.
-    let text = costcalc::catalog::to_toml(&snap).unwrap();
+/// What `prices fetch` writes loads unchanged through --prices, and prices P1 identically.
+fn assert_written_file_reloads(snap: &PriceSnapshot, bundled: &PriceSnapshot) {
+    let text = costcalc::catalog::to_toml(snap).unwrap();
     let reloaded = catalog::parse(&text, "fetched.toml").expect("the written file loads");
-    assert_eq!(p1(&reloaded), p1(&bundled));
+    assert_eq!(p1(&reloaded), p1(bundled));
     assert_eq!(p1(&reloaded).round_dp(2), dec!(2.73));
+}
 
-    // Requests: the throttled two, then every query to its last page, with NextToken.
+/// Requests: the throttled two, then every query to its last page, with NextToken.
+fn assert_requests_paged_filtered_and_signed(server: &Server) {
     let reqs = server.requests();
     let bodies: Vec<serde_json::Value> = reqs.iter().map(|r| r.json()).collect();
     assert!(bodies.iter().any(|b| b["NextToken"] == "tok-4"), "paged");

@@ -78,18 +78,35 @@ fn unreachable_host() {
     );
 }
 
+/// The closed port the bad-input runs name; they fail before connecting.
+const HOST: &str = "http://127.0.0.1:9";
+
+/// `loadgen run` of 5 s of the steady profile plus `extra` fails with `want`.
+fn steady_run_fails_with(extra: &[&str], want: &str) {
+    let mut args = vec![
+        "run",
+        "--host",
+        HOST,
+        "--profile",
+        "steady",
+        "--duration",
+        "5s",
+    ];
+    args.extend_from_slice(extra);
+    fails_with(&args, want);
+}
+
 #[test]
-fn bad_values() {
-    let h = "http://127.0.0.1:9";
+fn a_missing_or_bad_duration() {
     fails_with(
-        &["run", "--host", h, "--profile", "steady"],
+        &["run", "--host", HOST, "--profile", "steady"],
         "profile 'steady' needs --duration",
     );
     fails_with(
         &[
             "run",
             "--host",
-            h,
+            HOST,
             "--profile",
             "steady",
             "--duration",
@@ -97,48 +114,10 @@ fn bad_values() {
         ],
         "--duration: invalid duration 'ten'",
     );
-    fails_with(
-        &[
-            "run",
-            "--host",
-            h,
-            "--profile",
-            "steady",
-            "--duration",
-            "5s",
-            "--threshold",
-            "p99<5",
-        ],
-        "invalid threshold 'p99<5'",
-    );
-    fails_with(
-        &[
-            "run",
-            "--host",
-            h,
-            "--profile",
-            "steady",
-            "--duration",
-            "5s",
-            "--compress",
-            "0",
-        ],
-        "--compress must be a number > 0",
-    );
-    fails_with(
-        &[
-            "run",
-            "--host",
-            h,
-            "--profile",
-            "steady",
-            "--duration",
-            "5s",
-            "--mix",
-            "bots=1",
-        ],
-        "unknown journey 'bots'",
-    );
+}
+
+#[test]
+fn a_host_without_a_scheme() {
     fails_with(
         &[
             "run",
@@ -151,42 +130,39 @@ fn bad_values() {
         ],
         "the scheme must be http or https",
     );
-    let base = [
-        "run",
-        "--host",
-        h,
-        "--profile",
-        "steady",
-        "--duration",
-        "5s",
-    ];
-    let with = |extra: &[&'static str], want: &str| {
-        let mut args = base.to_vec();
-        args.extend_from_slice(extra);
-        fails_with(&args, want);
-    };
-    with(
-        &["--session-requests", "0"],
-        "invalid --session-requests '0': use N (every session N requests), geo:MEAN",
-    );
-    with(
-        &["--session-requests", "geo:x"],
-        "invalid --session-requests 'geo:x'",
-    );
-    with(
-        &["--logout-share", "150"],
-        "--logout-share must be a percent from 0 to 100, got 150",
-    );
-    with(
-        &["--think-time", "soon"],
-        "--think-time: invalid duration 'soon'",
-    );
-    with(
+}
+
+#[test]
+fn bad_threshold_compress_and_mix_values() {
+    steady_run_fails_with(&["--threshold", "p99<5"], "invalid threshold 'p99<5'");
+    steady_run_fails_with(&["--compress", "0"], "--compress must be a number > 0");
+    steady_run_fails_with(
         &["--compress", "fast"],
         "--compress must be a number > 0 (1 = real time) or auto, got fast",
     );
-    with(
+    steady_run_fails_with(
         &["--compress", "auto", "--probe-step", "x"],
         "--probe-step: invalid duration 'x'",
+    );
+    steady_run_fails_with(&["--mix", "bots=1"], "unknown journey 'bots'");
+}
+
+#[test]
+fn bad_session_values() {
+    steady_run_fails_with(
+        &["--session-requests", "0"],
+        "invalid --session-requests '0': use N (every session N requests), geo:MEAN",
+    );
+    steady_run_fails_with(
+        &["--session-requests", "geo:x"],
+        "invalid --session-requests 'geo:x'",
+    );
+    steady_run_fails_with(
+        &["--logout-share", "150"],
+        "--logout-share must be a percent from 0 to 100, got 150",
+    );
+    steady_run_fails_with(
+        &["--think-time", "soon"],
+        "--think-time: invalid duration 'soon'",
     );
 }

@@ -53,7 +53,42 @@ async fn a_login_flood_is_throttled_and_a_legitimate_login_gets_through() {
     let addr = server.addr;
     register(addr, "legit@example.com").await;
 
-    // One client: 100 logins at once; its bucket holds 30 (+1 per 2 s), the rest get 429.
+    let too_many = one_client_is_throttled(addr).await;
+
+    // A botnet: many more logins at once than the queue admits, each from its own address, and
+    // in the middle of them the legitimate user, who waits as Retry-After says.
+    let n = 400.max(cores * 9 * 2);
+    let flood: Vec<_> = (0..n)
+        .map(|i| {
+            let ip = format!("10.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256);
+            tokio::spawn(login_from(
+                addr,
+                ip,
+                format!("bot{i}@example.com"),
+                "wrongpass",
+            ))
+        })
+        .collect();
+    let (took, tries) = the_legitimate_login_gets_through(addr).await;
+    let mut busy = 0;
+    for t in flood {
+        let (status, _) = t.await.unwrap();
+        assert!(matches!(status, 401 | 503), "{status}");
+        busy += u32::from(status == 503);
+    }
+    eprintln!(
+        "login flood: legitimate login in {took:?} ({tries} tries) during {n} concurrent bot \
+         logins (503 x{busy}); one client's 100 logins: 429 x{too_many}"
+    );
+    assert!(
+        busy > 0,
+        "{n} concurrent logins never overflowed the hashing queue"
+    );
+}
+
+/// One client: 100 logins at once; its bucket holds 30 (+1 per 2 s), the rest get 429.
+/// Returns how many got 429.
+async fn one_client_is_throttled(addr: SocketAddr) -> u32 {
     let single: Vec<_> = (0..100)
         .map(|i| {
             tokio::spawn(login_from(
@@ -77,21 +112,12 @@ async fn a_login_flood_is_throttled_and_a_legitimate_login_gets_through() {
     if started.elapsed() < Duration::from_secs(100) {
         assert!(too_many > 0, "no 429 among 100 logins of one client");
     }
+    too_many
+}
 
-    // A botnet: many more logins at once than the queue admits, each from its own address, and
-    // in the middle of them the legitimate user, who waits as Retry-After says.
-    let n = 400.max(cores * 9 * 2);
-    let flood: Vec<_> = (0..n)
-        .map(|i| {
-            let ip = format!("10.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256);
-            tokio::spawn(login_from(
-                addr,
-                ip,
-                format!("bot{i}@example.com"),
-                "wrongpass",
-            ))
-        })
-        .collect();
+/// The legitimate user logs in, waiting as Retry-After says; returns how long it took and how
+/// many tries.
+async fn the_legitimate_login_gets_through(addr: SocketAddr) -> (Duration, u32) {
     let started = Instant::now();
     let mut tries = 0;
     loop {
@@ -117,21 +143,7 @@ async fn a_login_flood_is_throttled_and_a_legitimate_login_gets_through() {
         let secs = retry.and_then(|r| r.parse().ok()).unwrap_or(1);
         tokio::time::sleep(Duration::from_secs(secs)).await;
     }
-    let took = started.elapsed();
-    let mut busy = 0;
-    for t in flood {
-        let (status, _) = t.await.unwrap();
-        assert!(matches!(status, 401 | 503), "{status}");
-        busy += u32::from(status == 503);
-    }
-    eprintln!(
-        "login flood: legitimate login in {took:?} ({tries} tries) during {n} concurrent bot \
-         logins (503 x{busy}); one client's 100 logins: 429 x{too_many}"
-    );
-    assert!(
-        busy > 0,
-        "{n} concurrent logins never overflowed the hashing queue"
-    );
+    (started.elapsed(), tries)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

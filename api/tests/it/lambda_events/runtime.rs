@@ -112,6 +112,90 @@ async fn register_extension(State(rt): State<Arc<RuntimeApi>>, headers: HeaderMa
         .into_response()
 }
 
+/// Serves the Runtime API routes over `rt` on a loopback port.
+async fn serve_runtime_api(
+    rt: Arc<RuntimeApi>,
+) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let app = Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next_invocation))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(invocation_response),
+        )
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/error",
+            post(invocation_error),
+        )
+        .route("/2020-01-01/extension/register", post(register_extension))
+        // The graceful-shutdown helper subscribes to no event: its long poll never returns.
+        .route(
+            "/2020-01-01/extension/event/next",
+            get(std::future::pending::<StatusCode>),
+        )
+        .with_state(rt);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (addr, server)
+}
+
+/// The real binary as a function of the Runtime API at `addr`, its output piped.
+fn function_command(
+    addr: std::net::SocketAddr,
+    handler: &str,
+    database_url: &str,
+    env: &[(&str, &str)],
+) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_journal-api"));
+    for var in [
+        "AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH",
+        "DB_PROXY",
+        "LOG_FORMAT",
+        "DB_MAX_CONNECTIONS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "journal-api")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("_HANDLER", handler)
+        .env("DATABASE_URL", database_url)
+        .env("JWT_SECRET", SECRET)
+        .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// Tasks copying the child's stdout and stderr into `logs` until EOF.
+fn copy_output(child: &mut Child, logs: &Arc<Mutex<String>>) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut readers = Vec::new();
+    for mut out in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Send + Unpin>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let logs = logs.clone();
+        readers.push(tokio::spawn(async move {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                logs.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }));
+    }
+    readers
+}
+
 /// A function process and the Runtime API that drives it.
 pub(super) struct Function {
     child: Child,
@@ -142,71 +226,12 @@ impl Function {
             next_id: AtomicU64::new(1),
             extensions: AtomicU64::new(0),
         });
-        let app = Router::new()
-            .route("/2018-06-01/runtime/invocation/next", get(next_invocation))
-            .route(
-                "/2018-06-01/runtime/invocation/{id}/response",
-                post(invocation_response),
-            )
-            .route(
-                "/2018-06-01/runtime/invocation/{id}/error",
-                post(invocation_error),
-            )
-            .route("/2020-01-01/extension/register", post(register_extension))
-            // The graceful-shutdown helper subscribes to no event: its long poll never returns.
-            .route(
-                "/2020-01-01/extension/event/next",
-                get(std::future::pending::<StatusCode>),
-            )
-            .with_state(rt.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_journal-api"));
-        for var in [
-            "AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH",
-            "DB_PROXY",
-            "LOG_FORMAT",
-            "DB_MAX_CONNECTIONS",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
-            .env("AWS_LAMBDA_FUNCTION_NAME", "journal-api")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("_HANDLER", handler)
-            .env("DATABASE_URL", database_url)
-            .env("JWT_SECRET", SECRET)
-            .env("RUST_LOG", "info")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().expect("start journal-api");
+        let (addr, server) = serve_runtime_api(rt.clone()).await;
+        let mut child = function_command(addr, handler, database_url, env)
+            .spawn()
+            .expect("start journal-api");
         let logs = Arc::new(Mutex::new(String::new()));
-        let mut readers = Vec::new();
-        for mut out in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn tokio::io::AsyncRead + Send + Unpin>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let logs = logs.clone();
-            readers.push(tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = out.read(&mut buf).await {
-                    if n == 0 {
-                        break;
-                    }
-                    logs.lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            }));
-        }
+        let readers = copy_output(&mut child, &logs);
         Function {
             child,
             invoke_tx,

@@ -6,17 +6,21 @@
 //! tolerance is recorded as dropped (the rule is [`crate::dispatch`]), so a server (or a loadgen)
 //! that cannot keep up shows up in the summary instead of silently lowering the rate. The last
 //! user to find the timeline exhausted stops goose.
+//!
+//! The shared state is here; the goose transaction and its steps are in `transaction`.
+
+mod transaction;
+
+pub use transaction::arrival;
 
 use crate::chunked_log::ChunkedLog;
-use crate::dispatch::{Arrival, Claim, Dispatch};
-use crate::journey::{Account, Body, JOURNEYS, Journey, Mix, Planned, Step};
+use crate::dispatch::Dispatch;
+use crate::journey::{Account, JOURNEYS, Journey, Mix, Planned, Step};
 use crate::pool::Pool;
 use crate::profile::Profile;
 use crate::session::{Now, Session, SessionConfig};
 use crate::summary::Sample;
 use crate::timeline::Timeline;
-use goose::goose::GooseResponse;
-use goose::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
@@ -58,13 +62,6 @@ pub struct Shared {
     newcomer_seq: AtomicU64,
     pub seed: u64,
     pub tag: String,
-}
-
-/// A goose user's own state.
-#[derive(Clone)]
-struct Worker {
-    rng: ChaCha8Rng,
-    finished: bool,
 }
 
 impl Shared {
@@ -266,139 +263,4 @@ pub fn journey_counts(shared: &Shared) -> Vec<(Journey, u64, u64)> {
             )
         })
         .collect()
-}
-
-/// Claims arrivals until one can start on time, recording the ones too late to send, and sleeps
-/// until it is due; `None` when the timeline is done.
-async fn next_due(shared: &Shared) -> Option<Arrival> {
-    let t0 = shared.t0();
-    loop {
-        let now = Instant::now().saturating_duration_since(t0);
-        match shared.dispatch.claim(&shared.timeline, now) {
-            Claim::Exhausted => return None,
-            Claim::Dropped(a) => {
-                shared.dropped.push(a.wall_s);
-                shared.n_dropped.fetch_add(1, Relaxed);
-            }
-            Claim::Due(a) => {
-                // tokio's timer (1 ms resolution, rounds up). A dedicated OS-thread clock on a
-                // condvar was tried: sub-ms when idle, but one thread wake-up plus one runtime
-                // unpark per arrival tripled loadgen's CPU per request and made the p99 worse
-                // under load.
-                tokio::time::sleep_until((t0 + a.due()).into()).await;
-                return Some(a);
-            }
-        }
-    }
-}
-
-/// The user's own state, made on its first transaction.
-fn worker<'u>(shared: &Shared, user: &'u mut GooseUser) -> &'u mut Worker {
-    if user.get_session_data::<Worker>().is_none() {
-        let i = user.weighted_users_index as u64;
-        user.set_session_data(Worker {
-            rng: ChaCha8Rng::seed_from_u64(shared.seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-            finished: false,
-        });
-    }
-    user.get_session_data_unchecked_mut::<Worker>()
-}
-
-/// Marks the user done with the timeline; the last one to be done stops goose.
-fn user_done(shared: &Shared, user: &mut GooseUser) {
-    worker(shared, user).finished = true;
-    if shared.finished_users.fetch_add(1, Relaxed) + 1 == shared.users {
-        let _ = shared.ended.set(Instant::now());
-        goose::trigger_killswitch("the schedule is complete");
-    }
-}
-
-/// The goose request for `plan`, built on the user's client.
-fn goose_request(
-    user: &GooseUser,
-    plan: Planned,
-) -> Result<GooseRequest<'static>, Box<TransactionError>> {
-    // The URL parsed once, against the already parsed base: goose's get_request_builder parses
-    // the path, then base + path, then reqwest the resulting string again (host, IDNA and all),
-    // which perf put at 4% of loadgen's CPU at 40,000 req/s.
-    let url = user.base_url.join(&plan.path).map_err(|e| {
-        Box::new(TransactionError::Custom(format!(
-            "bad request path {}: {e}",
-            plan.path
-        )))
-    })?;
-    let mut rb = user.client.request(plan.method.clone(), url);
-    match plan.body {
-        Body::None => {}
-        Body::Json(s) => rb = rb.header("content-type", "application/json").body(s),
-        Body::Form(s) => {
-            rb = rb
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(s)
-        }
-    }
-    if let Some(t) = &plan.bearer {
-        rb = rb.bearer_auth(t);
-    }
-    // goose takes the method and URL from the request builder; the name groups its metrics.
-    Ok(GooseRequest::builder()
-        .name(plan.route)
-        .set_request_builder(rb)
-        .build())
-}
-
-/// One goose transaction: claim the next arrival, wait for it, send it.
-pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult {
-    if worker(shared, user).finished {
-        // Waits for the last user to be done and stop goose.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        return Ok(());
-    }
-    let Some(due) = next_due(shared).await else {
-        user_done(shared, user);
-        return Ok(());
-    };
-    let now = Now {
-        sched_s: due.sched_s,
-        wall_s: due.wall_s,
-    };
-    let (session, plan) = shared.session_for(now, &mut worker(shared, user).rng);
-    let (step, method, route) = (plan.step, plan.method, plan.route);
-    let request_bytes = plan.body.len() as u64;
-    let request = goose_request(user, plan)?;
-    let t0 = shared.t0();
-    let sent = Instant::now();
-    let response = match user.request(request).await {
-        Ok(GooseResponse {
-            response: Ok(r), ..
-        }) => {
-            let status = r.status().as_u16();
-            r.bytes().await.ok().map(|b| (status, b))
-        }
-        _ => None,
-    };
-    let latency_ms = sent.elapsed().as_secs_f64() * 1000.0;
-    // No response, or a body cut short, is a transport error (status 0).
-    let (status, body) = match &response {
-        Some((status, body)) => (*status, &body[..]),
-        None => (0, &[][..]),
-    };
-    // The answer's time in schedule seconds: latency is not compressed, so under --compress F
-    // a session's think time starts F x latency after its request was due.
-    let answered_s = now.sched_s
-        + (Instant::now().saturating_duration_since(t0).as_secs_f64() - due.wall_s)
-            * shared.timeline.compression;
-    let ok = shared.answered(session, step, status, body, now, answered_s);
-    shared.samples.push(Sample {
-        method: method.as_str(),
-        route,
-        status,
-        ok,
-        due_wall_s: due.wall_s,
-        sent_wall_s: sent.saturating_duration_since(t0).as_secs_f64(),
-        latency_ms,
-        request_bytes,
-        response_bytes: body.len() as u64,
-    });
-    Ok(())
 }
