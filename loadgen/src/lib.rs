@@ -47,4 +47,5 @@ pub mod text;
 pub mod threshold;
 pub mod timeline;
 pub mod tune;
+pub mod upload;
 pub mod worker;
