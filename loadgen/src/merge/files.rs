@@ -139,7 +139,7 @@ mod tests {
         // A shard's own folder, or its file, stands for itself.
         assert_eq!(expand(&root.join("shard-1")), [root.join("shard-1")]);
         let file = root.join("shard-0/summary.json");
-        assert_eq!(expand(&file), [file.clone()]);
+        assert_eq!(expand(&file), vec![file.clone()]);
         // Nothing to expand: the folder itself, so the error names its missing summary.json.
         assert_eq!(expand(&root.join("logs")), [root.join("logs")]);
     }
