@@ -29,6 +29,7 @@ macro_rules! errln {
 pub mod chunked_log;
 pub mod cli;
 pub mod dispatch;
+pub mod due;
 pub mod hdr;
 pub mod journey;
 pub mod merge;

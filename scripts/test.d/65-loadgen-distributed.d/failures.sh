@@ -49,9 +49,10 @@ else
   cat "$work/int.out" "$work/int.err" >&2
   fail "Ctrl-C did not say it terminated the job"
 fi
-# Both children stopped (their processes ended: an exit code is recorded) with the script's reason.
+# Both children stopped (their processes ended: an exit code is recorded) with the script's reason;
+# each stops its run on SIGTERM and exits once its outputs are written and uploaded.
 stopped=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   # shellcheck disable=SC2016 # backticks are JMESPath literals
   stopped=$(aws batch describe-jobs --jobs "$int_job:0" "$int_job:1" \
     --query 'jobs[?status==`FAILED` && container.exitCode!=null].statusReason' --output text)
@@ -61,3 +62,7 @@ done
 check "children terminated with the script's reason" \
   "scripts/loadgen-distributed interrupted (Ctrl-C) scripts/loadgen-distributed interrupted (Ctrl-C)" \
   "$(tr -s '\t' ' ' <<<"$stopped")"
+# What they measured is kept: each uploaded its outputs (every arrival unsent) before exiting.
+int_run=$(sed -n 's/^run id \([^,]*\), seed 5 .*/\1/p' "$work/int.out")
+kept=$(aws s3 ls --recursive "s3://$bucket/runs/$int_run/" | awk '{print $4}' | grep -c '/summary.json$' || true)
+check "terminated shards' summaries uploaded to runs/$int_run/" 2 "$kept"
