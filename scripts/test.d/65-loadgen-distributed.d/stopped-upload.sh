@@ -34,3 +34,14 @@ ok = a["unsent"] > 0 and a["sent"] > 0 and a["sent"] + a["dropped"] + a["unsent"
 print(a, file=sys.stderr) if not ok else None
 sys.exit(0 if ok else 1)
 PY
+
+say "an upload that fails names the key, exits 1 and keeps the local files"
+rc=0
+timeout 120 "$bin/loadgen" run --host "$api" --profile steady --duration 2s --mix "health=1" --quiet \
+  --out "$work/no-bucket" --upload "s3://no-such-bucket-65/runs/x" >"$work/no-bucket.out" 2>"$work/no-bucket.err" || rc=$?
+check "exit status when the upload fails" 1 "$rc"
+if [ "$(wc -l <"$work/no-bucket.err")" = 1 ] \
+  && grep -q '^loadgen: error: upload of s3://no-such-bucket-65/runs/x/accounts.json failed: .*NoSuchBucket' "$work/no-bucket.err"; then
+  pass "one line naming the first key and S3's error"
+else fail "not one line naming the key: $(cat "$work/no-bucket.err")"; fi
+if [ -s "$work/no-bucket/summary.json" ]; then pass "the local summary.json is kept"; else fail "no local summary.json after the failed upload"; fi
