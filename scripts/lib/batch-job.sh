@@ -10,7 +10,16 @@ poll=${LOADGEN_DISTRIBUTED_POLL_S:-10}
 # The stack's outputs (the INTERFACE of infra/loadgen/template.yaml), the shards' size from the
 # job definition and Spot or on-demand from the queue's compute environment.
 read_stack() {
+  local where=${region:-the default region} status
   say "stack $stack"
+  show aws "${region_args[@]}" cloudformation describe-stacks --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text
+  if [ -z "$dry_run" ]; then
+    status=$(aws "${region_args[@]}" cloudformation describe-stacks --stack-name "$stack" \
+      --query 'Stacks[0].StackStatus' --output text 2>&1) \
+      || die "no stack $stack in $where ($(tail -n 1 <<<"$status")): deploy infra/loadgen/template.yaml first (infra/README.md), or pass --stack NAME / --region R"
+    [[ $status == *_COMPLETE && $status != *ROLLBACK_COMPLETE && $status != DELETE_COMPLETE ]] \
+      || die "stack $stack in $where is $status: it needs to be CREATE_COMPLETE or UPDATE_COMPLETE"
+  fi
   stack_output queue "$stack" JobQueueArn
   stack_output jobdef "$stack" JobDefinitionArn
   stack_output bucket "$stack" OutputBucketName
@@ -114,6 +123,16 @@ fetch_and_merge() {
   say "download and merge"
   run aws "${region_args[@]}" s3 cp --recursive --only-show-errors "s3://$bucket/$prefix/" "$out/shards/"
   run "${loadgen[@]}" merge "$out/shards" --out "$out"
+  # A shard ready after the common start dropped what was due before: say which, and how late.
+  [ -n "$dry_run" ] || python3 - "$out/shards" <<'PY' >&2
+import json, pathlib, sys
+for f in sorted(pathlib.Path(sys.argv[1]).glob("shard-*/summary.json")):
+    s = json.loads(f.read_text())
+    late = (s.get("shard") or {}).get("late_start_s", 0)
+    if late > 0:
+        print(f"warning: shard {s['shard']['index']} was ready {late:.1f}s after --start-at: its arrivals due before "
+              f"then count as dropped; give the tasks more time with --start-in")
+PY
   cat <<EOF
 merged summary: $out/summary.json
 shards' reports: $out/shards/shard-K/report.html (K = 0 to $((shards - 1)))

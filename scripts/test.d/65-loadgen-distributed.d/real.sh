@@ -84,5 +84,6 @@ bucket=$(aws cloudformation describe-stacks --stack-name deploycost-loadgen \
 
 export LOADGEN_BIN=$bin/loadgen COSTCALC_BIN=$bin/costcalc LOADGEN_DISTRIBUTED_POLL_S=1
 source scripts/test.d/65-loadgen-distributed.d/three-shards.sh
+source scripts/test.d/65-loadgen-distributed.d/one-shard.sh
 source scripts/test.d/65-loadgen-distributed.d/failures.sh
 source scripts/test.d/65-loadgen-distributed.d/stopped-upload.sh

@@ -68,8 +68,9 @@ impl FargateTasksArgs {
                 .push("Fargate Spot at the snapshot's observed rate".into());
         }
         let title = format!(
-            "Fargate tasks: {} runs of {} vCPU / {} GiB ({}, {})",
+            "Fargate tasks: {} run{} of {} vCPU / {} GiB ({}, {})",
             self.seconds.len(),
+            if self.seconds.len() == 1 { "" } else { "s" },
             self.vcpu.normalize(),
             self.memory_gib.normalize(),
             self.arch.as_str(),
