@@ -34,6 +34,10 @@ PY
 
 keys=$(aws s3 ls --recursive "s3://$bucket/runs/$run_id/" | awk '{print $4}' | grep -c '/summary.json$' || true)
 check "shard summaries uploaded to s3://$bucket/runs/$run_id/" 3 "$keys"
+for kt in "summary.json application/json" "report.html text/html; charset=utf-8" "report.md text/markdown; charset=utf-8"; do
+  type=$(aws s3api head-object --bucket "$bucket" --key "runs/$run_id/shard-1/${kt%% *}" --query ContentType --output text)
+  check "content type of shard-1/${kt%% *}" "${kt#* }" "$type"
+done
 grep -Eq '^\[ *[0-9]+s\] SUCCEEDED: SUBMITTED 0 PENDING 0 RUNNABLE 0 STARTING 0 RUNNING 0 SUCCEEDED 3 FAILED 0$' "$work/real.out" \
   && pass "the wait ends on the status summary: SUCCEEDED 3" || fail "no final progress line with SUCCEEDED 3"
 grep -Eq '^\[ *[0-9]+s\] RUNNING: .*RUNNING [1-3]' "$work/real.out" \
