@@ -119,6 +119,8 @@ bad_args "unexpected argument 'steady2'" --shards 2 "${ok[@]}" steady2 -n
 bad_args "--shards needs a value" "${ok[@]}" -n --shards
 bad_args "--shard after --: scripts/loadgen-distributed sets --shard for every child" --shards 2 "${ok[@]}" -n -- --shard 0/2
 bad_args "--seed=4 after --: give --seed to scripts/loadgen-distributed itself" --shards 2 "${ok[@]}" -n -- --seed=4
+mkdir -p "$work/used/shards/shard-0"
+bad_args "--out $work/used already holds shards/ of another run" --shards 2 "${ok[@]}" --out "$work/used" -n
 if [ -e "$work/tripwire/called" ]; then fail "a refused invocation ran: $(cat "$work/tripwire/called")"; fi
 
 # --- the real path -------------------------------------------------------------------------------
