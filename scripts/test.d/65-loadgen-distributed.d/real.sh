@@ -13,8 +13,10 @@
 say "scripts/loadgen-distributed end to end: ministack (CloudFormation, S3), loopback Batch, journal-api"
 venv_ensure loadgen-aws
 bin=${CARGO_TARGET_DIR:-$ROOT/target}/debug
+# Rebuilt when one is missing or a source is newer than the oldest of them.
+oldest=$(stat -c '%Y %n' "$bin/loadgen" "$bin/costcalc" "$bin/journal-api" 2>/dev/null | sort -n | head -n 1 | cut -d' ' -f2-)
 if [ ! -x "$bin/loadgen" ] || [ ! -x "$bin/costcalc" ] || [ ! -x "$bin/journal-api" ] \
-  || [ -n "$(find loadgen costcalc api Cargo.lock -newer "$bin/loadgen" -print -quit)" ]; then
+  || [ -n "$(find loadgen costcalc api Cargo.lock -newer "$oldest" -print -quit)" ]; then
   say "building loadgen, costcalc and journal-api"
   cargo build -q -p loadgen -p costcalc -p api
 fi
