@@ -7,7 +7,8 @@
 //! [`chunked_log`] and [`pool`] are what the users share during the run; [`server`] measures the
 //! server side of a run (metrics scrapes, /proc sampling) and builds its summary block.
 //! Edges: [`run`] drives goose against the target (each user runs [`worker`]) and writes the
-//! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs.
+//! reports; [`setup`] registers the accounts first; [`progress`] reports while it runs;
+//! [`upload`] copies the outputs to S3 after it (`--upload`, AWS Batch shards).
 //! [`tune`] is `loadgen tune`: the journal API as a Lambda function at each memory size's CPU share.
 
 /// `println!` that ignores a closed stdout (`loadgen run ... | head`) instead of panicking.
@@ -29,6 +30,7 @@ macro_rules! errln {
 pub mod chunked_log;
 pub mod cli;
 pub mod dispatch;
+pub mod due;
 pub mod hdr;
 pub mod journey;
 pub mod merge;
@@ -47,4 +49,5 @@ pub mod text;
 pub mod threshold;
 pub mod timeline;
 pub mod tune;
+pub mod upload;
 pub mod worker;

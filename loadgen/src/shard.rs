@@ -18,13 +18,21 @@ pub struct Shard {
 /// Why a `--shard` or `--start-at` value was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ShardError {
-    #[error("expected K/N with 0 <= K < N, e.g. 0/3, got '{0}'")]
+    #[error("expected K/N with 0 <= K < N, e.g. 0/3, or batch/N (AWS Batch), got '{0}'")]
     Shard(String),
     #[error(
         "expected an RFC 3339 time (2026-11-29T12:00:00Z) or +SECONDS from now (+30), got '{0}'"
     )]
     StartAt(String),
+    /// `batch/N` where AWS Batch gave no usable array index.
+    #[error(
+        "batch/{count} takes K from {BATCH_INDEX_VAR}, which is {found}: run it as a child of an AWS Batch array job of {count}, or pass K/N"
+    )]
+    BatchIndex { count: u32, found: String },
 }
+
+/// The variable AWS Batch sets in each child of an array job: its index, 0 to size - 1.
+pub const BATCH_INDEX_VAR: &str = "AWS_BATCH_JOB_ARRAY_INDEX";
 
 impl std::str::FromStr for Shard {
     type Err = ShardError;
@@ -65,6 +73,29 @@ impl Shard {
             arrivals_s,
             compression: global.compression,
         }
+    }
+
+    /// `--shard batch/N`, or `None` when `text` is not of that form: K is `index` (the value of
+    /// [`BATCH_INDEX_VAR`]). Batch runs a job of one as a plain job, without an index: batch/1
+    /// takes K = 0 then.
+    pub fn from_batch(text: &str, index: Option<&str>) -> Option<Result<Shard, ShardError>> {
+        let n = text.trim().strip_prefix("batch/")?;
+        let Ok(count) = n.trim().parse::<u32>() else {
+            return Some(Err(ShardError::Shard(text.to_string())));
+        };
+        if count == 0 {
+            return Some(Err(ShardError::Shard(text.to_string())));
+        }
+        let found = match index {
+            None if count == 1 => return Some(Ok(Shard::WHOLE)),
+            None => "unset".to_string(),
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(index) if index < count => return Some(Ok(Shard { index, count })),
+                Ok(_) => format!("{v} (not below {count})"),
+                Err(_) => format!("'{v}' (not a number)"),
+            },
+        };
+        Some(Err(ShardError::BatchIndex { count, found }))
     }
 
     /// The part of the rate each shard plays (for sizing users and sessions).
@@ -121,6 +152,41 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn batch_takes_k_from_the_array_index() {
+        let b = |text: &str, index: Option<&str>| Shard::from_batch(text, index);
+        assert_eq!(b("2/3", Some("1")), None);
+        assert_eq!(
+            b("batch/3", Some("2")),
+            Some(Ok(Shard { index: 2, count: 3 }))
+        );
+        // A job of one is no array job: Batch sets no index.
+        assert_eq!(b("batch/1", None), Some(Ok(Shard::WHOLE)));
+        let refused = |text: &str, index: Option<&str>, found: &str| {
+            let count = text.trim_start_matches("batch/").parse().unwrap();
+            assert_eq!(
+                b(text, index),
+                Some(Err(ShardError::BatchIndex {
+                    count,
+                    found: found.into()
+                })),
+                "{text} {index:?}"
+            );
+        };
+        refused("batch/3", None, "unset");
+        refused("batch/3", Some("3"), "3 (not below 3)");
+        refused("batch/3", Some("x"), "'x' (not a number)");
+        refused("batch/3", Some("-1"), "'-1' (not a number)");
+        for bad in ["batch/0", "batch/", "batch/x"] {
+            assert_eq!(b(bad, Some("0")), Some(Err(ShardError::Shard(bad.into()))));
+        }
+        let e = b("batch/3", None).unwrap().unwrap_err().to_string();
+        assert!(
+            e.contains("AWS_BATCH_JOB_ARRAY_INDEX, which is unset"),
+            "{e}"
+        );
     }
 
     #[test]

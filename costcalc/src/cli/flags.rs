@@ -77,3 +77,12 @@ pub fn service(input: Input) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// `fargate-tasks`: memory in GiB, one --seconds per task run; the rest as the service commands.
+pub fn fargate_tasks(input: Input) -> Option<&'static str> {
+    match input {
+        Input::FargateMemoryGb => Some("--memory-gib"),
+        Input::SecondsPerDay => Some("--seconds"),
+        other => service(other),
+    }
+}

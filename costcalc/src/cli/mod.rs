@@ -22,8 +22,8 @@ pub use scenario::{PriceArgs, Scenario, ScenarioArgs, load_prices, scenario};
 
 use crate::error::Result;
 use service::{
-    AlbArgs, ApigwArgs, Ec2Args, FargateArgs, Ipv4Args, LambdaArgs, LogsArgs, NatArgs, RdsArgs,
-    RdsProxyArgs, TransferArgs,
+    AlbArgs, ApigwArgs, Ec2Args, FargateArgs, FargateTasksArgs, Ipv4Args, LambdaArgs, LogsArgs,
+    NatArgs, RdsArgs, RdsProxyArgs, TransferArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -62,6 +62,9 @@ pub enum Command {
     Apigw(ApigwArgs),
     /// AWS Fargate: vCPU and memory hours, storage above 20 GB, per second with a 1-minute minimum
     Fargate(FargateArgs),
+    /// AWS Fargate task runs of one size, each its own length (the shards of a load test): per
+    /// second with a 1-minute minimum each, priced exactly
+    FargateTasks(FargateTasksArgs),
     /// Amazon EC2: on-demand Linux instance hours, EBS gp3, public IPv4
     Ec2(Ec2Args),
     /// Amazon RDS for PostgreSQL: instance hours (single-AZ or Multi-AZ) and gp3 storage
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Command::Lambda(a) => a.run(),
         Command::Apigw(a) => a.run(),
         Command::Fargate(a) => a.run(),
+        Command::FargateTasks(a) => a.run(),
         Command::Ec2(a) => a.run(),
         Command::Rds(a) => a.run(),
         Command::RdsProxy(a) => a.run(),

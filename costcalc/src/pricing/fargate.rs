@@ -37,6 +37,35 @@ pub fn billed_hours(runtime: &Runtime, minimum_seconds: Decimal) -> Decimal {
     }
 }
 
+/// Seconds billed for task runs of these lengths: per second, each run at least `minimum_seconds`.
+pub fn billed_seconds(runs: &[Decimal], minimum_seconds: Decimal) -> Decimal {
+    runs.iter().map(|s| (*s).max(minimum_seconds)).sum()
+}
+
+/// One-off task runs of one size (the shards of a load test, say), `runs` their lengths in
+/// seconds: the vCPU and memory line items of their billed task-hours, storage within the
+/// included amount.
+pub fn price_runs(
+    vcpu: Decimal,
+    memory_gb: Decimal,
+    arch: Arch,
+    spot: bool,
+    runs: &[Decimal],
+    p: &PriceSnapshot,
+) -> Result<Vec<LineItem>> {
+    let hours = billed_seconds(runs, p.fargate.minimum_seconds) / dec!(3600);
+    let u = FargateUsage {
+        tasks: Decimal::ONE,
+        vcpu,
+        memory_gb,
+        storage_gb: p.fargate.included_storage_gb,
+        arch,
+        spot,
+        runtime: Runtime::Hours(hours),
+    };
+    price(&u, p)
+}
+
 /// AWS's Fargate task sizes (Linux): memory GB allowed for each vCPU, as (vCPU, from, to, step).
 const SIZES: [(Decimal, Decimal, Decimal, Decimal); 7] = [
     (dec!(0.25), dec!(0.5), dec!(2), dec!(0)),
@@ -231,6 +260,31 @@ mod tests {
         };
         // 5 s is billed as 60 s: 1/60 h x 0.04048 for the vCPU.
         assert_eq!(price(&u, &p).unwrap()[0].cost_usd, dec!(0.04048) / dec!(60));
+    }
+
+    #[test]
+    fn runs_are_billed_per_second_with_a_minimum_each() {
+        assert_eq!(
+            billed_seconds(&[dec!(612), dec!(0.5), dec!(60.25)], dec!(60)),
+            dec!(612) + dec!(60) + dec!(60.25)
+        );
+        assert_eq!(billed_seconds(&[], dec!(60)), dec!(0));
+        let p = bundled("us-east-1").unwrap();
+        // 900 s + 1 run under a minute (60 s) = 960 s = 0.26666... h; x86_64, 0.5 vCPU / 1 GB.
+        let items = price_runs(
+            dec!(0.5),
+            dec!(1),
+            Arch::X86_64,
+            false,
+            &[dec!(900), dec!(10)],
+            &p,
+        )
+        .unwrap();
+        let hours = dec!(960) / dec!(3600);
+        assert_eq!(items[0].quantity, hours * dec!(0.5));
+        assert_eq!(items[0].cost_usd, hours * dec!(0.5) * dec!(0.04048));
+        assert_eq!(items[1].cost_usd, hours * dec!(1) * dec!(0.004445));
+        assert_eq!(items.len(), 2, "no storage line within the included 20 GB");
     }
 
     #[test]

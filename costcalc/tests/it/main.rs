@@ -9,6 +9,7 @@ mod breakeven;
 mod commitments;
 mod defaults;
 mod errors;
+mod fargate_tasks;
 mod no_panic;
 mod pricing_examples;
 mod report;

@@ -6,12 +6,34 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct MergeArgs {
-    /// The shards' summary.json files, or the --out folders that hold them
+    /// The shards' summary.json files, the --out folders that hold them, or a folder of such
+    /// folders (shard-0/, shard-1/, ... as `scripts/loadgen-distributed` downloads them)
     #[arg(value_name = "SUMMARY|DIR", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Folder for the merged summary.json
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// The summaries `path` names: itself (a file), its summary.json (a folder with one), or the
+/// summary.json of each of its subfolders that has one, in name order (a folder of shards).
+pub fn expand(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() || path.join("summary.json").is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("summary.json"))
+        .filter(|f| f.is_file())
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        // Read as a folder, so the error names its missing summary.json.
+        found.push(path.to_path_buf());
+    }
+    found
 }
 
 /// Reads one shard's summary (a folder stands for its summary.json).
@@ -95,7 +117,8 @@ fn run(args: &MergeArgs) -> anyhow::Result<Summary> {
     let inputs = args
         .inputs
         .iter()
-        .map(|p| read(p))
+        .flat_map(|p| expand(p))
+        .map(|p| read(&p))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge(inputs)?;
     std::fs::create_dir_all(&args.out)
@@ -105,4 +128,35 @@ fn run(args: &MergeArgs) -> anyhow::Result<Summary> {
     std::fs::write(&path, text + "\n")
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+
+    #[test]
+    fn a_folder_of_shard_folders_stands_for_their_summaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for k in [1, 0] {
+            let shard = root.join(format!("shard-{k}"));
+            std::fs::create_dir_all(&shard).unwrap();
+            std::fs::write(shard.join("summary.json"), "{}").unwrap();
+        }
+        // A folder without a summary is no shard.
+        std::fs::create_dir_all(root.join("logs")).unwrap();
+        assert_eq!(
+            expand(root),
+            [
+                root.join("shard-0/summary.json"),
+                root.join("shard-1/summary.json")
+            ]
+        );
+        // A shard's own folder, or its file, stands for itself.
+        assert_eq!(expand(&root.join("shard-1")), [root.join("shard-1")]);
+        let file = root.join("shard-0/summary.json");
+        assert_eq!(expand(&file), vec![file.clone()]);
+        // Nothing to expand: the folder itself, so the error names its missing summary.json.
+        assert_eq!(expand(&root.join("logs")), [root.join("logs")]);
+    }
 }

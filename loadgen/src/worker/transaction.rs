@@ -36,8 +36,9 @@ async fn next_due(shared: &Shared) -> Option<Arrival> {
                 // condvar was tried: sub-ms when idle, but one thread wake-up plus one runtime
                 // unpark per arrival tripled loadgen's CPU per request and made the p99 worse
                 // under load.
-                tokio::time::sleep_until((t0 + a.due()).into()).await;
-                return Some(a);
+                // Stopping first (Ctrl-C, SIGTERM): the arrival stays unsent.
+                let due = crate::due::sleep_until_due(t0 + a.due(), goose::is_killswitch_triggered);
+                return due.await.then_some(a);
             }
         }
     }

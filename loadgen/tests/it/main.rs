@@ -3,6 +3,7 @@
 //! processes, on a throwaway PostgreSQL cluster), and `loadgen tune` (cgroup CPU quotas, a sweep
 //! of the real function).
 
+mod batch;
 mod cli;
 mod e2e;
 mod pg;

@@ -3,11 +3,13 @@
 
 mod compute;
 mod database;
+mod fargate_tasks;
 mod network;
 mod purchase;
 
 pub use compute::{Ec2Args, FargateArgs, LambdaArgs};
 pub use database::{RdsArgs, RdsProxyArgs};
+pub use fargate_tasks::FargateTasksArgs;
 pub use network::{AlbArgs, ApigwArgs, Ipv4Args, LogsArgs, NatArgs, TransferArgs};
 
 use clap::Args;

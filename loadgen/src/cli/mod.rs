@@ -1,10 +1,11 @@
 //! The command line: parses flags, validates them into a [`RunConfig`], prints the outcome.
 
+mod run;
+
 use crate::journey::{DEFAULT_MIX, Mix};
-use crate::probe;
 use crate::profile::{self, parse_duration};
-use crate::run::{self, RunConfig};
-use crate::server::{self, ServerOptions, WatchError, block::Tree};
+use crate::run::RunConfig;
+use crate::server::{ServerOptions, WatchError, block::Tree};
 use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
 use crate::shard::{self, Shard};
 use crate::threshold::Threshold;
@@ -107,8 +108,9 @@ pub struct RunArgs {
     pub threshold: Vec<String>,
     /// Play shard K of N of the seeded timeline: the arrivals whose index i has i mod N = K, so
     /// N processes with the same plan send exactly the one-machine timeline (see README: Shards
-    /// and merge); accounts are registered per shard
-    #[arg(long, value_name = "K/N")]
+    /// and merge); accounts are registered per shard. batch/N takes K from
+    /// AWS_BATCH_JOB_ARRAY_INDEX (a child of an AWS Batch array job; batch/1 without it is 0/1)
+    #[arg(long, value_name = "K/N|batch/N")]
     pub shard: Option<String>,
     /// Common start of the shards: an RFC 3339 time or +SECONDS from now. The setup phase runs
     /// before it; a shard ready later says so, and the arrivals due before count as dropped
@@ -117,6 +119,10 @@ pub struct RunArgs {
     /// Folder for report.html, report.json, report.md, summary.json and accounts.json
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// After the run, copy every file of --out to S3: under PREFIX/shard-K/ for a --shard run,
+    /// PREFIX/ otherwise (standard AWS credential and region chain; AWS_ENDPOINT_URL honoured)
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    pub upload: Option<String>,
     /// Per-request timeout, seconds
     #[arg(long, value_name = "S", default_value_t = 30)]
     pub timeout: u64,
@@ -187,9 +193,10 @@ impl RunArgs {
 
     /// --shard and --start-at.
     fn shard(&self) -> anyhow::Result<(Shard, Option<chrono::DateTime<chrono::Utc>>)> {
+        let index = std::env::var(shard::BATCH_INDEX_VAR).ok();
         let shard = match &self.shard {
-            Some(text) => text
-                .parse::<Shard>()
+            Some(text) => Shard::from_batch(text, index.as_deref())
+                .unwrap_or_else(|| text.parse::<Shard>())
                 .map_err(|e| anyhow::anyhow!("--shard: {e}"))?,
             None => Shard::WHOLE,
         };
@@ -275,7 +282,7 @@ impl RunArgs {
 /// Runs the command; returns the process exit status.
 pub async fn main_with(cli: Cli) -> i32 {
     match cli.command {
-        Command::Run(args) => match run_command(&args).await {
+        Command::Run(args) => match run::run_command(&args).await {
             Ok(code) => code,
             Err(e) => {
                 // One line: the chain of causes joined.
@@ -306,84 +313,4 @@ fn flag_error(e: &WatchError) -> String {
             format!("{flag} {pid}: no such process: pass the PID of {what}")
         }
     }
-}
-
-async fn run_command(args: &RunArgs) -> anyhow::Result<i32> {
-    let mut cfg = args.to_config()?;
-    if cfg.server.any() {
-        // Before any traffic, the probe's included: a wrong URL or PID fails at once.
-        server::check(&cfg.server).await?;
-    }
-    if args.compress.trim() == "auto" {
-        let step_s =
-            parse_duration(&args.probe_step).map_err(|e| anyhow::anyhow!("--probe-step: {e}"))?;
-        run::preflight(&cfg.host).await?;
-        if cfg.progress {
-            errln!(
-                "loadgen: --compress auto: probing {} with the run's mix, {step_s}s per step",
-                cfg.host
-            );
-        }
-        let p = probe::probe(&cfg, step_s).await?;
-        outln!(
-            "loadgen: --compress auto: capacity about {:.0} req/s (highest probe step that passed, {} requests in {:.0}s); chose compression {} (peak {:.2} req/s x {} = {:.0} req/s, within {:.0}% of it)",
-            p.capacity_per_s,
-            p.probe_requests,
-            p.probe_seconds,
-            p.chosen,
-            p.peak_rate_per_s,
-            p.chosen,
-            p.peak_rate_per_s * p.chosen,
-            p.safe_fraction * 100.0
-        );
-        if p.capacity_per_s < p.peak_rate_per_s {
-            outln!(
-                "loadgen: warning: the target did not sustain even the profile's real-time peak ({:.1} req/s): the run (at real time) will show the overload",
-                p.peak_rate_per_s
-            );
-        }
-        cfg.compression = p.chosen;
-        cfg.compress_auto = Some(p);
-    }
-    let out = cfg.out.clone();
-    let s = run::run(cfg).await?;
-    let t = &s.totals;
-    outln!(
-        "loadgen: {} sent, {} dropped of {} scheduled; {} failed; latency ms p50 {:.1} p90 {:.1} p99 {:.1} max {:.1}; arrival timing error p99 {:.2} ms",
-        s.arrivals.sent,
-        s.arrivals.dropped,
-        s.arrivals.scheduled,
-        t.failures,
-        t.latency_ms.p50,
-        t.latency_ms.p90,
-        t.latency_ms.p99,
-        t.latency_ms.max,
-        s.arrivals.timing_error_ms.p99
-    );
-    outln!(
-        "loadgen: {:.1}s wall = {:.0}s of schedule (compression {}); reports in {}",
-        s.wall_seconds,
-        s.schedule_seconds,
-        s.compression,
-        out.display()
-    );
-    let mut failed = false;
-    for r in &s.thresholds {
-        outln!(
-            "loadgen: threshold {} {} (observed {:.3})",
-            r.expr,
-            if r.passed { "passed" } else { "FAILED" },
-            r.observed
-        );
-        failed |= !r.passed;
-    }
-    if s.arrivals.unsent > 0 {
-        outln!(
-            "loadgen: the run was cut short: {} of {} arrivals never played",
-            s.arrivals.unsent,
-            s.arrivals.scheduled
-        );
-        return Ok(EXIT_INTERRUPTED);
-    }
-    Ok(if failed { EXIT_THRESHOLD } else { 0 })
 }

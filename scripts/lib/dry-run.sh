@@ -1,0 +1,48 @@
+# Printing and running commands, for scripts with a --dry-run: each command is printed (with a
+# leading "+", as a shell would need it typed) before it runs; under --dry-run only printed, and
+# a value it would have read from AWS becomes a <placeholder>, so the commands after it print in
+# full. The same conventions as scripts/deploy. Source it after common.sh; it reads $dry_run and
+# $region_args.
+# shellcheck shell=bash disable=SC2154 # $dry_run and $region_args are the caller's
+
+# show CMD...: words with shell metacharacters single-quoted.
+show() {
+  local out="+" word
+  for word in "$@"; do
+    if [[ $word =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then
+      out+=" $word"
+    elif [[ $word == *\'* && ! $word =~ [\"\$\`\\!] ]]; then
+      out+=" \"$word\""
+    else
+      out+=" '${word//\'/\'\\\'\'}'"
+    fi
+  done
+  printf '%s\n' "$out"
+}
+
+# run CMD...: print it, and run it unless --dry-run.
+run() {
+  show "$@"
+  [ -n "$dry_run" ] || "$@"
+}
+
+# capture VAR PLACEHOLDER CMD...: print CMD, run it and keep its output in VAR (an empty or None
+# answer is an error); under --dry-run VAR becomes <PLACEHOLDER>.
+capture() {
+  local var=$1 placeholder=$2 value
+  shift 2
+  show "$@"
+  if [ -n "$dry_run" ]; then
+    value="<$placeholder>"
+  else
+    value=$("$@") || die "failed: $*"
+    if [ -z "$value" ] || [ "$value" = None ]; then die "no value from: $*"; fi
+  fi
+  printf -v "$var" '%s' "$value"
+}
+
+# stack_output VAR STACK KEY
+stack_output() {
+  capture "$1" "$3 of $2" aws "${region_args[@]}" cloudformation describe-stacks --stack-name "$2" \
+    --query "Stacks[0].Outputs[?OutputKey=='$3'].OutputValue" --output text
+}
