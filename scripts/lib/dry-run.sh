@@ -1,8 +1,8 @@
 # Printing and running commands, for scripts with a --dry-run: each command is printed (with a
 # leading "+", as a shell would need it typed) before it runs; under --dry-run only printed, and
 # a value it would have read from AWS becomes a <placeholder>, so the commands after it print in
-# full. The same conventions as scripts/deploy. Source it after common.sh; it reads $dry_run and
-# $region_args.
+# full. Used by scripts/deploy and scripts/loadgen-distributed. Source it after common.sh; it
+# reads $dry_run and $region_args.
 # shellcheck shell=bash disable=SC2154 # $dry_run and $region_args are the caller's
 
 # show CMD...: words with shell metacharacters single-quoted.
@@ -24,6 +24,12 @@ show() {
 run() {
   show "$@"
   [ -n "$dry_run" ] || "$@"
+}
+
+# run_sh 'SHELL TEXT': for pipelines and ||; printed as written.
+run_sh() {
+  printf '+ %s\n' "$1"
+  [ -n "$dry_run" ] || bash -o pipefail -c "$1"
 }
 
 # capture VAR PLACEHOLDER CMD...: print CMD, run it and keep its output in VAR (an empty or None

@@ -17,12 +17,8 @@ export SAM_CLI_TELEMETRY=0 SAM_CLI_CONTEXT_ENABLED=0
 
 work=$TEST_WORK/infra
 mkdir -p "$work"
-fails=0
-fail() {
-  printf 'FAIL: %s\n' "$*" >&2
-  fails=$((fails + 1))
-}
-pass() { printf 'ok: %s\n' "$*"; }
+# shellcheck source=checks.sh
+source "$ROOT/scripts/lib/checks.sh"
 
 # expect_failure NAME PATTERN CMD...: CMD must exit non-zero and say PATTERN (the reason we broke it).
 expect_failure() {
@@ -56,10 +52,4 @@ templates=(infra/database.yaml infra/lambda/template.yaml infra/fargate/template
 dockerfiles=(infra/Dockerfile infra/loadgen/Dockerfile)
 
 # infra_done NAME: end a stage, non-zero when a check failed.
-infra_done() {
-  if [ "$fails" -gt 0 ]; then
-    echo "$1: $fails check(s) failed" >&2
-    exit 1
-  fi
-  echo "$1: every check passed"
-}
+infra_done() { checks_done "$1"; }

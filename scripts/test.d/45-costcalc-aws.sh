@@ -45,15 +45,7 @@ curl -fsS --max-time 10 -X POST "$AWS_ENDPOINT_URL/" \
   -H 'Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0' \
   --data "$body" >"$work/put.xml" || die "PutMetricData to ministack failed (see $work/ministack.log)"
 
-fails=0
-check() { # NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    printf 'ok: %s = %s\n' "$1" "$3"
-  else
-    printf 'FAIL: %s: expected %s, got %s\n' "$1" "$2" "$3" >&2
-    fails=$((fails + 1))
-  fi
-}
+source scripts/lib/checks.sh
 
 timeout 60 "$bin" report --from-cloudwatch --lambda-function journal-api --format json \
   >"$work/report.json" 2>"$work/report.err" || {
@@ -78,8 +70,10 @@ rc=$?
 set -e
 check "exit code for an unknown function" 1 "$rc"
 check "one error line" 1 "$(grep -c '^error:' "$work/unknown.err")"
-grep -q "no datapoints for Lambda function no-such-function in us-east-1" "$work/unknown.err" \
-  && echo "ok: the unknown function is named" || check "unknown-function message" present missing
+if grep -q "no datapoints for Lambda function no-such-function in us-east-1" "$work/unknown.err"; then
+  pass "the unknown function is named"
+else
+  fail "the unknown function is not named: $(cat "$work/unknown.err")"
+fi
 
-[ "$fails" = 0 ] || die "$fails costcalc/ministack check(s) failed"
-say "costcalc reads CloudWatch (ministack, CBOR) correctly"
+checks_done "costcalc reads CloudWatch (ministack, CBOR)"

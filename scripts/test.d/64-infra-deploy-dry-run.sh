@@ -16,18 +16,6 @@ done
 # No region or target dir from this stage's environment: each run names its own or none.
 deploy() { env -u AWS_REGION -u AWS_DEFAULT_REGION -u CARGO_TARGET_DIR PATH="$work/tripwire:$PATH" scripts/deploy "$@"; }
 
-# expect_lines NAME FILE LINE...: each LINE must appear verbatim in FILE.
-expect_lines() {
-  local name=$1 file=$2 line missing=0
-  shift 2
-  for line in "$@"; do
-    if ! grep -qF -- "$line" "$file"; then
-      fail "$name: missing from the output: $line"
-      missing=1
-    fi
-  done
-  if [ $missing = 1 ]; then sed 's/^/    | /' "$file" >&2; else pass "$name"; fi
-}
 
 dry() { # dry NAME ARGS...: run a dry run into $work/NAME.out; it must succeed
   local name=$1

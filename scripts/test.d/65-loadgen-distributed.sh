@@ -13,27 +13,7 @@ source scripts/lib/venv.sh
 need_cmd curl curl
 work=$TEST_WORK/loadgen-distributed
 mkdir -p "$work"
-fails=0
-fail() {
-  printf 'FAIL: %s\n' "$*" >&2
-  fails=$((fails + 1))
-}
-pass() { printf 'ok: %s\n' "$*"; }
-# expect_lines NAME FILE LINE...: each LINE must appear verbatim in FILE.
-expect_lines() {
-  local name=$1 file=$2 line missing=0
-  shift 2
-  for line in "$@"; do
-    if ! grep -qF -- "$line" "$file"; then
-      fail "$name: missing from the output: $line"
-      missing=1
-    fi
-  done
-  if [ $missing = 1 ]; then sed 's/^/    | /' "$file" >&2; else pass "$name"; fi
-}
-check() { # check NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected $2, got $3"; fi
-}
+source scripts/lib/checks.sh
 
 # --- dry runs ------------------------------------------------------------------------------------
 say "scripts/loadgen-distributed --dry-run"
@@ -126,8 +106,4 @@ if [ -e "$work/tripwire/called" ]; then fail "a refused invocation ran: $(cat "$
 # --- the real path -------------------------------------------------------------------------------
 source scripts/test.d/65-loadgen-distributed.d/real.sh
 
-if [ "$fails" -gt 0 ]; then
-  echo "loadgen-distributed: $fails check(s) failed" >&2
-  exit 1
-fi
-echo "loadgen-distributed: every check passed"
+checks_done "loadgen-distributed"
