@@ -75,7 +75,7 @@ ok = c.get("http.codes.200", 0)
 failed = c.get("vusers.failed", 0) + c.get("http.requests", 0) - ok
 wall = max((a["lastCounterAt"] - a["firstCounterAt"]) / 1000, 1e-3)
 p99 = a.get("summaries", {}).get("http.response_time", {}).get("p99", 0)
-print(c.get("http.requests", 0), failed, round(wall, 2), float(u) + float(s), p99)
+print(c.get("http.requests", 0), failed, round(wall, 2), round(float(u) + float(s), 2), p99)
 EOF
 }
 
