@@ -54,6 +54,11 @@ def fmt(v, suffix=""):
     return f"{v:,.0f}{suffix}" if abs(v) >= 100 else f"{round(v, 2):g}{suffix}"
 
 
+def failed(n):
+    """A closed loop's or Artillery's failures, said only when there were some."""
+    return f" ({fmt(n)} FAILED)" if n else ""
+
+
 def table(f, d, verdicts):
     g = {k: num(v) for k, v in f.items()}
     rate = fmt(g.get("common_rate"))
@@ -65,8 +70,8 @@ def table(f, d, verdicts):
         f"| wrk -t2 -c64 (closed loop) | {fmt(g.get('wrk_rps'))} | {fmt(g.get('wrk_us'))} | {fmt(g.get('wrk_p99_ms'))} (paced) |",
         f"| reqwest alone (closed loop) | {fmt(g.get('reqwest_rps'))} | {fmt(g.get('reqwest_us'))} | not recorded |",
         f"| loadgen (open model) | {fmt(g.get('lg_good'))} (first drop at {fmt(g.get('lg_bad'))}) | {fmt(g.get('lg_us'))} | {fmt(g.get('lg_p99_ms'))} |",
-        f"| Locust FastHttpUser, 1 process (closed loop, {fmt(g.get('locust_users'))} users) | {fmt(g.get('locust_rps'))} | {fmt(g.get('locust_us'))} | {fmt(g.get('locust_p99_ms'))} (paced) |",
-        f"| Artillery (asked {fmt(g.get('art_ask'))}/s: achieved) | {fmt(g.get('art_rps'))} | {fmt(g.get('art_us'))} | {fmt(g.get('art_p99_ms'))} (achieved {fmt(g.get('art_common_rps'))}/s) |",
+        f"| Locust FastHttpUser, 1 process (closed loop, {fmt(g.get('locust_users'))} users) | {fmt(g.get('locust_rps'))}{failed(g.get('locust_failed'))} | {fmt(g.get('locust_us'))} | {fmt(g.get('locust_p99_ms'))} (paced) |",
+        f"| Artillery (asked {fmt(g.get('art_ask'))}/s: achieved) | {fmt(g.get('art_rps'))}{failed(g.get('art_failed'))} | {fmt(g.get('art_us'))} | {fmt(g.get('art_p99_ms'))} (achieved {fmt(g.get('art_common_rps'))}/s) |",
         "",
         f"loadgen / wrk: {fmt(d['ratio_wrk'], 'x')} (the withdrawn >= 0.5x target, for reference)",
         f"loadgen timing error p99: {fmt(g.get('lg_timing100_ms'))} ms at 100 req/s, "
