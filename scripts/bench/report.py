@@ -27,7 +27,8 @@ def num(v):
 
 
 def ratio(a, b):
-    return round(a / b, 2) if a is not None and b else None
+    # Unrounded: a verdict must not turn on display rounding (4.997x is not 5x).
+    return a / b if a is not None and b else None
 
 
 def derive(f):
@@ -88,7 +89,8 @@ def table(f, d, verdicts):
                  + " (the target is judged at the costliest)")
     for v in verdicts:
         state = "not measured" if v["met"] is None else ("met" if v["met"] else "MISSED")
-        lines.append(f"target: {v['target']}: {fmt(v['value'])} -> {state}")
+        value = "-" if v["value"] is None else f"{v['value']:.4g}"
+        lines.append(f"target: {v['target']}: {value} -> {state}")
     return "\n".join(lines)
 
 
