@@ -9,7 +9,7 @@
 //!
 //!   cargo run --release -p loadgen --example hdr_cost -- 30000 10
 
-use loadgen::hdr::Recorded;
+use loadgen::hdr::{Recorded, interval_for};
 use loadgen::summary::Sample;
 use std::time::Instant;
 
@@ -58,7 +58,8 @@ fn main() -> anyhow::Result<()> {
     let mut runs: Vec<(f64, f64)> = (0..repeat)
         .map(|_| {
             let start = Instant::now();
-            let recorded = Recorded::from_samples(&samples);
+            // The width a run of this length gets (1 s up to an hour of play).
+            let recorded = Recorded::from_samples(&samples, interval_for(seconds));
             let built = start.elapsed();
             let json = serde_json::to_string(&recorded.encode()).expect("histograms serialize");
             std::hint::black_box(json);
