@@ -122,17 +122,8 @@ fail_job() {
 fetch_and_merge() {
   say "download and merge"
   run aws "${region_args[@]}" s3 cp --recursive --only-show-errors "s3://$bucket/$prefix/" "$out/shards/"
+  # loadgen merge also warns of each shard that was ready after the common start, and how late.
   run "${loadgen[@]}" merge "$out/shards" --out "$out"
-  # A shard ready after the common start dropped what was due before: say which, and how late.
-  [ -n "$dry_run" ] || python3 - "$out/shards" <<'PY' >&2
-import json, pathlib, sys
-for f in sorted(pathlib.Path(sys.argv[1]).glob("shard-*/summary.json")):
-    s = json.loads(f.read_text())
-    late = (s.get("shard") or {}).get("late_start_s", 0)
-    if late > 0:
-        print(f"warning: shard {s['shard']['index']} was ready {late:.1f}s after --start-at: its arrivals due before "
-              f"then count as dropped; give the tasks more time with --start-in")
-PY
   cat <<EOF
 merged summary: $out/summary.json
 shards' reports: $out/shards/shard-K/report.html (K = 0 to $((shards - 1)))

@@ -1,6 +1,6 @@
 //! The edges of `loadgen merge`: reading the shards' summaries, writing the merged one.
 
-use super::{AlignMethod, Input, MergeError, merge};
+use super::{AlignMethod, Input, MergeError, late_shards, merge};
 use crate::summary::Summary;
 use std::path::{Path, PathBuf};
 
@@ -120,7 +120,18 @@ fn run(args: &MergeArgs) -> anyhow::Result<Summary> {
         .flat_map(|p| expand(p))
         .map(|p| read(&p))
         .collect::<Result<Vec<_>, _>>()?;
+    let late = late_shards(&inputs);
     let merged = merge(inputs)?;
+    // Said here, where every shard's summary is read, for a merge by hand as for
+    // scripts/loadgen-distributed's.
+    for l in late {
+        errln!(
+            "loadgen: warning: shard {}/{} was ready {:.1}s after --start-at: its arrivals due before then count as dropped; give the shards more time before the start (scripts/loadgen-distributed: --start-in)",
+            l.index,
+            l.count,
+            l.late_s
+        );
+    }
     std::fs::create_dir_all(&args.out)
         .map_err(|e| anyhow::anyhow!("cannot create --out {}: {e}", args.out.display()))?;
     let path = args.out.join("summary.json");

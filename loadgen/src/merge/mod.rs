@@ -137,6 +137,28 @@ pub fn check(mut inputs: Vec<Input>) -> Result<Vec<Input>, MergeError> {
     Ok(inputs)
 }
 
+/// A shard that was ready after the common `--start-at`: its arrivals due before then are dropped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LateShard {
+    pub index: u32,
+    pub count: u32,
+    pub late_s: f64,
+}
+
+/// The shards (in the order given) that were ready after their start.
+pub fn late_shards(inputs: &[Input]) -> Vec<LateShard> {
+    inputs
+        .iter()
+        .filter_map(|i| i.summary.shard.as_ref())
+        .filter(|s| s.late_start_s > 0.0)
+        .map(|s| LateShard {
+            index: s.index,
+            count: s.count,
+            late_s: s.late_start_s,
+        })
+        .collect()
+}
+
 /// Every shard's histograms added up, each shard's intervals moved by its whole-second offset.
 fn histograms(inputs: &[Input], shifts: &[u64]) -> Result<Recorded, MergeError> {
     let mut all = Recorded::default();

@@ -204,6 +204,21 @@ fn idle_gaps_are_where_every_shard_was_silent() {
 }
 
 #[test]
+fn late_shards_are_named_with_how_late() {
+    let mut parts = shards(3);
+    parts[2].summary.shard.as_mut().unwrap().late_start_s = 2.25;
+    assert_eq!(
+        late_shards(&parts),
+        vec![LateShard {
+            index: 2,
+            count: 3,
+            late_s: 2.25
+        }]
+    );
+    assert!(late_shards(&shards(3)).is_empty());
+}
+
+#[test]
 fn shards_of_one_start_at_line_up_exactly() {
     let mut parts = shards(3);
     for p in &mut parts {

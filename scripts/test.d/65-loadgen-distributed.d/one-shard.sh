@@ -14,7 +14,7 @@ grep -Eq '^\[ *[0-9]+s\] SUCCEEDED: .*SUCCEEDED 1 FAILED 0$' "$work/one.out" \
   && pass "the plain job's progress ends on SUCCEEDED 1" || fail "no final progress line for the plain job"
 one_keys=$(aws s3 ls --recursive "s3://$bucket/runs/$one_run/" | awk '{print $4}' | grep -c '/shard-0/summary.json$' || true)
 check "its outputs under runs/$one_run/shard-0/" 1 "$one_keys"
-grep -q '^warning: shard 0 was ready [0-9.]*s after --start-at: its arrivals due before then count as dropped; give the tasks more time with --start-in$' "$work/one.err" \
+grep -q '^loadgen: warning: shard 0/1 was ready [0-9.]*s after --start-at: its arrivals due before then count as dropped; give the shards more time before the start (scripts/loadgen-distributed: --start-in)$' "$work/one.err" \
   && pass "a late shard is named with how late it was" || fail "no warning for the late shard: $(cat "$work/one.err")"
 python3 - "$work/one/summary.json" <<'PY' && pass "one shard merged: 30 arrivals (10/s x 3 s), each sent or dropped" \
   || fail "the one-shard summary does not add up (above)"
