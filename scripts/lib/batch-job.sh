@@ -20,16 +20,20 @@ read_stack() {
     [[ $status == *_COMPLETE && $status != *ROLLBACK_COMPLETE && $status != DELETE_COMPLETE ]] \
       || die "stack $stack in $where is $status: it needs to be CREATE_COMPLETE or UPDATE_COMPLETE"
   fi
-  stack_output queue "$stack" JobQueueArn
-  stack_output jobdef "$stack" JobDefinitionArn
-  stack_output bucket "$stack" OutputBucketName
-  stack_output log_group "$stack" LogGroupName
-  local jd=(aws "${region_args[@]}" batch describe-job-definitions --job-definitions "$jobdef")
-  local req="jobDefinitions[0].containerProperties.resourceRequirements"
-  capture vcpu "VCPU of the job definition" "${jd[@]}" --query "${req}[?type=='VCPU'].value | [0]" --output text
-  capture memory_mib "MEMORY of the job definition" "${jd[@]}" --query "${req}[?type=='MEMORY'].value | [0]" --output text
-  capture arch "cpuArchitecture of the job definition" "${jd[@]}" \
-    --query "jobDefinitions[0].containerProperties.runtimePlatform.cpuArchitecture" --output text
+  stack_outputs "$stack" queue=JobQueueArn jobdef=JobDefinitionArn bucket=OutputBucketName log_group=LogGroupName
+  # The shard's size and architecture, from one describe-job-definitions: "VCPU<tab>MEMORY<tab>ARCH".
+  local c="jobDefinitions[0].containerProperties" size
+  capture size "size of the job definition" aws "${region_args[@]}" batch describe-job-definitions --job-definitions "$jobdef" \
+    --query "[${c}.resourceRequirements[?type=='VCPU'].value | [0], ${c}.resourceRequirements[?type=='MEMORY'].value | [0], ${c}.runtimePlatform.cpuArchitecture]" \
+    --output text
+  if [ -n "$dry_run" ]; then
+    vcpu="<VCPU of the job definition>" memory_mib="<MEMORY of the job definition>" arch="<cpuArchitecture of the job definition>"
+  else
+    IFS=$'\t' read -r vcpu memory_mib arch <<<"$size"
+    if [ -z "$arch" ] || [[ " $vcpu $memory_mib $arch " == *" None "* ]]; then
+      die "job definition $jobdef lacks its VCPU, MEMORY or cpuArchitecture: redeploy infra/loadgen/template.yaml"
+    fi
+  fi
   capture compute_env "compute environment of the job queue" aws "${region_args[@]}" batch describe-job-queues \
     --job-queues "$queue" --query 'jobQueues[0].computeEnvironmentOrder[0].computeEnvironment' --output text
   capture capacity "type of the compute environment" aws "${region_args[@]}" batch describe-compute-environments \

@@ -47,8 +47,27 @@ capture() {
   printf -v "$var" '%s' "$value"
 }
 
-# stack_output VAR STACK KEY
-stack_output() {
-  capture "$1" "$3 of $2" aws "${region_args[@]}" cloudformation describe-stacks --stack-name "$2" \
-    --query "Stacks[0].Outputs[?OutputKey=='$3'].OutputValue" --output text
+# stack_outputs STACK VAR=KEY...: each output KEY of STACK into its VAR, from one describe-stacks;
+# under --dry-run each VAR becomes <KEY of STACK>. An output the stack lacks is an error.
+stack_outputs() {
+  local stack=$1 pair filter="" cmd text value
+  shift
+  for pair in "$@"; do filter+="${filter:+ || }OutputKey=='${pair#*=}'"; done
+  cmd=(aws "${region_args[@]}" cloudformation describe-stacks --stack-name "$stack"
+    --query "Stacks[0].Outputs[?$filter].[OutputKey,OutputValue]" --output text)
+  show "${cmd[@]}"
+  [ -n "$dry_run" ] || text=$("${cmd[@]}") || die "failed: ${cmd[*]}"
+  for pair in "$@"; do
+    if [ -n "$dry_run" ]; then
+      value="<${pair#*=} of $stack>"
+    else
+      # One "KEY<tab>VALUE" line per output.
+      value=$(awk -F'\t' -v k="${pair#*=}" '$1 == k { print $2 }' <<<"$text")
+      if [ -z "$value" ] || [ "$value" = None ]; then die "stack $stack has no output ${pair#*=}"; fi
+    fi
+    printf -v "${pair%%=*}" '%s' "$value"
+  done
 }
+
+# stack_output VAR STACK KEY: one output.
+stack_output() { stack_outputs "$2" "$1=$3"; }

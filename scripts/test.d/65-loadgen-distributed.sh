@@ -43,11 +43,8 @@ aws_r="+ aws --region eu-west-1"
 q="<JobQueueArn of deploycost-loadgen>" d="<JobDefinitionArn of deploycost-loadgen>" b="<OutputBucketName of deploycost-loadgen>"
 j="<jobId of loadgen-$run_id>"
 expect_lines "3-shard dry run" "$work/dry3.out" \
-  "$aws_r cloudformation describe-stacks --stack-name deploycost-loadgen --query \"Stacks[0].Outputs[?OutputKey=='JobQueueArn'].OutputValue\" --output text" \
-  "$aws_r cloudformation describe-stacks --stack-name deploycost-loadgen --query \"Stacks[0].Outputs[?OutputKey=='JobDefinitionArn'].OutputValue\" --output text" \
-  "$aws_r cloudformation describe-stacks --stack-name deploycost-loadgen --query \"Stacks[0].Outputs[?OutputKey=='OutputBucketName'].OutputValue\" --output text" \
-  "$aws_r batch describe-job-definitions --job-definitions '$d' --query \"jobDefinitions[0].containerProperties.resourceRequirements[?type=='VCPU'].value | [0]\" --output text" \
-  "$aws_r batch describe-job-definitions --job-definitions '$d' --query \"jobDefinitions[0].containerProperties.resourceRequirements[?type=='MEMORY'].value | [0]\" --output text" \
+  "$aws_r cloudformation describe-stacks --stack-name deploycost-loadgen --query \"Stacks[0].Outputs[?OutputKey=='JobQueueArn' || OutputKey=='JobDefinitionArn' || OutputKey=='OutputBucketName' || OutputKey=='LogGroupName'].[OutputKey,OutputValue]\" --output text" \
+  "$aws_r batch describe-job-definitions --job-definitions '$d' --query \"[jobDefinitions[0].containerProperties.resourceRequirements[?type=='VCPU'].value | [0], jobDefinitions[0].containerProperties.resourceRequirements[?type=='MEMORY'].value | [0], jobDefinitions[0].containerProperties.runtimePlatform.cpuArchitecture]\" --output text" \
   "$aws_r batch describe-compute-environments --compute-environments '<compute environment of the job queue>' --query 'computeEnvironments[0].computeResources.type' --output text" \
   "$aws_r batch submit-job --job-name loadgen-$run_id --job-queue '$q' --job-definition '$d' --array-properties size=3 --container-overrides '{\"command\":[\"run\",\"--host\",\"https://api.example.com\",\"--profile\",\"steady\",\"--duration\",\"10m\",\"--mix\",\"reader=1,health=2\",\"--users\",\"20\",\"--seed\",\"42\",\"--compress\",\"1\",\"--shard\",\"batch/3\",\"--start-at\",\"$start_at\",\"--out\",\"/tmp/out\",\"--upload\",\"s3://$b/runs/$run_id\"]}' --query jobId --output text" \
   "$aws_r batch describe-jobs --jobs '$j'" \
