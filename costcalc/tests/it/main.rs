@@ -12,6 +12,7 @@ mod errors;
 mod fargate_tasks;
 mod no_panic;
 mod pricing_examples;
+mod readme;
 mod report;
 mod support;
 mod tune;
