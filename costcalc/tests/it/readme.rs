@@ -40,6 +40,7 @@ fn documents() -> Vec<PathBuf> {
         "costcalc/README.md",
         "loadgen/README.md",
         "api/README.md",
+        "infra/README.md",
     ]
     .iter()
     .map(|f| repo_file(f))
@@ -217,6 +218,29 @@ fn output_blocks_are_the_programs_real_output() {
         "README.md must show the default report's summary in a `<!-- costcalc-output: report -->` block"
     );
     assert!(checked >= 3, "only {checked} output blocks found");
+}
+
+#[test]
+fn the_default_summary_is_shown_in_one_readme_only() {
+    // One price-snapshot update must not leave a second README copy wrong: the other READMEs link
+    // to the top one instead of repeating the summary.
+    let report = costcalc(&split_args("report"));
+    let rows: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("Summary ("))
+        .filter(|l| l.contains("cheapest") || l.starts_with("│ Lambda") || l.starts_with("│ ECS"))
+        .take(3)
+        .collect();
+    assert_eq!(rows.len(), 3, "the summary's three rows in {report}");
+    for f in ["costcalc/README.md", "loadgen/README.md", "api/README.md"] {
+        let text = read(&repo_file(f));
+        for row in &rows {
+            assert!(
+                !text.contains(row.trim_end()),
+                "{f} repeats the default report's summary row {row:?}: link to README.md instead"
+            );
+        }
+    }
 }
 
 /// "Lambda is cheapest up to 7,279,385 requests a month, EC2 from 7,279,386" -> the two counts.
