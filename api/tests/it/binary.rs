@@ -1,5 +1,8 @@
 //! The real `journal-api` binary: startup errors, `--dev`, `migrate`, JSON logs, and graceful
 //! shutdown on SIGTERM with a request in flight. Talks HTTP over real loopback sockets.
+//!
+//! Covered: startup errors, `--dev`, `migrate` on both databases, JSON logs with request ids,
+//! SIGTERM with a request in flight (it finishes; new connections are refused; exit 0).
 
 use std::path::Path;
 use std::process::Stdio;

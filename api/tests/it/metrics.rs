@@ -1,6 +1,13 @@
 //! The metrics endpoint of the real binary: what a known set of requests adds to each metric,
 //! on SQLite and PostgreSQL; that it is a listener of its own, absent unless asked for; and
 //! that it cannot be put on the public port.
+//!
+//! On SQLite and on PostgreSQL: scrape, drive a known set of requests (register, a good and a bad
+//! login, entries, a 404 on a matched route, unknown paths, `/health`), scrape again; the deltas of
+//! request counts per route and status class, hash counts, histogram counts and database calls are
+//! checked exactly, and CPU seconds never go down. Also: only the public port listens without
+//! `METRICS_ADDR` (read from `/proc`), and `/metrics` is a 404 there; a metrics address equal to
+//! the public one, or an unparsable one, is refused with a clear error.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

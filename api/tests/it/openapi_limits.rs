@@ -2,6 +2,9 @@
 //! the utoipa `#[schema(min_length, max_length)]` attributes (which take no constants). The served
 //! /openapi.json must say what the validation does: every limited property is mapped here to its
 //! constants, and a limit on one side only fails.
+//!
+//! Covered: every `minLength`/`maxLength` of the served document, and the `limit` parameter's
+//! bounds.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,8 @@
 //! Sessions under races and rotation: concurrent refreshes, logout after a refresh,
 //! pruning; and the headers and answers around them (no-store, nosniff, request ids, a database
 //! nobody migrated, a locked SQLite file).
+//!
+//! Also covered: token headers, Unicode emails, an unmigrated database answering 503.
 
 use axum::body::Body;
 use axum::http::{Request, header};

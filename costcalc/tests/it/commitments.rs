@@ -2,6 +2,14 @@
 //! has no commitment rates (none could be sourced), so asking for one is an error naming them;
 //! the arithmetic runs on the test fixture tests/data/commitment-rates.toml, whose rates are MADE
 //! UP (not AWS prices), appended to the bundled snapshot.
+//!
+//! A commitment with the bundled snapshot is refused naming every missing rate and the flag. On the
+//! fixture's made-up rates: on-demand and committed totals side by side to the cent (the plan's
+//! hourly commitment, an all-upfront year = rate x 8,760, the RDS Reserved Instance's upfront /
+//! 8,760, break-even utilisation), `--compare-commitments` (each plan's EC2 total = on-demand minus
+//! 730 x (0.0084 minus its rate)), a plan's rate on usage it does not cover refused at load, EC2
+//! Spot at the given discount, the per-service commands, and the Lambda/EC2 crossing moving under a
+//! plan with `report` agreeing on both sides.
 
 use std::path::PathBuf;
 use std::str::FromStr;

@@ -1,6 +1,10 @@
 //! No input panics the engine: arbitrary decimals (the whole range `rust_decimal` holds, and
 //! powers of ten around every limit) for every workload figure and deployment choice are either
 //! refused by validation with an error, or priced (report and break-even) without a panic.
+//!
+//! A property test (proptest, 400 cases) drives the engine for every workload figure and deployment
+//! choice: validation refuses the value or the report and the break-even analysis price it, never a
+//! panic.
 
 use costcalc::breakeven;
 use costcalc::deployment::{self, Kind, Options, Purchase};

@@ -1,5 +1,15 @@
 //! The server side of a run against the real journal-api: what its metrics count agrees with what
 //! loadgen sent, the CPU it records agrees with /proc, and bad sources fail before any traffic.
+//!
+//! A run with `--server-metrics` against the real API finds `server.requests` equal to the requests
+//! sent and each route's count equal to the endpoint's; a login-heavy run on a throwaway PostgreSQL
+//! cluster (started by the test: it needs the postmaster's PID, so `TEST_DATABASE_URL` cannot
+//! serve) records API CPU within 10% of what `/proc` says over the run, read by the test through
+//! `/proc/PID/task/*/children` (another walk than loadgen's), and database CPU within 10% plus 5
+//! clock ticks (a tenth of the API's CPU, summed over a dozen processes each rounded to a tick); a
+//! metrics URL on the public port, on a closed port, or a PID that does not exist fails before any
+//! traffic with one line; an API killed mid-run leaves a summary with both warnings and what was
+//! measured until then.
 
 use crate::cli::{closed_port, fails_with};
 use crate::pg::Cluster;

@@ -3,6 +3,18 @@
 //! summary costcalc prices like the single run's, and a merge of the wrong files is refused.
 //! Nothing here asserts timing: the machine may be busy (late arrivals are dropped, and every
 //! arrival is checked as sent or dropped).
+//!
+//! The plan `steady`, 8 s at 30 req/s, seed 11 (240 arrivals) runs as one process, then as three
+//! `--shard K/3` processes side by side with one `--start-at` 8 s ahead; each shard's schedule per
+//! second (from the library, deterministic) adds up to the single run's, each process accounts for
+//! its 80 arrivals as sent or dropped, no account is shared, `loadgen merge` of the three accounts
+//! for all 240, its sent is the shards' sum and its alignment is `start_at` with no shard moved,
+//! and costcalc prices the merged summary and the single run at the same monthly requests (240 / 8
+//! x 730 x 3600); a merge missing a shard, with a shard twice, a shard of seed 12, or a corrupt
+//! histogram fails with one line naming the file; bad `--shard`/`--start-at` values are one line. A
+//! shard given a `--start-at` 3 s in the past reports `late_start_s` >= 3 (and says so on stderr
+//! despite `--quiet`), starts its clock at the asked start, and counts as dropped at least every
+//! arrival of its part due before 2.95 s (3 s less the 50 ms tolerance).
 
 use crate::cli::fails_with;
 use crate::support::{Server, journal_api_bin, loadgen, one_at_a_time};

@@ -3,6 +3,22 @@
 //!
 //! These need root and a cgroup cpu controller (CI has both); without them a test says why and
 //! returns, except the no-root test, which needs a non-root uid to switch to. Areas: [`quota`], [`sweep`], [`bad_input`].
+//!
+//! What they prove: a busy loop under a quota of a quarter CPU takes at least 4 x 0.85 times its
+//! CPU time in wall time, always (the quota guarantees it), while the upper bound is checked
+//! through the group's accounting, which contention does not change (CPU used <= quota x periods x
+//! 1.15), and in wall time (<= 4.6x) only when an unthrottled run just before found a core idle; a
+//! 256/1769 MB sweep of the real journal-api (`--requests 5 --cold-starts 2`) writes a tune.json
+//! where both sizes are usable, every route has its 5 requests, p50 <= p90 <= p99, billed >= mean,
+//! init p50 <= cold start p50, and the login is no faster at 256 MB than at 1769 MB (6.9x less CPU:
+//! only contention slowing 1769 MB by more than that could break it), and no cgroup is left; a 100
+//! ms `--timeout` makes 128 MB unusable (its sign-up hash needs over 10 ms of CPU at 1.45 ms per 20
+//! ms) and the sweep goes on to 1769 MB; a function that fills 300 MB at init is reported as killed
+//! by the out-of-memory killer at 128 MB (the group's `oom_kill` count, not the exit it causes);
+//! Ctrl-C exits 130 keeping the sizes measured, with no cgroup left; bad `--memory`, a
+//! non-executable or missing `--function`, `/bin/sleep` (exits at once) and a script that never
+//! calls the Runtime API fail with one line and exit 1; under `setpriv --reuid=65534` it exits 2
+//! saying it needs root.
 
 mod bad_input;
 mod quota;

@@ -2,6 +2,13 @@
 //! it restarts or freezes. Ignored in the ordinary run; scripts/test.d/55-faults.sh runs it with
 //! `--run-ignored only`. Each wait is bounded; the bounds are the documented contracts (request
 //! timeout, grace + 1 s) plus a margin, so a loaded machine makes the suite slower, never red.
+//!
+//! Covered: a warm pool through `pg_ctl -m fast restart` (directly and behind PgBouncer: no 5xx), a
+//! frozen (SIGSTOP) database (503 within the request timeout; SIGTERM exits within grace + 1 s),
+//! refresh race and logout after refresh over HTTP, a login flood (429 for one client, 503 when the
+//! hashing queue is full, a legitimate login gets through), 300 half-sent requests (a normal
+//! request is served; they are closed after 10 s), a 10 GB `Content-Length` (413 at once), a
+//! stalled body (408) and unparsable requests (JSON 400 and 431).
 
 mod floods;
 mod pg;

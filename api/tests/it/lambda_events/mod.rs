@@ -4,6 +4,15 @@
 //! `tests/events/` and checks what the function answers. Nothing is called in-process: events go
 //! through lambda_runtime, lambda_http's event parsing and response encoding, the router and the
 //! database, as on AWS.
+//!
+//! The events (written by `tests/events/make_events.py`): HTTP API on `$default` and on stage
+//! `Prod`, REST API on stage `Prod` with and without `AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH`, ALB
+//! (plain and multi-value headers), Function URLs; base64 bodies, form logins, query strings,
+//! multi-value headers, 401, 404, 413, 422; the `migrate` role; `/health` with an unreachable
+//! database; an unknown handler; SIGTERM. Stage 50 (`scripts/test.d/50-lambda.sh`) then builds the
+//! bootstrap with cargo-lambda, checks its glibc floor, and drives the real function in `cargo
+//! lambda watch` (the local emulator, no Docker) with API Gateway v2 events through `cargo lambda
+//! invoke` and plain HTTP on its Function URL path, on SQLite and PostgreSQL.
 
 mod runtime;
 

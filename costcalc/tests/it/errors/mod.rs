@@ -2,6 +2,12 @@
 //! [`files`]: the files named on the command line; [`bounds`]: numbers and configurations out of
 //! range. Here: unknown names, bad numbers, and that only the figures nobody supplied are called
 //! assumed.
+//!
+//! Unknown instance types and regions list the known ones; negative, non-numeric and too-large
+//! numbers name the flag; only unsupplied figures are called "(assumed)" (here). Every input that
+//! once overflowed (exit 101) is refused in one line, and impossible configurations list the valid
+//! choices ([`bounds`]); missing or malformed files name the path, and `costcalc prices` loads back
+//! through `--prices` ([`files`]).
 
 mod bounds;
 mod files;

@@ -1,5 +1,15 @@
 //! `costcalc report` and `breakeven` through the real binary. Every expected figure is worked
 //! by hand in the comments from the unit prices in costcalc/docs/pricing-examples.md.
+//!
+//! - [`basics`]: the side-project report with every named line item checked against arithmetic
+//!   worked in the comments (independently of costcalc), NAT on, free tier, Multi-AZ/REST options,
+//!   sizing at 10^9 requests, the workload file, `--from-loadgen`, every output format naming the
+//!   snapshot.
+//! - [`breakeven`]: the NAT hint priced from the snapshot and the month, the marginal cost per
+//!   million.
+//! - [`database`]: connections and CPU credits.
+//! - [`measured`]: overloaded runs, deciding defaults and a measured server.
+//! - [`html`]: the HTML report.
 
 mod basics;
 mod breakeven;
