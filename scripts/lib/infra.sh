@@ -47,6 +47,9 @@ break_copy() {
 # shellcheck disable=SC2034 # used by the stages that source this file
 templates=(infra/database.yaml infra/lambda/template.yaml infra/fargate/template.yaml infra/ec2/template.yaml
   infra/loadgen/template.yaml)
+# The app stacks, which import the database stack's exports.
+# shellcheck disable=SC2034 # used by the stages that source this file
+app_templates=(infra/lambda/template.yaml infra/fargate/template.yaml infra/ec2/template.yaml)
 # Every Dockerfile under infra/: the API's and loadgen's (AWS Batch).
 # shellcheck disable=SC2034 # used by the stages that source this file
 dockerfiles=(infra/Dockerfile infra/loadgen/Dockerfile)

@@ -1,6 +1,6 @@
 # The templates and scripts of infra/ as they are: cfn-lint on every template, sam validate
-# --lint on the SAM template, hadolint on the Dockerfiles, the loadgen stack's interface, bash -n on
-# the EC2 user data.
+# --lint on the SAM template, hadolint on the Dockerfiles, the loadgen and database stacks'
+# interfaces, bash -n on the EC2 user data.
 # shellcheck shell=bash source-path=SCRIPTDIR/../..
 set -euo pipefail
 source scripts/lib/common.sh
@@ -34,6 +34,15 @@ if python scripts/lib/loadgen-stack-contract.py infra/loadgen/template.yaml infr
   pass "infra/loadgen keeps its interface"
 else
   fail "infra/loadgen breaks its interface (above)"
+fi
+
+# What the database stack promises the app stacks: RDS or Aurora Serverless v2, no RDS Proxy on an
+# auto-pausing cluster, one database in every combination of its parameters, exports for every import.
+say "the database stack's interface"
+if python scripts/lib/database-stack-contract.py infra/database.yaml "${app_templates[@]}"; then
+  pass "infra/database.yaml keeps its interface (RDS or Aurora Serverless v2, no proxy on auto-pause)"
+else
+  fail "infra/database.yaml breaks its interface (above)"
 fi
 
 # The EC2 user data is a shell script inside !Sub: render it with stand-in values and let bash

@@ -14,6 +14,29 @@ fi
 if break_copy infra/database.yaml "$work/database.yaml" 's/StorageEncrypted: true/StorageEncryptd: true/'; then
   expect_failure "cfn-lint: misspelt RDS property" "E3002|StorageEncryptd" cfn-lint -- "$work/database.yaml"
 fi
+db=infra/database.yaml
+db_contract() { python scripts/lib/database-stack-contract.py "$@"; }
+mkdir -p "$work/db"
+if break_copy "$db" "$work/db/proxy.yaml" 's/^  UseProxy: !And .*/  UseProxy: !Equals [!Ref EnableProxy, "true"]/'; then
+  # Auto-pause cannot be used with RDS Proxy: EnableProxy=true must not give an auto-pausing cluster one.
+  expect_failure "contract: a proxy on an auto-pausing cluster" "a proxy on an auto-pausing cluster: Proxy, ProxyTargetGroup exist under DbEngine=aurora-serverless, EnableProxy=true.*AuroraMinCapacity=0" \
+    db_contract "$work/db/proxy.yaml" "${app_templates[@]}"
+fi
+if break_copy "$db" "$work/db/version.yaml" 's/EngineVersion: "16.9"/EngineVersion: "16.2"/'; then
+  expect_failure "contract: an Aurora version that cannot scale to 0 ACUs" "AuroraVersion 16 is 16.2, older than 16.3" \
+    db_contract "$work/db/version.yaml" "${app_templates[@]}"
+fi
+if break_copy "$db" "$work/db/output.yaml" 's/^    Value: !If \[UseAurora, !GetAtt AuroraCluster.Endpoint.Address, !GetAtt Database.Endpoint.Address\]/    Value: !GetAtt Database.Endpoint.Address/'; then
+  expect_failure "contract: an output naming the RDS instance on Aurora" "output DbEndpoint refers to Database, which is not created under DbEngine=aurora-serverless" \
+    db_contract "$work/db/output.yaml" "${app_templates[@]}"
+fi
+if break_copy infra/lambda/template.yaml "$work/db/lambda.yaml" 's/^        DB_PROXY: !ImportValue .*/        DB_PROXY: "1"/'; then
+  expect_failure "contract: Lambda's DB_PROXY fixed whatever the proxy" 'DB_PROXY must be the import of \$\{DatabaseStack\}-ProxyEnabled' \
+    db_contract "$db" "$work/db/lambda.yaml" infra/fargate/template.yaml infra/ec2/template.yaml
+fi
+if break_copy "$db" "$work/db/pause.yaml" 's/SecondsUntilAutoPause: !If/SecondsUntilAutopause: !If/'; then
+  expect_failure "cfn-lint: misspelt Serverless v2 scaling property" "E3002.*SecondsUntilAutopause" cfn-lint -- "$work/db/pause.yaml"
+fi
 if break_copy infra/fargate/template.yaml "$work/fargate.yaml" 's/CpuArchitecture: !Ref CpuArchitecture/CpuArchitecture: ARM65/'; then
   expect_failure "cfn-lint: invalid Fargate architecture" "ARM65" cfn-lint -- "$work/fargate.yaml"
 fi

@@ -95,6 +95,7 @@ else
 fi
 rm -rf "$sam_out" # two debug binaries of ~170 MB each
 # A template naming a binary the workspace lacks must fail the build, not copy a stale bootstrap.
+mkdir -p "$work/lambda" # stage 61 makes it too, but this stage may run alone
 if break_copy infra/lambda/template.yaml "$work/lambda/no-such-binary.yaml" \
   "s/Binary: journal-api/Binary: no-such-binary/; s|CodeUri: \.\./\.\./api|CodeUri: $ROOT/api|"; then
   expect_failure "sam build: a Binary that does not exist" "(binary target is missing|no bin target named).*no-such-binary" \
