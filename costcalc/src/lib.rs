@@ -16,5 +16,7 @@ pub mod limits;
 pub mod loadgen_summary;
 pub mod money;
 pub mod pricing;
+pub mod purchase;
 pub mod report;
+pub mod spelling;
 pub mod workload;

@@ -24,7 +24,7 @@ pub mod purchase;
 pub use options::{Options, Purchase, check_lambda_memory, defaults};
 pub use purchase::Committed;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Ec2,

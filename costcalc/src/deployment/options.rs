@@ -8,8 +8,9 @@ use serde::Serialize;
 use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Problem, Result, check_range, check_whole};
 use crate::limits as l;
-use crate::pricing::commitment::{Commitment, Payment, Term};
-use crate::pricing::{self, apigw, ec2, fargate, lambda::Arch, rds};
+use crate::pricing::{self, apigw, ec2, fargate, rds};
+use crate::purchase::Arch;
+use crate::purchase::{Commitment, Payment, Term};
 
 /// The default of every choice, used by `Options::default()` and shown by `--help`.
 pub mod defaults {

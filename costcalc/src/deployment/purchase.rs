@@ -16,9 +16,9 @@ use crate::error::{Error, Input, Problem, Result};
 use crate::money;
 use crate::pricing::LineItem;
 use crate::pricing::commitment::{
-    Commitment, Payment, Payments, Term, Usage, amortised_per_hour, savings_plan_payments,
-    savings_plan_rate,
+    Payments, amortised_per_hour, savings_plan_payments, savings_plan_rate,
 };
+use crate::purchase::{Commitment, Payment, Term, Usage};
 
 /// One commitment's spend for the month and how it is paid.
 #[derive(Debug, Clone, PartialEq, Serialize)]

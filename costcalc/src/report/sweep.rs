@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::catalog::PriceSnapshot;
 use crate::lambda_tune::SizeFigures;
 use crate::pricing::{self, lambda};
+use crate::purchase::Arch;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepRow {
@@ -19,7 +20,7 @@ pub struct SweepRow {
 }
 
 /// What a million invocations of `size` cost (requests and duration, no free tier).
-pub fn cost_per_million(size: &SizeFigures, arch: lambda::Arch, p: &PriceSnapshot) -> Decimal {
+pub fn cost_per_million(size: &SizeFigures, arch: Arch, p: &PriceSnapshot) -> Decimal {
     let million = dec!(1000000);
     pricing::total(&lambda::price(
         &lambda::LambdaUsage {
@@ -41,8 +42,8 @@ pub fn rows(sizes: &[SizeFigures], picked_mb: Decimal, p: &PriceSnapshot) -> Vec
         .iter()
         .map(|s| SweepRow {
             size: s.clone(),
-            cost_per_million_arm64_usd: cost_per_million(s, lambda::Arch::Arm64, p).normalize(),
-            cost_per_million_x86_64_usd: cost_per_million(s, lambda::Arch::X86_64, p).normalize(),
+            cost_per_million_arm64_usd: cost_per_million(s, Arch::Arm64, p).normalize(),
+            cost_per_million_x86_64_usd: cost_per_million(s, Arch::X86_64, p).normalize(),
             picked: s.usable && s.memory_mb == picked_mb,
         })
         .collect()
