@@ -15,11 +15,11 @@ use crate::aws::cloudwatch::Measurement;
 use crate::catalog::{self, PriceSnapshot};
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
-use crate::lambda_duration::Duration;
-use crate::loadgen_summary::{self, view::View};
 use crate::pricing::apigw;
 use crate::purchase::Arch;
 use crate::report::PriceInfo;
+use crate::workload::duration::Duration;
+use crate::workload::source::loadgen::{self, view::View};
 use crate::workload::{self, Origin, Workload};
 use rust_decimal_macros::dec;
 
@@ -257,7 +257,7 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         (None, None) => (Workload::default(), None),
     };
     if let Defaults::JournalApi = s.defaults {
-        workload::reference::fill_defaults(&mut base, hours, s.target_utilization);
+        workload::source::reference::fill_defaults(&mut base, hours, s.target_utilization);
     }
     let measured = s
         .aws
@@ -325,7 +325,7 @@ fn measured_run(
     target_utilization: Decimal,
     allow: bool,
 ) -> Result<(Workload, View)> {
-    let run = loadgen_summary::from_file(path, hours, target_utilization)?;
+    let run = loadgen::from_file(path, hours, target_utilization)?;
     let mut w = run.workload;
     if let Some(reasons) = run.overload {
         let what = reasons.join("; ");

@@ -18,9 +18,9 @@ use rust_decimal_macros::dec;
 use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Deployment, Kind, Options};
 use crate::error::Result;
-use crate::lambda_duration::Duration;
 use crate::pricing::LineItem;
 use crate::workload::Workload;
+use crate::workload::duration::Duration;
 
 pub use assumptions::assumptions;
 pub use inputs::{Figure, InputRow};

@@ -7,9 +7,9 @@ use rust_decimal_macros::dec;
 use serde::Serialize;
 
 use crate::catalog::PriceSnapshot;
-use crate::lambda_tune::SizeFigures;
 use crate::pricing::{self, lambda};
 use crate::purchase::Arch;
+use crate::workload::source::tune::SizeFigures;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepRow {

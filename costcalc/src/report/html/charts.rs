@@ -2,7 +2,7 @@
 //! no script, deterministic output): latency per endpoint, latency along the run, and traffic per
 //! second with the idle gaps.
 
-use crate::loadgen_summary::view::{Endpoint, IdleGap, Second, Window};
+use crate::workload::source::loadgen::view::{Endpoint, IdleGap, Second, Window};
 
 use super::esc;
 

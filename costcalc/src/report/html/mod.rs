@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use super::{Report, commitments, decides_text, per_million, title};
 use crate::breakeven::Analysis;
 use crate::deployment::{Deployment, Kind};
-use crate::loadgen_summary::view::View;
 use crate::money;
+use crate::workload::source::loadgen::view::View;
 
 const STYLE: &str = include_str!("style.css");
 
