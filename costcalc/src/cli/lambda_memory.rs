@@ -86,8 +86,7 @@ pub fn auto_memory(w: &Workload, o: &Options, p: &PriceSnapshot, slo: Decimal) -
             "auto needs --lambda-tune FILE (a memory sweep from `loadgen tune`)",
         ));
     };
-    let cost = |s: &tune::SizeFigures| sweep::cost_per_million(s, o.lambda_arch, p);
-    match tune::pick(sizes, slo, cost) {
+    match sweep::pick(sizes, slo, o.lambda_arch, p) {
         Some(s) => Ok(s.memory_mb),
         None => {
             let best = sizes.iter().filter(|s| s.usable).min_by_key(|s| s.p99_ms);

@@ -227,6 +227,7 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     }
     if let Memory::Auto = s.lambda_memory_mb {
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
+        options.lambda_p99_slo_ms = Some(s.p99_slo);
     }
     let check = || -> Result<()> {
         options.validate(&prices)?;
@@ -381,5 +382,6 @@ fn options(s: &ScenarioArgs) -> Options {
         multi_az: s.multi_az,
         target_utilization: s.target_utilization,
         purchase: s.purchase.purchase(),
+        lambda_p99_slo_ms: None,
     }
 }

@@ -45,6 +45,9 @@ pub struct Options {
     // Lambda
     pub lambda_arch: Arch,
     pub lambda_memory_mb: Decimal,
+    /// The p99 target `lambda_memory_mb` was picked for from a memory sweep (the cheapest size
+    /// that meets it); None when the size was given.
+    pub lambda_p99_slo_ms: Option<Decimal>,
     pub lambda_ephemeral_mb: Decimal,
     pub provisioned_concurrency: Decimal,
     pub api: apigw::ApiKind,
@@ -140,6 +143,7 @@ impl Default for Options {
             db_class_given: false,
             db_pool_size: d::DB_POOL_SIZE,
             purchase: Purchase::default(),
+            lambda_p99_slo_ms: None,
         }
     }
 }

@@ -117,7 +117,7 @@ impl Report {
             .unwrap_or(Kind::Ec2);
         let inputs = inputs::rows(&workload, &options, p, cheapest)?;
         let lambda_sweep = match &workload.duration {
-            Duration::Tuned { sizes } => sweep::rows(sizes, options.lambda_memory_mb, p),
+            Duration::Tuned { sizes } => sweep::rows(sizes, &workload, &options, p),
             _ => Vec::new(),
         };
         let mut warnings = workload.warnings.clone();
