@@ -9,6 +9,7 @@ pub mod html;
 mod inputs;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod sweep;
 pub mod table;
 
