@@ -21,27 +21,9 @@ pub use sizing::count_for_peak;
 pub mod database;
 mod options;
 pub mod purchase;
+pub use crate::kind::Kind;
 pub use options::{Options, Purchase, check_lambda_memory, defaults};
 pub use purchase::Committed;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Ec2,
-    Fargate,
-    Lambda,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Ec2, Kind::Fargate, Kind::Lambda];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Ec2 => "ec2",
-            Kind::Fargate => "fargate",
-            Kind::Lambda => "lambda",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Deployment {

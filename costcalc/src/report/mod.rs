@@ -173,9 +173,5 @@ pub fn decides_text(i: &InputRow) -> String {
 
 /// Display name of a deployment.
 pub fn title(k: Kind) -> &'static str {
-    match k {
-        Kind::Ec2 => "EC2",
-        Kind::Fargate => "ECS Fargate",
-        Kind::Lambda => "Lambda",
-    }
+    k.title()
 }

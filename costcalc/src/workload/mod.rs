@@ -1,6 +1,6 @@
 //! The workload being priced: traffic, per-request duration and sizes, peak rate, sizing inputs.
 //! From flags, or one of `source`: a TOML workload file, a loadgen `summary.json`, a Lambda
-//! memory sweep, the reference profile (CloudWatch's metrics are read in `aws::cloudwatch`).
+//! memory sweep, CloudWatch's metrics, the reference profile.
 
 pub mod duration;
 mod origin;

@@ -1,9 +1,9 @@
 //! Where a workload's figures come from, one module each: a TOML workload file, a loadgen run's
-//! `summary.json`, a Lambda memory sweep (`tune.json`), and journal-api's reference profile.
-//! Each turns its input into a `Workload` (or the part of one it measures), saying where each
-//! figure came from. CloudWatch's metrics become a workload in `aws::cloudwatch`, beside the AWS
-//! calls that read them.
+//! `summary.json`, a Lambda memory sweep (`tune.json`), CloudWatch's metrics (read by `aws`) and
+//! journal-api's reference profile. Each turns its input into a `Workload` (or the part of one it
+//! measures), saying where each figure came from.
 
+pub mod cloudwatch;
 pub mod file;
 pub mod loadgen;
 pub mod reference;
