@@ -68,7 +68,7 @@ fn note(s: &SizeFigures, picked: bool, o: &Options, per_million: Decimal) -> Str
         (true, true, Some(slo)) => format!(
             "picked: the cheapest size whose p99 ({} ms) meets the {} ms target ({} per 1M \
              requests on {})",
-            s.p99_ms.normalize(),
+            money::quantity(s.p99_ms, 2),
             slo.normalize(),
             money::usd(per_million),
             o.lambda_arch
