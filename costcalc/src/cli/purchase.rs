@@ -29,11 +29,11 @@ fn payment_help(p: Payment) -> Option<&'static str> {
 /// declaration for every command that buys either.
 #[derive(Debug, Args)]
 pub struct TermArgs {
-    /// Term of the Savings Plan and of the RDS Reserved Instances
+    /// Term of the commitment: the Savings Plan, the RDS Reserved Instance, or both
     #[arg(long, value_parser = choice::<Term>(), default_value_t = Term::OneYear, help_heading = "Purchase")]
     pub term: Term,
-    /// Upfront payment of the Savings Plan and of the RDS Reserved Instances; an upfront payment
-    /// is amortised over the term's hours (8,760 a year)
+    /// Upfront payment of the commitment; an upfront payment is amortised over the term's hours
+    /// (8,760 a year)
     #[arg(long, value_parser = choice_help(payment_help), default_value_t = Payment::NoUpfront, help_heading = "Purchase")]
     pub payment: Payment,
 }
