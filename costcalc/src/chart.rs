@@ -9,24 +9,24 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::breakeven::{Analysis, Point};
 use crate::deployment::Kind;
 use crate::money;
+use crate::report::html::esc;
+use crate::report::svg::Canvas;
 use crate::report::{PriceInfo, title};
 
-const W: f64 = 960.0;
-const H: f64 = 600.0;
-const LEFT: f64 = 90.0;
-const RIGHT: f64 = 230.0;
-const TOP: f64 = 60.0;
-const BOTTOM: f64 = 70.0;
+/// Room on the right for the legend and the numbered crossings.
+const CANVAS: Canvas = Canvas {
+    height: 600.0,
+    left: 90.0,
+    right: 230.0,
+    top: 60.0,
+    bottom: 70.0,
+};
+const LEFT: f64 = CANVAS.left;
+const TOP: f64 = CANVAS.top;
 const COLORS: [&str; 3] = ["#d95f02", "#1b9e77", "#7570b3"];
 
 fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn short(v: f64) -> String {
@@ -77,8 +77,8 @@ impl Plot {
             x1,
             y0,
             y1,
-            pw: W - LEFT - RIGHT,
-            ph: H - TOP - BOTTOM,
+            pw: CANVAS.plot_width(),
+            ph: CANVAS.plot_height(),
         }
     }
     fn px(&self, lx: f64) -> f64 {
@@ -121,58 +121,34 @@ pub fn svg_marked(
 
 /// Title, grid, axes and their labels.
 fn frame(g: &Plot, prices: &PriceInfo) -> String {
-    let mut s = String::new();
+    let mut s = CANVAS.open("Monthly cost of the journal API vs monthly requests");
     s.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">\n"
-    ));
-    s.push_str(&format!(
-        "<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>\n"
-    ));
-    s.push_str(&format!(
-        "<text x=\"{LEFT}\" y=\"28\" font-size=\"16\" font-weight=\"bold\">Monthly cost of the journal API vs monthly requests</text>\n<text x=\"{LEFT}\" y=\"46\" fill=\"#555\">{}</text>\n",
+        "<text x=\"{LEFT}\" y=\"46\" fill=\"#555\">{}</text>\n",
         esc(&prices.line())
     ));
     // Grid and axis labels, one per decade.
     let mut e = g.x0;
     while e <= g.x1 + 1e-9 {
-        let x = g.px(e);
-        s.push_str(&format!(
-            "<line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\n",
-            TOP + g.ph
-        ));
-        s.push_str(&format!(
-            "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
-            TOP + g.ph + 18.0,
-            short(10f64.powf(e))
-        ));
+        CANVAS.v_grid(&mut s, g.px(e), &short(10f64.powf(e)));
         e += 1.0;
     }
     let mut e = g.y0;
     while e <= g.y1 + 1e-9 {
-        let y = g.py(e);
-        s.push_str(&format!(
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\n",
-            LEFT + g.pw
-        ));
         let label = if e < 0.0 {
             format!("${}", 10f64.powf(e))
         } else {
             format!("${}", short(10f64.powf(e)))
         };
-        s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-            LEFT - 8.0,
-            y + 4.0,
-            label
-        ));
+        CANVAS.h_grid(&mut s, g.py(e), LEFT, LEFT + g.pw, &label);
         e += 1.0;
     }
     s.push_str(&format!(
-        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">requests per month (log scale)</text>\n\
-         <text x=\"20\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {:.1})\">USD per month (log scale)</text>\n",
-        g.pw, g.ph, LEFT + g.pw / 2.0, H - 20.0, TOP + g.ph / 2.0, TOP + g.ph / 2.0
+        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n",
+        g.pw, g.ph
     ));
+    // Below the strip of the cheapest deployment.
+    CANVAS.x_caption(&mut s, 50.0, "requests per month (log scale)");
+    CANVAS.y_caption(&mut s, "USD per month (log scale)");
     s
 }
 

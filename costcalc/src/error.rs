@@ -54,6 +54,12 @@ pub enum Input {
     Commitment,
     RdsReserved,
     SpotDiscount,
+    /// The price snapshot in use (an error may point to another one).
+    Prices,
+    /// A snapshot's Savings Plans rates (`[savings_plans]`).
+    SavingsPlansRates,
+    /// A snapshot's RDS Reserved Instance offers (`[rds_reserved]`).
+    RdsReservedRates,
 }
 
 impl Input {
@@ -103,6 +109,9 @@ impl Input {
             Commitment => "commitment",
             RdsReserved => "RDS reserved instances",
             SpotDiscount => "Spot discount",
+            Prices => "price snapshot",
+            SavingsPlansRates => "a price snapshot with [savings_plans]",
+            RdsReservedRates => "a price snapshot with [rds_reserved]",
         }
     }
 }
@@ -124,6 +133,10 @@ pub enum Problem {
     /// A name the price snapshot does not have; `known` lists the ones it has.
     Unknown {
         region: String,
+        known: Vec<String>,
+    },
+    /// A region with no bundled snapshot; `known` lists the bundled ones.
+    NotBundled {
         known: Vec<String>,
     },
     /// Fargate takes only AWS's vCPU/memory combinations.
@@ -159,18 +172,32 @@ pub enum Problem {
     NotCovered {
         by: String,
     },
-    /// Commitment rates the snapshot lacks: the usage types, the snapshot and the section that
-    /// would hold them.
+    /// Commitment rates the snapshot lacks: the usage types, the snapshot, and the input that
+    /// would hold them (`Input::SavingsPlansRates` or `Input::RdsReservedRates`).
     MissingRates {
         missing: Vec<String>,
         snapshot: String,
-        section: String,
+        rates: Input,
     },
 }
 
+/// How a message names another input it points to: the CLI by the flag that sets it, the engine
+/// (`None`) by what the input is.
+type Names<'a> = &'a dyn Fn(Input) -> Option<&'static str>;
+
+fn no_names(_: Input) -> Option<&'static str> {
+    None
+}
+
 impl Problem {
-    fn describe(&self, value: &str) -> String {
+    /// The problem of `value` in engine words: inputs named by what they are.
+    fn text(&self, value: &str) -> String {
+        self.describe(value, &no_names)
+    }
+
+    fn describe(&self, value: &str, name: Names) -> String {
         let q = |d: &Decimal| money::quantity(*d, 6);
+        let named = |i: Input| name(i).unwrap_or(i.label());
         match self {
             Problem::TooLarge { max } => format!("{value} is too large (at most {})", q(max)),
             Problem::Negative => format!("expected a number >= 0, got {value}"),
@@ -182,6 +209,11 @@ impl Problem {
             Problem::Unknown { region, known } => format!(
                 "unknown {value:?} in the {region} snapshot; known: {}",
                 known.join(", ")
+            ),
+            Problem::NotBundled { known } => format!(
+                "unknown {value:?} in the bundled snapshot; known: {} (or pass a snapshot file{})",
+                known.join(", "),
+                name(Input::Prices).map_or(String::new(), |f| format!(" with {f}"))
             ),
             Problem::FargateSize { valid } => {
                 format!("{value} is not a Fargate task size; valid sizes: {valid}")
@@ -204,17 +236,22 @@ impl Problem {
                 format!("need 0 < from < to, got from {} to {}", q(from), q(to))
             }
             Problem::TooManySteps { steps, max } => format!(
-                "{value}: the range holds {steps} size steps, more than the {max} a sweep evaluates; narrow --from/--to"
+                "{value}: the range holds {steps} size steps, more than the {max} a sweep evaluates; narrow {}",
+                match (name(Input::SweepFrom), name(Input::SweepTo)) {
+                    (Some(from), Some(to)) => format!("{from}/{to}"),
+                    _ => "the range".to_string(),
+                }
             ),
             Problem::MissingRates {
                 missing,
                 snapshot,
-                section,
+                rates,
             } => format!(
                 "{value}: the {snapshot} has no rate for {}. The bundled snapshot carries no \
-                 commitment rates (none could be sourced); give --prices FILE with {section} \
-                 (costcalc README, \"Commitments\")",
-                missing.join(", ")
+                 commitment rates (none could be sourced); give {} (costcalc README, \
+                 \"Commitments\")",
+                missing.join(", "),
+                named(*rates)
             ),
             Problem::NotCovered { by } => {
                 format!("{value} is not covered by a {by}: AWS bills it on-demand")
@@ -226,7 +263,7 @@ impl Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An engine input that is out of range or contradicts another; no flag named yet.
-    #[error("{}: {}", input.label(), problem.describe(value))]
+    #[error("{}: {}", input.label(), problem.text(value))]
     Invalid {
         input: Input,
         value: String,
@@ -280,12 +317,13 @@ impl Error {
     /// their own way: a flag, a file's key, a line of a file).
     pub fn problem(&self) -> Option<String> {
         match self {
-            Error::Invalid { value, problem, .. } => Some(problem.describe(value)),
+            Error::Invalid { value, problem, .. } => Some(problem.text(value)),
             _ => None,
         }
     }
 
-    /// Name the flag of an engine input error; `flag_of` says which flag sets which input.
+    /// Name the flag of an engine input error, and of any other input its message points to;
+    /// `flag_of` says which flag sets which input.
     pub fn at_flag(self, flag_of: impl Fn(Input) -> Option<&'static str>) -> Self {
         match self {
             Error::Invalid {
@@ -295,7 +333,7 @@ impl Error {
             } => match flag_of(input) {
                 Some(flag) => Error::Flag {
                     flag: flag.to_string(),
-                    message: problem.describe(&value),
+                    message: problem.describe(&value, &flag_of),
                 },
                 None => Error::Invalid {
                     input,
@@ -360,6 +398,84 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "Lambda memory (MB): expected 128 to 10,240, got 64"
+        );
+    }
+
+    #[test]
+    fn engine_texts_name_no_flag_and_the_cli_names_each_one_it_points_to() {
+        let flags = |i| match i {
+            Input::SweepFrom => Some("--from"),
+            Input::SweepTo => Some("--to"),
+            Input::Prices => Some("--prices FILE"),
+            Input::SavingsPlansRates => Some("--prices FILE with [savings_plans]"),
+            _ => None,
+        };
+        let steps = Error::invalid(
+            Input::SweepTo,
+            5,
+            Problem::TooManySteps { steps: 9, max: 2 },
+        );
+        assert_eq!(
+            steps.to_string(),
+            "highest requests per month: 5: the range holds 9 size steps, more than the 2 a sweep \
+             evaluates; narrow the range"
+        );
+        assert_eq!(
+            steps.at_flag(flags).to_string(),
+            "--to: 5: the range holds 9 size steps, more than the 2 a sweep evaluates; narrow \
+             --from/--to"
+        );
+        let rates = Error::invalid(
+            Input::Commitment,
+            "Compute Savings Plan 1-year no upfront",
+            Problem::MissingRates {
+                missing: vec!["ec2.t4g.micro".into(), "lambda.arm64.duration".into()],
+                snapshot: "us-east-1 snapshot of 2026-11-01".into(),
+                rates: Input::SavingsPlansRates,
+            },
+        );
+        let engine = rates.to_string();
+        assert!(!engine.contains("--"), "{engine}");
+        assert!(
+            engine.ends_with(
+                "has no rate for ec2.t4g.micro, lambda.arm64.duration. The bundled snapshot carries \
+                 no commitment rates (none could be sourced); give a price snapshot with \
+                 [savings_plans] (costcalc README, \"Commitments\")"
+            ),
+            "{engine}"
+        );
+        let cli = rates
+            .at_flag(|i| {
+                (i == Input::Commitment)
+                    .then_some("--commitment")
+                    .or(flags(i))
+            })
+            .to_string();
+        assert!(
+            cli.starts_with("--commitment: Compute Savings Plan"),
+            "{cli}"
+        );
+        assert!(
+            cli.contains("give --prices FILE with [savings_plans] (costcalc"),
+            "{cli}"
+        );
+        let region = Error::invalid(
+            Input::Region,
+            "eu-west-1",
+            Problem::NotBundled {
+                known: vec!["us-east-1".into()],
+            },
+        );
+        assert_eq!(
+            region.to_string(),
+            "region: unknown \"eu-west-1\" in the bundled snapshot; known: us-east-1 (or pass a \
+             snapshot file)"
+        );
+        assert!(
+            region
+                .at_flag(|i| (i == Input::Region).then_some("--region").or(flags(i)))
+                .to_string()
+                .ends_with("(or pass a snapshot file with --prices FILE)")
         );
     }
 }

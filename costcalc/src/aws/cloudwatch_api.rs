@@ -1,8 +1,10 @@
 //! GetMetricData at the edge: a one-page trait, the SDK client behind it, and the loop that sends
 //! one batch per resource set and follows NextToken (bounded).
 
-use super::cloudwatch::{MetricData, MetricPage, MetricQuery, ResourceSet, Series, Window};
 use super::error::{Api, AwsError, Kind, from_sdk};
+use crate::workload::source::cloudwatch::{
+    MetricData, MetricPage, MetricQuery, ResourceSet, Series, Window,
+};
 
 /// Something that answers one GetMetricData page.
 pub trait MetricSource {

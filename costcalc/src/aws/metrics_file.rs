@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::cloudwatch::{MetricData, MetricPage, Series};
+use crate::workload::source::cloudwatch::{MetricData, MetricPage, Series};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -10,7 +10,6 @@
 //! `AWS_ENDPOINT_URL_CLOUDWATCH`), `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`. Throttling is retried
 //! with exponential backoff by the SDK's standard retry, then reported.
 
-pub mod cloudwatch;
 pub mod cloudwatch_api;
 pub mod error;
 pub mod metrics_file;
@@ -25,7 +24,7 @@ use rust_decimal::Decimal;
 
 use crate::catalog::{self, PriceSnapshot};
 use crate::workload::Workload;
-use cloudwatch::{Measurement, Resources, Window};
+use crate::workload::source::cloudwatch::{self, Measurement, Resources, Unmeasured, Window};
 use error::{Api, AwsError, Kind};
 
 /// The Price List Query API answers in us-east-1 (also eu-central-1, ap-south-1), whatever
@@ -165,7 +164,35 @@ pub async fn measure_with(
     let source = cloudwatch::Source::Live {
         region: region.to_string(),
     };
-    cloudwatch::measure(&source, &sets, &data, window, hours_per_month, base)
+    cloudwatch::measure(&source, &sets, &data, window, hours_per_month, base).map_err(unmeasured)
+}
+
+/// Metrics that make no workload, said with what to give instead.
+fn unmeasured(e: Unmeasured) -> AwsError {
+    match e {
+        Unmeasured::NoRequestCount => AwsError::new(
+            Api::CloudWatch,
+            Kind::Other,
+            "none of the metrics read counts requests: add --lambda-function, --http-api-id, \
+             --rest-api-name with --stage, or --alb (EC2, ECS and RDS metrics do not count \
+             requests), or give --requests-per-month"
+                .to_string(),
+        ),
+        Unmeasured::NoDatapoints {
+            set,
+            source,
+            from,
+            to,
+        } => AwsError::new(
+            Api::CloudWatch,
+            Kind::NotFound,
+            format!(
+                "no datapoints for {set} in {source} from {from} to {to} (a wrong name, another \
+                 region or account, or no traffic at all): check the name and --region / \
+                 AWS_REGION"
+            ),
+        ),
+    }
 }
 
 /// The live read with the real SDK client; the region is `region` or the chain's.
@@ -254,7 +281,7 @@ pub fn measure_file(
         hours_per_month,
         base,
     )
-    .map_err(|e| crate::error::Error::file(&origin, e.detail))?;
+    .map_err(|e| crate::error::Error::file(&origin, unmeasured(e).detail))?;
     m.requests = 0;
     Ok(m)
 }

@@ -15,8 +15,7 @@ use serde::Deserialize;
 
 use super::price_list::strip_region_prefix;
 use crate::catalog::{PlanRate, PriceSnapshot, SavingsPlans};
-use crate::pricing::commitment::{Commitment, Payment, Term, Usage};
-use crate::pricing::lambda::Arch;
+use crate::purchase::{Arch, Commitment, Payment, Term, Usage};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

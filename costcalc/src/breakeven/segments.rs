@@ -18,7 +18,8 @@ use crate::deployment::database::max_connections;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options, count_for_peak};
 use crate::error::{Error, Input, Problem, Result};
 use crate::limits;
-use crate::pricing::{self, GB, apigw, ec2, lambda};
+use crate::pricing::{self, GB, apigw, ec2};
+use crate::purchase::Arch;
 use crate::workload::Workload;
 
 /// Whole request counts in [from, to] where some deployment's cost changes shape, sorted, with
@@ -239,8 +240,8 @@ fn tiers(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
         b.level(p.lambda.free_requests, Decimal::ONE);
     }
     let arch = match o.lambda_arch {
-        lambda::Arch::X86_64 => &p.lambda.x86_64,
-        lambda::Arch::Arm64 => &p.lambda.arm64,
+        Arch::X86_64 => &p.lambda.x86_64,
+        Arch::Arm64 => &p.lambda.arm64,
     };
     let gb_seconds =
         w.billed_ms_per_request(o.lambda_memory_mb) / dec!(1000) * o.lambda_memory_mb / dec!(1024);
@@ -281,7 +282,7 @@ mod tests {
     use crate::breakeven::totals_at;
     use crate::catalog::bundled;
     use crate::deployment::Purchase;
-    use crate::pricing::commitment::{Commitment, Payment, Term};
+    use crate::purchase::{Commitment, Payment, Term};
 
     /// Between consecutive breakpoints each total lies on the line through the segment's ends
     /// (within 1e-12 USD: the totals divide by the month's seconds, which decimals round).
@@ -324,7 +325,7 @@ mod tests {
         let o = Options {
             free_tier: true,
             api: apigw::ApiKind::Rest,
-            lambda_arch: lambda::Arch::X86_64,
+            lambda_arch: Arch::X86_64,
             high_availability: true,
             ..Options::default()
         };
@@ -376,7 +377,7 @@ mod tests {
         assert_affine_in(&p, &Workload::default(), &o, dec!(1000), dec!(10000000000));
         let o = Options {
             fargate_spot: true,
-            fargate_arch: lambda::Arch::X86_64,
+            fargate_arch: Arch::X86_64,
             purchase: Purchase {
                 ec2_spot_discount: Some(dec!(0.7)),
                 ..Purchase::default()

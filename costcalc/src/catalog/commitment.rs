@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal_serde::dec;
-use crate::pricing::commitment::{Commitment, Payment, Term, Usage};
+use crate::purchase::{Commitment, Payment, Term, Usage};
 
 /// `[savings_plans]`: rates from the Savings Plans price list file of the region.
 #[derive(Debug, Clone, Serialize, Deserialize)]

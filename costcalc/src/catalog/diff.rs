@@ -9,6 +9,7 @@ use rust_decimal_macros::dec;
 
 use crate::catalog::PriceSnapshot;
 use crate::money;
+use crate::spelling::Spelling;
 
 /// One price: `lambda.x86_64.duration [0, 6000000000)` or `ec2.instances.t3.micro`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,19 +35,14 @@ pub fn rows(s: &PriceSnapshot) -> Vec<Row> {
 /// (upfront, hourly) per Reserved Instance offer, named by plan, term and payment as the file
 /// writes them.
 fn commitment_rows(s: &PriceSnapshot, out: &mut Vec<Row>) {
-    let tag = |v: serde_json::Result<serde_json::Value>| {
-        v.ok()
-            .and_then(|x| x.as_str().map(String::from))
-            .unwrap_or_default()
-    };
     if let Some(sp) = &s.savings_plans {
         for r in &sp.rates {
             out.push(Row {
                 path: format!(
                     "savings_plans.{}.{}.{} {}",
-                    tag(serde_json::to_value(r.plan)),
-                    tag(serde_json::to_value(r.term)),
-                    tag(serde_json::to_value(r.payment)),
+                    r.plan.spelling(),
+                    r.term.spelling(),
+                    r.payment.spelling(),
                     r.usage
                 ),
                 usd: r.usd,
@@ -61,8 +57,8 @@ fn commitment_rows(s: &PriceSnapshot, out: &mut Vec<Row>) {
             let az = if o.multi_az { "multi_az" } else { "single_az" };
             let path = format!(
                 "rds_reserved.{}.{} {} {az}",
-                tag(serde_json::to_value(o.term)),
-                tag(serde_json::to_value(o.payment)),
+                o.term.spelling(),
+                o.payment.spelling(),
                 o.class
             );
             for (what, usd, unit) in [

@@ -23,12 +23,8 @@ pub fn bundled(region: &str) -> Result<PriceSnapshot> {
         return Err(Error::invalid(
             Input::Region,
             region,
-            Problem::Unknown {
-                region: "bundled".into(),
-                known: bundled_regions()
-                    .iter()
-                    .map(|r| format!("{r} (or pass a snapshot file with --prices FILE)"))
-                    .collect(),
+            Problem::NotBundled {
+                known: bundled_regions().iter().map(|r| r.to_string()).collect(),
             },
         ));
     };

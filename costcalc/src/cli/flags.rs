@@ -36,6 +36,22 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         Commitment => "--commitment",
         RdsReserved => "--rds-reserved",
         SpotDiscount => "--spot-discount",
+        other => return snapshot(other),
+    })
+}
+
+/// The price snapshot and what it holds, in every command that prices.
+fn snapshot(input: Input) -> Option<&'static str> {
+    Some(match input {
+        Input::Prices => "--prices FILE",
+        Input::SavingsPlansRates => {
+            "--prices FILE with [savings_plans] (`costcalc prices fetch --savings-plans-file FILE` \
+             writes it from AWS's public Savings Plans price list file)"
+        }
+        Input::RdsReservedRates => {
+            "--prices FILE with [rds_reserved] (`costcalc prices fetch` writes it from the \
+             AmazonRDS price list)"
+        }
         _ => return None,
     })
 }
@@ -74,7 +90,7 @@ pub fn service(input: Input) -> Option<&'static str> {
         Commitment => "--commitment",
         RdsReserved => "--reserved",
         SpotDiscount => "--spot-discount",
-        _ => return None,
+        other => return snapshot(other),
     })
 }
 

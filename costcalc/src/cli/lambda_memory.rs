@@ -7,10 +7,10 @@ use super::values::positive;
 use crate::catalog::PriceSnapshot;
 use crate::deployment::Options;
 use crate::error::{Error, Result};
-use crate::lambda_duration::Duration;
-use crate::lambda_tune;
-use crate::loadgen_summary::view::View;
 use crate::report::sweep;
+use crate::workload::duration::Duration;
+use crate::workload::source::loadgen::view::View;
+use crate::workload::source::tune;
 use crate::workload::{Origin, Workload};
 
 /// `--lambda-memory-mb`: a size in MB, or auto.
@@ -45,7 +45,7 @@ pub fn tuned(
     run: Option<&View>,
     hours: Decimal,
 ) -> Result<()> {
-    let tune = lambda_tune::from_file(path)?;
+    let measured = tune::from_file(path)?;
     let mix: Vec<(String, Decimal)> = run
         .map(|v| {
             v.endpoints
@@ -54,7 +54,7 @@ pub fn tuned(
                 .collect()
         })
         .unwrap_or_default();
-    let sizes = tune.figures(&mix);
+    let sizes = measured.figures(&mix);
     if !sizes.iter().any(|s| s.usable) {
         return Err(Error::file(
             path.display().to_string(),
@@ -64,11 +64,7 @@ pub fn tuned(
     if let Some(v) = run
         && let Some(real) = v.profile_seconds.and_then(|d| Decimal::try_from(d).ok())
     {
-        w.cold_starts_per_month = Some(lambda_tune::cold_starts_per_month(
-            v.idle_gaps.len(),
-            real,
-            hours,
-        ));
+        w.cold_starts_per_month = Some(tune::cold_starts_per_month(v.idle_gaps.len(), real, hours));
     }
     w.duration = Duration::Tuned { sizes };
     w.origins.duration_ms = Origin::measured(
@@ -90,8 +86,7 @@ pub fn auto_memory(w: &Workload, o: &Options, p: &PriceSnapshot, slo: Decimal) -
             "auto needs --lambda-tune FILE (a memory sweep from `loadgen tune`)",
         ));
     };
-    let cost = |s: &lambda_tune::SizeFigures| sweep::cost_per_million(s, o.lambda_arch, p);
-    match lambda_tune::pick(sizes, slo, cost) {
+    match sweep::pick(sizes, slo, o.lambda_arch, p) {
         Some(s) => Ok(s.memory_mb),
         None => {
             let best = sizes.iter().filter(|s| s.usable).min_by_key(|s| s.p99_ms);

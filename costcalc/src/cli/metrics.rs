@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use rust_decimal::Decimal;
 
-use crate::aws::cloudwatch::{self, Measurement, Resources};
 use crate::error::{Error, Result};
 use crate::workload::Workload;
+use crate::workload::source::cloudwatch::{self, Measurement, Resources};
 
 /// `report` flags that measure the workload from CloudWatch (live or a saved file).
 #[derive(Debug, Args, Default, Clone)]

@@ -4,9 +4,9 @@ use clap::{Args, ValueEnum};
 
 use super::flags;
 use super::scenario::{Scenario, ScenarioArgs, scenario};
-use crate::aws::cloudwatch::{self, Source};
 use crate::error::Result;
 use crate::report::{self, Report, commitments, html};
+use crate::workload::source::cloudwatch::{self, Source};
 use crate::{breakeven, chart, limits};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

@@ -9,16 +9,17 @@ use rust_decimal::Decimal;
 use super::lambda_memory::{Memory, auto_memory, memory, tuned};
 use super::metrics::MetricsArgs;
 use super::purchase::PurchaseArgs;
-use super::values::{nonneg, positive};
+use super::values::{choice, nonneg, positive};
 use super::{Switch, flags};
-use crate::aws::cloudwatch::Measurement;
 use crate::catalog::{self, PriceSnapshot};
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
-use crate::lambda_duration::Duration;
-use crate::loadgen_summary::{self, view::View};
-use crate::pricing::{apigw, lambda::Arch};
+use crate::pricing::apigw;
+use crate::purchase::Arch;
 use crate::report::PriceInfo;
+use crate::workload::duration::Duration;
+use crate::workload::source::cloudwatch::Measurement;
+use crate::workload::source::loadgen::{self, view::View};
 use crate::workload::{self, Origin, Workload};
 use rust_decimal_macros::dec;
 
@@ -132,7 +133,7 @@ pub struct ScenarioArgs {
     #[arg(long, help_heading = "Deployments")]
     pub ha: bool,
     /// Lambda architecture
-    #[arg(long, value_enum, default_value_t = defaults::LAMBDA_ARCH, help_heading = "Deployments")]
+    #[arg(long, value_parser = choice::<Arch>(), default_value_t = defaults::LAMBDA_ARCH, help_heading = "Deployments")]
     pub lambda_arch: Arch,
     /// Lambda memory, MB (128 to 10,240; CPU is proportional: 1,769 MB = 1 vCPU), or auto: the cheapest size of --lambda-tune whose p99 meets --p99-slo
     #[arg(long, value_name = "MB|auto", default_value_t = Memory::Mb(defaults::LAMBDA_MEMORY_MB), value_parser = memory, help_heading = "Deployments")]
@@ -150,7 +151,7 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "N", default_value_t = Decimal::ZERO, value_parser = nonneg, help_heading = "Deployments")]
     pub provisioned_concurrency: Decimal,
     /// API Gateway kind in front of Lambda
-    #[arg(long, value_enum, default_value_t = apigw::ApiKind::Http, help_heading = "Deployments")]
+    #[arg(long, value_parser = choice::<apigw::ApiKind>(), default_value_t = apigw::ApiKind::Http, help_heading = "Deployments")]
     pub api: apigw::ApiKind,
     /// RDS Proxy between Lambda and the database
     #[arg(long, value_enum, default_value_t = Switch::On, help_heading = "Deployments")]
@@ -174,7 +175,7 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "G", default_value_t = defaults::FARGATE_MEMORY_GB, value_parser = positive, help_heading = "Deployments")]
     pub fargate_memory_gb: Decimal,
     /// Fargate architecture
-    #[arg(long, value_enum, default_value_t = defaults::FARGATE_ARCH, help_heading = "Deployments")]
+    #[arg(long, value_parser = choice::<Arch>(), default_value_t = defaults::FARGATE_ARCH, help_heading = "Deployments")]
     pub fargate_arch: Arch,
     /// Fargate Spot (the bundled snapshot has the x86_64 Spot rate only: add --fargate-arch x86_64, or a --prices file with [fargate.spot_arm64]); EC2 Spot too with --spot-discount
     #[arg(long, help_heading = "Deployments")]
@@ -226,6 +227,7 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     }
     if let Memory::Auto = s.lambda_memory_mb {
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
+        options.lambda_p99_slo_ms = Some(s.p99_slo);
     }
     let check = || -> Result<()> {
         options.validate(&prices)?;
@@ -256,7 +258,7 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         (None, None) => (Workload::default(), None),
     };
     if let Defaults::JournalApi = s.defaults {
-        workload::reference::fill_defaults(&mut base, hours, s.target_utilization);
+        workload::source::reference::fill_defaults(&mut base, hours, s.target_utilization);
     }
     let measured = s
         .aws
@@ -324,7 +326,7 @@ fn measured_run(
     target_utilization: Decimal,
     allow: bool,
 ) -> Result<(Workload, View)> {
-    let run = loadgen_summary::from_file(path, hours, target_utilization)?;
+    let run = loadgen::from_file(path, hours, target_utilization)?;
     let mut w = run.workload;
     if let Some(reasons) = run.overload {
         let what = reasons.join("; ");
@@ -380,5 +382,6 @@ fn options(s: &ScenarioArgs) -> Options {
         multi_az: s.multi_az,
         target_utilization: s.target_utilization,
         purchase: s.purchase.purchase(),
+        lambda_p99_slo_ms: None,
     }
 }

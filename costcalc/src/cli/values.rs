@@ -1,9 +1,36 @@
-//! clap value parsers for numbers: exact decimals, plain or scientific ("2.5e6"), with a message
-//! that says what was expected. Range checks beyond the sign belong to the engine (`limits`).
+//! clap value parsers: numbers as exact decimals, plain or scientific ("2.5e6"), with a message
+//! that says what was expected (range checks beyond the sign belong to the engine, `limits`);
+//! and the engine's named values (a plan, a term, an architecture), spelled as the engine spells
+//! them.
 
 use std::str::FromStr;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use rust_decimal::Decimal;
+
+use crate::spelling::Spelling;
+
+/// One of `T`'s values, by its engine spelling.
+pub fn choice<T: Spelling + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    choice_help(|_: T| None)
+}
+
+/// One of `T`'s values, each explained in `--help` by `help`.
+pub fn choice_help<T: Spelling + Send + Sync>(
+    help: fn(T) -> Option<&'static str>,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::ALL.iter().map(|v| {
+        let value = PossibleValue::new(v.spelling());
+        match help(*v) {
+            Some(h) => value.help(h),
+            None => value,
+        }
+    }))
+    .try_map(|s: String| {
+        // clap has already refused any other spelling; this only turns the text into the value.
+        T::from_spelling(&s).ok_or_else(|| format!("expected {}, got {s:?}", T::choices()))
+    })
+}
 
 fn parse_decimal(s: &str) -> Result<Decimal, String> {
     let t = s.trim();

@@ -21,27 +21,9 @@ pub use sizing::count_for_peak;
 pub mod database;
 mod options;
 pub mod purchase;
+pub use crate::kind::Kind;
 pub use options::{Options, Purchase, check_lambda_memory, defaults};
 pub use purchase::Committed;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Ec2,
-    Fargate,
-    Lambda,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Ec2, Kind::Fargate, Kind::Lambda];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Ec2 => "ec2",
-            Kind::Fargate => "fargate",
-            Kind::Lambda => "lambda",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Deployment {
@@ -252,21 +234,7 @@ fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
 }
 
 fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
-    let mut out = lambda::price(
-        &lambda::LambdaUsage {
-            requests: w.requests_per_month,
-            billed_seconds: w.requests_per_month * w.billed_ms_per_request(o.lambda_memory_mb)
-                / dec!(1000)
-                + w.cold_start_seconds(o.lambda_memory_mb),
-            memory_mb: o.lambda_memory_mb,
-            ephemeral_mb: o.lambda_ephemeral_mb,
-            arch: o.lambda_arch,
-            provisioned_concurrency: o.provisioned_concurrency,
-            hours: o.hours,
-            free_tier: o.free_tier,
-        },
-        p,
-    );
+    let mut out = lambda::price(&function_usage(w, o, o.lambda_memory_mb), p);
     out.extend(apigw::price(
         &apigw::ApiGwUsage {
             requests: w.requests_per_month,
@@ -315,6 +283,23 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         if o.multi_az { " Multi-AZ" } else { "" }
     );
     Ok(finish(Kind::Lambda, summary, out, db.notes))
+}
+
+/// The function's month at `memory_mb`: the workload's requests, each billed at its duration at
+/// that size, and the cold starts; the rest as `o` says. The Lambda deployment and the memory
+/// sweep's cost per size both price this.
+pub fn function_usage(w: &Workload, o: &Options, memory_mb: Decimal) -> lambda::LambdaUsage {
+    lambda::LambdaUsage {
+        requests: w.requests_per_month,
+        billed_seconds: w.requests_per_month * w.billed_ms_per_request(memory_mb) / dec!(1000)
+            + w.cold_start_seconds(memory_mb),
+        memory_mb,
+        ephemeral_mb: o.lambda_ephemeral_mb,
+        arch: o.lambda_arch,
+        provisioned_concurrency: o.provisioned_concurrency,
+        hours: o.hours,
+        free_tier: o.free_tier,
+    }
 }
 
 /// One deployment priced under `o`, its purchase options included.

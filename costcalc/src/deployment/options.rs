@@ -8,8 +8,9 @@ use serde::Serialize;
 use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Problem, Result, check_range, check_whole};
 use crate::limits as l;
-use crate::pricing::commitment::{Commitment, Payment, Term};
-use crate::pricing::{self, apigw, ec2, fargate, lambda::Arch, rds};
+use crate::pricing::{self, apigw, ec2, fargate, rds};
+use crate::purchase::Arch;
+use crate::purchase::{Commitment, Payment, Term};
 
 /// The default of every choice, used by `Options::default()` and shown by `--help`.
 pub mod defaults {
@@ -44,6 +45,9 @@ pub struct Options {
     // Lambda
     pub lambda_arch: Arch,
     pub lambda_memory_mb: Decimal,
+    /// The p99 target `lambda_memory_mb` was picked for from a memory sweep (the cheapest size
+    /// that meets it); None when the size was given.
+    pub lambda_p99_slo_ms: Option<Decimal>,
     pub lambda_ephemeral_mb: Decimal,
     pub provisioned_concurrency: Decimal,
     pub api: apigw::ApiKind,
@@ -139,6 +143,7 @@ impl Default for Options {
             db_class_given: false,
             db_pool_size: d::DB_POOL_SIZE,
             purchase: Purchase::default(),
+            lambda_p99_slo_ms: None,
         }
     }
 }

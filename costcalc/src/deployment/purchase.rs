@@ -16,9 +16,9 @@ use crate::error::{Error, Input, Problem, Result};
 use crate::money;
 use crate::pricing::LineItem;
 use crate::pricing::commitment::{
-    Commitment, Payment, Payments, Term, Usage, amortised_per_hour, savings_plan_payments,
-    savings_plan_rate,
+    Payments, amortised_per_hour, savings_plan_payments, savings_plan_rate,
 };
+use crate::purchase::{Commitment, Payment, Term, Usage};
 
 /// One commitment's spend for the month and how it is paid.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,7 +138,7 @@ fn savings_plan(
         return Err(not_priced(
             Input::Commitment,
             &label,
-            "[savings_plans] (`costcalc prices fetch --savings-plans-file FILE` writes it from AWS's public Savings Plans price list file)",
+            Input::SavingsPlansRates,
             &missing,
             p,
         ));
@@ -206,7 +206,7 @@ fn reserved(
         return Err(not_priced(
             Input::RdsReserved,
             &label,
-            "[rds_reserved] (`costcalc prices fetch` writes it from the AmazonRDS price list)",
+            Input::RdsReservedRates,
             &missing,
             p,
         ));
@@ -233,7 +233,7 @@ pub fn merge_missing(acc: Option<Error>, e: Error) -> std::result::Result<Option
                 Problem::MissingRates {
                     mut missing,
                     snapshot,
-                    section,
+                    rates,
                 },
         }) if input == *more_input => {
             missing.extend(
@@ -248,7 +248,7 @@ pub fn merge_missing(acc: Option<Error>, e: Error) -> std::result::Result<Option
                 problem: Problem::MissingRates {
                     missing,
                     snapshot,
-                    section,
+                    rates,
                 },
             }))
         }
@@ -260,7 +260,7 @@ pub fn merge_missing(acc: Option<Error>, e: Error) -> std::result::Result<Option
 fn not_priced(
     input: Input,
     label: &str,
-    section: &str,
+    rates: Input,
     missing: &[String],
     p: &PriceSnapshot,
 ) -> Error {
@@ -270,7 +270,7 @@ fn not_priced(
         Problem::MissingRates {
             missing: missing.to_vec(),
             snapshot: format!("{} snapshot of {}", p.region, p.as_of),
-            section: section.to_string(),
+            rates,
         },
     )
 }

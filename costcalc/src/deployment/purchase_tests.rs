@@ -1,7 +1,7 @@
 use super::*;
 use crate::catalog::{bundled, with_fixture_commitment_rates};
 use crate::deployment::{Kind, Options, Purchase, build};
-use crate::pricing::commitment::{Payment, Term};
+use crate::purchase::{Payment, Term};
 use crate::workload::Workload;
 use rust_decimal_macros::dec;
 
@@ -153,7 +153,7 @@ fn ec2_spot_is_the_given_discount_and_not_covered_by_a_plan() {
     let p = fixture();
     let o = Options {
         fargate_spot: true,
-        fargate_arch: crate::pricing::lambda::Arch::X86_64,
+        fargate_arch: crate::purchase::Arch::X86_64,
         ..with(Purchase {
             commitment: Commitment::ComputeSp,
             ec2_spot_discount: Some(dec!(0.7)),

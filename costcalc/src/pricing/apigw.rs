@@ -6,15 +6,17 @@ use rust_decimal_macros::dec;
 
 use super::{LineItem, tiered};
 use crate::catalog::PriceSnapshot;
+use crate::spelling::spelled;
 
 const SERVICE: &str = "API Gateway";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(into = "&'static str")]
 pub enum ApiKind {
     Rest,
     Http,
 }
+spelled!(ApiKind { Rest => "rest", Http => "http" });
 
 impl ApiKind {
     pub fn as_str(self) -> &'static str {

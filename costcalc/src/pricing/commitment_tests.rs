@@ -1,4 +1,5 @@
 use super::*;
+use crate::purchase::Arch;
 use rust_decimal_macros::dec;
 
 /// AWS's illustrative example, Savings Plans User Guide, "Understanding How Savings Plans are

@@ -3,9 +3,9 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use super::commitment::Usage;
 use crate::catalog::{Ec2Instance, PriceSnapshot};
 use crate::error::{Error, Input, Problem, Result};
+use crate::purchase::Usage;
 
 const SERVICE: &str = "EC2";
 

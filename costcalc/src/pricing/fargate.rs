@@ -4,9 +4,10 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{LineItem, commitment::Usage, lambda::Arch};
+use super::LineItem;
 use crate::catalog::{FargateComputePrices, PriceSnapshot};
 use crate::error::{Error, Input, Problem, Result};
+use crate::purchase::{Arch, Usage};
 
 const SERVICE: &str = "Fargate";
 

@@ -4,30 +4,11 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::{LineItem, after_free, commitment::Usage, tiered};
+use super::{LineItem, after_free, tiered};
 use crate::catalog::PriceSnapshot;
+use crate::purchase::{Arch, Usage};
 
 const SERVICE: &str = "Lambda";
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    #[value(name = "x86_64")]
-    #[serde(rename = "x86_64")]
-    X86_64,
-    Arm64,
-}
-
-impl Arch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Arm64 => "arm64",
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct LambdaUsage {

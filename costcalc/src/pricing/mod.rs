@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::catalog::{Price, TieredPrice};
 use crate::money;
+use crate::purchase::Usage;
 
 /// Bytes in a binary KB and GB.
 pub const KB: Decimal = dec!(1024);
@@ -41,7 +42,7 @@ pub struct LineItem {
     pub cost_usd: Decimal,
     /// The usage type a commitment may discount (compute only); None for everything else.
     #[serde(skip)]
-    pub usage: Option<commitment::Usage>,
+    pub usage: Option<Usage>,
 }
 
 impl LineItem {
@@ -68,7 +69,7 @@ impl LineItem {
     }
 
     /// Tag the line with the usage type it bills, so a commitment can find it.
-    pub fn billing(mut self, usage: commitment::Usage) -> Self {
+    pub fn billing(mut self, usage: Usage) -> Self {
         self.usage = Some(usage);
         self
     }

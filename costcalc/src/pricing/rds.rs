@@ -4,9 +4,9 @@
 use rust_decimal::Decimal;
 
 use super::LineItem;
-use super::commitment::Usage;
 use crate::catalog::{PriceSnapshot, RdsInstance};
 use crate::error::{Error, Input, Problem, Result};
+use crate::purchase::Usage;
 
 const SERVICE: &str = "RDS";
 

@@ -8,8 +8,8 @@ use rust_decimal_macros::dec;
 
 use crate::catalog::PriceSnapshot;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options};
-use crate::lambda_duration::{self, Duration};
 use crate::money;
+use crate::workload::duration::{self, Duration};
 use crate::workload::{Origin, Workload};
 
 /// " (assumed)" after a figure nobody supplied.
@@ -71,10 +71,10 @@ fn per_request(w: &Workload, o: &Options) -> String {
         ),
         Duration::Server { routes } => format!(
             "{} ms in the function at {} MB, modelled from the server's own time per route ({} routes: CPU stretched by {} below 1,769 MB, waiting unchanged; billed {} ms per request over the route mix)",
-            money::quantity(lambda_duration::mean_ms(routes, o.lambda_memory_mb), 3),
+            money::quantity(duration::mean_ms(routes, o.lambda_memory_mb), 3),
             q(o.lambda_memory_mb),
             routes.len(),
-            money::quantity(lambda_duration::stretch(o.lambda_memory_mb), 3),
+            money::quantity(duration::stretch(o.lambda_memory_mb), 3),
             money::quantity(w.billed_ms_per_request(o.lambda_memory_mb), 3)
         ),
         Duration::Tuned { .. } => format!(

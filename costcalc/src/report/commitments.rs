@@ -10,7 +10,7 @@ use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Committed, Kind, Options, Purchase};
 use crate::error::Result;
 use crate::money;
-use crate::pricing::commitment::{Commitment, Payment, Term};
+use crate::purchase::{Commitment, Payment, Term};
 use crate::workload::Workload;
 
 /// The purchase options in words, with the source of their rates: every output states them.

@@ -49,6 +49,54 @@ pub fn bill(b: &Bill) -> String {
     out
 }
 
+fn sweep(out: &mut String, r: &Report) {
+    if r.lambda_sweep.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "# lambda_sweep,memory_mb,usable,cold_start_p50_ms,cold_start_p99_ms,p99_ms,billed_ms,\
+         cost_per_million_arm64_usd,cost_per_million_x86_64_usd,cost_per_month_{}_usd,picked,note\n",
+        r.options.lambda_arch
+    ));
+    for row in &r.lambda_sweep {
+        let z = &row.size;
+        // An unusable size has no cost to show.
+        let cost = |usd| {
+            if z.usable {
+                money::exact(usd)
+            } else {
+                String::new()
+            }
+        };
+        let fields = [
+            "# lambda_sweep".to_string(),
+            z.memory_mb.to_string(),
+            z.usable.to_string(),
+            z.init_p50_ms.to_string(),
+            z.init_p99_ms.to_string(),
+            money::exact(z.p99_ms),
+            money::exact(z.billed_ms),
+            cost(row.cost_per_million_arm64_usd),
+            cost(row.cost_per_million_x86_64_usd),
+            cost(row.cost_per_month_usd),
+            row.picked.to_string(),
+            row.note.clone(),
+        ];
+        row_of(out, &fields);
+    }
+}
+
+fn row_of(out: &mut String, fields: &[String]) {
+    out.push_str(
+        &fields
+            .iter()
+            .map(|f| field(f))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push('\n');
+}
+
 /// One CSV row of fields, quoted where needed.
 pub fn row(out: &mut String, fields: &[&str]) {
     out.push_str(
@@ -61,13 +109,16 @@ pub fn row(out: &mut String, fields: &[&str]) {
     out.push('\n');
 }
 
-/// Warnings come first as `#` comment lines, which CSV readers skip or show.
+/// Warnings come first as `#` comment lines, which CSV readers skip or show; then the Lambda
+/// memory sweep, when there is one, as `# lambda_sweep,` lines (a CSV of their own once the
+/// `# ` is cut), so the line items stay one table.
 pub fn report(r: &Report) -> String {
     let mut out: String = r
         .warnings
         .iter()
         .map(|w| format!("# warning: {w}\n"))
         .collect();
+    sweep(&mut out, r);
     out.push_str(
         "region,prices_as_of,deployment,service,line_item,quantity,unit,unit_price_usd,cost_usd,cost_usd_exact\n",
     );

@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Kind, Options};
 use crate::error::Result;
-use crate::lambda_duration::Duration;
 use crate::money;
+use crate::workload::duration::Duration;
 use crate::workload::{Origin, Workload};
 
 /// A workload figure.

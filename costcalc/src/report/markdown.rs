@@ -102,19 +102,19 @@ fn sweep(s: &mut String, r: &Report) {
     if r.lambda_sweep.is_empty() {
         return;
     }
-    s.push_str("\n## Lambda memory sweep\n\n| Memory (MB) | Cold start p50/p99 (ms) | p99, worst route (ms) | Billed per request (ms) | Per 1M arm64 | Per 1M x86_64 | |\n|--:|--:|--:|--:|--:|--:|---|\n");
+    s.push_str(&format!("\n## Lambda memory sweep\n\n| Memory (MB) | Cold start p50/p99 (ms) | p99, worst route (ms) | Billed per request (ms) | Per 1M arm64 | Per 1M x86_64 | Function a month, {} | |\n|--:|--:|--:|--:|--:|--:|--:|---|\n", r.options.lambda_arch));
     for row in &r.lambda_sweep {
         let z = &row.size;
         if !z.usable {
             s.push_str(&format!(
-                "| {} | unusable: {} | | | | | |\n",
+                "| {} | unusable: {} | | | | | | |\n",
                 z.memory_mb,
                 z.reason.as_deref().unwrap_or("no measurement")
             ));
             continue;
         }
         s.push_str(&format!(
-            "| {} | {} / {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} / {} | {} | {} | {} | {} | {} | {} |\n",
             z.memory_mb,
             z.init_p50_ms,
             z.init_p99_ms,
@@ -122,7 +122,8 @@ fn sweep(s: &mut String, r: &Report) {
             money::quantity(z.billed_ms, 3),
             money::usd(row.cost_per_million_arm64_usd),
             money::usd(row.cost_per_million_x86_64_usd),
-            if row.picked { "priced" } else { "" }
+            money::usd(row.cost_per_month_usd),
+            row.note
         ));
     }
 }

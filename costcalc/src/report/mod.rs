@@ -9,6 +9,7 @@ pub mod html;
 mod inputs;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod sweep;
 pub mod table;
 
@@ -18,9 +19,9 @@ use rust_decimal_macros::dec;
 use crate::catalog::PriceSnapshot;
 use crate::deployment::{self, Deployment, Kind, Options};
 use crate::error::Result;
-use crate::lambda_duration::Duration;
 use crate::pricing::LineItem;
 use crate::workload::Workload;
+use crate::workload::duration::Duration;
 
 pub use assumptions::assumptions;
 pub use inputs::{Figure, InputRow};
@@ -117,7 +118,7 @@ impl Report {
             .unwrap_or(Kind::Ec2);
         let inputs = inputs::rows(&workload, &options, p, cheapest)?;
         let lambda_sweep = match &workload.duration {
-            Duration::Tuned { sizes } => sweep::rows(sizes, options.lambda_memory_mb, p),
+            Duration::Tuned { sizes } => sweep::rows(sizes, &workload, &options, p),
             _ => Vec::new(),
         };
         let mut warnings = workload.warnings.clone();
@@ -172,9 +173,5 @@ pub fn decides_text(i: &InputRow) -> String {
 
 /// Display name of a deployment.
 pub fn title(k: Kind) -> &'static str {
-    match k {
-        Kind::Ec2 => "EC2",
-        Kind::Fargate => "ECS Fargate",
-        Kind::Lambda => "Lambda",
-    }
+    k.title()
 }

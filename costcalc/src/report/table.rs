@@ -159,18 +159,19 @@ fn inputs_table(r: &Report) -> Table {
     t
 }
 
-/// The measured Lambda memory sizes, the one priced marked.
+/// The measured Lambda memory sizes, the one priced marked with why.
 fn sweep_table(r: &Report) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec![
-        "Memory (MB)",
-        "Cold start p50/p99 (ms)",
-        "p99, worst route (ms)",
-        "Billed per request (ms)",
-        "Per 1M arm64 (USD)",
-        "Per 1M x86_64 (USD)",
-        "",
+        "Memory (MB)".to_string(),
+        "Cold start p50/p99 (ms)".into(),
+        "p99, worst route (ms)".into(),
+        "Billed per request (ms)".into(),
+        "Per 1M arm64 (USD)".into(),
+        "Per 1M x86_64 (USD)".into(),
+        format!("Function a month, {} (USD)", r.options.lambda_arch),
+        String::new(),
     ]);
     for row in &r.lambda_sweep {
         let s = &row.size;
@@ -183,13 +184,6 @@ fn sweep_table(r: &Report) -> Table {
             ]);
             continue;
         }
-        let mark = if !s.usable {
-            format!("unusable: {}", s.reason.clone().unwrap_or_default())
-        } else if row.picked {
-            "priced".into()
-        } else {
-            String::new()
-        };
         t.add_row(vec![
             right(s.memory_mb.to_string()),
             right(format!("{} / {}", s.init_p50_ms, s.init_p99_ms)),
@@ -197,7 +191,8 @@ fn sweep_table(r: &Report) -> Table {
             right(money::quantity(s.billed_ms, 3)),
             right(money::usd(row.cost_per_million_arm64_usd)),
             right(money::usd(row.cost_per_million_x86_64_usd)),
-            Cell::new(mark),
+            right(money::usd(row.cost_per_month_usd)),
+            Cell::new(&row.note),
         ]);
     }
     t

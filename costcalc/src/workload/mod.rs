@@ -1,20 +1,21 @@
 //! The workload being priced: traffic, per-request duration and sizes, peak rate, sizing inputs.
-//! From flags, a TOML workload file, or a loadgen `summary.json` (see `loadgen_summary`).
+//! From flags, or one of `source`: a TOML workload file, a loadgen `summary.json`, a Lambda
+//! memory sweep, CloudWatch's metrics, the reference profile.
 
-mod file;
+pub mod duration;
 mod origin;
-pub mod reference;
+pub mod source;
 
-pub(crate) use file::lenient;
-pub use file::{from_file, from_toml, in_file};
 pub use origin::{Origin, Origins};
+pub(crate) use source::file::lenient;
+pub use source::file::{from_file, from_toml, in_file};
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
 use crate::error::{Error, Input, Problem, Result, check_range};
-use crate::lambda_duration::{self, Duration};
+use duration::Duration;
 
 /// Every figure the deployments need, with where it came from.
 #[derive(Debug, Clone, Serialize)]
@@ -90,9 +91,10 @@ impl Workload {
     /// to 1 ms, or the server-time model's mix of routes.
     pub fn billed_ms_per_request(&self, memory_mb: Decimal) -> Decimal {
         match &self.duration {
-            Duration::Server { routes } => lambda_duration::billed_ms(routes, memory_mb),
-            Duration::Tuned { sizes } => crate::lambda_tune::at(sizes, memory_mb)
-                .map_or(self.duration_ms.ceil(), |s| s.billed_ms),
+            Duration::Server { routes } => duration::billed_ms(routes, memory_mb),
+            Duration::Tuned { sizes } => {
+                source::tune::at(sizes, memory_mb).map_or(self.duration_ms.ceil(), |s| s.billed_ms)
+            }
             Duration::InFunction | Duration::ClientLatency => self.duration_ms.ceil(),
         }
     }
@@ -100,7 +102,7 @@ impl Workload {
     /// Billed seconds of cold starts (INIT) a month at `memory_mb`, when a tune measured them.
     pub fn cold_start_seconds(&self, memory_mb: Decimal) -> Decimal {
         match (&self.duration, self.cold_starts_per_month) {
-            (Duration::Tuned { sizes }, Some(n)) => crate::lambda_tune::at(sizes, memory_mb)
+            (Duration::Tuned { sizes }, Some(n)) => source::tune::at(sizes, memory_mb)
                 .map_or(Decimal::ZERO, |s| n * s.init_p50_ms / dec!(1000)),
             _ => Decimal::ZERO,
         }

@@ -12,12 +12,12 @@ use std::time::Duration;
 use crate::support::aws::{cloudwatch_server, data, split_pages};
 use aws_sdk_cloudwatch::config::retry::RetryConfig;
 use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
-use costcalc::aws::cloudwatch::{Measurement, Resources, Window};
 use costcalc::aws::cloudwatch_api::SdkCloudWatch;
 use costcalc::aws::error::{AwsError, Kind};
 use costcalc::aws::{measure_file, measure_with};
 use costcalc::deployment;
 use costcalc::workload::Workload;
+use costcalc::workload::source::cloudwatch::{Measurement, Resources, Window};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::Value;
@@ -108,7 +108,7 @@ fn check_figures(m: &Measurement) {
         .find(|r| r.id == "lambda_throttles")
         .unwrap();
     assert_eq!(thr.datapoints, 0);
-    let text = costcalc::aws::cloudwatch::report(m);
+    let text = costcalc::workload::source::cloudwatch::report(m);
     assert!(
         text.contains("Throttles (Sum)") && text.contains("missing: no datapoints"),
         "{text}"

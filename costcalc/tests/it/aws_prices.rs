@@ -13,8 +13,8 @@ use costcalc::aws::pricing_api::SdkPricing;
 use costcalc::aws::{fetch_snapshot, snapshot_from_files};
 use costcalc::catalog::diff as price_diff;
 use costcalc::catalog::{self, PriceSnapshot};
-use costcalc::pricing::commitment::{Payment, Term};
-use costcalc::pricing::lambda::{self, Arch, LambdaUsage};
+use costcalc::pricing::lambda::{self, LambdaUsage};
+use costcalc::purchase::{Arch, Payment, Term};
 use rust_decimal_macros::dec;
 
 fn client(url: &str, creds: bool) -> SdkPricing {

@@ -8,8 +8,8 @@
 
 use costcalc::breakeven;
 use costcalc::deployment::{self, Kind, Options, Purchase};
-use costcalc::pricing::commitment::{Commitment, Payment, Term};
-use costcalc::pricing::{apigw, lambda::Arch};
+use costcalc::pricing::apigw;
+use costcalc::purchase::{Arch, Commitment, Payment, Term};
 use costcalc::workload::Workload;
 use proptest::prelude::*;
 use rust_decimal::Decimal;

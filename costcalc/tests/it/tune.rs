@@ -117,3 +117,69 @@ fn a_run_adds_its_mix_and_its_cold_starts() {
         "{origin}"
     );
 }
+
+#[test]
+fn every_format_shows_the_cost_per_size_and_why_the_pick() {
+    // 100M requests a month on arm64, --p99-slo 100 ms: 256 MB (p99 185 ms) misses the target,
+    // 512 MB (p99 95 ms) is the cheapest that meets it.
+    // 512 MB a month: 100 x $0.20 = $20 of requests; 100,000,000 x 0.0101 s x 0.5 GB = 505,000
+    // GB-s x 0.0000133334 = $6.733367; $26.733367 in all. Per 1M: $0.26733367 -> $0.27.
+    // 256 MB a month: 100,000,000 x 0.0194 s x 0.25 GB = 485,000 GB-s x 0.0000133334 = $6.466699
+    // + $20 = $26.466699.
+    let args = |format: &str| {
+        let out = costcalc(&[
+            "report",
+            "--requests-per-month",
+            "1e8",
+            "--lambda-tune",
+            TUNE,
+            "--lambda-memory-mb",
+            "auto",
+            "--p99-slo",
+            "100",
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let why = "picked: the cheapest size whose p99 (95 ms) meets the 100 ms target ($0.27 per 1M \
+               requests on arm64)";
+    for format in ["table", "md", "html"] {
+        let text = args(format);
+        let picked = text
+            .lines()
+            .find(|l| l.contains(why))
+            .unwrap_or_else(|| panic!("{format}: no line says why the size was picked:\n{text}"));
+        assert!(
+            picked.contains("512") && picked.contains("$26.73"),
+            "{format}: {picked}"
+        );
+        let missed = text
+            .lines()
+            .find(|l| l.contains("p99 above the 100 ms target"))
+            .unwrap_or_else(|| panic!("{format}: 256 MB not marked"));
+        assert!(
+            missed.contains("256") && missed.contains("$26.47"),
+            "{format}: {missed}"
+        );
+    }
+    let csv = args("csv");
+    assert!(
+        csv.lines().any(|l| l
+            == format!(
+                "# lambda_sweep,512,true,70,95,95,10.1,0.26733367,0.284166835,26.733367,true,{why}"
+            )),
+        "{csv}"
+    );
+    assert!(csv.contains("cost_per_month_arm64_usd"), "{csv}");
+    let v: Value = serde_json::from_str(&args("json")).unwrap();
+    let sweep = v["lambda_sweep"].as_array().unwrap();
+    let at = |mb: &str| sweep.iter().find(|r| r["size"]["memory_mb"] == mb).unwrap();
+    assert_eq!(at("512")["cost_per_month_usd"], "26.733367");
+    assert_eq!(at("512")["cost_per_million_arm64_usd"], "0.26733367");
+    assert_eq!(at("512")["picked"], true);
+    assert_eq!(at("512")["note"], why);
+    assert_eq!(at("256")["cost_per_month_usd"], "26.466699");
+    assert_eq!(at("256")["note"], "p99 above the 100 ms target");
+}

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Origin, Product};
 use crate::catalog::{RdsInstance, RdsOffer, RdsReserved};
-use crate::pricing::commitment::{Payment, Term};
+use crate::purchase::{Payment, Term};
 
 /// One Reserved term of a product, as the list writes it.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,12 +8,13 @@ use rust_decimal_macros::dec;
 
 use super::purchase::{self, PlanArgs};
 use super::{Common, named, whole, within};
-use crate::cli::values::{nonneg, positive};
+use crate::cli::values::{choice, nonneg, positive};
 use crate::deployment::{check_lambda_memory, defaults};
 use crate::error::{Error, Input, Result, check_range, check_whole};
 use crate::limits;
 use crate::money;
-use crate::pricing::{self, ec2, fargate, lambda, lambda::Arch};
+use crate::pricing::{self, ec2, fargate, lambda};
+use crate::purchase::Arch;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -35,7 +36,7 @@ pub struct LambdaArgs {
     #[arg(long, value_name = "M", value_parser = positive)]
     pub memory_mb: Decimal,
     /// Architecture
-    #[arg(long, value_enum, default_value_t = defaults::LAMBDA_ARCH)]
+    #[arg(long, value_parser = choice::<Arch>(), default_value_t = defaults::LAMBDA_ARCH)]
     pub arch: Arch,
     /// Configured ephemeral storage, MB (512 to 10,240; above 512 is billed)
     #[arg(long, value_name = "E", default_value_t = defaults::LAMBDA_EPHEMERAL_MB, value_parser = nonneg)]
@@ -198,7 +199,7 @@ pub struct FargateArgs {
     #[arg(long, value_name = "S", default_value_t = defaults::FARGATE_STORAGE_GB, value_parser = nonneg)]
     pub storage_gb: Decimal,
     /// Architecture
-    #[arg(long, value_enum, default_value_t = defaults::FARGATE_ARCH)]
+    #[arg(long, value_parser = choice::<Arch>(), default_value_t = defaults::FARGATE_ARCH)]
     pub arch: Arch,
     /// Fargate Spot (the snapshot's observed Spot rate; arm64 needs [fargate.spot_arm64] in a --prices file)
     #[arg(long)]

@@ -9,11 +9,12 @@ use rust_decimal::Decimal;
 use super::{Common, bill};
 use crate::cli::Format;
 use crate::cli::flags::fargate_tasks as flag;
-use crate::cli::values::{nonneg, positive};
+use crate::cli::values::{choice, nonneg, positive};
 use crate::error::{Error, Input, Result, check_range};
 use crate::limits;
 use crate::money;
-use crate::pricing::{self, LineItem, fargate, lambda::Arch};
+use crate::pricing::{self, LineItem, fargate};
+use crate::purchase::Arch;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -27,7 +28,7 @@ pub struct FargateTasksArgs {
     #[arg(long, value_name = "G", value_parser = positive)]
     pub memory_gib: Decimal,
     /// Architecture
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = choice::<Arch>())]
     pub arch: Arch,
     /// Fargate Spot (the snapshot's observed Spot rate; arm64 needs [fargate.spot_arm64] in a --prices file)
     #[arg(long)]

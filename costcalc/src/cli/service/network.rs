@@ -4,7 +4,7 @@ use clap::Args;
 use rust_decimal::Decimal;
 
 use super::{Common, bill, whole, within, within_flag};
-use crate::cli::values::nonneg;
+use crate::cli::values::{choice, nonneg};
 use crate::error::{Input, Result};
 use crate::limits;
 use crate::money;
@@ -20,7 +20,7 @@ pub struct ApigwArgs {
     #[arg(long, value_name = "N", value_parser = nonneg)]
     pub requests: Decimal,
     /// API kind
-    #[arg(long, value_enum, default_value_t = apigw::ApiKind::Http)]
+    #[arg(long, value_parser = choice::<apigw::ApiKind>(), default_value_t = apigw::ApiKind::Http)]
     pub api: apigw::ApiKind,
     /// Request body per call, KB (1,024 B)
     #[arg(long, value_name = "K", default_value_t = Decimal::ZERO, value_parser = nonneg)]

@@ -6,58 +6,54 @@ use rust_decimal::Decimal;
 
 use super::{Common, named};
 use crate::catalog::PriceSnapshot;
+use crate::cli::purchase::{TermArgs, commitment_help};
+use crate::cli::values::choice_help;
 use crate::deployment::{Purchase, purchase};
 use crate::error::Result;
 use crate::pricing::LineItem;
-use crate::pricing::commitment::{Commitment, Payment, Term};
+use crate::purchase::Commitment;
 use crate::report::{PriceInfo, commitments};
 
-/// `--commitment`, `--term`, `--payment` (lambda, fargate, ec2).
+/// `--commitment` with `--term` and `--payment` (lambda, fargate, ec2).
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Savings Plan: its rate replaces the on-demand rate of the compute it covers (needs Savings
     /// Plans rates in a --prices file: the bundled snapshot has none; `costcalc prices fetch
     /// --savings-plans-file FILE` writes them; README "Commitments")
-    #[arg(long, value_enum, value_name = "PLAN", default_value_t = Commitment::None, help_heading = "Purchase")]
+    #[arg(long, value_name = "PLAN", value_parser = choice_help(commitment_help), default_value_t = Commitment::None, help_heading = "Purchase")]
     pub commitment: Commitment,
-    /// Term of the commitment
-    #[arg(long, value_enum, default_value_t = Term::OneYear, help_heading = "Purchase")]
-    pub term: Term,
-    /// Upfront payment, amortised over the term's hours
-    #[arg(long, value_enum, default_value_t = Payment::NoUpfront, help_heading = "Purchase")]
-    pub payment: Payment,
+    #[command(flatten)]
+    pub terms: TermArgs,
 }
 
 impl PlanArgs {
     pub fn purchase(&self) -> Purchase {
         Purchase {
             commitment: self.commitment,
-            term: self.term,
-            payment: self.payment,
+            term: self.terms.term,
+            payment: self.terms.payment,
             ..Purchase::default()
         }
     }
 }
 
-/// `--reserved` (alias `--rds-reserved`), `--term`, `--payment` (rds).
+/// `--reserved` (alias `--rds-reserved`) with `--term` and `--payment` (rds).
 #[derive(Debug, Args)]
 pub struct ReservedArgs {
     /// A Reserved Instance of this class (needs [rds_reserved] offers in a --prices file: the
     /// bundled snapshot has none; `costcalc prices fetch` writes them; README "Commitments")
     #[arg(long, visible_alias = "rds-reserved", help_heading = "Purchase")]
     pub reserved: bool,
-    /// Term of the reservation
-    #[arg(long, value_enum, default_value_t = Term::OneYear, help_heading = "Purchase")]
-    pub term: Term,
-    /// Upfront payment, amortised over the term's hours
-    #[arg(long, value_enum, default_value_t = Payment::NoUpfront, help_heading = "Purchase")]
-    pub payment: Payment,
+    #[command(flatten)]
+    pub terms: TermArgs,
 }
 
 impl ReservedArgs {
     pub fn purchase(&self) -> Purchase {
         Purchase {
-            rds_reserved: self.reserved.then_some((self.term, self.payment)),
+            rds_reserved: self
+                .reserved
+                .then_some((self.terms.term, self.terms.payment)),
             ..Purchase::default()
         }
     }

@@ -2,26 +2,37 @@
 //! no script, deterministic output): latency per endpoint, latency along the run, and traffic per
 //! second with the idle gaps.
 
-use crate::loadgen_summary::view::{Endpoint, IdleGap, Second, Window};
+use crate::report::svg::{Canvas, WIDTH as W};
+use crate::workload::source::loadgen::view::{Endpoint, IdleGap, Second, Window};
 
 use super::esc;
 
-const W: f64 = 960.0;
-const LEFT: f64 = 70.0;
-const RIGHT: f64 = 20.0;
-const TOP: f64 = 44.0;
-const BOTTOM: f64 = 56.0;
+/// The margins of every run chart; each chart sets its height.
+const MARGINS: Canvas = Canvas {
+    height: 0.0,
+    left: 70.0,
+    right: 20.0,
+    top: 44.0,
+    bottom: 56.0,
+};
+const LEFT: f64 = MARGINS.left;
+const RIGHT: f64 = MARGINS.right;
+const TOP: f64 = MARGINS.top;
+const BOTTOM: f64 = MARGINS.bottom;
 const P50: &str = "#4c78a8";
 const P90: &str = "#f58518";
 const P99: &str = "#e45756";
 
+/// A run chart `h` high.
+fn canvas(h: f64) -> Canvas {
+    Canvas {
+        height: h,
+        ..MARGINS
+    }
+}
+
 fn open(h: f64, title: &str) -> String {
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h}\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"{t}\">\
-         <rect width=\"{W}\" height=\"{h}\" fill=\"white\"/>\
-         <text x=\"{LEFT}\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{t}</text>\n",
-        t = esc(title)
-    )
+    canvas(h).open(title)
 }
 
 /// A round step for an axis of `max`: 1, 2 or 5 x 10^k, about 5 ticks.
@@ -53,26 +64,17 @@ fn grid(s: &mut String, max: f64, x0: f64, x1: f64, top: f64, ph: f64) -> f64 {
     let mut v = 0.0;
     while v <= top_value + step / 2.0 {
         let y = top + ph - v / top_value * ph;
-        s.push_str(&format!(
-            "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{x1:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-            x0 - 6.0,
-            y + 4.0,
-            fmt(v)
-        ));
+        MARGINS.h_grid(s, y, x0, x1, &fmt(v));
         v += step;
     }
     top_value
 }
 
-/// The value axis of a full-width chart, with its unit.
-fn y_axis(s: &mut String, max: f64, top: f64, ph: f64, unit: &str) -> f64 {
-    let top_value = grid(s, max, LEFT, W - RIGHT, top, ph);
-    s.push_str(&format!(
-        "<text x=\"16\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {:.1})\">{}</text>\n",
-        top + ph / 2.0,
-        top + ph / 2.0,
-        esc(unit)
-    ));
+/// The value axis of a full-width chart `h` high, with its unit.
+fn y_axis(s: &mut String, max: f64, h: f64, unit: &str) -> f64 {
+    let c = canvas(h);
+    let top_value = grid(s, max, LEFT, W - RIGHT, TOP, c.plot_height());
+    c.y_caption(s, unit);
     top_value
 }
 
@@ -107,15 +109,10 @@ pub fn latency_bars(endpoints: &[Endpoint]) -> String {
     let step = tick_step(max);
     let top_value = (max / step).ceil().max(1.0) * step;
     let mut s = open(h, "Latency per endpoint (client-observed, ms)");
+    let c = canvas(h);
     let mut v = 0.0;
     while v <= top_value + step / 2.0 {
-        let x = x0 + v / top_value * pw;
-        s.push_str(&format!(
-            "<line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
-            TOP + ph,
-            TOP + ph + 16.0,
-            fmt(v)
-        ));
+        c.v_grid(&mut s, x0 + v / top_value * pw, &fmt(v));
         v += step;
     }
     s.push_str(&format!(
@@ -170,7 +167,7 @@ pub fn latency_over_time(windows: &[Window], compression: f64) -> String {
         .map(|w| w.p99_ms)
         .fold(0.0, f64::max)
         .max(0.001);
-    let top = y_axis(&mut s, max, TOP, ph, "ms");
+    let top = y_axis(&mut s, max, h, "ms");
     let end = windows
         .last()
         .map_or(1.0, |w| (w.start_s + w.seconds) * compression)
@@ -240,7 +237,7 @@ pub fn traffic(timeline: &[Second], gaps: &[IdleGap], compression: f64) -> Strin
         .map(|t| (t.sent + t.dropped) as f64)
         .fold(0.0, f64::max)
         .max(1.0);
-    let top = y_axis(&mut s, max, TOP, ph, "requests per second");
+    let top = y_axis(&mut s, max, h, "requests per second");
     let end = (timeline.last().map_or(1, |t| t.second + 1) as f64 * c).max(1e-9);
     let x = |t: f64| LEFT + t / end * pw;
     for g in gaps {

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use super::{Report, commitments, decides_text, per_million, title};
 use crate::breakeven::Analysis;
 use crate::deployment::{Deployment, Kind};
-use crate::loadgen_summary::view::View;
 use crate::money;
+use crate::workload::source::loadgen::view::View;
 
 const STYLE: &str = include_str!("style.css");
 
@@ -277,14 +277,15 @@ fn sweep(s: &mut String, r: &Report) {
          at each size's CPU share (1,769 MB = one vCPU), not on AWS's: both architectures' prices apply to the one measured time.</figcaption></figure>\n\
          <div class=\"scroll\"><table>\n<tr><th class=\"num\">Memory (MB)</th><th class=\"num\">Cold start p50 / p99 (ms)</th>\
          <th class=\"num\">p99, worst route (ms)</th><th class=\"num\">Billed per request (ms)</th><th class=\"num\">Per 1M arm64</th>\
-         <th class=\"num\">Per 1M x86_64</th><th></th></tr>\n",
-        charts::sweep(&r.lambda_sweep)
+         <th class=\"num\">Per 1M x86_64</th><th class=\"num\">Function a month, {}</th><th></th></tr>\n",
+        charts::sweep(&r.lambda_sweep),
+        r.options.lambda_arch
     ));
     for row in &r.lambda_sweep {
         let z = &row.size;
         if !z.usable {
             s.push_str(&format!(
-                "<tr><td class=\"num\">{}</td><td colspan=\"6\">unusable: {}</td></tr>\n",
+                "<tr><td class=\"num\">{}</td><td colspan=\"7\">unusable: {}</td></tr>\n",
                 z.memory_mb,
                 esc(z.reason.as_deref().unwrap_or("no measurement"))
             ));
@@ -292,7 +293,7 @@ fn sweep(s: &mut String, r: &Report) {
         }
         s.push_str(&format!(
             "<tr><td class=\"num\">{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
             z.memory_mb,
             z.init_p50_ms,
             z.init_p99_ms,
@@ -300,13 +301,8 @@ fn sweep(s: &mut String, r: &Report) {
             money::quantity(z.billed_ms, 3),
             money::usd(row.cost_per_million_arm64_usd),
             money::usd(row.cost_per_million_x86_64_usd),
-            if !z.usable {
-                format!("unusable: {}", esc(z.reason.as_deref().unwrap_or("")))
-            } else if row.picked {
-                "priced".into()
-            } else {
-                String::new()
-            }
+            money::usd(row.cost_per_month_usd),
+            esc(&row.note)
         ));
     }
     s.push_str("</table></div>\n</section>\n");

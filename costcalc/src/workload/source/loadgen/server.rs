@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde::Deserialize;
 
-use crate::lambda_duration::{Duration, RouteTime};
+use crate::workload::duration::{Duration, RouteTime};
 use crate::workload::{Origin, Workload};
 
 #[derive(Debug, Deserialize)]
@@ -97,7 +97,7 @@ pub fn apply(
             })
             .collect::<Vec<_>>();
         w.duration_ms =
-            crate::lambda_duration::mean_ms(&routes, crate::lambda_duration::ONE_VCPU_MB);
+            crate::workload::duration::mean_ms(&routes, crate::workload::duration::ONE_VCPU_MB);
         w.duration = Duration::Server { routes };
         w.origins.duration_ms = measured("server.routes[].server_ms and CPU per request");
     }

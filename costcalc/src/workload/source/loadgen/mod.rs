@@ -18,7 +18,7 @@ use rust_decimal_macros::dec;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::lambda_duration::Duration;
+use crate::workload::duration::Duration;
 use crate::workload::{Origin, Workload, lenient};
 
 pub const SCHEMA_PREFIX: &str = "deploycost.loadgen.summary/v";

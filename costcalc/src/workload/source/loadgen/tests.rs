@@ -2,7 +2,7 @@
 
 use super::*;
 
-const EXAMPLE: &str = include_str!("../../tests/data/summary-v1.json");
+const EXAMPLE: &str = include_str!("../../../../tests/data/summary-v1.json");
 
 #[test]
 fn reads_the_agreed_example() {
@@ -94,7 +94,7 @@ fn reads_loadgen_v1_1_example_as_the_schedule() {
     // arrivals over 86,400 s -> 95,040 / 86,400 x 2,628,000 = 2,890,800 requests a month.
     // Its timeline is cut to three seconds (52 sent / 144 = 0.36 req/s), so the peak is the
     // rate curve's, 2 req/s, not below the 1.1 req/s average.
-    let text = include_str!("../../../loadgen/tests/data/summary-v1.1.json");
+    let text = include_str!("../../../../../loadgen/tests/data/summary-v1.1.json");
     let run = from_json(text, "summary-v1.1.json", dec!(730), dec!(0.6)).unwrap();
     assert!(run.overload.is_none());
     assert_eq!(run.workload.requests_per_month, dec!(2890800));

@@ -5,8 +5,8 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::{Origin, Workload};
 use crate::error::{Error, Input, Result};
+use crate::workload::{Origin, Workload};
 
 /// The TOML workload file: every key optional; absent keys keep the side-project defaults.
 #[derive(Debug, Deserialize)]

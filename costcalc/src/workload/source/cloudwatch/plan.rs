@@ -3,7 +3,7 @@
 
 use super::Window;
 use crate::calendar::iso;
-use crate::deployment::Kind;
+use crate::kind::Kind;
 
 /// The resources named on the command line.
 #[derive(Debug, Clone, Default, PartialEq)]

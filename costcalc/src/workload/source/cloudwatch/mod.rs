@@ -1,7 +1,8 @@
 //! CloudWatch metrics to a workload: which GetMetricData queries to make for each resource set,
 //! the period CloudWatch still keeps for the window's age, and the aggregation of what came back
 //! (totals scaled to the month, peak rate, mean duration, bytes per request) with a read-report of
-//! datapoints, window and gaps. Pure: pages come in from `cloudwatch_api` or `metrics_file`.
+//! datapoints, window and gaps. Pure: pages come in from `aws::cloudwatch_api` or
+//! `aws::metrics_file`, and `aws` says an `Unmeasured` in its own words.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -9,13 +10,12 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::error::{Api, AwsError, Kind as ErrKind};
 use crate::calendar::iso;
 
 mod plan;
 mod report;
 
-use crate::deployment::Kind;
+use crate::kind::Kind;
 use crate::money;
 use crate::workload::{Origin, Workload};
 pub use plan::{MetricQuery, ResourceSet, Resources, cli_commands, plan, queries_json};
@@ -135,6 +135,21 @@ impl std::fmt::Display for Source {
     }
 }
 
+/// Why the metrics read make no workload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unmeasured {
+    /// None of the metrics read counts requests (EC2, ECS and RDS metrics do not).
+    NoRequestCount,
+    /// A resource set had no datapoint at all over the window: a wrong name, another region or
+    /// account, or no traffic.
+    NoDatapoints {
+        set: String,
+        source: String,
+        from: String,
+        to: String,
+    },
+}
+
 /// The workload CloudWatch measured, and what was read to get it.
 #[derive(Debug, Clone)]
 pub struct Measurement {
@@ -174,7 +189,7 @@ pub fn measure(
     w: &Window,
     hours_per_month: Decimal,
     base: Workload,
-) -> Result<Measurement, AwsError> {
+) -> Result<Measurement, Unmeasured> {
     let readings = readings(source, sets, data, w)?;
     let get = |id: &str| find(&readings, id);
     let window_seconds = Decimal::from(w.end - w.start);
@@ -187,14 +202,7 @@ pub fn measure(
     // non-HTTP triggers), so ALB or API Gateway first.
     let count = COUNTS_REQUESTS.iter().find_map(|id| get(id));
     let Some(count) = count else {
-        return Err(AwsError::new(
-            Api::CloudWatch,
-            ErrKind::Other,
-            "none of the metrics read counts requests: add --lambda-function, --http-api-id, \
-             --rest-api-name with --stage, or --alb (EC2, ECS and RDS metrics do not count \
-             requests), or give --requests-per-month"
-                .to_string(),
-        ));
+        return Err(Unmeasured::NoRequestCount);
     };
     let total = count.sum;
     let from = format!("CloudWatch {source}");
@@ -249,7 +257,7 @@ fn readings(
     sets: &[ResourceSet],
     data: &MetricData,
     w: &Window,
-) -> Result<Vec<Reading>, AwsError> {
+) -> Result<Vec<Reading>, Unmeasured> {
     let mut out = Vec::new();
     for set in sets {
         let mut any = false;
@@ -259,18 +267,12 @@ fn readings(
             out.push(r);
         }
         if !any {
-            return Err(AwsError::new(
-                Api::CloudWatch,
-                ErrKind::NotFound,
-                format!(
-                    "no datapoints for {} in {source} from {} to {} (a wrong name, another \
-                     region or account, or no traffic at all): check the name and --region / \
-                     AWS_REGION",
-                    set.label,
-                    iso(w.start),
-                    iso(w.end)
-                ),
-            ));
+            return Err(Unmeasured::NoDatapoints {
+                set: set.label.clone(),
+                source: source.to_string(),
+                from: iso(w.start),
+                to: iso(w.end),
+            });
         }
     }
     Ok(out)

@@ -29,7 +29,7 @@ pub enum Duration {
     Server { routes: Vec<RouteTime> },
     /// The function measured at each memory size's CPU share (`loadgen tune`), over the mix.
     Tuned {
-        sizes: Vec<crate::lambda_tune::SizeFigures>,
+        sizes: Vec<crate::workload::source::tune::SizeFigures>,
     },
 }
 

@@ -5,12 +5,12 @@
 
 use rust_decimal::Decimal;
 
-use super::{Origin, Workload};
-use crate::lambda_duration::Duration;
-use crate::loadgen_summary;
+use crate::workload::duration::Duration;
+use crate::workload::source::loadgen;
+use crate::workload::{Origin, Workload};
 
 /// The profile, compiled in.
-const PROFILE: &str = include_str!("../../profiles/journal-api.json");
+const PROFILE: &str = include_str!("../../../profiles/journal-api.json");
 /// Where it lives in the repository (named in every origin that comes from it).
 pub const PROFILE_PATH: &str = "costcalc/profiles/journal-api.json";
 
@@ -18,9 +18,8 @@ pub const PROFILE_PATH: &str = "costcalc/profiles/journal-api.json";
 /// `target_utilization` applies to its measured CPU per request, as to a run's.
 pub fn workload(hours_per_month: Decimal, target_utilization: Decimal) -> Workload {
     // The profile is part of the build and checked by a test: it always parses.
-    let run =
-        loadgen_summary::from_json(PROFILE, PROFILE_PATH, hours_per_month, target_utilization)
-            .expect("the committed profile is a valid loadgen summary with a server block");
+    let run = loadgen::from_json(PROFILE, PROFILE_PATH, hours_per_month, target_utilization)
+        .expect("the committed profile is a valid loadgen summary with a server block");
     run.workload
 }
 

@@ -71,7 +71,7 @@ pub fn report(m: &Measurement) -> String {
     if let Some(k) = m.measured {
         s.push_str(&format!(
             "  Measured deployment: {}; the others price the same workload.\n",
-            crate::report::title(k)
+            k.title()
         ));
     }
     s
