@@ -24,12 +24,11 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
-use crate::db::Db;
-
 pub mod cost;
 pub mod process;
 
 pub use cost::{Cost, QueryTimer, hash_done};
+pub use process::PoolStats;
 
 /// When the first byte of a request's head arrived (set by the native server's connection
 /// loop); requests without it (Lambda, tests driving the router) are timed from the middleware.
@@ -117,7 +116,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// The registry with every family, and the process and pool metrics read at each scrape.
-    pub fn new(db: Db) -> Metrics {
+    pub fn new(pool: impl PoolStats) -> Metrics {
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
         let duration = Family::<RouteLabels, Histogram>::new_with_constructor(
@@ -162,7 +161,9 @@ impl Metrics {
             "Time spent computing argon2id hashes and verifications, by route",
             hash_time.clone(),
         );
-        registry.register_collector(Box::new(process::Collector { db }));
+        registry.register_collector(Box::new(process::Collector {
+            pool: Box::new(pool),
+        }));
         Metrics {
             registry,
             requests,
@@ -313,6 +314,7 @@ async fn exposition(State(metrics): State<Arc<Metrics>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Db;
 
     #[test]
     fn status_classes() {

@@ -10,7 +10,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::app::router;
 use crate::config::Config;
-use crate::db::{self, Db, MigrationReport};
+use crate::db::{self, Db, DbSettings, MigrationReport};
 use crate::metrics::Metrics;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub struct ServeOptions {
 /// `SHUTDOWN_GRACE_SECONDS`; those still running then answer 503), closes the pool (bounded), so
 /// the process exits within grace + 1 s whatever the database does.
 pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
-    let db = Db::connect(&config.db_settings()).await?;
+    let db = Db::connect(&DbSettings::for_server(&config)).await?;
     if opts.migrate {
         let report = db::migrate(&db).await?;
         tracing::info!(applied = ?report.applied, "migrations up to date");
@@ -100,7 +100,7 @@ async fn close_bounded(db: &Db) {
 
 /// Applies pending migrations and returns what was done.
 pub async fn migrate(config: &Config) -> anyhow::Result<MigrationReport> {
-    let db = Db::connect(&config.db_settings()).await?;
+    let db = Db::connect(&DbSettings::for_server(config)).await?;
     let report = db::migrate(&db).await;
     close_bounded(&db).await;
     Ok(report?)
