@@ -6,7 +6,6 @@
 mod batch;
 mod cli;
 mod e2e;
-mod pg;
 mod server;
 mod shards;
 mod support;

@@ -4,12 +4,11 @@
 //! timeout, grace + 1 s) plus a margin, so a loaded machine makes the suite slower, never red.
 
 mod floods;
-mod pg;
 
 use std::time::{Duration, Instant};
 
 use crate::support::server::{self, LONG, Server, register, request};
-use pg::{Bouncer, Cluster};
+use pgtest::{Bouncer, Cluster};
 use serde_json::json;
 
 /// Added to every contractual bound: time a loaded machine may take to schedule us.
