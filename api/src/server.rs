@@ -81,7 +81,9 @@ async fn serve_metrics(addr: SocketAddr, db: &Db) -> anyhow::Result<Arc<Metrics>
         .with_context(|| format!("cannot listen on METRICS_ADDR {addr}"))?;
     let local = listener.local_addr()?;
     let metrics = Arc::new(Metrics::new(db.clone()));
-    tokio::spawn(crate::metrics::serve(listener, metrics.clone()));
+    // The public port's connection loop, so that half-sent requests are closed here too.
+    let app = crate::metrics::router(metrics.clone());
+    tokio::spawn(crate::conn::serve(listener, app, std::future::pending()));
     tracing::info!(addr = %local, "metrics listening on GET /metrics");
     Ok(metrics)
 }
