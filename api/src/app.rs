@@ -89,7 +89,7 @@ fn auth_routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/auth/refresh", post(auth::refresh))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route_layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.limits.clone(),
             limits::per_client,
         ))
         .layer(middleware::map_response(headers::no_store))

@@ -8,8 +8,8 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use crate::db::DbSettings;
-use crate::limits::LimitSettings;
+use axum::http::HeaderName;
+
 use crate::redact::redact_url;
 
 mod env;
@@ -68,7 +68,7 @@ pub struct Config {
     /// `AUTH_RATE_PER_MINUTE` (default 30), `FAILED_LOGINS_PER_MINUTE` (default 10),
     /// `TRUSTED_PROXY_HEADER` (unset): throttling of the auth routes (see [`crate::limits`]).
     pub limits: LimitSettings,
-    /// `PASSWORD_QUEUE_PER_CORE` (default [`crate::auth::password::QUEUE_PER_CORE`]): password
+    /// `PASSWORD_QUEUE_PER_CORE` (default [`DEFAULT_PASSWORD_QUEUE_PER_CORE`]): password
     /// hashes that may wait per core before register and login answer 503.
     pub password_queue_per_core: usize,
     /// `METRICS_ADDR` (unset: no metrics): where `GET /metrics` listens, never the public port;
@@ -79,6 +79,33 @@ pub struct Config {
 /// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
 /// timeout (5 s each), so those answer first when they apply.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default of `PASSWORD_QUEUE_PER_CORE`, hashes that may wait for a core, per core: at ~50 ms a
+/// hash, a legitimate login waits at most about this many × 50 ms behind a flood (1.6 s), and the
+/// rest of the flood gets 503 at once. Smaller bounds the wait tighter but turns ordinary bursts
+/// of a busy server into 503s.
+pub const DEFAULT_PASSWORD_QUEUE_PER_CORE: usize = 32;
+
+/// How the auth routes are throttled (see [`crate::limits`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Requests per minute per client on the auth routes (burst as large); 0 turns it off.
+    pub per_client_per_minute: u32,
+    /// Failed logins per minute per account before its logins answer 429; 0 turns it off.
+    pub failed_logins_per_minute: u32,
+    /// Header naming the client, written by a trusted proxy.
+    pub client_header: Option<HeaderName>,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            per_client_per_minute: 30,
+            failed_logins_per_minute: 10,
+            client_header: None,
+        }
+    }
+}
 
 impl std::fmt::Debug for Config {
     // Hand-written so that the secret never reaches a log line.
@@ -164,18 +191,6 @@ impl Config {
     /// The address `serve` binds when `--addr` is not given.
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
-    }
-
-    /// Pool settings for a long-running server: connect eagerly (fail fast at start), statement
-    /// cache on unless `DB_PROXY` says a transaction-pooling proxy is in the way.
-    pub fn db_settings(&self) -> DbSettings {
-        DbSettings {
-            url: self.database_url.clone(),
-            max_connections: self.db_max_connections,
-            lazy: false,
-            statement_cache: !self.db_proxy,
-            statement_timeout: (!self.db_proxy).then_some(crate::db::STATEMENT_TIMEOUT),
-        }
     }
 }
 

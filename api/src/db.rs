@@ -15,6 +15,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::config::Config;
+
 pub mod entries;
 pub mod faults;
 pub mod refresh_tokens;
@@ -124,6 +126,28 @@ impl DbSettings {
             lazy: false,
             statement_cache: true,
             statement_timeout: Some(STATEMENT_TIMEOUT),
+        }
+    }
+
+    /// Pool settings for a long-running server: connect eagerly (fail fast at start), statement
+    /// cache on unless `DB_PROXY` says a transaction-pooling proxy is in the way.
+    pub fn for_server(config: &Config) -> DbSettings {
+        DbSettings {
+            url: config.database_url.clone(),
+            max_connections: config.db_max_connections,
+            lazy: false,
+            statement_cache: !config.db_proxy,
+            statement_timeout: (!config.db_proxy).then_some(STATEMENT_TIMEOUT),
+        }
+    }
+}
+
+impl crate::metrics::PoolStats for Db {
+    fn open_and_idle(&self) -> (u32, usize) {
+        // Not through `on_pool!`: this is no database call.
+        match self {
+            Db::Postgres(p) => (p.size(), p.num_idle()),
+            Db::Sqlite(p) => (p.size(), p.num_idle()),
         }
     }
 }

@@ -73,7 +73,7 @@ pub fn db_settings(config: &Config) -> DbSettings {
     DbSettings {
         max_connections: 1,
         lazy: true,
-        ..config.db_settings()
+        ..DbSettings::for_server(config)
     }
 }
 

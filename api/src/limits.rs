@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -20,29 +20,8 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::config::LimitSettings;
 use crate::error::ApiError;
-use crate::state::AppState;
-
-/// How the auth routes are throttled (see [`crate::config::Config`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LimitSettings {
-    /// Requests per minute per client on the auth routes (burst as large); 0 turns it off.
-    pub per_client_per_minute: u32,
-    /// Failed logins per minute per account before its logins answer 429; 0 turns it off.
-    pub failed_logins_per_minute: u32,
-    /// Header naming the client, written by a trusted proxy.
-    pub client_header: Option<HeaderName>,
-}
-
-impl Default for LimitSettings {
-    fn default() -> Self {
-        LimitSettings {
-            per_client_per_minute: 30,
-            failed_logins_per_minute: 10,
-            client_header: None,
-        }
-    }
-}
 
 /// The limiters of one process.
 pub struct AuthLimits {
@@ -123,9 +102,13 @@ fn too_many(wait: Duration) -> ApiError {
 }
 
 /// Middleware of the auth routes: the per-client limit.
-pub async fn per_client(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(ip) = state.limits.client_ip(&req)
-        && let Err(e) = state.limits.check_client(ip)
+pub async fn per_client(
+    State(limits): State<Arc<AuthLimits>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(ip) = limits.client_ip(&req)
+        && let Err(e) = limits.check_client(ip)
     {
         tracing::warn!(client = %ip, "auth rate limit: 429");
         return e.into_response();

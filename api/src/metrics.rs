@@ -1,5 +1,5 @@
 //! The API's own cost drivers as Prometheus metrics, served on a separate listener
-//! (`METRICS_ADDR`, see [`serve`]) and never on the public port.
+//! (`METRICS_ADDR`, see [`router`]) and never on the public port.
 //!
 //! Per-request work (database time and queries, pool waits, password hashes) is added up in a
 //! task-local [`Cost`] while the request runs ([`cost`]), and written to the shared families once,
@@ -24,12 +24,11 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::sync::atomic::AtomicU64;
 
-use crate::db::Db;
-
 pub mod cost;
 pub mod process;
 
 pub use cost::{Cost, QueryTimer, hash_done};
+pub use process::PoolStats;
 
 /// When the first byte of a request's head arrived (set by the native server's connection
 /// loop); requests without it (Lambda, tests driving the router) are timed from the middleware.
@@ -64,13 +63,37 @@ impl EncodeLabelValue for Route {
     }
 }
 
-/// An HTTP method as a label value (standard methods clone without allocating).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct MethodLabel(Method);
+/// An HTTP method as a label value: the standard methods by name, any other `other`. Every
+/// distinct label value is a series of its own (a histogram is some 2 KB of text), so a value
+/// taken from the request as is let made-up methods grow `/metrics` without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MethodLabel(&'static str);
+
+impl MethodLabel {
+    pub fn of(method: &Method) -> MethodLabel {
+        static STANDARD: [Method; 9] = [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::CONNECT,
+            Method::TRACE,
+        ];
+        MethodLabel(
+            STANDARD
+                .iter()
+                .find(|m| *m == method)
+                .map_or("other", Method::as_str),
+        )
+    }
+}
 
 impl EncodeLabelValue for MethodLabel {
     fn encode(&self, encoder: &mut LabelValueEncoder) -> std::fmt::Result {
-        EncodeLabelValue::encode(&self.0.as_str(), encoder)
+        EncodeLabelValue::encode(&self.0, encoder)
     }
 }
 
@@ -117,7 +140,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// The registry with every family, and the process and pool metrics read at each scrape.
-    pub fn new(db: Db) -> Metrics {
+    pub fn new(pool: impl PoolStats) -> Metrics {
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
         let duration = Family::<RouteLabels, Histogram>::new_with_constructor(
@@ -162,7 +185,9 @@ impl Metrics {
             "Time spent computing argon2id hashes and verifications, by route",
             hash_time.clone(),
         );
-        registry.register_collector(Box::new(process::Collector { db }));
+        registry.register_collector(Box::new(process::Collector {
+            pool: Box::new(pool),
+        }));
         Metrics {
             registry,
             requests,
@@ -187,12 +212,18 @@ impl Metrics {
         out
     }
 
-    fn record(&self, method: Method, route: Route, status: StatusCode, took: Duration, c: Cost) {
-        let method = MethodLabel(method);
+    fn record(
+        &self,
+        method: MethodLabel,
+        route: Route,
+        status: StatusCode,
+        took: Duration,
+        c: Cost,
+    ) {
         let labels = RouteLabels { method, route };
         self.requests
             .get_or_create(&RequestLabels {
-                method: labels.method.clone(),
+                method: labels.method,
                 route: labels.route.clone(),
                 status_class: status_class(status),
             })
@@ -277,7 +308,7 @@ where
             .get::<RequestStart>()
             .map_or_else(Instant::now, |s| s.0);
         let route = Route(req.extensions().get::<MatchedPath>().cloned());
-        let method = req.method().clone();
+        let method = MethodLabel::of(req.method());
         let metrics = self.metrics.clone();
         let fut = self.inner.call(req);
         Box::pin(async move {
@@ -289,14 +320,12 @@ where
     }
 }
 
-/// Serves `GET /metrics` on `listener` (every other path is a 404) until the runtime stops.
-pub async fn serve(listener: tokio::net::TcpListener, metrics: Arc<Metrics>) {
-    let app = Router::new()
+/// The metrics listener's router: `GET /metrics`, every other path a 404. The server serves it
+/// with the public port's connection loop (`conn::serve`), header read timeout included.
+pub fn router(metrics: Arc<Metrics>) -> Router {
+    Router::new()
         .route("/metrics", get(exposition))
-        .with_state(metrics);
-    if let Err(e) = axum::serve(listener, app).await {
-        tracing::error!(error = %e, "metrics listener failed");
-    }
+        .with_state(metrics)
 }
 
 async fn exposition(State(metrics): State<Arc<Metrics>>) -> Response {
@@ -313,6 +342,7 @@ async fn exposition(State(metrics): State<Arc<Metrics>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Db;
 
     #[test]
     fn status_classes() {
@@ -320,6 +350,16 @@ mod tests {
         assert_eq!(status_class(StatusCode::NO_CONTENT), "2xx");
         assert_eq!(status_class(StatusCode::NOT_FOUND), "4xx");
         assert_eq!(status_class(StatusCode::SERVICE_UNAVAILABLE), "5xx");
+    }
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        assert_eq!(MethodLabel::of(&Method::GET), MethodLabel("GET"));
+        assert_eq!(MethodLabel::of(&Method::PATCH), MethodLabel("PATCH"));
+        for made_up in ["FOO", "get", "X-1234", "PROPFIND"] {
+            let m = Method::from_bytes(made_up.as_bytes()).unwrap();
+            assert_eq!(MethodLabel::of(&m), MethodLabel("other"), "{made_up}");
+        }
     }
 
     #[test]
@@ -340,7 +380,7 @@ mod tests {
             pool_waits: 1,
         };
         m.record(
-            Method::POST,
+            MethodLabel::of(&Method::POST),
             Route(None),
             StatusCode::UNAUTHORIZED,
             Duration::from_millis(60),

@@ -10,7 +10,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::app::router;
 use crate::config::Config;
-use crate::db::{self, Db, MigrationReport};
+use crate::db::{self, Db, DbSettings, MigrationReport};
 use crate::metrics::Metrics;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub struct ServeOptions {
 /// `SHUTDOWN_GRACE_SECONDS`; those still running then answer 503), closes the pool (bounded), so
 /// the process exits within grace + 1 s whatever the database does.
 pub async fn serve(config: Config, opts: ServeOptions) -> anyhow::Result<()> {
-    let db = Db::connect(&config.db_settings()).await?;
+    let db = Db::connect(&DbSettings::for_server(&config)).await?;
     if opts.migrate {
         let report = db::migrate(&db).await?;
         tracing::info!(applied = ?report.applied, "migrations up to date");
@@ -81,7 +81,9 @@ async fn serve_metrics(addr: SocketAddr, db: &Db) -> anyhow::Result<Arc<Metrics>
         .with_context(|| format!("cannot listen on METRICS_ADDR {addr}"))?;
     let local = listener.local_addr()?;
     let metrics = Arc::new(Metrics::new(db.clone()));
-    tokio::spawn(crate::metrics::serve(listener, metrics.clone()));
+    // The public port's connection loop, so that half-sent requests are closed here too.
+    let app = crate::metrics::router(metrics.clone());
+    tokio::spawn(crate::conn::serve(listener, app, std::future::pending()));
     tracing::info!(addr = %local, "metrics listening on GET /metrics");
     Ok(metrics)
 }
@@ -100,7 +102,7 @@ async fn close_bounded(db: &Db) {
 
 /// Applies pending migrations and returns what was done.
 pub async fn migrate(config: &Config) -> anyhow::Result<MigrationReport> {
-    let db = Db::connect(&config.db_settings()).await?;
+    let db = Db::connect(&DbSettings::for_server(config)).await?;
     let report = db::migrate(&db).await;
     close_bounded(&db).await;
     Ok(report?)

@@ -8,9 +8,9 @@ use tokio::sync::watch;
 
 use crate::auth::password::Passwords;
 use crate::auth::tokens::Keys;
-use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT};
+use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT, LimitSettings};
 use crate::db::Db;
-use crate::limits::{AuthLimits, LimitSettings};
+use crate::limits::AuthLimits;
 use crate::metrics::Metrics;
 
 /// Shared by every request; cloning is cheap.

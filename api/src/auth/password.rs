@@ -105,15 +105,9 @@ pub struct Passwords {
     max_admitted: usize,
 }
 
-/// Hashes that may wait for a core, per core (`PASSWORD_QUEUE_PER_CORE`): at ~50 ms a hash, a
-/// legitimate login waits at most about this many × 50 ms behind a flood (1.6 s), and the rest
-/// of the flood gets 503 at once. Smaller bounds the wait tighter but turns ordinary bursts of a
-/// busy server into 503s.
-pub const QUEUE_PER_CORE: usize = 32;
-
 impl Default for Passwords {
     fn default() -> Self {
-        Passwords::with_queue_per_core(QUEUE_PER_CORE)
+        Passwords::with_queue_per_core(crate::config::DEFAULT_PASSWORD_QUEUE_PER_CORE)
     }
 }
 

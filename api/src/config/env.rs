@@ -6,10 +6,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use super::{
-    Config, ConfigError, DEFAULT_DATABASE_URL, DEFAULT_REQUEST_TIMEOUT, LogFormat,
-    MIN_JWT_SECRET_BYTES, SecretPolicy, SecretSource,
+    Config, ConfigError, DEFAULT_DATABASE_URL, DEFAULT_PASSWORD_QUEUE_PER_CORE,
+    DEFAULT_REQUEST_TIMEOUT, LimitSettings, LogFormat, MIN_JWT_SECRET_BYTES, SecretPolicy,
+    SecretSource,
 };
-use crate::limits::LimitSettings;
 
 impl Config {
     /// Reads the process environment with the given secret policy (the binary's `--dev`).
@@ -50,7 +50,7 @@ impl Config {
         let password_queue_per_core = parse_num(
             &var,
             "PASSWORD_QUEUE_PER_CORE",
-            crate::auth::password::QUEUE_PER_CORE,
+            DEFAULT_PASSWORD_QUEUE_PER_CORE,
             "a whole number of waiting password hashes per core",
         )?;
         let metrics_addr = metrics_addr(&var)?;

@@ -1,6 +1,7 @@
 //! The configuration rules, each on a pure variable lookup.
 
 use super::*;
+use crate::db::DbSettings;
 use std::collections::HashMap;
 
 fn cfg(vars: &[(&str, &str)], policy: SecretPolicy) -> Result<Config, ConfigError> {
@@ -24,7 +25,7 @@ fn defaults_with_a_secret() {
     assert_eq!(c.db_max_connections, 10);
     assert_eq!(c.jwt_secret, SECRET.as_bytes());
     assert_eq!(c.jwt_secret_source, SecretSource::Env);
-    let s = c.db_settings();
+    let s = DbSettings::for_server(&c);
     assert!(s.statement_cache && !s.lazy);
 }
 
@@ -90,8 +91,8 @@ fn every_variable_is_read() {
     assert_eq!(c.limits.failed_logins_per_minute, 4);
     assert_eq!(c.password_queue_per_core, 2);
     assert_eq!(c.limits.client_header.as_ref().unwrap(), "x-forwarded-for");
-    assert_eq!(c.db_settings().statement_timeout, None);
-    assert!(!c.db_settings().statement_cache);
+    assert_eq!(DbSettings::for_server(&c).statement_timeout, None);
+    assert!(!DbSettings::for_server(&c).statement_cache);
     assert!(!format!("{c:?}").contains(SECRET));
     assert!(!format!("{c:?}").contains(":p@"));
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::extract::CurrentUser;
+use super::extract::CurrentUser;
 use crate::auth::password::HashError;
 use crate::auth::tokens::{REFRESH_TTL, TokenType, token_hash};
 use crate::body::{BodyKind, JsonObject, body_kind, read_bytes, unsupported_media_type};

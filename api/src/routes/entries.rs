@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use utoipa::ToSchema;
 
-use crate::auth::extract::CurrentUser;
+use super::extract::CurrentUser;
 use crate::body::JsonObject;
 use crate::db::{self, entries, entries::Entry};
 use crate::error::{ApiError, HttpError, ValidationErrorBody};

@@ -33,7 +33,6 @@
 mod batch;
 mod cli;
 mod e2e;
-mod pg;
 mod server;
 mod shards;
 mod support;

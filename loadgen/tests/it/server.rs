@@ -12,8 +12,8 @@
 //! measured until then.
 
 use crate::cli::{closed_port, fails_with};
-use crate::pg::Cluster;
 use crate::support::{Server, loadgen};
+use pgtest::Cluster;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -131,7 +131,7 @@ fn tree_cpu_s(pid: u32) -> f64 {
 fn the_cpu_recorded_for_the_api_and_postgresql_agrees_with_proc() {
     let _turn = crate::support::one_at_a_time();
     let pg = Cluster::start();
-    let server = Server::start_with(Some(&pg.url()), true);
+    let server = Server::start_with(Some(&pg.url("postgres")), true);
     let (api_pid, db_pid) = (server.pid(), pg.postmaster_pid());
     let out = tempfile::tempdir().unwrap();
     let before = (tree_cpu_s(api_pid), tree_cpu_s(db_pid));

@@ -152,14 +152,7 @@ async fn slowloris_neither_holds_the_server_nor_its_sockets() {
     let dir = tempfile::tempdir().unwrap();
     let server = sqlite_server(&dir, &[]).await;
     let addr = server.addr;
-    let mut held = Vec::new();
-    for _ in 0..300 {
-        let mut s = TcpStream::connect(addr).await.expect("connect");
-        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            .await
-            .unwrap();
-        held.push(s);
-    }
+    let mut held = half_sent(addr, "/health", 300).await;
     let started = Instant::now();
     let r = request(addr, "GET", "/health", None, None, LONG).await;
     eprintln!(
@@ -170,12 +163,28 @@ async fn slowloris_neither_holds_the_server_nor_its_sockets() {
     assert_eq!(r.status, 200);
     // The half-sent requests are dropped after the header read timeout (10 s).
     let bound = journal_api::conn::HEADER_READ_TIMEOUT + MARGIN;
-    for s in held.iter_mut().take(5) {
+    assert_closed_within(&mut held[..5], bound).await;
+}
+
+/// `n` connections, each with a request whose head stops in the middle of a header.
+async fn half_sent(addr: SocketAddr, path: &str, n: usize) -> Vec<TcpStream> {
+    let mut held = Vec::new();
+    for _ in 0..n {
+        let mut s = TcpStream::connect(addr).await.expect("connect");
+        let head = format!("GET {path} HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        s.write_all(head.as_bytes()).await.unwrap();
+        held.push(s);
+    }
+    held
+}
+
+/// Each connection is over within `bound`: EOF, a reset, or a short error response.
+async fn assert_closed_within(held: &mut [TcpStream], bound: Duration) {
+    for s in held {
         let mut buf = [0u8; 256];
         let n = tokio::time::timeout(bound, s.read(&mut buf))
             .await
             .expect("the server closes a half-sent request after the header read timeout");
-        // EOF, a reset, or a short error response: the connection is over.
         if let Ok(n) = n
             && n > 0
         {
@@ -186,6 +195,20 @@ async fn slowloris_neither_holds_the_server_nor_its_sockets() {
             );
         }
     }
+}
+
+/// The metrics listener is served by the same connection loop: a half-sent request there is
+/// closed after the same header read timeout (it used to stay open 45 s and more).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
+async fn slowloris_on_the_metrics_listener_is_closed_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = sqlite_server(&dir, &[("METRICS_ADDR", "127.0.0.1:0")]).await;
+    let maddr = crate::metrics::metrics_addr(&server).await;
+    let mut held = half_sent(maddr, "/metrics", 5).await;
+    let r = request(maddr, "GET", "/metrics", None, None, LONG).await;
+    assert_eq!(r.status, 200);
+    assert_closed_within(&mut held, journal_api::conn::HEADER_READ_TIMEOUT + MARGIN).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

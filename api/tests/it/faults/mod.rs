@@ -11,12 +11,11 @@
 //! stalled body (408) and unparsable requests (JSON 400 and 431).
 
 mod floods;
-mod pg;
 
 use std::time::{Duration, Instant};
 
 use crate::support::server::{self, LONG, Server, register, request};
-use pg::{Bouncer, Cluster};
+use pgtest::{Bouncer, Cluster};
 use serde_json::json;
 
 /// Added to every contractual bound: time a loaded machine may take to schedule us.

@@ -1,5 +1,8 @@
-//! A throwaway PostgreSQL cluster that a test owns, so it may restart it or freeze it (SIGSTOP)
-//! without disturbing anything else; and a PgBouncer in front of it.
+//! A throwaway PostgreSQL cluster that a test owns, so it may restart it, freeze it (SIGSTOP) or
+//! read its processes without disturbing anything else; and a PgBouncer in front of it. Loopback
+//! only, sockets in the cluster's own temp dir, stopped on drop. Dev-only: the api's fault suite
+//! and loadgen's server-side tests use it (TEST_DATABASE_URL cannot serve there: a server
+//! elsewhere gives neither its processes nor a restart).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,7 +26,7 @@ fn pg_bin(name: &str) -> PathBuf {
         .collect();
     found.sort();
     found.pop().unwrap_or_else(|| {
-        panic!("{name} not found: the fault suite needs PostgreSQL server binaries")
+        panic!("{name} not found: these tests need PostgreSQL server binaries (apt-get install postgresql)")
     })
 }
 
@@ -43,6 +46,7 @@ fn as_owner(program: &Path) -> Command {
     }
 }
 
+/// Runs `cmd` to completion; a failure panics with its output (a test cannot go on without it).
 fn run(mut cmd: Command, what: &str) {
     let out = cmd.stdin(Stdio::null()).output().expect(what);
     assert!(
@@ -69,19 +73,15 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// initdb in a temp dir, then `pg_ctl start` on a free loopback port.
     pub fn start() -> Cluster {
-        let dir = tempfile::Builder::new()
-            .prefix("faults-pg")
-            .tempdir()
-            .unwrap();
+        let dir = tempfile::Builder::new().prefix("pgtest").tempdir().unwrap();
         if is_root() {
+            let mut c = Command::new("chown");
+            c.arg("postgres").arg(dir.path());
             run(
-                {
-                    let mut c = Command::new("chown");
-                    c.arg("postgres").arg(dir.path());
-                    c
-                },
-                "chown",
+                c,
+                "chown postgres (is there a postgres user? scripts/lib/pg.sh creates one)",
             );
         }
         let mut initdb = as_owner(&pg_bin("initdb"));
@@ -111,7 +111,8 @@ impl Cluster {
             .arg(d.join("server.log"));
         c.args(["-w", "-t", "60", "-m", "fast", "-o"]);
         c.arg(format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c max_connections=200",
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c synchronous_commit=off \
+             -c max_connections=200",
             self.port,
             d.display()
         ));
@@ -129,10 +130,15 @@ impl Cluster {
         self.pg_ctl("restart");
     }
 
-    fn pids(&self) -> Vec<i32> {
-        let pidfile = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid"))
+    /// The postmaster's PID, from the first line of postmaster.pid.
+    pub fn postmaster_pid(&self) -> u32 {
+        let text = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid"))
             .expect("postmaster.pid");
-        let main: i32 = pidfile.lines().next().unwrap().trim().parse().unwrap();
+        text.lines().next().unwrap().trim().parse().unwrap()
+    }
+
+    fn pids(&self) -> Vec<i32> {
+        let main = self.postmaster_pid() as i32;
         let children = std::fs::read_to_string(format!("/proc/{main}/task/{main}/children"))
             .unwrap_or_default();
         let mut pids = vec![main];
@@ -193,7 +199,7 @@ pub struct Bouncer {
 impl Bouncer {
     pub fn start(pg_port: u16) -> Bouncer {
         let dir = tempfile::Builder::new()
-            .prefix("faults-pgb")
+            .prefix("pgtest-bouncer")
             .tempdir()
             .unwrap();
         let port = free_port();

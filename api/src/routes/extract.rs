@@ -5,7 +5,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
-use super::tokens::TokenType;
+use crate::auth::tokens::TokenType;
 use crate::error::ApiError;
 use crate::state::AppState;
 
