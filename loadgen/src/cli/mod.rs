@@ -1,21 +1,20 @@
 //! The command line: parses flags, validates them into a [`RunConfig`], prints the outcome.
 
+pub mod exit;
 mod run;
+pub mod tune;
 
-use crate::journey::{DEFAULT_MIX, Mix};
-use crate::profile::{self, parse_duration};
+use crate::plan::journey::{DEFAULT_MIX, Mix};
+use crate::plan::profile::{self, parse_duration};
+use crate::plan::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
+use crate::plan::shard::{self, Shard};
 use crate::run::RunConfig;
 use crate::server::{ServerOptions, WatchError, block::Tree};
-use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
-use crate::shard::{self, Shard};
-use crate::threshold::Threshold;
+use crate::summary::threshold::Threshold;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Exit status when every step worked but a --threshold failed.
-pub const EXIT_THRESHOLD: i32 = 3;
-/// Exit status when the run was interrupted (Ctrl-C) before the schedule ended.
-pub const EXIT_INTERRUPTED: i32 = 130;
+pub use exit::{EXIT_INTERRUPTED, EXIT_THRESHOLD};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,7 +36,7 @@ pub enum Command {
     Run(RunArgs),
     /// Time the journal API as a Lambda function at each memory size's CPU share (a cgroup CPU
     /// quota), write tune.json for costcalc and print the sizes with the pick
-    Tune(crate::tune::args::TuneArgs),
+    Tune(crate::cli::tune::TuneArgs),
     /// Add up the summaries of every shard of one plan (`run --shard K/N`) into one summary.json
     /// of a single run's schema: counts summed, percentiles from the merged HDR histograms
     Merge(crate::merge::files::MergeArgs),
@@ -294,7 +293,7 @@ pub async fn main_with(cli: Cli) -> i32 {
                 1
             }
         },
-        Command::Tune(args) => crate::tune::args::main(&args).await,
+        Command::Tune(args) => crate::cli::tune::main(&args).await,
         Command::Merge(args) => crate::merge::files::main(&args),
     }
 }

@@ -1,9 +1,9 @@
 //! `loadgen run`: the probe of --compress auto, the run, its outcome in words, the upload.
 
 use super::{EXIT_INTERRUPTED, EXIT_THRESHOLD, RunArgs};
-use crate::probe;
-use crate::profile::parse_duration;
+use crate::plan::profile::parse_duration;
 use crate::run;
+use crate::run::probe;
 use crate::server;
 use crate::upload::{self, Destination, s3::S3Store};
 

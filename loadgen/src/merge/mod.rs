@@ -2,7 +2,7 @@
 //! the same schema as a single run's, which costcalc prices unchanged.
 //!
 //! Counts are summed; percentiles come from the shards' HDR histograms added together (exact to
-//! HDR's 3 significant digits, see [`crate::hdr`]), never from the shards' own percentiles. What
+//! HDR's 3 significant digits, see [`crate::summary::hdr`]), never from the shards' own percentiles. What
 //! cannot be recomputed without the raw samples is said in README ("Shards and merge") and in
 //! [`sum`]. Pure: [`files`] reads and writes.
 
@@ -10,10 +10,10 @@ mod align;
 pub mod files;
 mod sum;
 
-pub use align::{AlignMethod, Alignment};
+pub use crate::summary::{AlignMethod, Alignment};
 
-use crate::hdr::{HdrError, Recorded};
 use crate::summary::Summary;
+use crate::summary::hdr::{HdrError, Recorded};
 use std::collections::BTreeMap;
 
 /// One shard's summary and the file it came from (for the error messages).

@@ -5,18 +5,22 @@
 //!
 //! The types ([`types`]) serialize to exactly the documented field names; [`build`] turns the raw
 //! samples of a run into a summary and is pure, so every figure is tested without a server: the
-//! per-endpoint figures are in [`stats`], the per-second timeline in [`per_second`], the idle gaps
-//! in [`idle`].
+//! per-endpoint figures are in `endpoints`, the per-second timeline in `per_second`, the idle gaps
+//! in `idle`. The figures that need more than the samples: [`hdr`] (the mergeable histograms),
+//! [`overload`] (did the target keep up) and [`threshold`] (the pass/fail rules). Percentiles
+//! come from [`crate::stats`].
 
+mod endpoints;
+pub mod hdr;
 mod idle;
+pub mod overload;
 mod per_second;
-mod stats;
+pub mod threshold;
 mod types;
 
-pub use stats::{latency, stats};
+pub use crate::stats::latency;
+pub use endpoints::stats;
 pub use types::*;
-
-use crate::overload;
 
 pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.4";
 
@@ -58,7 +62,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         journeys: info.journeys,
         setup: info.setup,
         arrivals,
-        endpoints: stats::endpoints(samples),
+        endpoints: endpoints::endpoints(samples),
         timeline: per_second::per_second(info.wall_seconds, samples, dropped_due_wall_s),
         idle_gap_threshold_s: info.idle_gap_threshold_s,
         idle_gaps: idle::idle_gaps(samples, f, info.idle_gap_threshold_s),
@@ -72,8 +76,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         merged_shards: None,
         alignment: None,
         histograms: Some(
-            crate::hdr::Recorded::from_samples(samples, crate::hdr::interval_for(profile_s / f))
-                .encode(),
+            hdr::Recorded::from_samples(samples, hdr::interval_for(profile_s / f)).encode(),
         ),
         profile: info.profile,
         totals,

@@ -7,7 +7,6 @@
 //! out to answer received. [`sweep`] measures a size; [`measure`], [`table`], [`event`] and
 //! [`prices`] are pure; [`schema`] writes tune.json for costcalc.
 
-pub mod args;
 pub mod cgroup;
 pub mod event;
 pub mod function;

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::journey::{JOURNEYS, Mix, Step};
+use crate::plan::journey::{JOURNEYS, Mix, Step};
 use crate::tune::event::{ROUTES, Route};
 use crate::tune::prices::{LambdaPrices, per_million};
 use crate::tune::schema::SizeReport;
@@ -171,7 +171,7 @@ fn align(rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tune::measure::Durations;
+    use crate::stats::Latency;
     use crate::tune::schema::RouteReport;
 
     fn size(mb: u32, billed: [f64; 4], p99: [f64; 4]) -> SizeReport {
@@ -189,9 +189,9 @@ mod tests {
                     method: r.method(),
                     route: r.path(),
                     count: 5,
-                    duration_ms: Durations {
+                    duration_ms: Latency {
                         p99: p99[i],
-                        ..Durations::default()
+                        ..Latency::default()
                     },
                     billed_ms_mean: billed[i],
                 })

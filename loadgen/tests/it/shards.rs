@@ -6,9 +6,9 @@
 
 use crate::cli::fails_with;
 use crate::support::{Server, journal_api_bin, loadgen, one_at_a_time};
-use loadgen::profile;
-use loadgen::shard::Shard;
-use loadgen::timeline::Timeline;
+use loadgen::plan::profile;
+use loadgen::plan::shard::Shard;
+use loadgen::plan::timeline::Timeline;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

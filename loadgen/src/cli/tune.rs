@@ -6,15 +6,13 @@ use std::time::Duration;
 use clap::Args;
 use rand::Rng;
 
-use crate::journey::Mix;
-use crate::profile::parse_duration;
-use crate::session::{DEFAULT_SESSION_REQUESTS, SessionLength};
+use super::exit::{EXIT_INTERRUPTED, EXIT_NO_CGROUP};
+use crate::plan::journey::Mix;
+use crate::plan::profile::parse_duration;
+use crate::plan::session::{DEFAULT_SESSION_REQUESTS, SessionLength};
 use crate::tune::function::{FunctionSpec, check_executable};
 use crate::tune::sweep::SweepConfig;
 use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, prices, table};
-
-/// Exit status when this machine cannot emulate a CPU share (not root, no cgroup cpu controller).
-pub const EXIT_NO_CGROUP: i32 = 2;
 
 #[derive(Args, Debug)]
 #[command(
@@ -256,7 +254,7 @@ fn report(cfg: &TuneConfig, o: &crate::tune::Outcome) -> i32 {
     outln!("tune.json: {}", o.path.display());
     if o.interrupted {
         errln!("loadgen tune: interrupted; tune.json holds the sizes measured so far");
-        return crate::cli::EXIT_INTERRUPTED;
+        return EXIT_INTERRUPTED;
     }
     if !o.file.sizes.iter().any(|s| s.usable) {
         errln!(

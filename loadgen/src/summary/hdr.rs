@@ -12,7 +12,7 @@
 //! run's planned length ([`interval_for`]): one second up to an hour of play, then 5 s, 10 s, 30 s
 //! and so on, which keeps at most [`MAX_INTERVALS`] of them (about 3.6 MB, whatever the length).
 
-use crate::summary::{Latency, Sample};
+use crate::stats::{Latency, Sample};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hdrhistogram::Histogram;
