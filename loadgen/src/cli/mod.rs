@@ -35,7 +35,7 @@ pub enum Command {
     /// Play a traffic profile against a journal API and write reports and summary.json
     Run(RunArgs),
     /// Time the journal API as a Lambda function at each memory size's CPU share (a cgroup CPU
-    /// quota), write tune.json for costcalc and print the sizes with the pick
+    /// quota), write tune.json and print what was measured; costcalc prices it and picks the size
     Tune(crate::cli::tune::TuneArgs),
     /// Add up the summaries of every shard of one plan (`run --shard K/N`) into one summary.json
     /// of a single run's schema: counts summed, percentiles from the merged HDR histograms

@@ -7,12 +7,10 @@ use clap::Args;
 use rand::Rng;
 
 use super::exit::{EXIT_INTERRUPTED, EXIT_NO_CGROUP};
-use crate::plan::journey::Mix;
 use crate::plan::profile::parse_duration;
-use crate::plan::session::{DEFAULT_SESSION_REQUESTS, SessionLength};
 use crate::tune::function::{FunctionSpec, check_executable};
 use crate::tune::sweep::SweepConfig;
-use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, prices, table};
+use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, table};
 
 #[derive(Args, Debug)]
 #[command(
@@ -40,12 +38,12 @@ pub struct TuneArgs {
     /// (API Gateway's limit is 30s)
     #[arg(long, value_name = "D", default_value = "30s")]
     pub timeout: String,
-    /// A costcalc price snapshot (costcalc/prices/us-east-1.toml) for the cost columns
-    #[arg(long, value_name = "FILE")]
-    pub prices: Option<PathBuf>,
-    /// The pick is the cheapest size whose worst route p99 is at most this many ms
-    #[arg(long, value_name = "MS", default_value_t = 500.0)]
-    pub p99_slo: f64,
+    /// Gone: costcalc prices the sweep (kept hidden to say so in one line)
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub prices: Option<String>,
+    /// Gone: costcalc picks the size (kept hidden to say so in one line)
+    #[arg(long, value_name = "MS", hide = true)]
+    pub p99_slo: Option<String>,
     /// Folder for tune.json and function.log (the function's output)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -87,10 +85,10 @@ impl TuneArgs {
                     self.timeout
                 )
             })?;
-        if !(self.p99_slo.is_finite() && self.p99_slo > 0.0) {
+        if self.prices.is_some() || self.p99_slo.is_some() {
             return Err(format!(
-                "--p99-slo must be a number of ms > 0, got {}",
-                self.p99_slo
+                "loadgen tune no longer prices or picks: run {}",
+                costcalc_command(&self.out.join("tune.json"), self.p99_slo.as_deref())
             ));
         }
         if self.requests == 0 {
@@ -101,10 +99,6 @@ impl TuneArgs {
             None => default_function()?,
         };
         check_executable(&path).map_err(|e| format!("--function: {e}"))?;
-        let prices = match &self.prices {
-            Some(p) => Some(prices::load(p).map_err(|e| format!("--prices {}: {e}", p.display()))?),
-            None => None,
-        };
         let (database_url, database) = match &self.database_url {
             Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
             // Filled in by `temporary_database` once the cgroup check has passed.
@@ -129,8 +123,6 @@ impl TuneArgs {
             },
             memory,
             out: self.out.clone(),
-            prices,
-            slo_ms: self.p99_slo,
             database,
         };
         Ok(cfg)
@@ -211,47 +203,26 @@ pub async fn main(args: &TuneArgs) -> i32 {
     report(&cfg, &outcome)
 }
 
+/// The costcalc command that prices a tune.json and picks its size.
+pub fn costcalc_command(tune_json: &std::path::Path, p99_slo: Option<&str>) -> String {
+    let slo = p99_slo.map_or(String::new(), |ms| format!(" --p99-slo {ms}"));
+    format!(
+        "costcalc report --lambda-tune {} --lambda-memory-mb auto{slo}",
+        tune_json.display()
+    )
+}
+
 fn report(cfg: &TuneConfig, o: &crate::tune::Outcome) -> i32 {
-    let mean = DEFAULT_SESSION_REQUESTS
-        .parse::<SessionLength>()
-        .map_or(12.0, |l| l.mean());
-    let w = table::route_weights(&Mix::default(), mean);
     outln!("{}", o.file.emulation);
     outln!(
-        "route weights of the mix (loadgen's default journeys, {DEFAULT_SESSION_REQUESTS} requests per session): {}",
-        crate::tune::event::ROUTES
-            .iter()
-            .zip(w)
-            .map(|(r, x)| format!("{} {x:.1}", r.name()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "durations in ms, p50/p99; cold = process start to the first answer (INIT + first invoke); INIT = process start to the first poll; billed = mean billed ms per request"
     );
-    outln!(
-        "durations in ms, p50/p99; cold = process start to the first answer (INIT + first invoke)"
-    );
-    outln!(
-        "{}",
-        table::render(&o.file.sizes, &w, cfg.prices.as_ref()).trim_end()
-    );
-    match &cfg.prices {
-        Some(_) => outln!(
-            "costs: first duration tier (any function under 6 billion GB-s a month) plus the request price"
-        ),
-        None => outln!(
-            "no --prices FILE: cost columns left out (e.g. --prices costcalc/prices/us-east-1.toml)"
-        ),
-    }
-    match table::pick(&o.file.sizes, &w, cfg.slo_ms) {
-        Some(mb) => outln!(
-            "pick: {mb} MB (the cheapest size whose worst route p99 <= {} ms)",
-            cfg.slo_ms
-        ),
-        None => outln!(
-            "pick: none (no usable size has every route's p99 <= {} ms)",
-            cfg.slo_ms
-        ),
-    }
+    outln!("{}", table::render(&o.file.sizes).trim_end());
     outln!("tune.json: {}", o.path.display());
+    outln!(
+        "to price each size and pick one, run: {}",
+        costcalc_command(&o.path, None)
+    );
     if o.interrupted {
         errln!("loadgen tune: interrupted; tune.json holds the sizes measured so far");
         return EXIT_INTERRUPTED;

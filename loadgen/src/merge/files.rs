@@ -107,7 +107,7 @@ pub fn main(args: &MergeArgs) -> i32 {
 /// The second with the highest p99 of the merged interval histograms.
 fn worst_second(s: &Summary) -> Option<(u64, f64)> {
     let r = s.histograms.as_ref()?.decode().ok()?;
-    crate::summary::hdr::per_second(&r)
+    crate::summary::hdr::per_interval(&r)
         .into_iter()
         .map(|x| (x.second, x.latency_ms.p99))
         .max_by(|a, b| a.1.total_cmp(&b.1))

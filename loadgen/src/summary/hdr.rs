@@ -343,7 +343,7 @@ pub fn latency_ms(h: &Histogram<u64>) -> Latency {
 
 /// One interval's latency percentiles (from the actual send), from its histogram.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SecondLatency {
+pub struct IntervalLatency {
     /// The interval's first second; it lasts the histograms' `interval_s`.
     pub second: u64,
     pub count: u64,
@@ -351,10 +351,10 @@ pub struct SecondLatency {
 }
 
 /// Percentiles over time: one entry per interval that sent something, in order.
-pub fn per_second(r: &Recorded) -> Vec<SecondLatency> {
+pub fn per_interval(r: &Recorded) -> Vec<IntervalLatency> {
     r.intervals
         .iter()
-        .map(|(second, t)| SecondLatency {
+        .map(|(second, t)| IntervalLatency {
             second: *second,
             count: t.latency.len(),
             latency_ms: latency_ms(&t.latency),

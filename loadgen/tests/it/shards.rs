@@ -5,13 +5,13 @@
 //! arrival is checked as sent or dropped).
 
 use crate::cli::fails_with;
-use crate::support::{Server, journal_api_bin, loadgen, one_at_a_time};
+use crate::support::{Server, costcalc, loadgen, one_at_a_time};
 use loadgen::plan::profile;
 use loadgen::plan::shard::Shard;
 use loadgen::plan::timeline::Timeline;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The plan: 8 s of steady at 10 x 3 = 30 req/s, seed 11, real time: 240 arrivals.
 const PLAN: [&str; 10] = [
@@ -93,15 +93,7 @@ fn assert_accounted(s: &Value, scheduled: u64, what: &str) {
 
 /// costcalc's monthly requests for a summary (the debug binary, else `cargo run`).
 fn monthly_requests(summary: &Path) -> String {
-    let bin = journal_api_bin().with_file_name("costcalc");
-    let mut cmd = if bin.is_file() {
-        Command::new(bin)
-    } else {
-        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        c.args(["run", "-q", "-p", "costcalc", "--"]);
-        c
-    };
-    let out = cmd
+    let out = costcalc()
         .args(["report", "--from-loadgen"])
         .arg(summary)
         .args(["--format", "json"])
