@@ -28,6 +28,8 @@ pub struct Input {
 pub enum MergeError {
     #[error("{file}: {reason}")]
     Read { file: String, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
     #[error("no summaries to merge: pass the shards' summary.json files or their folders")]
     Empty,
     #[error("{file}: not a shard (no \"shard\" block): run each part with --shard K/N")]

@@ -88,13 +88,8 @@ pub async fn preflight(host: &str) -> anyhow::Result<()> {
 }
 
 /// Runs the whole thing and writes the reports and summary.json into `cfg.out`.
-pub async fn run(cfg: RunConfig) -> anyhow::Result<Summary> {
+pub async fn run(cfg: RunConfig, armed: Option<server::Armed>) -> anyhow::Result<Summary> {
     preflight(&cfg.host).await?;
-    let armed = if cfg.server.any() {
-        Some(server::check(&cfg.server).await?)
-    } else {
-        None
-    };
     std::fs::create_dir_all(&cfg.out)
         .with_context(|| format!("cannot create --out {}", cfg.out.display()))?;
 

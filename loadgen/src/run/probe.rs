@@ -82,7 +82,7 @@ pub async fn probe(cfg: &RunConfig, step_s: f64) -> anyhow::Result<Probe> {
         if requests + (rate * step_s) as u64 > MAX_REQUESTS || elapsed + step_s > MAX_SECONDS {
             break;
         }
-        let s = run::run(step_config(cfg, rate, step_s)).await?;
+        let s = run::run(step_config(cfg, rate, step_s), None).await?;
         requests += s.arrivals.sent;
         let step = judge(rate, &s, first_p99);
         first_p99.get_or_insert(step.p99_ms);
