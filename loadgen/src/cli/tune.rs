@@ -6,11 +6,11 @@ use std::time::Duration;
 use clap::Args;
 use rand::Rng;
 
-use super::exit::{EXIT_INTERRUPTED, EXIT_NO_CGROUP};
+use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP};
 use crate::plan::profile::parse_duration;
 use crate::tune::function::{FunctionSpec, check_executable};
 use crate::tune::sweep::SweepConfig;
-use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, table};
+use crate::tune::{DEFAULT_MEMORY, MemoryError, TuneConfig, TuneError, parse_memory, table};
 
 #[derive(Args, Debug)]
 #[command(
@@ -52,6 +52,27 @@ pub struct TuneArgs {
     pub quiet: bool,
 }
 
+/// What is wrong with `loadgen tune`'s flags, in the words of the flag.
+#[derive(Debug, thiserror::Error)]
+pub enum TuneArgsError {
+    #[error("--memory: {0}")]
+    Memory(#[from] MemoryError),
+    #[error("--timeout: {0:?} is not a duration such as 30s or 500ms")]
+    Timeout(String),
+    #[error("--requests must be at least 1")]
+    NoRequests,
+    /// No --function and no journal-api beside loadgen.
+    #[error("{0}")]
+    NoDefaultFunction(String),
+    #[error("--function: {0}")]
+    Function(String),
+    /// --prices or --p99-slo: costcalc's now; the command to run instead.
+    #[error("loadgen tune no longer prices or picks: run {0}")]
+    Moved(String),
+    #[error("no temporary folder for the SQLite database: {0}")]
+    TempDir(std::io::Error),
+}
+
 fn default_function() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot locate loadgen itself: {e}"))?;
     let path = exe.with_file_name("journal-api");
@@ -73,32 +94,27 @@ fn random_secret() -> String {
 
 impl TuneArgs {
     /// Every check of the flags; creates nothing.
-    pub fn to_config(&self) -> Result<TuneConfig, String> {
-        let memory = parse_memory(&self.memory).map_err(|e| format!("--memory: {e}"))?;
+    pub fn to_config(&self) -> Result<TuneConfig, TuneArgsError> {
+        let memory = parse_memory(&self.memory)?;
         let timeout = parse_duration(&self.timeout)
             .ok()
             .filter(|s| *s > 0.0)
             .map(Duration::from_secs_f64)
-            .ok_or_else(|| {
-                format!(
-                    "--timeout: {:?} is not a duration such as 30s or 500ms",
-                    self.timeout
-                )
-            })?;
+            .ok_or_else(|| TuneArgsError::Timeout(self.timeout.clone()))?;
         if self.prices.is_some() || self.p99_slo.is_some() {
-            return Err(format!(
-                "loadgen tune no longer prices or picks: run {}",
-                costcalc_command(&self.out.join("tune.json"), self.p99_slo.as_deref())
-            ));
+            return Err(TuneArgsError::Moved(costcalc_command(
+                &self.out.join("tune.json"),
+                self.p99_slo.as_deref(),
+            )));
         }
         if self.requests == 0 {
-            return Err("--requests must be at least 1".into());
+            return Err(TuneArgsError::NoRequests);
         }
         let path = match &self.function {
             Some(p) => p.clone(),
-            None => default_function()?,
+            None => default_function().map_err(TuneArgsError::NoDefaultFunction)?,
         };
-        check_executable(&path).map_err(|e| format!("--function: {e}"))?;
+        check_executable(&path).map_err(TuneArgsError::Function)?;
         let (database_url, database) = match &self.database_url {
             Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
             // Filled in by `temporary_database` once the cgroup check has passed.
@@ -130,12 +146,11 @@ impl TuneArgs {
 }
 
 /// Without --database-url: a SQLite file in a temporary folder (removed when dropped).
-fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, String> {
+fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, TuneArgsError> {
     if !cfg.sweep.function.database_url.is_empty() {
         return Ok(None);
     }
-    let dir = tempfile::tempdir()
-        .map_err(|e| format!("no temporary folder for the SQLite database: {e}"))?;
+    let dir = tempfile::tempdir().map_err(TuneArgsError::TempDir)?;
     cfg.sweep.function.database_url =
         format!("sqlite://{}/journal.db?mode=rwc", dir.path().display());
     Ok(Some(dir))
@@ -147,7 +162,7 @@ pub async fn main(args: &TuneArgs) -> i32 {
         Ok(c) => c,
         Err(e) => {
             errln!("loadgen: error: {e}");
-            return 1;
+            return EXIT_ERROR;
         }
     };
     // Before anything is printed: no root or no cpu controller is one line and exit 2.
@@ -156,14 +171,14 @@ pub async fn main(args: &TuneArgs) -> i32 {
         return if e.is_unavailable() {
             EXIT_NO_CGROUP
         } else {
-            1
+            EXIT_ERROR
         };
     }
     let _tmp = match temporary_database(&mut cfg) {
         Ok(t) => t,
         Err(e) => {
             errln!("loadgen: error: {e}");
-            return 1;
+            return EXIT_ERROR;
         }
     };
     let progress = cfg.sweep.progress;
@@ -197,7 +212,7 @@ pub async fn main(args: &TuneArgs) -> i32 {
         }
         Err(e) => {
             errln!("loadgen: error: {}", e.to_string().replace('\n', " "));
-            return 1;
+            return EXIT_ERROR;
         }
     };
     report(&cfg, &outcome)
@@ -237,7 +252,7 @@ fn report(cfg: &TuneConfig, o: &crate::tune::Outcome) -> i32 {
                 .unwrap_or_default(),
             cfg.out.join("function.log").display()
         );
-        return 1;
+        return EXIT_ERROR;
     }
     0
 }

@@ -15,6 +15,7 @@ pub mod hdr;
 mod idle;
 pub mod overload;
 mod per_second;
+pub mod server;
 pub mod threshold;
 mod types;
 

@@ -47,7 +47,7 @@ pub struct Summary {
     /// v1.2: what the server spent, when loadgen measured it (`--server-metrics`,
     /// `--server-pid`, `--db-pid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server: Option<crate::server::ServerBlock>,
+    pub server: Option<super::server::ServerBlock>,
     /// v1.3: which shard of a plan this run played (`--shard K/N`), and its start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<ShardInfo>,
