@@ -2,9 +2,10 @@
 //! the same schema as a single run's, which costcalc prices unchanged.
 //!
 //! Counts are summed; percentiles come from the shards' HDR histograms added together (exact to
-//! HDR's 3 significant digits, see [`crate::summary::hdr`]), never from the shards' own percentiles. What
-//! cannot be recomputed without the raw samples is said in README ("Shards and merge") and in
-//! [`sum`]. Pure: [`files`] reads and writes.
+//! HDR's 3 significant digits, see [`crate::summary::hdr`]), never from the shards' own
+//! percentiles. What cannot be recomputed without the raw samples is said in README ("Shards and
+//! merge") and in `sum`. Pure: `align`, `sum` and this module's checks. Edges: [`files`] reads the
+//! shards' summaries and writes the merged one. The command is [`crate::cli::merge`].
 
 mod align;
 pub mod files;

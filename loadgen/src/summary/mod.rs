@@ -3,7 +3,7 @@
 //! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`), so
 //! an older reader still works and the added fields read as absent from an older file.
 //!
-//! The types ([`types`]) serialize to exactly the documented field names; [`build`] turns the raw
+//! The types (`types`, and [`server`] for the server block) serialize to exactly the documented field names; [`build`] turns the raw
 //! samples of a run into a summary and is pure, so every figure is tested without a server: the
 //! per-endpoint figures are in `endpoints`, the per-second timeline in `per_second`, the idle gaps
 //! in `idle`. The figures that need more than the samples: [`hdr`] (the mergeable histograms),
