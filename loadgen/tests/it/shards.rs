@@ -91,10 +91,12 @@ fn assert_accounted(s: &Value, scheduled: u64, what: &str) {
     assert_eq!(sum("sent") + sum("dropped"), scheduled, "{what}");
 }
 
-/// costcalc's monthly requests for a summary (the debug binary, else `cargo run`).
+/// costcalc's monthly requests for a summary (the debug binary, else `cargo run`). Priced even
+/// when costcalc judges the run overloaded: a busy machine (every test at once) can slow the
+/// server enough for that verdict, and the request count compared here does not depend on it.
 fn monthly_requests(summary: &Path) -> String {
     let out = costcalc()
-        .args(["report", "--from-loadgen"])
+        .args(["report", "--allow-overloaded", "--from-loadgen"])
         .arg(summary)
         .args(["--format", "json"])
         .output()
