@@ -9,8 +9,8 @@
 //!
 //!   cargo run --release -p loadgen --example hdr_cost -- 30000 10
 
-use loadgen::hdr::{Recorded, interval_for};
 use loadgen::summary::Sample;
+use loadgen::summary::hdr::{Recorded, interval_for};
 use std::time::Instant;
 
 #[global_allocator]

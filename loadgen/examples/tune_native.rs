@@ -8,10 +8,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use loadgen::stats::latency;
 use loadgen::tune::cgroup::{Cgroup, Layout, Limits};
 use loadgen::tune::event::{ROUTES, Route};
 use loadgen::tune::function::FunctionSpec;
-use loadgen::tune::measure::durations;
 use loadgen::tune::sweep::{SweepConfig, measure_size};
 
 const EMAIL: &str = "native@example.com";
@@ -133,7 +133,7 @@ async fn main() -> anyhow::Result<()> {
         let lambda = measure_size(&layout, &cfg, mb).await?;
         anyhow::ensure!(lambda.usable, "{mb} MB: {:?}", lambda.reason);
         for ((r, ms), l) in ROUTES.iter().zip(&native).zip(&lambda.routes) {
-            let d = durations(ms);
+            let d = latency(ms.to_vec());
             println!(
                 "{mb:<5} {:<7} {:>10.2} {:>6.2} {:>11.2} {:>6.2}",
                 r.name(),

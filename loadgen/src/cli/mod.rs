@@ -1,21 +1,15 @@
-//! The command line: parses flags, validates them into a [`RunConfig`], prints the outcome.
+//! The command line, the only user of clap: one file per command ([`run`], [`tune`], [`merge`]),
+//! each with its arguments, their checks, its entry point and what it prints; the exit statuses
+//! in [`exit`].
 
-mod run;
+pub mod exit;
+pub mod merge;
+pub mod run;
+pub mod tune;
 
-use crate::journey::{DEFAULT_MIX, Mix};
-use crate::profile::{self, parse_duration};
-use crate::run::RunConfig;
-use crate::server::{ServerOptions, WatchError, block::Tree};
-use crate::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
-use crate::shard::{self, Shard};
-use crate::threshold::Threshold;
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 
-/// Exit status when every step worked but a --threshold failed.
-pub const EXIT_THRESHOLD: i32 = 3;
-/// Exit status when the run was interrupted (Ctrl-C) before the schedule ended.
-pub const EXIT_INTERRUPTED: i32 = 130;
+pub use exit::{EXIT_INTERRUPTED, EXIT_THRESHOLD};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -34,283 +28,20 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Play a traffic profile against a journal API and write reports and summary.json
-    Run(RunArgs),
+    Run(run::RunArgs),
     /// Time the journal API as a Lambda function at each memory size's CPU share (a cgroup CPU
-    /// quota), write tune.json for costcalc and print the sizes with the pick
-    Tune(crate::tune::args::TuneArgs),
+    /// quota), write tune.json and print what was measured; costcalc prices it and picks the size
+    Tune(crate::cli::tune::TuneArgs),
     /// Add up the summaries of every shard of one plan (`run --shard K/N`) into one summary.json
     /// of a single run's schema: counts summed, percentiles from the merged HDR histograms
-    Merge(crate::merge::files::MergeArgs),
-}
-
-#[derive(clap::Args, Debug)]
-pub struct RunArgs {
-    /// Base URL of the API under test, e.g. http://127.0.0.1:8080
-    #[arg(long, value_name = "URL")]
-    pub host: String,
-    /// steady, ramp, spike, diurnal, side-project, or a .toml profile file (see README)
-    #[arg(long, value_name = "NAME|FILE")]
-    pub profile: String,
-    /// Schedule length in real time (90s, 10m, 1h30m, 1d); required for built-in profiles,
-    /// repeats or cuts a profile file
-    #[arg(long, value_name = "D")]
-    pub duration: Option<String>,
-    /// Play the schedule F times faster than real time (a day in ten minutes: 144), or `auto`:
-    /// probe the target's capacity with the run's own mix first and take the highest F whose
-    /// compressed peak stays within half of it. Recorded in summary.json
-    #[arg(long = "compress", value_name = "F|auto", default_value = "1")]
-    pub compress: String,
-    /// With --compress auto: how long each probe step lasts (wall time)
-    #[arg(long, value_name = "D", default_value = "5s")]
-    pub probe_step: String,
-    /// Multiply every rate of the profile by X
-    #[arg(long, value_name = "X", default_value_t = 1.0)]
-    pub rate_scale: f64,
-    /// Seed of the arrival timeline and journey choices (same seed, same schedule)
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Cap on goose users (concurrent requests in flight)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    pub max_users: usize,
-    /// Start exactly N users instead of peak rate x expected latency (with headroom)
-    #[arg(long, value_name = "N")]
-    pub users: Option<usize>,
-    /// Latency assumed when sizing the user pool
-    #[arg(long, value_name = "D", default_value = "250ms")]
-    pub expected_latency: String,
-    /// An arrival that cannot start this late (every user busy) is counted as dropped
-    #[arg(long, value_name = "D", default_value = "50ms")]
-    pub tolerance: String,
-    /// Report silences at least this long (real time) as idle gaps
-    #[arg(long, value_name = "D", default_value = "60s")]
-    pub idle_gap: String,
-    /// Weights of the sessions users start: newcomer (registers), writer, reader, health (one
-    /// GET /health, no session)
-    #[arg(long, value_name = "W", default_value = DEFAULT_MIX)]
-    pub mix: String,
-    /// Requests per session after the login: N, geo:MEAN (geometric, most sessions short, a few
-    /// long) or MIN..MAX (uniform); refreshes and the logout come on top
-    #[arg(long, value_name = "N|geo:MEAN|MIN..MAX", default_value = DEFAULT_SESSION_REQUESTS)]
-    pub session_requests: String,
-    /// Least time (schedule time) between two requests of one session
-    #[arg(long, value_name = "D", default_value = "20s")]
-    pub think_time: String,
-    /// Percent of sessions that end with a logout (the others just stop, as closed tabs do)
-    #[arg(long, value_name = "P", default_value_t = 25.0)]
-    pub logout_share: f64,
-    /// Accounts registered in the setup phase (at most one per user); sessions act as one of
-    /// them, drawn at random
-    #[arg(long, value_name = "N", default_value_t = 50)]
-    pub accounts: usize,
-    /// Pass/fail rule, repeatable: p50|p90|p99|mean|max <|<=|>|>= value ms|s, or
-    /// error-rate|drop-rate <|<= value %. Exit status 3 when one fails
-    #[arg(long, value_name = "EXPR")]
-    pub threshold: Vec<String>,
-    /// Play shard K of N of the seeded timeline: the arrivals whose index i has i mod N = K, so
-    /// N processes with the same plan send exactly the one-machine timeline (see README: Shards
-    /// and merge); accounts are registered per shard. batch/N takes K from
-    /// AWS_BATCH_JOB_ARRAY_INDEX (a child of an AWS Batch array job; batch/1 without it is 0/1)
-    #[arg(long, value_name = "K/N|batch/N")]
-    pub shard: Option<String>,
-    /// Common start of the shards: an RFC 3339 time or +SECONDS from now. The setup phase runs
-    /// before it; a shard ready later says so, and the arrivals due before count as dropped
-    #[arg(long, value_name = "TIME|+S")]
-    pub start_at: Option<String>,
-    /// Folder for report.html, report.json, report.md, summary.json and accounts.json
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// After the run, copy every file of --out to S3: under PREFIX/shard-K/ for a --shard run,
-    /// PREFIX/ otherwise (standard AWS credential and region chain; AWS_ENDPOINT_URL honoured)
-    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
-    pub upload: Option<String>,
-    /// Per-request timeout, seconds
-    #[arg(long, value_name = "S", default_value_t = 30)]
-    pub timeout: u64,
-    /// No progress lines on stderr
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// goose's own log file
-    #[arg(long, value_name = "FILE")]
-    pub goose_log: Option<String>,
-    /// goose's request log (one line per request)
-    #[arg(long, value_name = "FILE")]
-    pub request_log: Option<String>,
-    /// goose's error log
-    #[arg(long, value_name = "FILE")]
-    pub error_log: Option<String>,
-    /// The API's Prometheus endpoint (its METRICS_ADDR, e.g. http://127.0.0.1:9464/metrics):
-    /// scraped before the first arrival, every 2 s and at the end, for the server block of
-    /// summary.json (requests it counted, server time per route, hashing, database time)
-    #[arg(long, value_name = "URL")]
-    pub server_metrics: Option<String>,
-    /// PID of the API process: its CPU (and its descendants') and memory, sampled from /proc
-    /// every second (Linux)
-    #[arg(long, value_name = "PID")]
-    pub server_pid: Option<u32>,
-    /// PID of the database server (PostgreSQL's postmaster): CPU and memory of it and every
-    /// backend it forks; needs --server-pid or --server-metrics
-    #[arg(long, value_name = "PID")]
-    pub db_pid: Option<u32>,
-}
-
-fn duration_ms(flag: &str, text: &str) -> anyhow::Result<f64> {
-    parse_duration(text)
-        .map(|s| s * 1000.0)
-        .map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
-}
-
-impl RunArgs {
-    /// Every check that needs no network, so bad input fails before anything is sent.
-    /// --compress as a factor (auto plays at 1 until the probe chooses).
-    fn compression(&self) -> anyhow::Result<f64> {
-        if self.compress.trim() == "auto" {
-            return Ok(1.0);
-        }
-        match self.compress.trim().parse::<f64>() {
-            Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
-            _ => anyhow::bail!(
-                "--compress must be a number > 0 (1 = real time) or auto, got {}",
-                self.compress
-            ),
-        }
-    }
-
-    /// --session-requests, --logout-share and --think-time.
-    fn sessions(&self) -> anyhow::Result<SessionConfig> {
-        let length: SessionLength = self.session_requests.parse().map_err(anyhow::Error::msg)?;
-        if !(0.0..=100.0).contains(&self.logout_share) {
-            anyhow::bail!(
-                "--logout-share must be a percent from 0 to 100, got {}",
-                self.logout_share
-            );
-        }
-        Ok(SessionConfig {
-            length,
-            logout_share: self.logout_share / 100.0,
-            think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
-        })
-    }
-
-    /// --shard and --start-at.
-    fn shard(&self) -> anyhow::Result<(Shard, Option<chrono::DateTime<chrono::Utc>>)> {
-        let index = std::env::var(shard::BATCH_INDEX_VAR).ok();
-        let shard = match &self.shard {
-            Some(text) => Shard::from_batch(text, index.as_deref())
-                .unwrap_or_else(|| text.parse::<Shard>())
-                .map_err(|e| anyhow::anyhow!("--shard: {e}"))?,
-            None => Shard::WHOLE,
-        };
-        if shard.count > 1 && self.compress.trim() == "auto" {
-            anyhow::bail!(
-                "--shard needs a fixed --compress F: each shard's probe could choose another F, and the shards would no longer play one plan"
-            );
-        }
-        let start_at = self
-            .start_at
-            .as_deref()
-            .map(|t| shard::parse_start_at(t, chrono::Utc::now()))
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("--start-at: {e}"))?;
-        Ok((shard, start_at))
-    }
-
-    pub fn to_config(&self) -> anyhow::Result<RunConfig> {
-        let compression = self.compression()?;
-        let duration = self
-            .duration
-            .as_deref()
-            .map(parse_duration)
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("--duration: {e}"))?;
-        let profile = profile::resolve(&self.profile, duration, self.rate_scale, self.seed)?;
-        if profile.expected_arrivals() < 0.5 {
-            anyhow::bail!(
-                "profile '{}' schedules no request in {:.0}s: lengthen --duration or raise --rate-scale",
-                profile.name,
-                profile.duration_s()
-            );
-        }
-        let thresholds = self
-            .threshold
-            .iter()
-            .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let mix: Mix = self.mix.parse().map_err(anyhow::Error::msg)?;
-        let sessions = self.sessions()?;
-        if self.db_pid.is_some() && self.server_pid.is_none() && self.server_metrics.is_none() {
-            anyhow::bail!(
-                "--db-pid needs --server-pid or --server-metrics: the server block prices the API's CPU, which --db-pid alone does not measure"
-            );
-        }
-        let (shard, start_at) = self.shard()?;
-        if self.max_users == 0 || self.users == Some(0) {
-            anyhow::bail!("--max-users and --users must be at least 1");
-        }
-        Ok(RunConfig {
-            host: self.host.trim_end_matches('/').to_string(),
-            profile,
-            compression,
-            rate_scale: self.rate_scale,
-            seed: self.seed,
-            max_users: self.max_users,
-            users: self.users.map(|u| u.min(self.max_users)),
-            expected_latency_ms: duration_ms("expected-latency", &self.expected_latency)?,
-            tolerance_ms: duration_ms("tolerance", &self.tolerance)?,
-            idle_gap_s: duration_ms("idle-gap", &self.idle_gap)? / 1000.0,
-            accounts: self.accounts.max(1),
-            mix,
-            sessions,
-            compress_auto: None,
-            shard,
-            start_at,
-            thresholds,
-            out: self.out.clone(),
-            request_timeout_s: self.timeout.max(1),
-            progress: !self.quiet,
-            goose_log: self.goose_log.clone(),
-            request_log: self.request_log.clone(),
-            error_log: self.error_log.clone(),
-            server: ServerOptions {
-                metrics_url: self.server_metrics.clone(),
-                api_pid: self.server_pid,
-                db_pid: self.db_pid,
-            },
-        })
-    }
+    Merge(merge::MergeArgs),
 }
 
 /// Runs the command; returns the process exit status.
 pub async fn main_with(cli: Cli) -> i32 {
     match cli.command {
-        Command::Run(args) => match run::run_command(&args).await {
-            Ok(code) => code,
-            Err(e) => {
-                // One line: the chain of causes joined.
-                let text = match e.downcast_ref::<WatchError>() {
-                    Some(w) => flag_error(w),
-                    None => format!("{e:#}"),
-                };
-                errln!("loadgen: error: {}", text.replace('\n', " "));
-                1
-            }
-        },
-        Command::Tune(args) => crate::tune::args::main(&args).await,
-        Command::Merge(args) => crate::merge::files::main(&args),
-    }
-}
-
-/// A server source that cannot be measured, in the words of the flag that named it.
-fn flag_error(e: &WatchError) -> String {
-    match e {
-        WatchError::Metrics { url, error } => format!(
-            "--server-metrics {url}: {error}: pass the API's METRICS_ADDR endpoint, e.g. http://127.0.0.1:9464/metrics"
-        ),
-        WatchError::NoProcess { tree, pid } => {
-            let (flag, what) = match tree {
-                Tree::Api => ("--server-pid", "the running journal-api"),
-                Tree::Db => ("--db-pid", "the running PostgreSQL postmaster"),
-            };
-            format!("{flag} {pid}: no such process: pass the PID of {what}")
-        }
+        Command::Run(args) => run::main(&args).await,
+        Command::Tune(args) => crate::cli::tune::main(&args).await,
+        Command::Merge(args) => merge::main(&args),
     }
 }

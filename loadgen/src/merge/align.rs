@@ -7,37 +7,8 @@
 //! says which was done.
 
 use super::{Input, MergeError};
+use crate::summary::{AlignMethod, Alignment};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-/// How the shards' clocks were lined up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlignMethod {
-    /// Every shard started at one `--start-at`: exact.
-    StartAt,
-    /// By each shard's `started_at`, on its machine's clock (skew between machines not known).
-    WallClock,
-}
-
-/// summary.json's `alignment` block (v1.4), on a merged summary.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Alignment {
-    pub method: AlignMethod,
-    /// Per shard, in shard order: seconds it started after the earliest.
-    pub offsets_s: Vec<f64>,
-}
-
-impl Alignment {
-    /// Each shard's offset in whole seconds, as the per-second figures are shifted.
-    pub fn whole_seconds(&self) -> Vec<u64> {
-        self.offsets_s.iter().map(|o| o.round() as u64).collect()
-    }
-
-    pub fn largest_s(&self) -> f64 {
-        self.offsets_s.iter().copied().fold(0.0, f64::max)
-    }
-}
 
 /// The alignment of checked shards (in shard order).
 pub fn align(inputs: &[Input]) -> Result<Alignment, MergeError> {

@@ -2,18 +2,19 @@
 //! the same schema as a single run's, which costcalc prices unchanged.
 //!
 //! Counts are summed; percentiles come from the shards' HDR histograms added together (exact to
-//! HDR's 3 significant digits, see [`crate::hdr`]), never from the shards' own percentiles. What
-//! cannot be recomputed without the raw samples is said in README ("Shards and merge") and in
-//! [`sum`]. Pure: [`files`] reads and writes.
+//! HDR's 3 significant digits, see [`crate::summary::hdr`]), never from the shards' own
+//! percentiles. What cannot be recomputed without the raw samples is said in README ("Shards and
+//! merge") and in `sum`. Pure: `align`, `sum` and this module's checks. Edges: [`files`] reads the
+//! shards' summaries and writes the merged one. The command is [`crate::cli::merge`].
 
 mod align;
 pub mod files;
 mod sum;
 
-pub use align::{AlignMethod, Alignment};
+pub use crate::summary::{AlignMethod, Alignment};
 
-use crate::hdr::{HdrError, Recorded};
 use crate::summary::Summary;
+use crate::summary::hdr::{HdrError, Recorded};
 use std::collections::BTreeMap;
 
 /// One shard's summary and the file it came from (for the error messages).
@@ -28,6 +29,8 @@ pub struct Input {
 pub enum MergeError {
     #[error("{file}: {reason}")]
     Read { file: String, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
     #[error("no summaries to merge: pass the shards' summary.json files or their folders")]
     Empty,
     #[error("{file}: not a shard (no \"shard\" block): run each part with --shard K/N")]

@@ -6,12 +6,12 @@
 //! windows' p50/p99 and the setup registrations' percentiles are the largest of the shards'.
 
 use super::Alignment;
-use crate::hdr::{Recorded, Trio, latency_ms};
-use crate::overload::{self, Window};
+use crate::summary::hdr::{Recorded, Trio, latency_ms};
+use crate::summary::overload::{self, Window};
+use crate::summary::threshold::Threshold;
 use crate::summary::{
     Arrivals, Endpoint, IdleGap, JourneyCount, Second, Sessions, Setup, Stats, Summary, Users,
 };
-use crate::threshold::Threshold;
 use std::collections::BTreeMap;
 
 pub(super) fn summary(all: &[&Summary], hist: &Recorded, alignment: Alignment) -> Summary {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::hdr::latency_ms;
-use crate::shard::ShardInfo;
+use crate::summary::ShardInfo;
+use crate::summary::hdr::latency_ms;
 use crate::summary::{self, IdleGap, ProfileInfo, RunInfo, Sample, Setup, Stats, Users};
 
 const WALL: f64 = 20.0;

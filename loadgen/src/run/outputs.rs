@@ -1,15 +1,16 @@
 //! Writing what a run recorded: the summary (summary.json) and the accounts it registered.
 
 use super::RunConfig;
-use crate::pool::IDLE_TIMEOUT_S;
-use crate::profile::{Profile, Source};
+use crate::plan::profile::{Profile, Source};
+use crate::plan::session::{REFRESH_MARGIN_S, SessionConfig};
+use crate::plan::shard::Shard;
+use crate::run::pool::IDLE_TIMEOUT_S;
+use crate::run::worker::{Shared, journey_counts};
 use crate::server;
-use crate::session::{REFRESH_MARGIN_S, SessionConfig};
-use crate::shard::{Shard, ShardInfo};
+use crate::summary::ShardInfo;
 use crate::summary::{
     self, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary, Users,
 };
-use crate::worker::{Shared, journey_counts};
 use anyhow::Context;
 use std::time::Instant;
 
@@ -17,14 +18,19 @@ use std::time::Instant;
 pub(super) fn finish(
     cfg: &RunConfig,
     shared: &Shared,
-    registered: crate::setup::Registered,
+    registered: crate::run::setup::Registered,
     users: usize,
     anchor: (chrono::DateTime<chrono::Utc>, Instant),
     server: Option<server::block::Recorded>,
     late_start_s: f64,
 ) -> anyhow::Result<Summary> {
-    let t0 = shared.t0.get().copied().unwrap_or_else(Instant::now);
-    let end = shared.ended.get().copied().unwrap_or_else(Instant::now);
+    let t0 = shared.clock.t0.get().copied().unwrap_or_else(Instant::now);
+    let end = shared
+        .tally
+        .ended
+        .get()
+        .copied()
+        .unwrap_or_else(Instant::now);
     let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
     // Wall-clock time of t0, from the (UTC, Instant) pair taken just before goose started.
     // With --start-at the clock was pinned to it (possibly before goose started).
@@ -36,8 +42,8 @@ pub(super) fn finish(
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let ended_at = started_at + chrono::Duration::milliseconds((wall_seconds * 1000.0) as i64);
 
-    let samples = shared.samples.take();
-    let dropped = shared.dropped.take();
+    let samples = shared.tally.samples.take();
+    let dropped = shared.tally.dropped.take();
     let info = RunInfo {
         target: cfg.host.clone(),
         profile: profile_info(&cfg.profile),
@@ -57,7 +63,7 @@ pub(super) fn finish(
             entries_seeded: registered.accounts.len() as u64,
             register: summary::stats(&registered.samples),
         },
-        scheduled: shared.timeline.len() as u64,
+        scheduled: shared.clock.timeline.len() as u64,
         tolerance_ms: cfg.tolerance_ms,
         idle_gap_threshold_s: cfg.idle_gap_s,
         sessions: Some(sessions_info(&cfg.sessions, shared)),
@@ -101,9 +107,16 @@ fn journeys(cfg: &RunConfig, shared: &Shared) -> Vec<JourneyCount> {
 fn write_accounts(
     cfg: &RunConfig,
     shared: &Shared,
-    mut accounts: Vec<crate::journey::Account>,
+    mut accounts: Vec<crate::plan::journey::Account>,
 ) -> anyhow::Result<()> {
-    accounts.extend(shared.newcomers.lock().expect("newcomers lock").drain(..));
+    accounts.extend(
+        shared
+            .crowd
+            .newcomers
+            .lock()
+            .expect("newcomers lock")
+            .drain(..),
+    );
     write_json(
         &cfg.out.join("accounts.json"),
         &accounts
@@ -124,13 +137,14 @@ fn sessions_info(cfg: &SessionConfig, shared: &Shared) -> Sessions {
         logout_share: cfg.logout_share,
         started: counts.iter().map(|c| c.1).sum(),
         completed: counts.iter().map(|c| c.2).sum(),
-        abandoned: shared.pool.abandoned(),
-        open_at_end: shared.pool.waiting(),
+        abandoned: shared.crowd.pool.abandoned(),
+        open_at_end: shared.crowd.pool.waiting(),
         preexisting: shared
+            .crowd
             .preexisting
             .load(std::sync::atomic::Ordering::Relaxed),
-        max_token_age_s: shared.max_token_age_s(),
-        token_lifetime_s: shared.token_lifetime_s(),
+        max_token_age_s: shared.crowd.max_token_age_s(),
+        token_lifetime_s: shared.crowd.token_lifetime_s(),
         refresh_margin_s: REFRESH_MARGIN_S,
         ..Sessions::default()
     }

@@ -14,5 +14,5 @@ pub mod prometheus;
 pub mod scrape;
 pub mod watch;
 
-pub use block::ServerBlock;
+pub use crate::summary::server::ServerBlock;
 pub use watch::{Armed, ServerOptions, Watch, WatchError, check};

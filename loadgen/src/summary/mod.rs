@@ -3,20 +3,25 @@
 //! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`), so
 //! an older reader still works and the added fields read as absent from an older file.
 //!
-//! The types ([`types`]) serialize to exactly the documented field names; [`build`] turns the raw
+//! The types (`types`, and [`server`] for the server block) serialize to exactly the documented field names; [`build`] turns the raw
 //! samples of a run into a summary and is pure, so every figure is tested without a server: the
-//! per-endpoint figures are in [`stats`], the per-second timeline in [`per_second`], the idle gaps
-//! in [`idle`].
+//! per-endpoint figures are in `endpoints`, the per-second timeline in `per_second`, the idle gaps
+//! in `idle`. The figures that need more than the samples: [`hdr`] (the mergeable histograms),
+//! [`overload`] (did the target keep up) and [`threshold`] (the pass/fail rules). Percentiles
+//! come from [`crate::stats`].
 
+mod endpoints;
+pub mod hdr;
 mod idle;
+pub mod overload;
 mod per_second;
-mod stats;
+pub mod server;
+pub mod threshold;
 mod types;
 
-pub use stats::{latency, stats};
+pub use crate::stats::latency;
+pub use endpoints::stats;
 pub use types::*;
-
-use crate::overload;
 
 pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.4";
 
@@ -58,7 +63,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         journeys: info.journeys,
         setup: info.setup,
         arrivals,
-        endpoints: stats::endpoints(samples),
+        endpoints: endpoints::endpoints(samples),
         timeline: per_second::per_second(info.wall_seconds, samples, dropped_due_wall_s),
         idle_gap_threshold_s: info.idle_gap_threshold_s,
         idle_gaps: idle::idle_gaps(samples, f, info.idle_gap_threshold_s),
@@ -72,8 +77,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         merged_shards: None,
         alignment: None,
         histograms: Some(
-            crate::hdr::Recorded::from_samples(samples, crate::hdr::interval_for(profile_s / f))
-                .encode(),
+            hdr::Recorded::from_samples(samples, hdr::interval_for(profile_s / f)).encode(),
         ),
         profile: info.profile,
         totals,

@@ -138,7 +138,7 @@ fn build_groups_endpoints_counts_codes_and_fills_the_timeline() {
     assert_eq!(s.endpoints[1].share, 0.5);
     assert_eq!((s.arrivals.failed, s.profile_seconds), (2, Some(4.0)));
     assert_eq!(s.arrivals.scheduled_per_s, 1.5);
-    assert_eq!(s.windows.len(), crate::overload::WINDOWS);
+    assert_eq!(s.windows.len(), crate::summary::overload::WINDOWS);
     let o = s.overload.as_ref().unwrap();
     // 2 dropped and 2 failed of 6 scheduled: far over 1%.
     assert!(o.detected && o.reasons.len() == 2, "{o:?}");
@@ -207,7 +207,7 @@ fn the_v1_1_example_round_trips_with_every_added_field() {
     }
     assert_eq!(
         v["windows"].as_array().unwrap().len(),
-        crate::overload::WINDOWS
+        crate::summary::overload::WINDOWS
     );
     for k in ["detected", "queueing"] {
         assert!(v["overload"][k].is_boolean(), "overload.{k}");

@@ -1,6 +1,7 @@
 //! The serde types of summary.json, field for field as README.md documents them.
 
-use crate::overload::{Overload, Window};
+use super::overload::{Overload, Window};
+pub use crate::stats::{Latency, Sample};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -42,25 +43,25 @@ pub struct Summary {
     pub overload: Option<Overload>,
     /// v1.1: the capacity probe of `--compress auto`, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compress_auto: Option<crate::probe::Probe>,
+    pub compress_auto: Option<Probe>,
     /// v1.2: what the server spent, when loadgen measured it (`--server-metrics`,
     /// `--server-pid`, `--db-pid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server: Option<crate::server::ServerBlock>,
+    pub server: Option<super::server::ServerBlock>,
     /// v1.3: which shard of a plan this run played (`--shard K/N`), and its start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<crate::shard::ShardInfo>,
+    pub shard: Option<ShardInfo>,
     /// v1.3: the number of shards `loadgen merge` added up into this summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_shards: Option<u32>,
     /// v1.4: how `loadgen merge` lined up the shards' clocks (a common `--start-at`, or each
     /// shard's own `started_at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alignment: Option<crate::merge::Alignment>,
+    pub alignment: Option<Alignment>,
     /// v1.3: HDR histograms (latency, scheduled latency, lateness) per endpoint, over the run
     /// and per second; what `loadgen merge` adds up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub histograms: Option<crate::hdr::Histograms>,
+    pub histograms: Option<super::hdr::Histograms>,
 }
 
 /// v1.1: the sessions of the run (see README: Sessions).
@@ -159,15 +160,6 @@ pub struct Arrivals {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Latency {
-    pub mean: f64,
-    pub p50: f64,
-    pub p90: f64,
-    pub p99: f64,
-    pub max: f64,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     pub count: u64,
     pub failures: u64,
@@ -212,23 +204,6 @@ pub struct ThresholdResult {
     pub observed: f64,
 }
 
-/// One measured request.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Sample {
-    pub method: &'static str,
-    pub route: &'static str,
-    /// HTTP status, 0 when no response arrived.
-    pub status: u16,
-    /// The status was the one the journey step expects.
-    pub ok: bool,
-    /// When the arrival was due and when it was sent, wall seconds from the run's start.
-    pub due_wall_s: f64,
-    pub sent_wall_s: f64,
-    pub latency_ms: f64,
-    pub request_bytes: u64,
-    pub response_bytes: u64,
-}
-
 /// Everything about a run that is not in its samples.
 #[derive(Clone, Debug)]
 pub struct RunInfo {
@@ -247,5 +222,81 @@ pub struct RunInfo {
     pub tolerance_ms: f64,
     pub idle_gap_threshold_s: f64,
     pub sessions: Option<Sessions>,
-    pub compress_auto: Option<crate::probe::Probe>,
+    pub compress_auto: Option<Probe>,
+}
+
+// The blocks other modules fill in: `compress_auto` (run::probe), `shard` (plan::shard),
+// `alignment` (merge).
+
+/// One rate step of the `--compress auto` probe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProbeStep {
+    pub rate_per_s: f64,
+    pub scheduled: u64,
+    pub sent: u64,
+    pub dropped: u64,
+    pub failed: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub passed: bool,
+    /// Why the step failed; empty when it passed.
+    pub reason: String,
+}
+
+/// The probe and the choice it led to (summary.json `compress_auto`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Probe {
+    pub steps: Vec<ProbeStep>,
+    /// Highest probed rate that passed (wall req/s); 0 when even the first failed.
+    pub capacity_per_s: f64,
+    pub safe_fraction: f64,
+    pub peak_rate_per_s: f64,
+    /// The compression chosen: the highest whole F with peak x F <= safe_fraction x capacity, at
+    /// least 1.
+    pub chosen: f64,
+    pub probe_seconds: f64,
+    pub probe_requests: u64,
+    pub step_seconds: f64,
+}
+
+/// summary.json's `shard` block (v1.3): which part of which plan this run played.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    pub index: u32,
+    pub count: u32,
+    /// The common start asked for (`--start-at`), RFC 3339; absent without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
+    /// Seconds the shard was ready after `start_at` (the arrivals due before are dropped).
+    #[serde(default)]
+    pub late_start_s: f64,
+}
+
+/// How the shards' clocks were lined up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlignMethod {
+    /// Every shard started at one `--start-at`: exact.
+    StartAt,
+    /// By each shard's `started_at`, on its machine's clock (skew between machines not known).
+    WallClock,
+}
+
+/// summary.json's `alignment` block (v1.4), on a merged summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    pub method: AlignMethod,
+    /// Per shard, in shard order: seconds it started after the earliest.
+    pub offsets_s: Vec<f64>,
+}
+
+impl Alignment {
+    /// Each shard's offset in whole seconds, as the per-second figures are shifted.
+    pub fn whole_seconds(&self) -> Vec<u64> {
+        self.offsets_s.iter().map(|o| o.round() as u64).collect()
+    }
+
+    pub fn largest_s(&self) -> f64 {
+        self.offsets_s.iter().copied().fold(0.0, f64::max)
+    }
 }

@@ -79,8 +79,8 @@ pub fn register(a: &Account, request_id: &str, now_ms: u64) -> Value {
 pub fn for_route(route: Route, a: &Account, token: &str, request_id: &str, now_ms: u64) -> Value {
     let login = format!(
         "username={}&password={}",
-        crate::journey::form_encode(a.email),
-        crate::journey::form_encode(a.password)
+        crate::plan::journey::form_encode(a.email),
+        crate::plan::journey::form_encode(a.password)
     );
     let entry = json!({"work": "timed the function", "struggle": "cgroup quotas", "intention": "pick a size"}).to_string();
     let (query, content_type, bearer, body) = match route {

@@ -4,15 +4,14 @@
 //! the function in a cgroup whose CPU quota is that share of one of this machine's cores
 //! ([`cgroup`]), as a Lambda custom runtime driven by a Runtime API of our own on loopback
 //! ([`runtime_api`], [`function`]), so that a duration is exactly what Lambda bills: event handed
-//! out to answer received. [`sweep`] measures a size; [`measure`], [`table`], [`event`] and
-//! [`prices`] are pure; [`schema`] writes tune.json for costcalc.
+//! out to answer received. [`sweep`] measures a size; [`measure`], [`table`] and [`event`] are
+//! pure; [`schema`] writes tune.json. tune measures; costcalc prices tune.json and picks the size
+//! (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
-pub mod args;
 pub mod cgroup;
 pub mod event;
 pub mod function;
 pub mod measure;
-pub mod prices;
 pub mod runtime_api;
 pub mod schema;
 pub mod sweep;
@@ -23,7 +22,6 @@ use std::time::Duration;
 
 use cgroup::{CgroupError, Layout};
 use function::EnvError;
-use prices::LambdaPrices;
 use schema::{SizeReport, TuneFile};
 use sweep::SweepConfig;
 
@@ -86,8 +84,6 @@ pub struct TuneConfig {
     pub sweep: SweepConfig,
     pub memory: Vec<u32>,
     pub out: PathBuf,
-    pub prices: Option<LambdaPrices>,
-    pub slo_ms: f64,
     /// What the database is, for the file ("sqlite (temporary file)", "postgres").
     pub database: String,
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::tune::measure::{Durations, Spread};
+use crate::stats::Latency;
+use crate::tune::measure::Spread;
 
 pub const SCHEMA: &str = "deploycost.loadgen.tune/v1";
 
@@ -49,7 +50,7 @@ pub struct RouteReport {
     pub method: &'static str,
     pub route: &'static str,
     pub count: usize,
-    pub duration_ms: Durations,
+    pub duration_ms: Latency,
     /// Mean of each invocation's duration rounded up to 1 ms.
     pub billed_ms_mean: f64,
 }
@@ -122,7 +123,7 @@ mod tests {
                     method: "GET",
                     route: "/health",
                     count: 3,
-                    duration_ms: Durations::default(),
+                    duration_ms: Latency::default(),
                     billed_ms_mean: 1.0,
                 }],
             }],

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::stats::Latency;
 use crate::tune::cgroup::{Cgroup, CgroupError, Layout, Limits};
 use crate::tune::event::{self, Account, ROUTES, Route};
 use crate::tune::function::{EnvError, Environment, FunctionSpec};
@@ -109,12 +110,12 @@ fn rounded(s: measure::Spread) -> measure::Spread {
 }
 
 fn route_report(r: Route, ms: &[f64]) -> RouteReport {
-    let d = measure::durations(ms);
+    let d = crate::stats::latency(ms.to_vec());
     RouteReport {
         method: r.method(),
         route: r.path(),
         count: ms.len(),
-        duration_ms: measure::Durations {
+        duration_ms: Latency {
             p50: round3(d.p50),
             p90: round3(d.p90),
             p99: round3(d.p99),

@@ -55,8 +55,8 @@ impl std::str::FromStr for Destination {
 }
 
 impl Destination {
-    /// The key of `relative` (a path under --out): PREFIX/shard-K/<relative> for shard K,
-    /// PREFIX/<relative> for a run that is not a shard. Always '/'-separated.
+    /// The key of `relative` (a path under --out): `PREFIX/shard-K/<relative>` for shard K,
+    /// `PREFIX/<relative>` for a run that is not a shard. Always '/'-separated.
     pub fn key(&self, shard: Option<u32>, relative: &Path) -> String {
         let mut parts: Vec<String> = Vec::new();
         if !self.prefix.is_empty() {

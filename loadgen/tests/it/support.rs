@@ -146,3 +146,16 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 pub fn loadgen() -> Command {
     Command::new(env!("CARGO_BIN_EXE_loadgen"))
 }
+
+/// costcalc, to check what it makes of loadgen's files: the debug binary beside journal-api,
+/// else `cargo run -p costcalc`.
+pub fn costcalc() -> Command {
+    let bin = journal_api_bin().with_file_name("costcalc");
+    if bin.is_file() {
+        Command::new(bin)
+    } else {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.args(["run", "-q", "-p", "costcalc", "--"]);
+        c
+    }
+}

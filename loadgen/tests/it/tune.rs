@@ -2,7 +2,8 @@
 //! writes consistent figures and cleans up, and bad input fails with one line.
 //!
 //! These need root and a cgroup cpu controller (CI has both); without them a test says why and
-//! returns, except the no-root test, which needs a non-root uid to switch to. Areas: [`quota`], [`sweep`], [`bad_input`].
+//! returns, except the no-root test, which needs a non-root uid to switch to. Areas: [`quota`], [`sweep`], [`bad_input`], and
+//! [`pick`] (what costcalc makes of a tune.json loadgen wrote).
 //!
 //! What they prove: a busy loop under a quota of a quarter CPU takes at least 4 x 0.85 times its
 //! CPU time in wall time, always (the quota guarantees it), while the upper bound is checked
@@ -18,9 +19,10 @@
 //! Ctrl-C exits 130 keeping the sizes measured, with no cgroup left; bad `--memory`, a
 //! non-executable or missing `--function`, `/bin/sleep` (exits at once) and a script that never
 //! calls the Runtime API fail with one line and exit 1; under `setpriv --reuid=65534` it exits 2
-//! saying it needs root.
+//! saying it needs root; costcalc, not loadgen, prices the sweep and picks the size.
 
 mod bad_input;
+mod pick;
 mod quota;
 mod sweep;
 
@@ -31,7 +33,7 @@ use std::time::{Duration, Instant};
 use loadgen::tune::cgroup::{CgroupError, Layout};
 use serde_json::Value;
 
-use crate::support::loadgen;
+use crate::support::{costcalc, loadgen};
 
 pub fn layout() -> Option<Layout> {
     match Layout::detect() {
@@ -102,4 +104,30 @@ pub fn fails_with(args: &[&str], code: i32, want: &str) {
         "{args:?} took {:?}",
         started.elapsed()
     );
+}
+
+/// `costcalc report --lambda-tune FILE --lambda-memory-mb auto EXTRA...`: the size costcalc
+/// picks (MB, as it prints it), or its error when no size meets `--p99-slo`.
+pub fn costcalc_pick(tune_json: &Path, extra: &[&str]) -> Result<String, String> {
+    let out = costcalc()
+        .args(["report", "--format", "json", "--lambda-tune"])
+        .arg(tune_json)
+        .args(["--lambda-memory-mb", "auto"])
+        .args(extra)
+        .output()
+        .expect("run costcalc");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if out.status.code() == Some(1) {
+        return Err(stderr);
+    }
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("costcalc JSON");
+    let lambda = v["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "lambda")
+        .expect("a lambda deployment");
+    let summary = lambda["summary"].as_str().unwrap();
+    Ok(summary.split(' ').next().unwrap().to_string())
 }

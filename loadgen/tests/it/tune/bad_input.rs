@@ -21,18 +21,16 @@ fn tune_bad_flags_fail_with_one_line() {
     }
     fails_with(&["--function", api, "--timeout", "soon"], 1, "--timeout");
     fails_with(&["--function", api, "--requests", "0"], 1, "--requests");
+    // Pricing and the pick are costcalc's: the flags that did them say so, in one line.
     fails_with(
         &["--function", api, "--prices", "/nonexistent/prices.toml"],
         1,
-        "--prices /nonexistent/prices.toml: No such file",
+        "loadgen tune no longer prices or picks: run costcalc report --lambda-tune ",
     );
-    let bad = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(bad.path(), "[lambda]\n").unwrap();
-    let bad = bad.path().to_str().unwrap();
     fails_with(
-        &["--function", api, "--prices", bad],
+        &["--function", api, "--p99-slo", "300"],
         1,
-        "lambda.requests.usd",
+        "/tune.json --lambda-memory-mb auto --p99-slo 300",
     );
 }
 

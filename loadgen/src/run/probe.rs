@@ -6,10 +6,9 @@
 //! queues, not the service. The probe plays the run's own mix (same journeys, sessions, logout
 //! share) at rising steady rates, a few seconds each, until drops, failures or latency say stop.
 
-use crate::profile::{Profile, Segment, Source};
+use crate::plan::profile::{Profile, Segment, Source};
 use crate::run::{self, RunConfig};
-use crate::summary::Summary;
-use serde::{Deserialize, Serialize};
+use crate::summary::{Probe, ProbeStep as Step, Summary};
 
 /// The compressed peak may use this fraction of the probed capacity: headroom for Poisson
 /// bursts above the mean rate and for a machine that is busier during the run than the probe.
@@ -27,36 +26,6 @@ const P99_GROWTH_MIN_MS: f64 = 200.0;
 /// Think time in the probe: sessions come back at once, so a short step already has the run's
 /// mix of logins and session requests (a long think time would make it all logins).
 const PROBE_THINK_S: f64 = 0.05;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Step {
-    pub rate_per_s: f64,
-    pub scheduled: u64,
-    pub sent: u64,
-    pub dropped: u64,
-    pub failed: u64,
-    pub p50_ms: f64,
-    pub p99_ms: f64,
-    pub passed: bool,
-    /// Why the step failed; empty when it passed.
-    pub reason: String,
-}
-
-/// The probe and the choice it led to (summary.json `compress_auto`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Probe {
-    pub steps: Vec<Step>,
-    /// Highest probed rate that passed (wall req/s); 0 when even the first failed.
-    pub capacity_per_s: f64,
-    pub safe_fraction: f64,
-    pub peak_rate_per_s: f64,
-    /// The compression chosen: the highest whole F with peak x F <= safe_fraction x capacity, at
-    /// least 1.
-    pub chosen: f64,
-    pub probe_seconds: f64,
-    pub probe_requests: u64,
-    pub step_seconds: f64,
-}
 
 /// Judges one step against the first one.
 pub fn judge(rate: f64, s: &Summary, first_p99_ms: Option<f64>) -> Step {
@@ -113,7 +82,7 @@ pub async fn probe(cfg: &RunConfig, step_s: f64) -> anyhow::Result<Probe> {
         if requests + (rate * step_s) as u64 > MAX_REQUESTS || elapsed + step_s > MAX_SECONDS {
             break;
         }
-        let s = run::run(step_config(cfg, rate, step_s)).await?;
+        let s = run::run(step_config(cfg, rate, step_s), None).await?;
         requests += s.arrivals.sent;
         let step = judge(rate, &s, first_p99);
         first_p99.get_or_insert(step.p99_ms);
@@ -185,7 +154,7 @@ mod tests {
 
     fn summary(sent: u64, dropped: u64, failed: u64, p99: f64) -> Summary {
         let mut s: Summary =
-            serde_json::from_str(include_str!("../tests/data/summary-v1.json")).unwrap();
+            serde_json::from_str(include_str!("../../tests/data/summary-v1.json")).unwrap();
         s.arrivals.scheduled = sent + dropped;
         (s.arrivals.sent, s.arrivals.dropped, s.arrivals.failed) = (sent, dropped, failed);
         s.totals.latency_ms.p99 = p99;

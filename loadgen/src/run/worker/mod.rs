@@ -3,7 +3,7 @@
 //! goose only knows closed-model users that loop. Here every goose user loops one transaction
 //! that claims the next arrival from the shared timeline, sleeps until it is due and sends the
 //! next request of a session from the shared [`Pool`]. An arrival no user could start within the
-//! tolerance is recorded as dropped (the rule is [`crate::dispatch`]), so a server (or a loadgen)
+//! tolerance is recorded as dropped (the rule is [`crate::plan::dispatch`]), so a server (or a loadgen)
 //! that cannot keep up shows up in the summary instead of silently lowering the rate. The last
 //! user to find the timeline exhausted stops goose.
 //!
@@ -13,22 +13,32 @@ mod transaction;
 
 pub use transaction::arrival;
 
-use crate::chunked_log::ChunkedLog;
-use crate::dispatch::Dispatch;
-use crate::journey::{Account, JOURNEYS, Journey, Mix, Planned, Step};
-use crate::pool::Pool;
-use crate::profile::Profile;
-use crate::session::{Now, Session, SessionConfig};
+use crate::plan::dispatch::Dispatch;
+use crate::plan::journey::{Account, JOURNEYS, Journey, Mix, Planned, Step};
+use crate::plan::profile::Profile;
+use crate::plan::session::{Now, Session, SessionConfig};
+use crate::plan::timeline::Timeline;
+use crate::run::chunked_log::ChunkedLog;
+use crate::run::pool::Pool;
 use crate::summary::Sample;
-use crate::timeline::Timeline;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Everything the goose users share.
+/// Everything the goose users share: the clock they play, what they record, the sessions.
 pub struct Shared {
+    pub clock: Clock,
+    pub tally: Tally,
+    pub crowd: Crowd,
+    /// Goose users: the last one to finish stops the attack.
+    pub users: usize,
+    pub seed: u64,
+}
+
+/// The schedule and its clock.
+pub struct Clock {
     pub timeline: Timeline,
     /// The rate curve, for the number of sessions the current rate needs.
     pub profile: Profile,
@@ -36,6 +46,23 @@ pub struct Shared {
     pub dispatch: Dispatch,
     pub t0: OnceLock<Instant>,
     pub lead: Duration,
+}
+
+impl Clock {
+    pub fn new(timeline: Timeline, profile: Profile, lead: Duration, tolerance: Duration) -> Clock {
+        Clock {
+            timeline,
+            profile,
+            dispatch: Dispatch::new(tolerance),
+            t0: OnceLock::new(),
+            lead,
+        }
+    }
+}
+
+/// What the users record while the run is on.
+#[derive(Default)]
+pub struct Tally {
     pub samples: ChunkedLog<Sample>,
     pub dropped: ChunkedLog<f64>,
     pub sent: AtomicU64,
@@ -43,7 +70,10 @@ pub struct Shared {
     pub n_dropped: AtomicU64,
     pub finished_users: AtomicUsize,
     pub ended: OnceLock<Instant>,
-    pub users: usize,
+}
+
+/// The accounts and sessions the users act as.
+pub struct Crowd {
     pub accounts: Vec<Account>,
     pub newcomers: Mutex<Vec<Account>>,
     /// Sessions started and completed, per journey.
@@ -60,38 +90,13 @@ pub struct Shared {
     /// Sessions put in the pool before the clock started (see [`Shared::preseed`]).
     pub preexisting: AtomicU64,
     newcomer_seq: AtomicU64,
-    pub seed: u64,
+    /// Prefix of the newcomers' e-mail addresses, unique to the run.
     pub tag: String,
 }
 
-impl Shared {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        timeline: Timeline,
-        profile: Profile,
-        users: usize,
-        lead: Duration,
-        tolerance: Duration,
-        accounts: Vec<Account>,
-        mix: Mix,
-        sessions: SessionConfig,
-        seed: u64,
-        tag: String,
-    ) -> Shared {
-        Shared {
-            timeline,
-            profile,
-            dispatch: Dispatch::new(tolerance),
-            t0: OnceLock::new(),
-            lead,
-            samples: ChunkedLog::default(),
-            dropped: ChunkedLog::default(),
-            sent: AtomicU64::new(0),
-            errors: AtomicU64::new(0),
-            n_dropped: AtomicU64::new(0),
-            finished_users: AtomicUsize::new(0),
-            ended: OnceLock::new(),
-            users,
+impl Crowd {
+    pub fn new(accounts: Vec<Account>, mix: Mix, sessions: SessionConfig, tag: String) -> Crowd {
+        Crowd {
             accounts,
             newcomers: Mutex::new(Vec::new()),
             started: Default::default(),
@@ -103,13 +108,8 @@ impl Shared {
             token_lifetime_bits: AtomicU64::new(0),
             preexisting: AtomicU64::new(0),
             newcomer_seq: AtomicU64::new(0),
-            seed,
             tag,
         }
-    }
-
-    pub fn t0(&self) -> Instant {
-        *self.t0.get_or_init(|| Instant::now() + self.lead)
     }
 
     pub fn max_token_age_s(&self) -> f64 {
@@ -119,6 +119,25 @@ impl Shared {
     pub fn token_lifetime_s(&self) -> f64 {
         f64::from_bits(self.token_lifetime_bits.load(Relaxed))
     }
+}
+
+impl Shared {
+    pub fn new(clock: Clock, crowd: Crowd, users: usize, seed: u64) -> Shared {
+        Shared {
+            clock,
+            tally: Tally::default(),
+            crowd,
+            users,
+            seed,
+        }
+    }
+
+    pub fn t0(&self) -> Instant {
+        *self
+            .clock
+            .t0
+            .get_or_init(|| Instant::now() + self.clock.lead)
+    }
 
     /// Puts `count` sessions of existing users in the pool before the clock starts, as if the
     /// traffic had been going on: each signed in (with its account's token from the setup phase),
@@ -127,7 +146,7 @@ impl Shared {
     /// `token_age_wall_s`: how long ago (wall) the setup tokens were issued, as of the start.
     pub fn preseed(&self, tokens: &[String], count: usize, token_age_wall_s: f64, seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED);
-        let weights = [0, self.mix.weights[1], self.mix.weights[2], 0];
+        let weights = [0, self.crowd.mix.weights[1], self.crowd.mix.weights[2], 0];
         if weights.iter().all(|w| *w == 0) || tokens.is_empty() {
             return;
         }
@@ -136,55 +155,57 @@ impl Shared {
         for _ in 0..count {
             let journey = members.pick(&mut rng);
             let k = rng.random_range(0..tokens.len());
-            let last_s = -rng.random_range(0.0..self.sessions.think_s.max(1e-9));
+            let last_s = -rng.random_range(0.0..self.crowd.sessions.think_s.max(1e-9));
             let issued = Now {
                 sched_s: last_s,
                 wall_s: -token_age_wall_s,
             };
-            let target = self.sessions.length.residual(&mut rng);
+            let target = self.crowd.sessions.length.residual(&mut rng);
             let session_rng = ChaCha8Rng::seed_from_u64(rng.random());
-            self.started[journey.index()].fetch_add(1, Relaxed);
-            self.preexisting.fetch_add(1, Relaxed);
-            self.pool.opened();
+            self.crowd.started[journey.index()].fetch_add(1, Relaxed);
+            self.crowd.preexisting.fetch_add(1, Relaxed);
+            self.crowd.pool.opened();
             let s = Session::resumed(
                 journey,
-                self.accounts[k].clone(),
+                self.crowd.accounts[k].clone(),
                 target,
                 tokens[k].clone(),
                 issued,
                 session_rng,
             );
             let life = s.token_lifetime_s().unwrap_or_default();
-            self.token_lifetime_bits.fetch_max(life.to_bits(), Relaxed);
+            self.crowd
+                .token_lifetime_bits
+                .fetch_max(life.to_bits(), Relaxed);
             resumed.push(s);
         }
         // The pool hands out its front first: the longest idle.
         resumed.sort_by(|a, b| a.last_s.total_cmp(&b.last_s));
         for s in resumed {
-            self.pool.put(s);
+            self.crowd.pool.put(s);
         }
     }
 
     fn finish(&self, s: &Session) {
-        self.completed[s.journey.index()].fetch_add(1, Relaxed);
-        self.pool.finished();
+        self.crowd.completed[s.journey.index()].fetch_add(1, Relaxed);
+        self.crowd.pool.finished();
     }
 
     fn new_session(&self, rng: &mut ChaCha8Rng) -> Session {
-        self.pool.opened();
-        let journey = self.mix.pick(rng);
+        self.crowd.pool.opened();
+        let journey = self.crowd.mix.pick(rng);
         let account = if journey == Journey::Newcomer {
-            let n = self.newcomer_seq.fetch_add(1, Relaxed) + 1;
+            let n = self.crowd.newcomer_seq.fetch_add(1, Relaxed) + 1;
             Account {
-                email: format!("{}-n{n}@loadgen.example.com", self.tag),
-                password: self.accounts[0].password.clone(),
+                email: format!("{}-n{n}@loadgen.example.com", self.crowd.tag),
+                password: self.crowd.accounts[0].password.clone(),
             }
         } else {
-            self.accounts[rng.random_range(0..self.accounts.len())].clone()
+            self.crowd.accounts[rng.random_range(0..self.crowd.accounts.len())].clone()
         };
-        let target = self.sessions.length.sample(rng);
-        let logout = rng.random_bool(self.sessions.logout_share.clamp(0.0, 1.0));
-        self.started[journey.index()].fetch_add(1, Relaxed);
+        let target = self.crowd.sessions.length.sample(rng);
+        let logout = rng.random_bool(self.crowd.sessions.logout_share.clamp(0.0, 1.0));
+        self.crowd.started[journey.index()].fetch_add(1, Relaxed);
         Session::new(
             journey,
             account,
@@ -198,11 +219,11 @@ impl Shared {
     /// the request carries.
     fn session_for(&self, now: Now, rng: &mut ChaCha8Rng) -> (Session, Planned) {
         loop {
-            let taken = if self.mix.health_only() {
+            let taken = if self.crowd.mix.health_only() {
                 None
             } else {
-                let rate = self.profile.rate_at(now.sched_s);
-                self.pool.take(now.sched_s, rate)
+                let rate = self.clock.profile.rate_at(now.sched_s);
+                self.crowd.pool.take(now.sched_s, rate)
             };
             let mut s = taken.unwrap_or_else(|| self.new_session(rng));
             let Some(next) = s.next_request(now) else {
@@ -210,7 +231,8 @@ impl Shared {
                 continue;
             };
             if let Some(age) = next.token_age_s {
-                self.max_token_age_bits
+                self.crowd
+                    .max_token_age_bits
                     .fetch_max(age.max(0.0).to_bits(), Relaxed);
             }
             return (s, next.planned);
@@ -232,20 +254,22 @@ impl Shared {
         if step.is_auth()
             && let Some(life) = session.token_lifetime_s()
         {
-            self.token_lifetime_bits.fetch_max(life.to_bits(), Relaxed);
+            self.crowd
+                .token_lifetime_bits
+                .fetch_max(life.to_bits(), Relaxed);
         }
         if ok && step == Step::Register {
-            let mut newcomers = self.newcomers.lock().expect("newcomers lock");
+            let mut newcomers = self.crowd.newcomers.lock().expect("newcomers lock");
             newcomers.push(session.account.clone());
         }
         if session.finished() {
             self.finish(&session);
         } else {
-            self.pool.put(session);
+            self.crowd.pool.put(session);
         }
-        self.sent.fetch_add(1, Relaxed);
+        self.tally.sent.fetch_add(1, Relaxed);
         if !ok {
-            self.errors.fetch_add(1, Relaxed);
+            self.tally.errors.fetch_add(1, Relaxed);
         }
         ok
     }
@@ -258,8 +282,8 @@ pub fn journey_counts(shared: &Shared) -> Vec<(Journey, u64, u64)> {
         .map(|j| {
             (
                 *j,
-                shared.started[j.index()].load(Relaxed),
-                shared.completed[j.index()].load(Relaxed),
+                shared.crowd.started[j.index()].load(Relaxed),
+                shared.crowd.completed[j.index()].load(Relaxed),
             )
         })
         .collect()

@@ -136,7 +136,7 @@ fn percentiles_over_time_come_from_each_second() {
         .map(|l| sample("/a", 0.5, 0.5, *l))
         .collect();
     v.extend((0..4).map(|_| sample("/a", 2.2, 2.2, 10.0)));
-    let p = per_second(&Recorded::from_samples(&v, 1));
+    let p = per_interval(&Recorded::from_samples(&v, 1));
     assert_eq!(
         p.iter().map(|s| (s.second, s.count)).collect::<Vec<_>>(),
         vec![(0, 3), (2, 4)]

@@ -13,7 +13,7 @@
 //! Time is schedule (real) time: under `--compress F` a token that lives 900 s lives 900 s of
 //! schedule, which is 900/F s on the wire, so the session refreshes when either clock says so.
 
-use crate::journey::{Account, Context, Journey, Planned, Step, plan};
+use crate::plan::journey::{Account, Context, Journey, Planned, Step, plan};
 use rand_chacha::ChaCha8Rng;
 
 mod shape;
@@ -105,7 +105,7 @@ impl Session {
         }
     }
 
-    /// A session already under way when the run starts (see [`crate::pool`]): signed in with
+    /// A session already under way when the run starts (see [`crate::run::pool`]): signed in with
     /// `access`, issued at `issued`, last active at `issued.sched_s`. Without a refresh token of
     /// its own it logs in again when the token nears expiry, and it does not log out (its token
     /// is shared with other sessions of the account).

@@ -4,9 +4,8 @@
 //! arrivals whose index i has i mod N = K: the N shards together send exactly the single-machine
 //! timeline, with no coordination between them. Pure: the caller reads the clock.
 
-use crate::timeline::Timeline;
+use crate::plan::timeline::Timeline;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 /// Shard K of N.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,19 +122,6 @@ pub fn parse_start_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, S
 /// How late (seconds, 0 when on time) a shard ready at `ready` is for a start at `start`.
 pub fn late_by_s(start: DateTime<Utc>, ready: DateTime<Utc>) -> f64 {
     ((ready - start).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6).max(0.0)
-}
-
-/// summary.json's `shard` block (v1.3): which part of which plan this run played.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ShardInfo {
-    pub index: u32,
-    pub count: u32,
-    /// The common start asked for (`--start-at`), RFC 3339; absent without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<String>,
-    /// Seconds the shard was ready after `start_at` (the arrivals due before are dropped).
-    #[serde(default)]
-    pub late_start_s: f64,
 }
 
 #[cfg(test)]

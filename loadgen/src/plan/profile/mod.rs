@@ -1,7 +1,7 @@
 //! Traffic profiles: a rate curve (requests per second of real time) made of linear segments.
 //!
 //! Pure data and arithmetic, no I/O: the built-in shapes, the TOML profile-file format and
-//! `--rate-scale` all end up as a [`Profile`], which [`crate::timeline`] turns into arrivals.
+//! `--rate-scale` all end up as a [`Profile`], which [`crate::plan::timeline`] turns into arrivals.
 //! The types and [`resolve`] are here; the shapes are in `builtin`, text durations in
 //! `duration`, the TOML format in `file`.
 

@@ -8,7 +8,7 @@
 //! That is what a Poisson process looks like once its count is known; fixing the count keeps the
 //! request totals (and so the priced volume) exact instead of ±√N.
 
-use crate::profile::Profile;
+use crate::plan::profile::Profile;
 use rand::{Rng, SeedableRng};
 
 /// Arrival times in schedule (real) seconds from the start, sorted, plus how fast they are played.
@@ -74,7 +74,7 @@ fn inverse_linear_cdf(a: f64, b: f64, d: f64, total: f64, u: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{Profile, Segment, Source, builtin};
+    use crate::plan::profile::{Profile, Segment, Source, builtin};
 
     fn profile(segments: Vec<Segment>) -> Profile {
         Profile {

@@ -142,7 +142,7 @@ mod tests {
     use super::*;
 
     fn summary() -> Summary {
-        serde_json::from_str(include_str!("../tests/data/summary-v1.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/data/summary-v1.json")).unwrap()
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! of a session and record what came back.
 
 use super::Shared;
-use crate::dispatch::{Arrival, Claim};
-use crate::journey::{Body, Planned};
-use crate::session::Now;
+use crate::plan::dispatch::{Arrival, Claim};
+use crate::plan::journey::{Body, Planned};
+use crate::plan::session::Now;
 use crate::summary::Sample;
 use goose::goose::GooseResponse;
 use goose::prelude::*;
@@ -25,11 +25,11 @@ async fn next_due(shared: &Shared) -> Option<Arrival> {
     let t0 = shared.t0();
     loop {
         let now = Instant::now().saturating_duration_since(t0);
-        match shared.dispatch.claim(&shared.timeline, now) {
+        match shared.clock.dispatch.claim(&shared.clock.timeline, now) {
             Claim::Exhausted => return None,
             Claim::Dropped(a) => {
-                shared.dropped.push(a.wall_s);
-                shared.n_dropped.fetch_add(1, Relaxed);
+                shared.tally.dropped.push(a.wall_s);
+                shared.tally.n_dropped.fetch_add(1, Relaxed);
             }
             Claim::Due(a) => {
                 // tokio's timer (1 ms resolution, rounds up). A dedicated OS-thread clock on a
@@ -37,7 +37,8 @@ async fn next_due(shared: &Shared) -> Option<Arrival> {
                 // unpark per arrival tripled loadgen's CPU per request and made the p99 worse
                 // under load.
                 // Stopping first (Ctrl-C, SIGTERM): the arrival stays unsent.
-                let due = crate::due::sleep_until_due(t0 + a.due(), goose::is_killswitch_triggered);
+                let due =
+                    crate::run::due::sleep_until_due(t0 + a.due(), goose::is_killswitch_triggered);
                 return due.await.then_some(a);
             }
         }
@@ -59,8 +60,8 @@ fn worker<'u>(shared: &Shared, user: &'u mut GooseUser) -> &'u mut Worker {
 /// Marks the user done with the timeline; the last one to be done stops goose.
 fn user_done(shared: &Shared, user: &mut GooseUser) {
     worker(shared, user).finished = true;
-    if shared.finished_users.fetch_add(1, Relaxed) + 1 == shared.users {
-        let _ = shared.ended.set(Instant::now());
+    if shared.tally.finished_users.fetch_add(1, Relaxed) + 1 == shared.users {
+        let _ = shared.tally.ended.set(Instant::now());
         goose::trigger_killswitch("the schedule is complete");
     }
 }
@@ -139,9 +140,9 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
     // a session's think time starts F x latency after its request was due.
     let answered_s = now.sched_s
         + (Instant::now().saturating_duration_since(t0).as_secs_f64() - due.wall_s)
-            * shared.timeline.compression;
+            * shared.clock.timeline.compression;
     let ok = shared.answered(session, step, status, body, now, answered_s);
-    shared.samples.push(Sample {
+    shared.tally.samples.push(Sample {
         method: method.as_str(),
         route,
         status,

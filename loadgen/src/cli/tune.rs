@@ -6,15 +6,11 @@ use std::time::Duration;
 use clap::Args;
 use rand::Rng;
 
-use crate::journey::Mix;
-use crate::profile::parse_duration;
-use crate::session::{DEFAULT_SESSION_REQUESTS, SessionLength};
+use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP};
+use crate::plan::profile::parse_duration;
 use crate::tune::function::{FunctionSpec, check_executable};
 use crate::tune::sweep::SweepConfig;
-use crate::tune::{DEFAULT_MEMORY, TuneConfig, TuneError, parse_memory, prices, table};
-
-/// Exit status when this machine cannot emulate a CPU share (not root, no cgroup cpu controller).
-pub const EXIT_NO_CGROUP: i32 = 2;
+use crate::tune::{DEFAULT_MEMORY, MemoryError, TuneConfig, TuneError, parse_memory, table};
 
 #[derive(Args, Debug)]
 #[command(
@@ -42,18 +38,39 @@ pub struct TuneArgs {
     /// (API Gateway's limit is 30s)
     #[arg(long, value_name = "D", default_value = "30s")]
     pub timeout: String,
-    /// A costcalc price snapshot (costcalc/prices/us-east-1.toml) for the cost columns
-    #[arg(long, value_name = "FILE")]
-    pub prices: Option<PathBuf>,
-    /// The pick is the cheapest size whose worst route p99 is at most this many ms
-    #[arg(long, value_name = "MS", default_value_t = 500.0)]
-    pub p99_slo: f64,
+    /// Gone: costcalc prices the sweep (kept hidden to say so in one line)
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub prices: Option<String>,
+    /// Gone: costcalc picks the size (kept hidden to say so in one line)
+    #[arg(long, value_name = "MS", hide = true)]
+    pub p99_slo: Option<String>,
     /// Folder for tune.json and function.log (the function's output)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// No progress lines on stderr
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// What is wrong with `loadgen tune`'s flags, in the words of the flag.
+#[derive(Debug, thiserror::Error)]
+pub enum TuneArgsError {
+    #[error("--memory: {0}")]
+    Memory(#[from] MemoryError),
+    #[error("--timeout: {0:?} is not a duration such as 30s or 500ms")]
+    Timeout(String),
+    #[error("--requests must be at least 1")]
+    NoRequests,
+    /// No --function and no journal-api beside loadgen.
+    #[error("{0}")]
+    NoDefaultFunction(String),
+    #[error("--function: {0}")]
+    Function(String),
+    /// --prices or --p99-slo: costcalc's now; the command to run instead.
+    #[error("loadgen tune no longer prices or picks: run {0}")]
+    Moved(String),
+    #[error("no temporary folder for the SQLite database: {0}")]
+    TempDir(std::io::Error),
 }
 
 fn default_function() -> Result<PathBuf, String> {
@@ -77,36 +94,27 @@ fn random_secret() -> String {
 
 impl TuneArgs {
     /// Every check of the flags; creates nothing.
-    pub fn to_config(&self) -> Result<TuneConfig, String> {
-        let memory = parse_memory(&self.memory).map_err(|e| format!("--memory: {e}"))?;
+    pub fn to_config(&self) -> Result<TuneConfig, TuneArgsError> {
+        let memory = parse_memory(&self.memory)?;
         let timeout = parse_duration(&self.timeout)
             .ok()
             .filter(|s| *s > 0.0)
             .map(Duration::from_secs_f64)
-            .ok_or_else(|| {
-                format!(
-                    "--timeout: {:?} is not a duration such as 30s or 500ms",
-                    self.timeout
-                )
-            })?;
-        if !(self.p99_slo.is_finite() && self.p99_slo > 0.0) {
-            return Err(format!(
-                "--p99-slo must be a number of ms > 0, got {}",
-                self.p99_slo
-            ));
+            .ok_or_else(|| TuneArgsError::Timeout(self.timeout.clone()))?;
+        if self.prices.is_some() || self.p99_slo.is_some() {
+            return Err(TuneArgsError::Moved(costcalc_command(
+                &self.out.join("tune.json"),
+                self.p99_slo.as_deref(),
+            )));
         }
         if self.requests == 0 {
-            return Err("--requests must be at least 1".into());
+            return Err(TuneArgsError::NoRequests);
         }
         let path = match &self.function {
             Some(p) => p.clone(),
-            None => default_function()?,
+            None => default_function().map_err(TuneArgsError::NoDefaultFunction)?,
         };
-        check_executable(&path).map_err(|e| format!("--function: {e}"))?;
-        let prices = match &self.prices {
-            Some(p) => Some(prices::load(p).map_err(|e| format!("--prices {}: {e}", p.display()))?),
-            None => None,
-        };
+        check_executable(&path).map_err(TuneArgsError::Function)?;
         let (database_url, database) = match &self.database_url {
             Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
             // Filled in by `temporary_database` once the cgroup check has passed.
@@ -131,8 +139,6 @@ impl TuneArgs {
             },
             memory,
             out: self.out.clone(),
-            prices,
-            slo_ms: self.p99_slo,
             database,
         };
         Ok(cfg)
@@ -140,12 +146,11 @@ impl TuneArgs {
 }
 
 /// Without --database-url: a SQLite file in a temporary folder (removed when dropped).
-fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, String> {
+fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, TuneArgsError> {
     if !cfg.sweep.function.database_url.is_empty() {
         return Ok(None);
     }
-    let dir = tempfile::tempdir()
-        .map_err(|e| format!("no temporary folder for the SQLite database: {e}"))?;
+    let dir = tempfile::tempdir().map_err(TuneArgsError::TempDir)?;
     cfg.sweep.function.database_url =
         format!("sqlite://{}/journal.db?mode=rwc", dir.path().display());
     Ok(Some(dir))
@@ -157,7 +162,7 @@ pub async fn main(args: &TuneArgs) -> i32 {
         Ok(c) => c,
         Err(e) => {
             errln!("loadgen: error: {e}");
-            return 1;
+            return EXIT_ERROR;
         }
     };
     // Before anything is printed: no root or no cpu controller is one line and exit 2.
@@ -166,14 +171,14 @@ pub async fn main(args: &TuneArgs) -> i32 {
         return if e.is_unavailable() {
             EXIT_NO_CGROUP
         } else {
-            1
+            EXIT_ERROR
         };
     }
     let _tmp = match temporary_database(&mut cfg) {
         Ok(t) => t,
         Err(e) => {
             errln!("loadgen: error: {e}");
-            return 1;
+            return EXIT_ERROR;
         }
     };
     let progress = cfg.sweep.progress;
@@ -207,56 +212,35 @@ pub async fn main(args: &TuneArgs) -> i32 {
         }
         Err(e) => {
             errln!("loadgen: error: {}", e.to_string().replace('\n', " "));
-            return 1;
+            return EXIT_ERROR;
         }
     };
     report(&cfg, &outcome)
 }
 
+/// The costcalc command that prices a tune.json and picks its size.
+pub fn costcalc_command(tune_json: &std::path::Path, p99_slo: Option<&str>) -> String {
+    let slo = p99_slo.map_or(String::new(), |ms| format!(" --p99-slo {ms}"));
+    format!(
+        "costcalc report --lambda-tune {} --lambda-memory-mb auto{slo}",
+        tune_json.display()
+    )
+}
+
 fn report(cfg: &TuneConfig, o: &crate::tune::Outcome) -> i32 {
-    let mean = DEFAULT_SESSION_REQUESTS
-        .parse::<SessionLength>()
-        .map_or(12.0, |l| l.mean());
-    let w = table::route_weights(&Mix::default(), mean);
     outln!("{}", o.file.emulation);
     outln!(
-        "route weights of the mix (loadgen's default journeys, {DEFAULT_SESSION_REQUESTS} requests per session): {}",
-        crate::tune::event::ROUTES
-            .iter()
-            .zip(w)
-            .map(|(r, x)| format!("{} {x:.1}", r.name()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "durations in ms, p50/p99; cold = process start to the first answer (INIT + first invoke); INIT = process start to the first poll; billed = mean billed ms per request"
     );
-    outln!(
-        "durations in ms, p50/p99; cold = process start to the first answer (INIT + first invoke)"
-    );
-    outln!(
-        "{}",
-        table::render(&o.file.sizes, &w, cfg.prices.as_ref()).trim_end()
-    );
-    match &cfg.prices {
-        Some(_) => outln!(
-            "costs: first duration tier (any function under 6 billion GB-s a month) plus the request price"
-        ),
-        None => outln!(
-            "no --prices FILE: cost columns left out (e.g. --prices costcalc/prices/us-east-1.toml)"
-        ),
-    }
-    match table::pick(&o.file.sizes, &w, cfg.slo_ms) {
-        Some(mb) => outln!(
-            "pick: {mb} MB (the cheapest size whose worst route p99 <= {} ms)",
-            cfg.slo_ms
-        ),
-        None => outln!(
-            "pick: none (no usable size has every route's p99 <= {} ms)",
-            cfg.slo_ms
-        ),
-    }
+    outln!("{}", table::render(&o.file.sizes).trim_end());
     outln!("tune.json: {}", o.path.display());
+    outln!(
+        "to price each size and pick one, run: {}",
+        costcalc_command(&o.path, None)
+    );
     if o.interrupted {
         errln!("loadgen tune: interrupted; tune.json holds the sizes measured so far");
-        return crate::cli::EXIT_INTERRUPTED;
+        return EXIT_INTERRUPTED;
     }
     if !o.file.sizes.iter().any(|s| s.usable) {
         errln!(
@@ -268,7 +252,7 @@ fn report(cfg: &TuneConfig, o: &crate::tune::Outcome) -> i32 {
                 .unwrap_or_default(),
             cfg.out.join("function.log").display()
         );
-        return 1;
+        return EXIT_ERROR;
     }
     0
 }

@@ -2,7 +2,7 @@
 //! what each request of a step is, as pure data (no I/O).
 //!
 //! A session signs in once (a login, or a registration for a newcomer), then repeats its
-//! journey's cycle of steps; [`crate::session`] decides which step comes next (and when the token
+//! journey's cycle of steps; [`crate::plan::session`] decides which step comes next (and when the token
 //! needs a refresh). The requests follow the journal API contract (api/README.md, "Routes"),
 //! which the original FastAPI journal API also speaks.
 //!

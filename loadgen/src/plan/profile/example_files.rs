@@ -5,7 +5,7 @@ use super::*;
 fn shipped_examples_parse() {
     let launch = parse_file(
         "launch-day.toml",
-        include_str!("../../profiles/launch-day.toml"),
+        include_str!("../../../profiles/launch-day.toml"),
     )
     .unwrap();
     assert_eq!(launch.name, "launch-day");
@@ -13,7 +13,7 @@ fn shipped_examples_parse() {
     assert_eq!(launch.peak_rate(), 40.0);
     let office = parse_file(
         "business-hours.toml",
-        include_str!("../../profiles/business-hours.toml"),
+        include_str!("../../../profiles/business-hours.toml"),
     )
     .unwrap();
     assert_eq!(office.name, "business-hours");

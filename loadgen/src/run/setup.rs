@@ -1,7 +1,7 @@
 //! The setup phase: accounts registered (and one entry seeded each) before the clock starts, so
 //! argon2 hashing on registration is measured apart from the traffic.
 
-use crate::journey::Account;
+use crate::plan::journey::Account;
 use crate::summary::Sample;
 use anyhow::{Context, anyhow, bail};
 use std::sync::Arc;

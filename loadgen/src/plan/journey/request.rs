@@ -1,7 +1,7 @@
 //! What each request of a step is: method, route, path, body and token.
 
 use super::{Account, Journey, Step};
-use crate::text::{entry_json, sentence};
+use crate::plan::text::{entry_json, sentence};
 use rand_chacha::ChaCha8Rng;
 use reqwest::Method;
 

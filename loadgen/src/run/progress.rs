@@ -4,7 +4,7 @@
 //! is then queueing, not service time, and the run is no basis for a cost estimate. Saying so
 //! while the run is on lets the user stop it instead of waiting for the end.
 
-use crate::worker::Shared;
+use crate::run::worker::Shared;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
@@ -63,14 +63,16 @@ pub async fn report(shared: Arc<Shared>, wall_s: f64) {
     let mut warned = false;
     loop {
         tokio::time::sleep(every).await;
-        let Some(t0) = shared.t0.get() else { continue };
+        let Some(t0) = shared.clock.t0.get() else {
+            continue;
+        };
         let tick = Tick {
             elapsed_s: Instant::now().saturating_duration_since(*t0).as_secs_f64(),
             wall_s,
-            sent: shared.sent.load(Relaxed),
-            errors: shared.errors.load(Relaxed),
-            dropped: shared.n_dropped.load(Relaxed),
-            scheduled: shared.timeline.len() as u64,
+            sent: shared.tally.sent.load(Relaxed),
+            errors: shared.tally.errors.load(Relaxed),
+            dropped: shared.tally.n_dropped.load(Relaxed),
+            scheduled: shared.clock.timeline.len() as u64,
         };
         errln!("{}", line(&tick));
         if let Some(w) = warning(&tick, &mut warned) {

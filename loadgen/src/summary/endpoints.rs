@@ -1,6 +1,7 @@
 //! Request statistics: over any set of samples, and per endpoint.
 
-use super::types::{Endpoint, Latency, Sample, Stats};
+use super::types::{Endpoint, Sample, Stats};
+use crate::stats::latency;
 use std::collections::BTreeMap;
 
 /// Stats over a set of samples.
@@ -23,25 +24,6 @@ pub fn stats<'a>(samples: impl IntoIterator<Item = &'a Sample>) -> Stats {
     }
     s.latency_ms = latency(lat);
     s
-}
-
-/// Mean and nearest-rank percentiles; all zero for no values.
-pub fn latency(mut v: Vec<f64>) -> Latency {
-    if v.is_empty() {
-        return Latency::default();
-    }
-    v.sort_by(f64::total_cmp);
-    let rank = |p: f64| {
-        let i = ((p / 100.0) * v.len() as f64).ceil() as usize;
-        v[i.clamp(1, v.len()) - 1]
-    };
-    Latency {
-        mean: v.iter().sum::<f64>() / v.len() as f64,
-        p50: rank(50.0),
-        p90: rank(90.0),
-        p99: rank(99.0),
-        max: v[v.len() - 1],
-    }
 }
 
 /// One entry per (method, route), sorted by route then method, with its share of the requests.

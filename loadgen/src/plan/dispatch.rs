@@ -8,7 +8,7 @@
 //! again; it sleeps until a due arrival's time and sends it. No I/O and no clock here: the caller
 //! passes `now`, so the rule is tested with hand-made timelines and times.
 
-use crate::timeline::Timeline;
+use crate::plan::timeline::Timeline;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 

@@ -12,7 +12,7 @@
 //! minutes without a hit. (A min-heap on the last answer's time: a queue in the order sessions
 //! came back let one slow answer hold up ready sessions behind it.)
 
-use crate::session::Session;
+use crate::plan::session::Session;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Mutex;
@@ -120,7 +120,7 @@ impl Eq for Idle {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journey::{Account, Journey};
+    use crate::plan::journey::{Account, Journey};
     use rand::SeedableRng;
 
     fn session(last_s: f64) -> Session {

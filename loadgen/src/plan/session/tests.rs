@@ -1,5 +1,5 @@
 use super::*;
-use crate::journey::Body;
+use crate::plan::journey::Body;
 use rand::SeedableRng;
 
 fn account() -> Account {

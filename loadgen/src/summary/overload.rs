@@ -6,7 +6,7 @@
 //! duration per request. The summary therefore says it outright: the share dropped and failed,
 //! and whether latency grew along the run at a rate no higher than earlier (queueing).
 
-use crate::summary::Sample;
+use crate::stats::Sample;
 use serde::{Deserialize, Serialize};
 
 /// Windows the run is cut into, by due time.
@@ -77,7 +77,7 @@ pub fn windows(
         .enumerate()
         .map(|(i, (v, dropped))| {
             let sent = v.len() as u64;
-            let l = crate::summary::latency(v);
+            let l = crate::stats::latency(v);
             Window {
                 start_s: i as f64 * width,
                 seconds: width,

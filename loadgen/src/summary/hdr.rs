@@ -12,7 +12,7 @@
 //! run's planned length ([`interval_for`]): one second up to an hour of play, then 5 s, 10 s, 30 s
 //! and so on, which keeps at most [`MAX_INTERVALS`] of them (about 3.6 MB, whatever the length).
 
-use crate::summary::{Latency, Sample};
+use crate::stats::{Latency, Sample};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hdrhistogram::Histogram;
@@ -343,7 +343,7 @@ pub fn latency_ms(h: &Histogram<u64>) -> Latency {
 
 /// One interval's latency percentiles (from the actual send), from its histogram.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SecondLatency {
+pub struct IntervalLatency {
     /// The interval's first second; it lasts the histograms' `interval_s`.
     pub second: u64,
     pub count: u64,
@@ -351,10 +351,10 @@ pub struct SecondLatency {
 }
 
 /// Percentiles over time: one entry per interval that sent something, in order.
-pub fn per_second(r: &Recorded) -> Vec<SecondLatency> {
+pub fn per_interval(r: &Recorded) -> Vec<IntervalLatency> {
     r.intervals
         .iter()
-        .map(|(second, t)| SecondLatency {
+        .map(|(second, t)| IntervalLatency {
             second: *second,
             count: t.latency.len(),
             latency_ms: latency_ms(&t.latency),

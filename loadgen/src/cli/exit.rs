@@ -1,0 +1,10 @@
+//! The exit statuses of every command, in one place.
+
+/// Bad input, or a step that failed (the message says which).
+pub const EXIT_ERROR: i32 = 1;
+/// `loadgen tune`: no cgroup v2 subtree this process may create groups in.
+pub const EXIT_NO_CGROUP: i32 = 2;
+/// `loadgen run`: every step worked but a --threshold failed.
+pub const EXIT_THRESHOLD: i32 = 3;
+/// The command was interrupted (Ctrl-C) before it finished.
+pub const EXIT_INTERRUPTED: i32 = 130;
