@@ -40,6 +40,7 @@ pub mod probe;
 pub mod profile;
 pub mod progress;
 pub mod run;
+pub mod scenario;
 pub mod server;
 pub mod session;
 pub mod setup;
