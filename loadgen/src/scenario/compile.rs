@@ -90,36 +90,8 @@ fn session(cx: &mut Cx, name: &str, raw: &Spanned<RawSession>) -> (SessionSpec, 
     let at = raw.span().start;
     name_ok(cx, at, "session", name);
     let r = raw.get_ref();
-    let account = match r.account.as_ref().map(|a| a.get_ref().as_str()) {
-        None | Some("none") => AccountSource::None,
-        Some("pool") => AccountSource::Pool,
-        Some("new") => AccountSource::New,
-        Some(other) => {
-            let a = r.account.as_ref().map_or(at, |a| a.span().start);
-            cx.error(a, format!("bad account '{other}': use \"pool\" (registered in setup), \"new\" (one per session) or \"none\""));
-            AccountSource::None
-        }
-    };
-    let mut base = Scope {
-        account: account != AccountSource::None,
-        ..Scope::default()
-    };
-    let mut vars = Vec::new();
-    if let Some(map) = &r.vars {
-        for (k, v) in in_file_order(map.get_ref()) {
-            if !is_name(k) || RESERVED.contains(&k.as_str()) {
-                cx.error(
-                    v.span().start,
-                    format!(
-                        "bad var name '{k}': use letters, digits, _ and -, not one of {}",
-                        RESERVED.join(", ")
-                    ),
-                );
-            }
-            vars.push((k.clone(), cx.template(v, &base)));
-            base.names.insert(k.clone());
-        }
-    }
+    let account = account(cx, r, at);
+    let (vars, base) = vars(cx, r, account);
     let mut after = base.clone();
     let sign_in = cx.steps(&r.sign_in, &mut after, false);
     let mut again_scope = base.clone();
@@ -128,43 +100,16 @@ fn session(cx: &mut Cx, name: &str, raw: &Spanned<RawSession>) -> (SessionSpec, 
         // Journeys may only rely on what both ways of signing in save.
         after.names.retain(|n| again_scope.names.contains(n));
     }
-    let auth_header = r.auth_header.as_ref().and_then(|h| {
-        let Some((hname, _)) = h.get_ref().split_once(':') else {
-            cx.error(
-                h.span().start,
-                "bad auth_header: use \"Name: value\", e.g. \"Authorization: Bearer {token}\"",
-            );
-            return None;
-        };
-        let ok = !hname.is_empty()
-            && hname
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
-        if !ok {
-            cx.error(
-                h.span().start,
-                format!("bad header name '{hname}' in auth_header"),
-            );
-        }
-        let t = cx.template_at(h, h.get_ref(), &after);
-        Some((hname.to_string(), strip_header_name(t, hname)))
-    });
+    let auth_header = r
+        .auth_header
+        .as_ref()
+        .and_then(|h| auth_header(cx, h, &after));
     let token = token_name(cx, r, &after);
     let refresh = r
         .refresh
         .as_ref()
         .map(|rf| refresh(cx, rf, &after, token.as_deref()));
-    let logout = r.logout.as_ref().map(|l| {
-        let share = percent_share(l.get_ref().share.get_ref()).unwrap_or_else(|e| {
-            cx.error(l.get_ref().share.span().start, e);
-            0.0
-        });
-        let mut scope = after.clone();
-        Logout {
-            share,
-            steps: cx.steps(&l.get_ref().steps, &mut scope, true),
-        }
-    });
+    let logout = r.logout.as_ref().map(|l| logout(cx, l, &after));
     if r.sign_in.is_empty()
         && (r.refresh.is_some() || r.logout.is_some() || !r.sign_in_again.is_empty())
     {
@@ -185,6 +130,79 @@ fn session(cx: &mut Cx, name: &str, raw: &Spanned<RawSession>) -> (SessionSpec, 
         logout,
     };
     (spec, after)
+}
+
+fn account(cx: &mut Cx, r: &RawSession, at: usize) -> AccountSource {
+    match r.account.as_ref().map(|a| a.get_ref().as_str()) {
+        None | Some("none") => AccountSource::None,
+        Some("pool") => AccountSource::Pool,
+        Some("new") => AccountSource::New,
+        Some(other) => {
+            let a = r.account.as_ref().map_or(at, |a| a.span().start);
+            cx.error(a, format!("bad account '{other}': use \"pool\" (registered in setup), \"new\" (one per session) or \"none\""));
+            AccountSource::None
+        }
+    }
+}
+
+/// The session's vars, each seeing the ones before it, and the scope they make.
+fn vars(cx: &mut Cx, r: &RawSession, account: AccountSource) -> (Vec<(String, Template)>, Scope) {
+    let mut base = Scope {
+        account: account != AccountSource::None,
+        ..Scope::default()
+    };
+    let mut vars = Vec::new();
+    let Some(map) = &r.vars else {
+        return (vars, base);
+    };
+    for (k, v) in in_file_order(map.get_ref()) {
+        if !is_name(k) || RESERVED.contains(&k.as_str()) {
+            let m = format!(
+                "bad var name '{k}': use letters, digits, _ and -, not one of {}",
+                RESERVED.join(", ")
+            );
+            cx.error(v.span().start, m);
+        }
+        vars.push((k.clone(), cx.template(v, &base)));
+        base.names.insert(k.clone());
+    }
+    (vars, base)
+}
+
+/// `"Name: value"`: the header name and the value's template.
+fn auth_header(cx: &mut Cx, h: &Spanned<String>, after: &Scope) -> Option<(String, Template)> {
+    let Some((name, _)) = h.get_ref().split_once(':') else {
+        cx.error(
+            h.span().start,
+            "bad auth_header: use \"Name: value\", e.g. \"Authorization: Bearer {token}\"",
+        );
+        return None;
+    };
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+    if !ok {
+        cx.error(
+            h.span().start,
+            format!("bad header name '{name}' in auth_header"),
+        );
+    }
+    let t = cx.template_at(h, h.get_ref(), after);
+    Some((name.to_string(), strip_header_name(t, name)))
+}
+
+fn logout(cx: &mut Cx, l: &Spanned<super::raw::RawLogout>, after: &Scope) -> Logout {
+    let l = l.get_ref();
+    let share = percent_share(l.share.get_ref()).unwrap_or_else(|e| {
+        cx.error(l.share.span().start, e);
+        0.0
+    });
+    let mut scope = after.clone();
+    Logout {
+        share,
+        steps: cx.steps(&l.steps, &mut scope, true),
+    }
 }
 
 /// The auth header was parsed whole ("Name: value"); keep only the value's template.

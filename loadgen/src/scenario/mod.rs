@@ -72,6 +72,16 @@
 //! finds nothing is a failure with a [`Reason`] (counted by route and reason), and the session
 //! signs in again; it never stops silently.
 //!
+//! # How a run plays it (for the engine)
+//!
+//! A session renders its `vars`, signs in (`sign_in`, later `sign_in_again`), then sends its
+//! number of requests from its journey's `opening` and `steps`. A step whose templates name a value
+//! the session lacks ([`Missing`]) is skipped for the next one. An answer whose status is not
+//! expected is a failure and unsets that step's `save` names; an expected answer whose capture
+//! fails is a failure by [`Reason`] and sends the session back to sign-in. The token is refreshed
+//! at [`Refresh::due_at_age_s`] of [`Refresh::lifetime_of`], and on a 401 when `on_401` (else a
+//! 401 signs in again); a refused refresh signs in again.
+//!
 //! # Check
 //!
 //! [`load`] and [`parse`] report every problem as `FILE:LINE:COLUMN: message`: TOML syntax,

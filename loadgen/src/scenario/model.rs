@@ -81,6 +81,21 @@ pub struct Refresh {
     pub on_401: bool,
 }
 
+impl Refresh {
+    /// The lifetime of `token`: `exp - iat` when it is a JWT with both, else the file's
+    /// `lifetime`. (A lifetime, not the `exp` date, so it holds under time compression and
+    /// whatever the two clocks' skew.)
+    pub fn lifetime_of(&self, token: &str) -> f64 {
+        super::capture::jwt_lifetime_s(token).unwrap_or(self.lifetime_s)
+    }
+
+    /// Age, in seconds, at which a token of this lifetime is refreshed: `margin` before it
+    /// expires, at most a tenth of its lifetime early.
+    pub fn due_at_age_s(&self, lifetime_s: f64) -> f64 {
+        lifetime_s - self.margin_s.min(lifetime_s / 10.0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Logout {
     /// Share of sessions, 0 to 1, that end with these steps.

@@ -264,3 +264,68 @@ fn line_and_column_count_characters_from_one() {
     assert_eq!(line_col(t, 5), (2, 2));
     assert_eq!(line_col(t, 999), (3, 1));
 }
+
+#[test]
+fn vars_accounts_and_both_sign_ins_set_what_journeys_may_use() {
+    let text = r#"[setup]
+steps = [{ method = "POST", path = "/reg/{account.email}", save = { t = "/t" } }, { method = "GET", path = "/{t}" }]
+[sessions.s]
+account = "new"
+vars = { a = "{uuid}", b = "{a}-{c}", words = "x" }
+auth_header = "X-Key {token}"
+sign_in = [{ method = "POST", path = "/r/{b}", save = { token = "/t", only_first = "/x" } }]
+sign_in_again = [{ method = "POST", path = "/l/{account.password}", save = { token = "/t" } }]
+[journeys.j]
+weight = 1
+session = "s"
+steps = [{ method = "GET", path = "/{a}/{token}/{only_first}" }]
+"#;
+    let e = errors(text);
+    let want = [
+        "f.toml:5:33: unknown variable '{c}'",
+        "f.toml:5:47: bad var name 'words'",
+        "f.toml:6:15: bad auth_header: use \"Name: value\"",
+        "f.toml:12:49: '{only_first}' is used before any step saves it",
+    ];
+    assert_eq!(e.len(), want.len(), "{e:#?}");
+    for (got, w) in e.iter().zip(want) {
+        assert!(got.starts_with(w), "{got} vs {w}");
+    }
+    let fixed = text
+        .replace("-{c}", "")
+        .replace(", words = \"x\"", "")
+        .replace("X-Key {token}", "X-Key: {token}")
+        .replace("/{only_first}", "");
+    let s = parse("f.toml", Path::new("."), &fixed, CheckOptions::default()).unwrap();
+    let sess = s.session("s").unwrap();
+    assert_eq!(sess.account, AccountSource::New);
+    assert_eq!(
+        sess.vars
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    let (name, value) = sess.auth_header.as_ref().unwrap();
+    assert_eq!(name, "X-Key");
+    assert_eq!(value.parts, [Part::Value("token".into())]);
+    assert_eq!(s.setup.len(), 2);
+}
+
+#[test]
+fn a_refresh_is_due_a_margin_before_the_token_expires() {
+    let text = format!(
+        "{HEAD}[sessions.s.refresh]\nlifetime = \"15m\"\nsteps = [{{ method = \"POST\", path = \"/r\", save = {{ token = \"/t\" }} }}]\n[journeys.j]\nweight = 1\nsteps = [{{ method = \"GET\", path = \"/\" }}]\n"
+    );
+    let s = parse("f.toml", Path::new("."), &text, CheckOptions::default()).unwrap();
+    let r = s.session("s").unwrap().refresh.clone().unwrap();
+    assert_eq!((r.margin_s, r.lifetime_s, r.on_401), (60.0, 900.0, true));
+    assert_eq!(r.lifetime_of("opaque"), 900.0);
+    assert_eq!(r.due_at_age_s(900.0), 840.0);
+    // A short-lived token is refreshed at most a tenth of its life early.
+    assert_eq!(r.due_at_age_s(100.0), 90.0);
+    use base64::Engine as _;
+    let claims =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"iat":10,"exp":310}"#);
+    assert_eq!(r.lifetime_of(&format!("h.{claims}.s")), 300.0);
+}

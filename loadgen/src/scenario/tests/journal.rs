@@ -203,6 +203,14 @@ fn the_journal_requests_have_todays_shape() {
     )
     .unwrap();
     assert_eq!(empty.unset, ["id"]);
+}
+
+#[test]
+fn the_journal_entries_have_todays_text_lengths() {
+    let s = scenario();
+    let auth = s.session("member").unwrap().auth_header.as_ref();
+    let v = values(&[("token", json!("tok")), ("id", json!("e1"))]);
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
     // text.rs:62-64: work 4..30 words, struggle and intention 4..20; request.rs:118: an edit
     // sets intention to 6..20 words.
     let writer = s.journey("writer").unwrap();
