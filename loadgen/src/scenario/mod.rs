@@ -96,6 +96,7 @@ mod compile;
 mod data;
 mod model;
 mod numbers;
+mod play;
 mod raw;
 mod step;
 mod template;
@@ -113,6 +114,7 @@ pub use model::{
     Scenario, SessionRequests, SessionSpec, Step, form_encode, percent_encode,
 };
 pub use numbers::{duration_s, session_requests};
+pub use play::{Next, Now, Outcome, Phase, Player};
 pub use template::{Generator, Missing, Part, Template, TemplateError, Values};
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 mod check;
 mod journal;
+mod play;
 
 fn rng() -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(7)
