@@ -137,7 +137,7 @@ fn load_data(cx: &mut Cx, raw: &RawFile, base: &Path) -> Vec<DataSet> {
 }
 
 /// `--mix name=weight,...` as one weight per journey of the scenario, in its order (journeys it
-/// does not name get 0); without a mix, the file's weights.
+/// does not name get 0). Without `--mix`, [`Scenario::weights`].
 pub fn mix_weights(scenario: &Scenario, mix: &str) -> Result<Vec<u32>, String> {
     let names = || {
         scenario

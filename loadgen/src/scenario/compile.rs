@@ -171,7 +171,7 @@ fn vars(cx: &mut Cx, r: &RawSession, account: AccountSource) -> (Vec<(String, Te
 
 /// `"Name: value"`: the header name and the value's template.
 fn auth_header(cx: &mut Cx, h: &Spanned<String>, after: &Scope) -> Option<(String, Template)> {
-    let Some((name, _)) = h.get_ref().split_once(':') else {
+    let Some((name, value)) = h.get_ref().split_once(':') else {
         cx.error(
             h.span().start,
             "bad auth_header: use \"Name: value\", e.g. \"Authorization: Bearer {token}\"",
@@ -188,8 +188,8 @@ fn auth_header(cx: &mut Cx, h: &Spanned<String>, after: &Scope) -> Option<(Strin
             format!("bad header name '{name}' in auth_header"),
         );
     }
-    let t = cx.template_at(h, h.get_ref(), after);
-    Some((name.to_string(), strip_header_name(t, name)))
+    let t = cx.template_at(h, value.trim_start(), after);
+    Some((name.to_string(), t))
 }
 
 fn logout(cx: &mut Cx, l: &Spanned<super::raw::RawLogout>, after: &Scope) -> Logout {
@@ -203,21 +203,6 @@ fn logout(cx: &mut Cx, l: &Spanned<super::raw::RawLogout>, after: &Scope) -> Log
         share,
         steps: cx.steps(&l.steps, &mut scope, true),
     }
-}
-
-/// The auth header was parsed whole ("Name: value"); keep only the value's template.
-fn strip_header_name(t: Template, name: &str) -> Template {
-    use super::template::Part;
-    let mut parts = t.parts;
-    if let Some(Part::Lit(first)) = parts.first_mut() {
-        let rest = first[name.len() + 1..].trim_start().to_string();
-        if rest.is_empty() {
-            parts.remove(0);
-        } else {
-            *first = rest;
-        }
-    }
-    Template { parts }
 }
 
 fn token_name(cx: &mut Cx, r: &RawSession, after: &Scope) -> Option<String> {

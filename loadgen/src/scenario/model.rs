@@ -25,6 +25,11 @@ impl Scenario {
         self.journeys.iter().find(|j| j.name == name)
     }
 
+    /// The file's weights, one per journey in order (the default mix).
+    pub fn weights(&self) -> Vec<u32> {
+        self.journeys.iter().map(|j| j.weight).collect()
+    }
+
     pub fn session(&self, name: &str) -> Option<&SessionSpec> {
         self.sessions.iter().find(|s| s.name == name)
     }

@@ -329,3 +329,25 @@ fn a_refresh_is_due_a_margin_before_the_token_expires() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"iat":10,"exp":310}"#);
     assert_eq!(r.lifetime_of(&format!("h.{claims}.s")), 300.0);
 }
+
+#[test]
+fn deeply_nested_values_are_a_toml_error_not_a_crash() {
+    // toml stops at its recursion limit (under 100 levels), so the JSON conversion never recurses
+    // deeper than that.
+    for depth in [20, 100_000] {
+        let nested = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            "[journeys.j]\nweight = 1\nsteps = [{{ method = \"POST\", path = \"/\", json = {{ a = {nested} }} }}]\n"
+        );
+        let e = errors(&text);
+        if depth == 20 {
+            assert!(e.is_empty(), "{e:?}");
+        } else {
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(
+                e[0].starts_with("f.toml:3:") && e[0].contains("recursion"),
+                "{e:?}"
+            );
+        }
+    }
+}
