@@ -112,6 +112,41 @@ impl<'a> Player<'a> {
         })
     }
 
+    /// A session already under way when the run starts: signed in with the values in `values`
+    /// (the setup's saves, such as `token`), its token issued at `issued`. It does not log out
+    /// (its token is shared by other sessions of the account) and, lacking what its refresh
+    /// needs, it signs in again when the token nears expiry.
+    pub fn resumed(
+        scenario: &'a Scenario,
+        journey: usize,
+        values: Values,
+        target: u32,
+        issued: Now,
+        rng: ChaCha8Rng,
+    ) -> Option<Player<'a>> {
+        let mut p = Player::new(scenario, journey, values, target, false, rng)?;
+        if let Some(session) = p.session {
+            p.phase = None;
+            p.signed_in_once = true;
+            p.token = Some(Token {
+                issued,
+                lifetime_s: p.lifetime_s(session),
+            });
+        }
+        Some(p)
+    }
+
+    /// The lifetime of the session's current token: from the token when it is a JWT, else the
+    /// refresh block's; without a refresh block it never needs one.
+    fn lifetime_s(&self, session: &SessionSpec) -> f64 {
+        let token = session.token.as_ref().and_then(|t| self.values.get(t));
+        match (&session.refresh, token.and_then(|v| v.as_str())) {
+            (Some(r), Some(t)) => r.lifetime_of(t),
+            (Some(r), None) => r.lifetime_s,
+            _ => f64::INFINITY,
+        }
+    }
+
     pub fn finished(&self) -> bool {
         self.done
     }
@@ -141,7 +176,7 @@ impl<'a> Player<'a> {
         if let Some((phase, i)) = self.phase {
             return self.steps_of(phase).get(i).map(|s| (phase, s));
         }
-        if self.sent < self.target {
+        if self.sent < self.target && !self.journey.steps.is_empty() {
             let open = &self.journey.opening;
             let step = match open.get(self.pos) {
                 Some(s) => s,
@@ -187,6 +222,11 @@ impl<'a> Player<'a> {
                     });
                 }
                 Err(_) if phase == Phase::Journey => self.pos += 1,
+                // Nothing to refresh with (a resumed session): sign in again instead.
+                Err(_) if phase == Phase::Refresh => {
+                    self.token = None;
+                    self.phase = Some((Phase::SignIn, 0));
+                }
                 // A sign-in, refresh or logout that cannot render: the client cannot go on.
                 Err(_) => break,
             }
@@ -253,17 +293,10 @@ impl<'a> Player<'a> {
         }
         self.phase = None;
         self.signed_in_once = true;
-        let session = self.session.expect("an auth phase has a session");
-        let token = session
-            .token
-            .as_ref()
-            .and_then(|t| self.values.get(t))
-            .and_then(|v| v.as_str());
-        let lifetime_s = match (&session.refresh, token) {
-            (Some(r), Some(t)) => r.lifetime_of(t),
-            _ => f64::INFINITY,
-        };
-        self.token = Some(Token { issued, lifetime_s });
+        if let Some(session) = self.session {
+            let lifetime_s = self.lifetime_s(session);
+            self.token = Some(Token { issued, lifetime_s });
+        }
     }
 
     fn after_logout_step(&mut self, ok: bool) {

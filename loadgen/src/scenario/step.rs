@@ -40,7 +40,9 @@ impl Cx<'_> {
     fn at<T>(&self, s: &Spanned<T>, value: &str, offset: usize) -> usize {
         let span = s.span();
         match self.text.get(span.clone()) {
-            Some(raw) if raw.len() == value.len() + 2 && raw[1..raw.len() - 1] == *value => {
+            Some(raw)
+                if raw.len() == value.len() + 2 && raw.get(1..raw.len() - 1) == Some(value) =>
+            {
                 span.start + 1 + offset
             }
             _ => span.start,

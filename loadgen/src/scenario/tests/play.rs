@@ -227,3 +227,35 @@ fn a_reader_with_nothing_listed_lists_again_and_a_missing_id_is_a_loud_failure()
     assert_eq!(created.2, Outcome::Capture(failure));
     assert_eq!(route(&mut w, 2.0), "/api/v1/auth/login");
 }
+
+#[test]
+fn a_resumed_session_uses_its_token_then_logs_in_again_instead_of_refreshing() {
+    let s = scenario();
+    let issued = Now {
+        sched_s: -5.0,
+        wall_s: -3.0,
+    };
+    let v = values(&[
+        ("account.email", json!("a@x")),
+        ("account.password", json!("pw")),
+        ("token", json!(jwt(900, 1))),
+    ]);
+    let reader = s.journeys.iter().position(|j| j.name == "reader").unwrap();
+    let mut p = Player::resumed(&s, reader, v, 10, issued, ChaCha8Rng::seed_from_u64(1)).unwrap();
+    let n = p.next_request(at(10.0)).unwrap();
+    assert_eq!(
+        (n.route.as_str(), n.token_age_s),
+        ("/api/v1/entries", Some(15.0))
+    );
+    p.absorb(
+        &Response {
+            status: 200,
+            headers: &[],
+            body: b"[]",
+        },
+        at(10.0),
+        10.0,
+    );
+    // 836 - (-5) = 841 s old: due for a refresh, but no refresh token: log in.
+    assert_eq!(route(&mut p, 836.0), "/api/v1/auth/login");
+}
