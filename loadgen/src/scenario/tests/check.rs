@@ -351,3 +351,41 @@ fn deeply_nested_values_are_a_toml_error_not_a_crash() {
         }
     }
 }
+
+#[test]
+fn the_module_doc_example_passes_check() {
+    let doc = include_str!("../mod.rs");
+    let example: String = doc
+        .lines()
+        .skip_while(|l| *l != "//! ```toml")
+        .skip(1)
+        .take_while(|l| *l != "//! ```")
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.strip_prefix("//!").unwrap_or(l).trim_start_matches(' ')
+            )
+        })
+        .collect();
+    assert!(example.contains("[journeys.writer]"), "{example}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("users.csv"), "email,password\na@x,p\n").unwrap();
+    let path = dir.path().join("example.toml");
+    std::fs::write(&path, &example).unwrap();
+    let s = match load(&path, CheckOptions::default()) {
+        Ok(s) => s,
+        Err(e) => panic!(
+            "{}",
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    };
+    let writer = s.journey("writer").unwrap();
+    assert_eq!(writer.steps[1].route, "/items/{id}");
+    assert_eq!(
+        s.session("member").unwrap().logout.as_ref().unwrap().share,
+        0.25
+    );
+}
