@@ -23,7 +23,7 @@
 //! path = "/login"
 //! form = { username = "{csv.users.email}", password = "{csv.users.password}" }
 //! save = { token = "/access_token", refresh = "/refresh_token" }
-//! [sessions.member.refresh]    # when the token nears expiry (JWT exp) or on a 401
+//! [sessions.member.refresh]    # when the token nears expiry (JWT exp - iat), or on a 401
 //! margin = "60s"               # before expiry (at most a tenth of the lifetime)
 //! lifetime = "900s"            # assumed when the token is not a JWT
 //! steps = [{ method = "POST", path = "/refresh", json = { refresh_token = "{refresh}" }, save = { token = "/access_token" } }]
