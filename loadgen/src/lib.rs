@@ -33,6 +33,7 @@ pub mod cli;
 pub mod merge;
 pub mod plan;
 pub mod run;
+pub mod scenario;
 pub mod server;
 pub mod stats;
 pub mod summary;
