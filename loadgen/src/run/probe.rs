@@ -19,7 +19,7 @@ pub const MAX_REQUESTS: u64 = 60_000;
 pub const MAX_SECONDS: f64 = 120.0;
 /// A step fails when its p99 exceeds this many times the first step's, by at least 200 ms: the
 /// first step's p99 is a login's (tens of ms), and a p99 a few times that is still a server that
-/// keeps up (the README's day at 144x ran with no drop at a p99 of 65 ms, where a 320 req/s step
+/// keeps up (the day at 144x in docs/benchmarks/loadgen-runs.md ran with no drop at a p99 of 65 ms, where a 320 req/s step
 /// showed 175 ms); seconds are not.
 const P99_GROWTH: f64 = 4.0;
 const P99_GROWTH_MIN_MS: f64 = 200.0;

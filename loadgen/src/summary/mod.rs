@@ -1,4 +1,4 @@
-//! `summary.json`, schema v1.4: the file costcalc reads (documented in README.md). Each minor
+//! `summary.json`, schema v1.4: the file costcalc reads (documented in docs/summary-json.md). Each minor
 //! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block; v1.3
 //! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`), so
 //! an older reader still works and the added fields read as absent from an older file.

@@ -1,4 +1,4 @@
-//! summary.json's `server` block (v1.2, documented in README.md: "The server block"): what the
+//! summary.json's `server` block (v1.2, documented in docs/summary-json.md, "The server block"): what the
 //! API and its database spent while loadgen played the schedule. Built by
 //! [`crate::server::block::build`] from what the run recorded.
 

@@ -1,5 +1,6 @@
 //! tune.json, schema `deploycost.loadgen.tune/v1`: what costcalc reads
-//! (costcalc/src/lambda_tune.rs, `report --lambda-tune`). Fields costcalc does not know are
+//! (costcalc/src/workload/source/tune.rs, `report --lambda-tune`); documented field by
+//! field in docs/tune-json.md. Fields costcalc does not know are
 //! ignored by it and kept for people (`init_ms`, `p90`, `mean`, `emulation`).
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! Reading loadgen's `summary.json` (schema `deploycost.loadgen.summary/v1` and its compatible
-//! minor versions, documented in loadgen/README.md): lenient about fields it does not know, strict
+//! minor versions, documented in docs/summary-json.md): lenient about fields it does not know, strict
 //! about the schema tag.
 //!
 //! The monthly traffic is what the run *scheduled* (the profile's arrivals over the profile's real
