@@ -13,6 +13,7 @@ pub mod error;
 pub mod headers;
 pub mod lambda;
 pub mod limits;
+pub mod log_queue;
 pub mod metrics;
 pub mod openapi;
 pub mod redact;

@@ -163,6 +163,7 @@ impl Metrics {
             hash_time.clone(),
         );
         registry.register_collector(Box::new(process::Collector { db }));
+        registry.register_collector(Box::new(crate::log_queue::LogCollector));
         Metrics {
             registry,
             requests,
