@@ -77,7 +77,7 @@ for row in rows:
         info, warn = int(v[2 * i]), int(v[2 * i + 1])
         iw = info / warn
         ib = info / int(bare) if bare != "-" else None
-        line += f" {info:>12,} {warn:>12,} {iw:>9.2f} {ib if ib is None else format(ib, '.2f'):>9}".replace("None", "-")
+        line += f" {info:>12,} {warn:>12,} {iw:>9.2f} {'-' if ib is None else format(ib, '.2f'):>9}"
         w = worst[(b, route)]
         w[0] = min(w[0], iw)
         if ib is not None:
