@@ -1,6 +1,7 @@
 //! The reference journal API (see README.md): one axum router over PostgreSQL or SQLite, served
 //! natively (`journal-api serve`), as a migration task (`journal-api migrate`), or on AWS Lambda.
 
+pub mod access_log;
 pub mod app;
 pub mod auth;
 pub mod body;

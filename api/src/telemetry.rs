@@ -41,6 +41,7 @@ pub fn init(format: LogFormat, filter: &str, target: LogTarget) {
         LogTarget::StdoutQueued => queue_stdout(),
         _ => None,
     };
+    crate::access_log::set_json(format == LogFormat::Json);
     let writer = Writer { target, queue };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
