@@ -16,9 +16,10 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnRequest, TraceLayer};
 use tracing::Level;
 
+use crate::access_log::AccessLog;
 use crate::body::BODY_LIMIT;
 use crate::error::ApiError;
 use crate::routes::{auth, entries, meta};
@@ -67,11 +68,13 @@ fn routes(state: AppState) -> Router {
                 .map_request(headers::sanitize_request_id)
                 .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
                 .layer(
+                    // The access-log line is AccessLog's: formatted once, not through the span.
                     TraceLayer::new_for_http()
                         .make_span_with(request_span)
                         .on_request(DefaultOnRequest::new().level(Level::DEBUG))
-                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                        .on_response(()),
                 )
+                .layer(AccessLog)
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::custom(panic_response))
                 .map_response(finish_response),

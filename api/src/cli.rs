@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     let target = match cli.command {
-        Command::Serve(_) => LogTarget::Stdout,
+        Command::Serve(_) => LogTarget::StdoutQueued,
         Command::Migrate => LogTarget::Stderr,
     };
     telemetry::init(config.log_format, &config.log_filter, target);
@@ -97,5 +97,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // Tasks stuck on a hung database must not hold the exit (dropping the runtime would wait for
     // blocking tasks without a bound).
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
+    telemetry::flush();
     result
 }

@@ -188,6 +188,7 @@ impl Metrics {
         registry.register_collector(Box::new(process::Collector {
             pool: Box::new(pool),
         }));
+        registry.register_collector(Box::new(crate::log_queue::LogCollector));
         Metrics {
             registry,
             requests,

@@ -12,6 +12,10 @@ environment of this process (so the children reach the same S3), statuses RUNNAB
 RUNNING, SUCCEEDED or FAILED, and real startedAt/stoppedAt. Each child has a /tmp of its own,
 as a container does (the children all write --out /tmp/out): a private mount namespace with a
 tmpfs on /tmp (unshare, as root), else its /tmp/ arguments moved under LOGDIR/tmp-<job id>/.
+The tmpfs hides the host's /tmp, so an entrypoint that lives there (a checkout under /tmp) is
+bound back in at its own path from a descriptor opened before the mount, as an image carries its
+binary. Nothing else of the host's /tmp is the child's: its log is a descriptor opened here, its
+inputs are its command, environment and the network, and its outputs go to its own /tmp and S3.
 
   python3 local_batch.py PORT LOGDIR      one log file per child: LOGDIR/<logStreamName>
 """
@@ -113,12 +117,25 @@ def private_tmp_works():
         return False
 
 
+# $0 is the entrypoint. fd 3 keeps it reachable once the tmpfs covers /tmp; --no-canonicalize
+# makes mount take /proc/self/fd/3 as that open file, not as the path it names (now the empty
+# file the bind needs as its target).
+TMPFS_SH = "set -e; mount -t tmpfs tmpfs /tmp; exec \"$0\" \"$@\""
+TMPFS_KEEP_ENTRY_SH = ("set -e; exec 3<\"$0\"; mount -t tmpfs tmpfs /tmp; mkdir -p \"${0%/*}\"; : >\"$0\"; "
+                       "mount --no-canonicalize --bind /proc/self/fd/3 \"$0\"; exec 3<&-; exec \"$0\" \"$@\"")
+
+
+def under_tmp(path):
+    tmp = os.path.realpath("/tmp")
+    return os.path.commonpath([tmp, path]) == tmp
+
+
 def container_argv(job_id, command):
     """The entrypoint and command, run with a /tmp of the child's own."""
-    entry = os.environ["LOCAL_BATCH_ENTRYPOINT"]
+    entry = os.path.realpath(os.environ["LOCAL_BATCH_ENTRYPOINT"])
     if PRIVATE_TMP:
-        return ["unshare", "--mount", "--propagation", "private", "sh", "-c",
-                'mount -t tmpfs tmpfs /tmp && exec "$0" "$@"', entry, *command]
+        script = TMPFS_KEEP_ENTRY_SH if under_tmp(entry) else TMPFS_SH
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, entry, *command]
     tmp = os.path.join(LOGDIR, f"tmp-{job_id.replace(':', '-')}")
     return [entry, *(tmp + a[4:] if a.startswith("/tmp/") else a for a in command)]
 

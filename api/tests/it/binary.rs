@@ -244,3 +244,96 @@ async fn in_flight_request_survives(sig: libc::c_int) {
     );
     assert!(logs.iter().any(|l| l.contains("stopped")), "{logs:#?}");
 }
+
+/// The default text access log (`RUST_LOG=info`): one line per request with what its readers rely
+/// on (request id, method, path, status, latency), written off the request path yet written, the
+/// last line too; and the log writer's counts in `/metrics`: every line written, none dropped.
+#[tokio::test]
+async fn text_access_log_has_a_line_per_request_and_counts_in_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = journal_api(dir.path());
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .env("JWT_SECRET", SECRET)
+        .env("DATABASE_URL", "sqlite://access.db")
+        .env("METRICS_ADDR", "127.0.0.1:0");
+    let mut server = serve(cmd).await;
+    for _ in 0..20 {
+        let r = request(server.addr, "GET", "/health", None, None, LONG).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = request(server.addr, "GET", "/no-such-page", None, None, LONG).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    server
+        .wait_for_count("finished processing request", 21, LONG)
+        .await;
+    let logs = server.logs.lock().unwrap().clone();
+    let access: Vec<&String> = logs
+        .iter()
+        .filter(|l| l.contains("finished processing request"))
+        .collect();
+    assert_eq!(access.len(), 21, "{logs:#?}");
+    let health = access
+        .iter()
+        .filter(|l| l.contains("path=/health}"))
+        .count();
+    assert_eq!(health, 20, "{logs:#?}");
+    for line in &access {
+        for part in [
+            " INFO request{id=",
+            " method=GET path=/",
+            "latency=",
+            " ms status=",
+        ] {
+            assert!(line.contains(part), "no {part:?} in {line}");
+        }
+    }
+    assert!(
+        access
+            .iter()
+            .any(|l| l.contains("path=/no-such-page}") && l.ends_with("status=404")),
+        "{access:#?}"
+    );
+
+    let line = logs
+        .iter()
+        .find(|l| l.contains("metrics listening"))
+        .unwrap();
+    let rest = line.split("addr=").nth(1).expect("addr= in the line");
+    let maddr: std::net::SocketAddr = rest.split_whitespace().next().unwrap().parse().unwrap();
+    let value = |body: &str, name: &str| -> f64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in:\n{body}"))
+    };
+    // The writer counts a batch just after writing it: a scrape may come between the two.
+    let started = std::time::Instant::now();
+    let body = loop {
+        let r = request(maddr, "GET", "/metrics", None, None, LONG).await;
+        assert_eq!(r.status, 200);
+        if value(&r.body, "journal_log_lines_written_total") >= 21.0 || started.elapsed() > LONG {
+            break r.body;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        value(&body, "journal_log_lines_written_total") >= 21.0,
+        "{body}"
+    );
+    assert!(
+        value(&body, "journal_log_bytes_written_total") >= 21.0 * 80.0,
+        "{body}"
+    );
+    assert_eq!(
+        value(&body, "journal_log_lines_dropped_total"),
+        0.0,
+        "{body}"
+    );
+
+    server.sigterm();
+    assert_eq!(server.exit_code().await, Some(0));
+    let logs = server.logs_to_the_end().await;
+    assert!(
+        logs.last().is_some_and(|l| l.contains("stopped")),
+        "the last line is written before the exit: {logs:#?}"
+    );
+}

@@ -8,7 +8,8 @@
 # resources). Batch is scripts/lib/local_batch.py (AWS_ENDPOINT_URL_BATCH): ministack's keeps
 # neither the command override nor the array, so this one plays the children the script
 # submitted, each as a local debug loadgen with AWS_BATCH_JOB_ARRAY_INDEX=K, uploading to
-# ministack's S3, against a real journal-api on the throwaway PostgreSQL.
+# ministack's S3, against a real journal-api on the throwaway PostgreSQL. That loadgen is linked
+# under /tmp, whatever the checkout's place, so every run here plays a checkout under /tmp.
 # shellcheck shell=bash disable=SC2154 # $work, fail, pass and check come from the stage
 say "scripts/loadgen-distributed end to end: ministack (CloudFormation, S3), loopback Batch, journal-api"
 venv_ensure loadgen-aws
@@ -23,8 +24,14 @@ fi
 [ -n "${TEST_DATABASE_URL:-}" ] || die "TEST_DATABASE_URL is not set: run this stage through scripts/test"
 
 pids=()
-stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# The Batch image's loadgen lives under /tmp, as it does for a checkout cloned there: the private
+# /tmp each child gets must not hide it (issue 23). A hard link where it can be, else a copy.
+checkout_tmp=$(mktemp -d /tmp/deploycost-65-checkout.XXXXXX)
+stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$checkout_tmp"; }
 trap stop_all EXIT
+mkdir -p "$checkout_tmp/target/debug"
+image_loadgen=$checkout_tmp/target/debug/loadgen
+ln "$bin/loadgen" "$image_loadgen" 2>/dev/null || cp "$bin/loadgen" "$image_loadgen"
 
 # journal-api on a database of its own in the throwaway cluster.
 psql "$TEST_DATABASE_URL" -q -c "SET client_min_messages = warning" \
@@ -47,7 +54,7 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 BIND_HOST=127.0.0.1 GATEWAY_PORT=$ms_port SERVICES=s3,cloudformation MINISTACK_REGION=us-east-1 \
   ministack >"$work/ministack.log" 2>&1 &
 pids+=($!)
-LOCAL_BATCH_ENTRYPOINT=$bin/loadgen python3 scripts/lib/local_batch.py "$batch_port" "$work/batch-logs" \
+LOCAL_BATCH_ENTRYPOINT=$image_loadgen python3 scripts/lib/local_batch.py "$batch_port" "$work/batch-logs" \
   >"$work/local-batch.log" 2>&1 &
 pids+=($!)
 wait_http "$api/ready" 60
@@ -85,6 +92,7 @@ bucket=$(aws cloudformation describe-stacks --stack-name deploycost-loadgen \
   --query "Stacks[0].Outputs[?OutputKey=='OutputBucketName'].OutputValue" --output text)
 
 export LOADGEN_BIN=$bin/loadgen COSTCALC_BIN=$bin/costcalc LOADGEN_DISTRIBUTED_POLL_S=1
+source scripts/test.d/65-loadgen-distributed.d/under-tmp.sh
 source scripts/test.d/65-loadgen-distributed.d/three-shards.sh
 source scripts/test.d/65-loadgen-distributed.d/one-shard.sh
 source scripts/test.d/65-loadgen-distributed.d/failures.sh

@@ -67,8 +67,11 @@ print("\n".join(problems), file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
 
-# costcalc prices the merged summary as it would a single run's.
-if "$bin/costcalc" report --from-loadgen "$work/real/summary.json" --format json >"$work/report.json" 2>"$work/report.err"; then
+# costcalc prices the merged summary as it would a single run's. --allow-overloaded: on a busy
+# machine the debug journal-api falls behind even 30 req/s and costcalc would rightly refuse the
+# run as overloaded; what is checked here is that a merged summary can be priced.
+if "$bin/costcalc" report --from-loadgen "$work/real/summary.json" --allow-overloaded --format json \
+  >"$work/report.json" 2>"$work/report.err"; then
   pass "costcalc report --from-loadgen prices the merged summary"
 else fail "costcalc cannot price the merged summary: $(cat "$work/report.err")"; fi
 
