@@ -10,6 +10,7 @@ pub mod cli;
 mod decimal_serde;
 pub mod deployment;
 pub mod error;
+pub mod input_file;
 pub mod kind;
 pub mod limits;
 pub mod money;

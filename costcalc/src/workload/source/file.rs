@@ -32,10 +32,7 @@ struct WorkloadFile {
 
 /// Read a workload TOML file (format in README.md).
 pub fn from_file(path: &Path) -> Result<Workload> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::input_file::read(path, crate::input_file::Kind::Workload)?;
     from_toml(&text, &path.display().to_string())
 }
 
