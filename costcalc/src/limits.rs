@@ -51,6 +51,12 @@ pub const SWEEP_POINTS_MAX: usize = 2_000;
 /// about 5 s at the most on one core.
 pub const SWEEP_STEPS_MAX: usize = 100_000;
 
+/// Ten million dollars per unit: above any AWS rate, upfront fee included, and far enough below
+/// `Decimal`'s 28 digits that a price times the largest quantity the engine takes still fits.
+pub const USD_MAX: Decimal = dec!(10_000_000);
+/// A usage quantity in a price (a tier's start or end, a free allowance).
+pub const QUANTITY_MAX: Decimal = dec!(1_000_000_000_000_000_000);
+
 /// Entries of a list read from a file (endpoints, routes, idle gaps): far more than any API has.
 pub const LIST_ENTRIES: usize = 10_000;
 /// Seconds of a loadgen timeline: 11 days of one entry a second.
@@ -86,7 +92,8 @@ pub fn field_f64(name: &str, v: f64, min: Decimal, max: Decimal) -> Result<Decim
         .filter(|d| v == 0.0 || !d.is_zero())
         .ok_or_else(|| {
             format!(
-                "{name} = {v} is out of range (expected {}..{})",
+                "{name} = {} is out of range (expected {}..{})",
+                short(v),
                 min.normalize(),
                 max.normalize()
             )
@@ -102,4 +109,14 @@ pub fn entries(name: &str, len: usize, max: usize) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A float as written in a file, in scientific notation when long (1e300, not 301 digits).
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
 }

@@ -71,6 +71,14 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
                 .iter()
                 .map(|t| timestamp(t).map_err(|e| format!("{origin}: result {:?}: {e}", r.id)))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
+            if let Some(v) = r.values.iter().find(|v| !(0.0..=VALUE_MAX).contains(*v)) {
+                return Err(format!(
+                    "{origin}: result {:?}: Values = {} is out of range (expected 0 to {VALUE_MAX:e}); \
+                     a CloudWatch count, sum or average of these metrics is never negative or that large",
+                    r.id,
+                    crate::limits::short(*v)
+                ));
+            }
             results.push(Series {
                 id: r.id,
                 label: r.label,
@@ -105,17 +113,33 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
     Ok(data)
 }
 
+/// The largest datapoint value read (a count, bytes or milliseconds per period).
+const VALUE_MAX: f64 = 1e14;
+/// Timestamps up to the end of year 9999, seconds since 1970.
+const TIMESTAMP_MAX: i64 = 253_402_300_799;
+
 fn timestamp(v: &serde_json::Value) -> std::result::Result<i64, String> {
-    match v {
+    let t = match v {
         serde_json::Value::Number(n) => n
             .as_f64()
+            .filter(|f| (0.0..=TIMESTAMP_MAX as f64).contains(f))
             .map(|f| f.floor() as i64)
-            .ok_or_else(|| format!("timestamp {n} out of range")),
-        serde_json::Value::String(s) => crate::calendar::parse_iso8601(s),
-        other => Err(format!(
-            "timestamp {other} is neither a date string nor a number"
-        )),
+            .ok_or_else(|| {
+                format!("timestamp {n} is out of range (expected 0..{TIMESTAMP_MAX} seconds)")
+            })?,
+        serde_json::Value::String(s) => crate::calendar::parse_iso8601(s)?,
+        other => {
+            return Err(format!(
+                "timestamp {other} is neither a date string nor a number"
+            ));
+        }
+    };
+    if !(0..=TIMESTAMP_MAX).contains(&t) {
+        return Err(format!(
+            "timestamp {v} is out of range (expected 1970 to 9999)"
+        ));
     }
+    Ok(t)
 }
 
 #[cfg(test)]

@@ -231,8 +231,11 @@ pub fn measure_file(
 ) -> crate::error::Result<Measurement> {
     let origin = path.display().to_string();
     let text = crate::input_file::read(path, crate::input_file::Kind::Metrics)?;
-    let data =
-        metrics_file::parse(&text, &origin).map_err(|e| crate::error::Error::file(&origin, e))?;
+    let data = metrics_file::parse(&text, &origin).map_err(|e| {
+        // parse's messages start with the file's name already.
+        let e = e.strip_prefix(&format!("{origin}: ")).unwrap_or(&e);
+        crate::error::Error::file(&origin, e)
+    })?;
     let span = i64::from(days) * 86400;
     let period = data
         .series

@@ -5,13 +5,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::PriceSnapshot;
-use crate::limits::field;
-
-/// Ten million dollars per unit: above any AWS rate, upfront fee included, and far enough below
-/// `Decimal`'s 28 digits that a price times the largest quantity the engine takes still fits.
-pub const USD_MAX: Decimal = dec!(10_000_000);
-/// Monthly quantities: tier boundaries and free allowances.
-const QUANTITY_MAX: Decimal = dec!(1_000_000_000_000_000);
+use crate::limits::{QUANTITY_MAX, USD_MAX, field};
 
 pub fn check(s: &PriceSnapshot) -> Result<(), String> {
     let usd = |name: &str, v: Decimal| field(name, v, dec!(0), USD_MAX).map(|_| ());

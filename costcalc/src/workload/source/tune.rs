@@ -138,7 +138,7 @@ fn check(t: &Tune) -> std::result::Result<(), String> {
 pub fn from_file(path: &Path) -> Result<Tune> {
     let origin = path.display().to_string();
     let text = crate::input_file::read(path, crate::input_file::Kind::Tune)?;
-    let raw: serde_json::Value = serde_json::from_str(&text)
+    let raw: serde_json::Value = crate::strict_json::value(&text)
         .map_err(|e| Error::file(&origin, format!("not valid JSON: {e}")))?;
     let schema = raw.get("schema").and_then(|s| s.as_str()).unwrap_or("");
     if !schema.starts_with(&format!("{SCHEMA_PREFIX}1")) {

@@ -142,7 +142,7 @@ pub fn from_json(
 ) -> Result<Run> {
     let err = |m: String| Error::file(origin, m);
     let raw: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
+        crate::strict_json::value(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
     check_schema(&raw).map_err(err)?;
     let run_view = view::read(&raw);
     let s: Summary = serde_json::from_value(raw)
