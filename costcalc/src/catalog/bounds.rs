@@ -8,6 +8,17 @@ use super::PriceSnapshot;
 use crate::limits::{QUANTITY_MAX, USD_MAX, field};
 
 pub fn check(s: &PriceSnapshot) -> Result<(), String> {
+    // The region is printed in every form, CSV cells included: an AWS region name, nothing else.
+    let region_ok = s.region.len() <= 32
+        && s.region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !region_ok {
+        return Err(format!(
+            "region {:?} is not an AWS region name (lowercase letters, digits and `-`)",
+            s.region
+        ));
+    }
     let usd = |name: &str, v: Decimal| field(name, v, dec!(0), USD_MAX).map(|_| ());
     let qty = |name: &str, v: Decimal| field(name, v, dec!(0), QUANTITY_MAX).map(|_| ());
     for (path, p) in super::load::flat_prices(s) {

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod svg;
 pub mod sweep;
 pub mod table;
+mod text;
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
