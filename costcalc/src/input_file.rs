@@ -108,6 +108,29 @@ fn too_big(kind: Kind) -> String {
     )
 }
 
+/// Text from a file that is shown to the user (a profile name, a reason): control characters,
+/// line breaks included, become spaces, so it stays on its line and sends no terminal escape.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A TOML parse error on one line: "line L, column C: what" (the toml crate's own text spans
+/// several lines, with a snippet of the file).
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let what = e.message().replace(['\n', '\r'], " ");
+    match e.span() {
+        Some(span) => {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            format!("line {line}, column {column}: {what}")
+        }
+        None => what,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +160,9 @@ mod tests {
         std::fs::write(&p, b"\xff").unwrap();
         let e = read(&p, Kind::Workload).unwrap_err().to_string();
         assert!(e.contains("not UTF-8"), "{e}");
+        let text = "a = 1\na = 2\n";
+        let e = toml::from_str::<toml::Table>(text).unwrap_err();
+        assert_eq!(toml_error(text, &e), "line 2, column 1: duplicate key");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -71,9 +71,10 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
                 .iter()
                 .map(|t| timestamp(t).map_err(|e| format!("{origin}: result {:?}: {e}", r.id)))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
-            if let Some(v) = r.values.iter().find(|v| !(0.0..=VALUE_MAX).contains(*v)) {
+            let in_range = |v: f64| v == 0.0 || (VALUE_MIN..=VALUE_MAX).contains(&v);
+            if let Some(v) = r.values.iter().find(|v| !in_range(**v)) {
                 return Err(format!(
-                    "{origin}: result {:?}: Values = {} is out of range (expected 0 to {VALUE_MAX:e}); \
+                    "{origin}: result {:?}: Values = {} is out of range (expected 0 or {VALUE_MIN:e} to {VALUE_MAX:e}); \
                      a CloudWatch count, sum or average of these metrics is never negative or that large",
                     r.id,
                     crate::limits::short(*v)
@@ -115,6 +116,8 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
 
 /// The largest datapoint value read (a count, bytes or milliseconds per period).
 const VALUE_MAX: f64 = 1e14;
+/// The smallest non-zero one: CloudWatch's counts are whole, its averages far above this.
+const VALUE_MIN: f64 = 1e-6;
 /// Timestamps up to the end of year 9999, seconds since 1970.
 const TIMESTAMP_MAX: i64 = 253_402_300_799;
 

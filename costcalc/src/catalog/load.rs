@@ -45,7 +45,10 @@ pub fn parse(text: &str, origin: &str) -> Result<PriceSnapshot> {
     };
     // Look at the schema tag first so an old or future file gets a clear message rather than a
     // field-by-field complaint.
-    let raw: toml::Table = toml::from_str(text).map_err(|e| err(format!("not valid TOML: {e}")))?;
+    let raw: toml::Table = toml::from_str(text).map_err(|e| {
+        let e = crate::input_file::toml_error(text, &e);
+        err(format!("not valid TOML: {e}"))
+    })?;
     match raw.get("schema").and_then(|v| v.as_str()) {
         Some(SNAPSHOT_SCHEMA) => {}
         Some(other) => {
@@ -55,8 +58,10 @@ pub fn parse(text: &str, origin: &str) -> Result<PriceSnapshot> {
         }
         None => return Err(err(format!("missing `schema = \"{SNAPSHOT_SCHEMA}\"`"))),
     }
-    let snap: PriceSnapshot = toml::from_str(text)
-        .map_err(|e| err(format!("does not match the snapshot format: {e}")))?;
+    let snap: PriceSnapshot = toml::from_str(text).map_err(|e| {
+        let e = crate::input_file::toml_error(text, &e);
+        err(format!("does not match the snapshot format: {e}"))
+    })?;
     validate(&snap).map_err(err)?;
     super::bounds::check(&snap).map_err(err)?;
     Ok(snap)

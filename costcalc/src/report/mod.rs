@@ -160,9 +160,13 @@ impl Report {
 
 const MILLION: Decimal = dec!(1000000);
 
-/// Cost per million requests (None at zero traffic).
+/// Cost per million requests (None at zero traffic, or at a traffic so small that the figure
+/// would overflow).
 pub fn per_million(total: Decimal, requests: Decimal) -> Option<Decimal> {
-    (!requests.is_zero()).then(|| total / (requests / MILLION))
+    let millions = requests / MILLION;
+    (!millions.is_zero())
+        .then(|| total.checked_div(millions))
+        .flatten()
 }
 
 /// "yes: Lambda" when halving or doubling the figure changes the cheapest deployment.

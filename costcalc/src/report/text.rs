@@ -2,12 +2,7 @@
 //! region) shown in the terminal and Markdown forms: on one line, with no control character (a
 //! terminal escape) and, in Markdown, no raw HTML.
 
-/// Control characters, line breaks included, become spaces.
-pub fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
+pub use crate::input_file::one_line;
 
 /// `one_line`, with `<`, `>` and `&` as entities so Markdown renders them as text, not HTML.
 pub fn md(s: &str) -> String {

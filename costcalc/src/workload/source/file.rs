@@ -38,6 +38,7 @@ pub fn from_file(path: &Path) -> Result<Workload> {
 
 pub fn from_toml(text: &str, origin: &str) -> Result<Workload> {
     let f: WorkloadFile = toml::from_str(text).map_err(|e| {
+        let e = crate::input_file::toml_error(text, &e);
         Error::file(
             origin,
             format!("not a valid workload file (see costcalc/README.md, \"Workload file\"): {e}"),

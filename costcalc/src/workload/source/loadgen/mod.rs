@@ -170,8 +170,8 @@ pub fn from_json(
     let profile = s
         .profile
         .as_ref()
-        .and_then(|p| p.name.clone())
-        .unwrap_or_else(|| "unknown".into());
+        .and_then(|p| p.name.as_deref())
+        .map_or_else(|| "unknown".into(), crate::input_file::one_line);
     let mut w = Workload {
         source: format!(
             "loadgen {origin} (profile {profile}, {} requests over {} s of schedule, {} failures)",
@@ -317,7 +317,10 @@ fn overload(s: &Summary) -> Option<Vec<String>> {
             if o.reasons.is_empty() {
                 vec!["loadgen detected an overload".to_string()]
             } else {
-                o.reasons.clone()
+                o.reasons
+                    .iter()
+                    .map(|r| crate::input_file::one_line(r))
+                    .collect()
             }
         });
     }
