@@ -464,3 +464,90 @@ fn input_text_is_neutralised_in_csv_markdown_and_the_table() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `prices fetch` from mutated Price List and Savings Plans files: refused in one line, or a
+/// snapshot that `report` then prices sanely.
+#[test]
+fn price_list_and_savings_plans_files() {
+    let dir = scratch("price-list");
+    let pricing: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(DATA).join("aws/pricing"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        v.sort();
+        v
+    };
+    let sp = Path::new(DATA).join("aws/savings-plans/us-east-1.json");
+    let out = dir.join("fetched.toml");
+    let mut rng = Rng(0x5eed_0008);
+    for case in 0..80 {
+        // Mutate one file: a Price List one, or the Savings Plans one (index = len).
+        let which = rng.below(pricing.len() + 1);
+        let mut args: Vec<String> = vec!["prices".into(), "fetch".into()];
+        for (i, f) in pricing.iter().chain([&sp]).enumerate() {
+            let path = if i == which {
+                let m = dir.join(format!("mutated-{i}.json"));
+                let valid = std::fs::read_to_string(f).unwrap();
+                let bytes = if rng.below(2) == 0 {
+                    usd_mutation(&valid, &mut rng)
+                } else {
+                    mutate(&valid, &mut rng)
+                };
+                std::fs::write(&m, bytes).unwrap();
+                m
+            } else {
+                f.clone()
+            };
+            let flag = if i < pricing.len() {
+                "--price-list-file"
+            } else {
+                "--savings-plans-file"
+            };
+            args.extend([flag.into(), path.display().to_string()]);
+        }
+        args.extend(["--out".into(), out.display().to_string()]);
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&a);
+        let label = format!("price list case {case}");
+        if o.status.success() {
+            let os = out.display().to_string();
+            let r = ["report", "--prices", &os, "--format", "json"];
+            check(&label, &r, &run(&r));
+        } else {
+            let code = o.status.code();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                matches!(code, Some(1) | Some(2)) && err.trim_end().lines().count() == 1,
+                "{label}: exit {code:?}: {err}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A Price List's prices are JSON inside JSON strings (`\"USD\":\"0.02\"`), out of reach of the
+/// field mutation: one of them, or a Savings Plans rate, set to a hostile figure.
+fn usd_mutation(valid: &str, rng: &mut Rng) -> Vec<u8> {
+    const PRICES: [&str; 6] = [
+        "999999999999999999999999999",
+        "1e27",
+        "-1",
+        "1e-30",
+        "",
+        "x",
+    ];
+    let keys = [r#"\"USD\":\""#, r#""price": ""#];
+    let at: Vec<usize> = keys
+        .iter()
+        .flat_map(|k| valid.match_indices(k).map(move |(i, _)| i + k.len()))
+        .collect();
+    if at.is_empty() {
+        return valid.as_bytes().to_vec();
+    }
+    let s = at[rng.below(at.len())];
+    let e = s + valid[s..].find(['\\', '"']).unwrap_or(0);
+    let p = PRICES[rng.below(PRICES.len())];
+    format!("{}{p}{}", &valid[..s], &valid[e..]).into_bytes()
+}
