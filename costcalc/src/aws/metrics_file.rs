@@ -71,15 +71,7 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
                 .iter()
                 .map(|t| timestamp(t).map_err(|e| format!("{origin}: result {:?}: {e}", r.id)))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
-            let in_range = |v: f64| v == 0.0 || (VALUE_MIN..=VALUE_MAX).contains(&v);
-            if let Some(v) = r.values.iter().find(|v| !in_range(**v)) {
-                return Err(format!(
-                    "{origin}: result {:?}: Values = {} is out of range (expected 0 or {VALUE_MIN:e} to {VALUE_MAX:e}); \
-                     a CloudWatch count, sum or average of these metrics is never negative or that large",
-                    r.id,
-                    crate::limits::short(*v)
-                ));
-            }
+            check_values(&r.id, &r.values).map_err(|e| format!("{origin}: {e}"))?;
             results.push(Series {
                 id: r.id,
                 label: r.label,
@@ -112,6 +104,20 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
         ));
     }
     Ok(data)
+}
+
+/// Every value is a figure CloudWatch can give: the same bound for a file and for the API.
+pub fn check_values(id: &str, values: &[f64]) -> std::result::Result<(), String> {
+    let in_range = |v: f64| v == 0.0 || (VALUE_MIN..=VALUE_MAX).contains(&v);
+    match values.iter().find(|v| !in_range(**v)) {
+        Some(v) => Err(format!(
+            "result {id:?}: Values = {} is out of range (expected 0 or {VALUE_MIN:e} to \
+             {VALUE_MAX:e}); a CloudWatch count, sum or average of these metrics is never \
+             negative or that large",
+            crate::limits::short(*v)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The largest datapoint value read (a count, bytes or milliseconds per period).
