@@ -50,3 +50,73 @@ pub const SWEEP_POINTS_MAX: usize = 2_000;
 /// Size steps (instance and task counts) one break-even sweep evaluates: two priced points each,
 /// about 5 s at the most on one core.
 pub const SWEEP_STEPS_MAX: usize = 100_000;
+
+/// Ten million dollars per unit: above any AWS rate, upfront fee included, and far enough below
+/// `Decimal`'s 28 digits that a price times the largest quantity the engine takes still fits.
+pub const USD_MAX: Decimal = dec!(10_000_000);
+/// A usage quantity in a price (a tier's start or end, a free allowance).
+pub const QUANTITY_MAX: Decimal = dec!(1_000_000_000_000_000_000);
+
+/// Entries of a list read from a file (endpoints, routes, idle gaps): far more than any API has.
+pub const LIST_ENTRIES: usize = 10_000;
+/// Seconds of a loadgen timeline: 11 days of one entry a second.
+pub const TIMELINE_SECONDS: usize = 1_000_000;
+/// Seconds of a run or profile: 30 years.
+pub const RUN_SECONDS: Decimal = dec!(1_000_000_000);
+/// CPU seconds of a process over a run.
+pub const CPU_SECONDS: Decimal = dec!(1_000_000_000_000);
+/// Time compression of a loadgen run, either way.
+pub const COMPRESSION_MIN: Decimal = dec!(0.000001);
+pub const COMPRESSION_MAX: Decimal = dec!(1_000_000);
+/// Bytes of all requests or responses of a run: 10 GB for each of 10^15 requests.
+pub const TOTAL_BYTES: Decimal = dec!(10_000_000_000_000_000_000_000_000);
+
+/// A figure read from a file, checked before any arithmetic uses it; the error names the field
+/// and the range (the caller names the file).
+pub fn field(name: &str, v: Decimal, min: Decimal, max: Decimal) -> Result<Decimal, String> {
+    if v < min || v > max {
+        return Err(format!(
+            "{name} = {} is out of range (expected {}..{})",
+            v.normalize(),
+            min.normalize(),
+            max.normalize()
+        ));
+    }
+    Ok(v)
+}
+
+/// `field` for a JSON float: a value beyond `Decimal`'s range is out of range, never 0.
+pub fn field_f64(name: &str, v: f64, min: Decimal, max: Decimal) -> Result<Decimal, String> {
+    let d = Decimal::try_from(v)
+        .ok()
+        .filter(|d| v == 0.0 || !d.is_zero())
+        .ok_or_else(|| {
+            format!(
+                "{name} = {} is out of range (expected {}..{})",
+                short(v),
+                min.normalize(),
+                max.normalize()
+            )
+        })?;
+    field(name, d, min, max)
+}
+
+/// A list read from a file has at most `max` entries.
+pub fn entries(name: &str, len: usize, max: usize) -> Result<(), String> {
+    if len > max {
+        return Err(format!(
+            "{name} has {len} entries, more than the {max} costcalc reads; check that it is the right file"
+        ));
+    }
+    Ok(())
+}
+
+/// A float as written in a file, in scientific notation when long (1e300, not 301 digits).
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}

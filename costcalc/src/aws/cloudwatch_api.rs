@@ -39,6 +39,10 @@ pub async fn read_all(
             data.requests += 1;
             let points: usize = page.results.iter().map(|r| r.timestamps.len()).sum();
             let next = page.next_token.clone().filter(|t| !t.is_empty());
+            for r in &page.results {
+                super::metrics_file::check_values(&r.id, &r.values)
+                    .map_err(|e| AwsError::new(Api::CloudWatch, Kind::Other, e))?;
+            }
             data.add_page(page);
             progress(&format!("{}: page {pages}, {points} datapoints", set.label));
             match next {

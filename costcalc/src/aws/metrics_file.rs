@@ -71,6 +71,7 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
                 .iter()
                 .map(|t| timestamp(t).map_err(|e| format!("{origin}: result {:?}: {e}", r.id)))
                 .collect::<std::result::Result<Vec<_>, _>>()?;
+            check_values(&r.id, &r.values).map_err(|e| format!("{origin}: {e}"))?;
             results.push(Series {
                 id: r.id,
                 label: r.label,
@@ -105,17 +106,49 @@ pub fn parse(text: &str, origin: &str) -> std::result::Result<MetricData, String
     Ok(data)
 }
 
+/// Every value is a figure CloudWatch can give: the same bound for a file and for the API.
+pub fn check_values(id: &str, values: &[f64]) -> std::result::Result<(), String> {
+    let in_range = |v: f64| v == 0.0 || (VALUE_MIN..=VALUE_MAX).contains(&v);
+    match values.iter().find(|v| !in_range(**v)) {
+        Some(v) => Err(format!(
+            "result {id:?}: Values = {} is out of range (expected 0 or {VALUE_MIN:e} to \
+             {VALUE_MAX:e}); a CloudWatch count, sum or average of these metrics is never \
+             negative or that large",
+            crate::limits::short(*v)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The largest datapoint value read (a count, bytes or milliseconds per period).
+const VALUE_MAX: f64 = 1e14;
+/// The smallest non-zero one: CloudWatch's counts are whole, its averages far above this.
+const VALUE_MIN: f64 = 1e-6;
+/// Timestamps up to the end of year 9999, seconds since 1970.
+const TIMESTAMP_MAX: i64 = 253_402_300_799;
+
 fn timestamp(v: &serde_json::Value) -> std::result::Result<i64, String> {
-    match v {
+    let t = match v {
         serde_json::Value::Number(n) => n
             .as_f64()
+            .filter(|f| (0.0..=TIMESTAMP_MAX as f64).contains(f))
             .map(|f| f.floor() as i64)
-            .ok_or_else(|| format!("timestamp {n} out of range")),
-        serde_json::Value::String(s) => crate::calendar::parse_iso8601(s),
-        other => Err(format!(
-            "timestamp {other} is neither a date string nor a number"
-        )),
+            .ok_or_else(|| {
+                format!("timestamp {n} is out of range (expected 0..{TIMESTAMP_MAX} seconds)")
+            })?,
+        serde_json::Value::String(s) => crate::calendar::parse_iso8601(s)?,
+        other => {
+            return Err(format!(
+                "timestamp {other} is neither a date string nor a number"
+            ));
+        }
+    };
+    if !(0..=TIMESTAMP_MAX).contains(&t) {
+        return Err(format!(
+            "timestamp {v} is out of range (expected 1970 to 9999)"
+        ));
     }
+    Ok(t)
 }
 
 #[cfg(test)]

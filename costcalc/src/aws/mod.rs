@@ -97,10 +97,7 @@ pub fn fetch_live(
 pub fn snapshot_from_files(region: &str, files: &[PathBuf]) -> crate::error::Result<PriceSnapshot> {
     let mut products = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|source| crate::error::Error::Read {
-            path: f.clone(),
-            source,
-        })?;
+        let text = crate::input_file::read(f, crate::input_file::Kind::PriceList)?;
         let p = price_list::parse_get_products_output(&text)
             .map_err(|e| crate::error::Error::file(f.display().to_string(), e))?;
         products.extend(p);
@@ -125,10 +122,7 @@ pub fn snapshot_from_files(region: &str, files: &[PathBuf]) -> crate::error::Res
 pub fn add_savings_plans(snap: &mut PriceSnapshot, files: &[PathBuf]) -> crate::error::Result<()> {
     let mut all: Option<catalog::SavingsPlans> = None;
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|source| crate::error::Error::Read {
-            path: f.clone(),
-            source,
-        })?;
+        let text = crate::input_file::read(f, crate::input_file::Kind::PriceList)?;
         let name = f.display().to_string();
         let sp =
             savings_plans_file::savings_plans(&text, &name, snap, &crate::calendar::today_utc())
@@ -236,12 +230,12 @@ pub fn measure_file(
     base: Workload,
 ) -> crate::error::Result<Measurement> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Read {
-        path: path.to_path_buf(),
-        source,
+    let text = crate::input_file::read(path, crate::input_file::Kind::Metrics)?;
+    let data = metrics_file::parse(&text, &origin).map_err(|e| {
+        // parse's messages start with the file's name already.
+        let e = e.strip_prefix(&format!("{origin}: ")).unwrap_or(&e);
+        crate::error::Error::file(&origin, e)
     })?;
-    let data =
-        metrics_file::parse(&text, &origin).map_err(|e| crate::error::Error::file(&origin, e))?;
     let span = i64::from(days) * 86400;
     let period = data
         .series

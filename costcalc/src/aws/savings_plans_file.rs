@@ -145,7 +145,7 @@ pub fn savings_plans(
     snap: &PriceSnapshot,
     read_on: &str,
 ) -> Result<SavingsPlans, String> {
-    let f: File = serde_json::from_str(text).map_err(|e| {
+    let f: File = crate::strict_json::from_str(text).map_err(|e| {
         format!("not a Savings Plans price list file (products, terms.savingsPlan): {e}")
     })?;
     if !f.region_code.is_empty() && f.region_code != snap.region {

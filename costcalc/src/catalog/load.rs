@@ -33,10 +33,7 @@ pub fn bundled(region: &str) -> Result<PriceSnapshot> {
 
 /// Read a snapshot file (the format of `prices/us-east-1.toml`).
 pub fn load_file(path: &Path) -> Result<PriceSnapshot> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::input_file::read(path, crate::input_file::Kind::Prices)?;
     parse(&text, &path.display().to_string())
 }
 
@@ -48,7 +45,10 @@ pub fn parse(text: &str, origin: &str) -> Result<PriceSnapshot> {
     };
     // Look at the schema tag first so an old or future file gets a clear message rather than a
     // field-by-field complaint.
-    let raw: toml::Table = toml::from_str(text).map_err(|e| err(format!("not valid TOML: {e}")))?;
+    let raw: toml::Table = toml::from_str(text).map_err(|e| {
+        let e = crate::input_file::toml_error(text, &e);
+        err(format!("not valid TOML: {e}"))
+    })?;
     match raw.get("schema").and_then(|v| v.as_str()) {
         Some(SNAPSHOT_SCHEMA) => {}
         Some(other) => {
@@ -58,9 +58,12 @@ pub fn parse(text: &str, origin: &str) -> Result<PriceSnapshot> {
         }
         None => return Err(err(format!("missing `schema = \"{SNAPSHOT_SCHEMA}\"`"))),
     }
-    let snap: PriceSnapshot = toml::from_str(text)
-        .map_err(|e| err(format!("does not match the snapshot format: {e}")))?;
+    let snap: PriceSnapshot = toml::from_str(text).map_err(|e| {
+        let e = crate::input_file::toml_error(text, &e);
+        err(format!("does not match the snapshot format: {e}"))
+    })?;
     validate(&snap).map_err(err)?;
+    super::bounds::check(&snap).map_err(err)?;
     Ok(snap)
 }
 
@@ -186,7 +189,7 @@ fn is_date(s: &str) -> bool {
         && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
 }
 
-fn flat_prices(s: &PriceSnapshot) -> Vec<(&'static str, &Price)> {
+pub(super) fn flat_prices(s: &PriceSnapshot) -> Vec<(&'static str, &Price)> {
     let mut v = vec![
         ("lambda.requests", &s.lambda.requests),
         ("lambda.ephemeral_storage", &s.lambda.ephemeral_storage),
@@ -232,7 +235,7 @@ fn flat_prices(s: &PriceSnapshot) -> Vec<(&'static str, &Price)> {
     v
 }
 
-fn tiered_prices(s: &PriceSnapshot) -> Vec<(&'static str, &TieredPrice)> {
+pub(super) fn tiered_prices(s: &PriceSnapshot) -> Vec<(&'static str, &TieredPrice)> {
     vec![
         ("lambda.x86_64.duration", &s.lambda.x86_64.duration),
         ("lambda.arm64.duration", &s.lambda.arm64.duration),

@@ -4,6 +4,7 @@
 //! `--prices FILE` loads another file of the same format (what `prices fetch` writes). Every money
 //! value is a decimal string, every price names its unit, Price List usage type and source.
 
+mod bounds;
 mod commitment;
 pub mod diff;
 mod load;

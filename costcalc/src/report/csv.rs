@@ -4,12 +4,29 @@
 use super::{Bill, Report};
 use crate::money;
 
+/// One cell: quoted when it holds a separator, and never a formula. Text from input files (a
+/// region, a profile name, an overload reason) starting with `=`, `+`, `-`, `@`, a tab or a CR
+/// would run as a formula in a spreadsheet (OWASP "CSV injection"); it gets a leading `'`.
+/// Numbers (a negative saving) stay numbers.
 fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let formula = s.len() > 1
+        && s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && s.parse::<rust_decimal::Decimal>().is_err();
+    let s = if formula {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
+}
+
+/// Text inside a `#` comment line: a line break from input must not end the comment.
+fn one_line(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
 }
 
 /// A per-service bill: one row per line item and a TOTAL row.
@@ -86,11 +103,12 @@ fn sweep(out: &mut String, r: &Report) {
     }
 }
 
+/// A `# lambda_sweep` comment row: one line whatever its fields hold.
 fn row_of(out: &mut String, fields: &[String]) {
     out.push_str(
         &fields
             .iter()
-            .map(|f| field(f))
+            .map(|f| field(&one_line(f)))
             .collect::<Vec<_>>()
             .join(","),
     );
@@ -116,7 +134,7 @@ pub fn report(r: &Report) -> String {
     let mut out: String = r
         .warnings
         .iter()
-        .map(|w| format!("# warning: {w}\n"))
+        .map(|w| format!("# warning: {}\n", one_line(w)))
         .collect();
     sweep(&mut out, r);
     out.push_str(

@@ -4,7 +4,7 @@ use super::{Report, commitments, per_million, title};
 use crate::money;
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    super::text::md(s).replace('|', "\\|")
 }
 
 pub fn report(r: &Report) -> String {
@@ -14,7 +14,7 @@ pub fn report(r: &Report) -> String {
         r.prices.line()
     );
     for w in &r.warnings {
-        s.push_str(&format!("> **Warning:** {w}\n\n"));
+        s.push_str(&format!("> **Warning:** {}\n\n", super::text::md(w)));
     }
     s.push_str(
         "| Deployment | What runs | Monthly (USD) | Per 1M requests (USD) | Next 1M requests (USD) |\n|---|---|--:|--:|--:|\n",
@@ -69,7 +69,7 @@ pub fn report(r: &Report) -> String {
     }
     s.push_str("\n## Assumptions\n\n");
     for a in &r.assumptions {
-        s.push_str(&format!("- {}\n", a));
+        s.push_str(&format!("- {}\n", super::text::md(a)));
     }
     s
 }
@@ -109,7 +109,7 @@ fn sweep(s: &mut String, r: &Report) {
             s.push_str(&format!(
                 "| {} | unusable: {} | | | | | | |\n",
                 z.memory_mb,
-                z.reason.as_deref().unwrap_or("no measurement")
+                cell(z.reason.as_deref().unwrap_or("no measurement"))
             ));
             continue;
         }
@@ -123,7 +123,7 @@ fn sweep(s: &mut String, r: &Report) {
             money::usd(row.cost_per_million_arm64_usd),
             money::usd(row.cost_per_million_x86_64_usd),
             money::usd(row.cost_per_month_usd),
-            row.note
+            cell(&row.note)
         ));
     }
 }

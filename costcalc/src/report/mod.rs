@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod svg;
 pub mod sweep;
 pub mod table;
+mod text;
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -159,9 +160,13 @@ impl Report {
 
 const MILLION: Decimal = dec!(1000000);
 
-/// Cost per million requests (None at zero traffic).
+/// Cost per million requests (None at zero traffic, or at a traffic so small that the figure
+/// would overflow).
 pub fn per_million(total: Decimal, requests: Decimal) -> Option<Decimal> {
-    (!requests.is_zero()).then(|| total / (requests / MILLION))
+    let millions = requests / MILLION;
+    (!millions.is_zero())
+        .then(|| total.checked_div(millions))
+        .flatten()
 }
 
 /// "yes: Lambda" when halving or doubling the figure changes the cheapest deployment.

@@ -59,7 +59,7 @@ pub fn report(r: &Report) -> String {
         r.prices.line()
     ));
     for w in &r.warnings {
-        s.push_str(&format!("WARNING: {w}\n\n"));
+        s.push_str(&format!("WARNING: {}\n\n", super::text::one_line(w)));
     }
     for d in &r.deployments {
         s.push_str(&format!("{}: {}\n", title(d.name), d.summary));
@@ -101,7 +101,7 @@ pub fn report(r: &Report) -> String {
     s.push_str(&format!("Inputs\n{}\n\n", inputs_table(r)));
     s.push_str("Assumptions\n");
     for a in &r.assumptions {
-        s.push_str(&format!("- {a}\n"));
+        s.push_str(&format!("- {}\n", super::text::one_line(a)));
     }
     s
 }
@@ -152,7 +152,7 @@ fn inputs_table(r: &Report) -> Table {
         t.add_row(vec![
             Cell::new(i.figure.label()),
             Cell::new(&i.value).set_alignment(CellAlignment::Right),
-            Cell::new(i.origin.describe()),
+            Cell::new(super::text::one_line(&i.origin.describe())),
             Cell::new(super::decides_text(i)),
         ]);
     }
@@ -177,7 +177,7 @@ fn sweep_table(r: &Report) -> Table {
         let s = &row.size;
         let right = |v: String| Cell::new(v).set_alignment(CellAlignment::Right);
         if !s.usable {
-            let why = s.reason.clone().unwrap_or_else(|| "no measurement".into());
+            let why = super::text::one_line(s.reason.as_deref().unwrap_or("no measurement"));
             t.add_row(vec![
                 right(s.memory_mb.to_string()),
                 Cell::new(format!("unusable: {why}")),

@@ -114,7 +114,9 @@ impl Workload {
         if let Some(p) = w.peak_rps
             && !self.requests_per_month.is_zero()
         {
-            w.peak_rps = Some(p * (requests_per_month / self.requests_per_month));
+            // Multiply first: the ratio alone overflows for a tiny measured volume (a metrics file
+            // of 1e-28 invocations), while the product stays within the peak's own bound.
+            w.peak_rps = Some(p * requests_per_month / self.requests_per_month);
         }
         w.requests_per_month = requests_per_month;
         w

@@ -28,6 +28,7 @@ mod commitments;
 mod defaults;
 mod errors;
 mod fargate_tasks;
+mod hostile;
 mod no_panic;
 mod pricing_examples;
 mod readme;

@@ -138,7 +138,7 @@ struct RawDimension {
 /// Parse one `PriceList` entry (the JSON text of one product).
 pub fn parse_product(text: &str) -> Result<Product, String> {
     let raw: RawProduct =
-        serde_json::from_str(text).map_err(|e| format!("not a Price List product: {e}"))?;
+        crate::strict_json::from_str(text).map_err(|e| format!("not a Price List product: {e}"))?;
     let mut on_demand = Vec::new();
     for term in raw.terms.on_demand.values() {
         for d in term.price_dimensions.values() {
@@ -148,16 +148,22 @@ pub fn parse_product(text: &str) -> Result<Product, String> {
             let usd = Decimal::from_str(usd)
                 .or_else(|_| Decimal::from_scientific(usd))
                 .map_err(|_| format!("sku {}: price {usd:?} is not a number", raw.product.sku))?;
+            let usd = crate::limits::field("USD", usd, Decimal::ZERO, crate::limits::USD_MAX)
+                .map_err(|e| format!("sku {}: {e}", raw.product.sku))?;
             let begin = match d.begin_range.as_deref() {
                 None | Some("") => Decimal::ZERO,
                 Some(b) => Decimal::from_str(b)
-                    .map_err(|_| format!("sku {}: beginRange {b:?}", raw.product.sku))?,
+                    .ok()
+                    .filter(|b| (Decimal::ZERO..=crate::limits::QUANTITY_MAX).contains(b))
+                    .ok_or_else(|| format!("sku {}: beginRange {b:?}", raw.product.sku))?,
             };
             let end = match d.end_range.as_deref() {
                 None | Some("") | Some("Inf") => None,
                 Some(e) => Some(
                     Decimal::from_str(e)
-                        .map_err(|_| format!("sku {}: endRange {e:?}", raw.product.sku))?,
+                        .ok()
+                        .filter(|e| (Decimal::ZERO..=crate::limits::QUANTITY_MAX).contains(e))
+                        .ok_or_else(|| format!("sku {}: endRange {e:?}", raw.product.sku))?,
                 ),
             };
             on_demand.push(Dimension {

@@ -149,10 +149,7 @@ fn check_duration(ms: Decimal) -> Result<()> {
 
 /// One duration in ms per line; blank lines and `#` comments skipped.
 fn read_durations(path: &Path) -> Result<Vec<Decimal>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::input_file::read(path, crate::input_file::Kind::Durations)?;
     let origin = path.display().to_string();
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {

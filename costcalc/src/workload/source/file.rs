@@ -32,15 +32,13 @@ struct WorkloadFile {
 
 /// Read a workload TOML file (format in README.md).
 pub fn from_file(path: &Path) -> Result<Workload> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::input_file::read(path, crate::input_file::Kind::Workload)?;
     from_toml(&text, &path.display().to_string())
 }
 
 pub fn from_toml(text: &str, origin: &str) -> Result<Workload> {
     let f: WorkloadFile = toml::from_str(text).map_err(|e| {
+        let e = crate::input_file::toml_error(text, &e);
         Error::file(
             origin,
             format!("not a valid workload file (see costcalc/README.md, \"Workload file\"): {e}"),

@@ -80,17 +80,65 @@ pub struct SizeFigures {
     pub init_p99_ms: Decimal,
 }
 
+/// A figure `from_file` checked (`check`): finite and within `Decimal`'s range.
 fn dec(v: f64) -> Decimal {
-    Decimal::try_from(v).unwrap_or_default()
+    Decimal::try_from(v).unwrap_or(Decimal::MAX)
+}
+
+/// Every figure within its range before any arithmetic: a billed duration of at least the 1 ms
+/// AWS bills, durations and cold starts within Lambda's 15 minutes.
+fn check(t: &Tune) -> std::result::Result<(), String> {
+    use crate::limits::{self, field_f64};
+    let ms = (dec!(0), limits::DURATION_MS);
+    limits::entries("sizes", t.sizes.len(), limits::LIST_ENTRIES)?;
+    for s in &t.sizes {
+        let mb = Decimal::from(s.memory_mb);
+        limits::field(
+            "sizes[].memory_mb",
+            mb,
+            limits::LAMBDA_MEMORY_MIN_MB,
+            limits::LAMBDA_MEMORY_MAX_MB,
+        )?;
+        if let Some(c) = &s.cold_start_ms {
+            field_f64("sizes[].cold_start_ms.p50", c.p50, ms.0, ms.1)?;
+            field_f64("sizes[].cold_start_ms.p99", c.p99, ms.0, ms.1)?;
+        }
+        limits::entries("sizes[].routes", s.routes.len(), limits::LIST_ENTRIES)?;
+        for r in &s.routes {
+            let count = Decimal::from(r.count);
+            limits::field(
+                "sizes[].routes[].count",
+                count,
+                dec!(0),
+                limits::REQUESTS_PER_MONTH,
+            )?;
+            field_f64(
+                "sizes[].routes[].billed_ms_mean",
+                r.billed_ms_mean,
+                dec!(1),
+                ms.1,
+            )?;
+            field_f64(
+                "sizes[].routes[].duration_ms.p50",
+                r.duration_ms.p50,
+                ms.0,
+                ms.1,
+            )?;
+            field_f64(
+                "sizes[].routes[].duration_ms.p99",
+                r.duration_ms.p99,
+                ms.0,
+                ms.1,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 pub fn from_file(path: &Path) -> Result<Tune> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let raw: serde_json::Value = serde_json::from_str(&text)
+    let text = crate::input_file::read(path, crate::input_file::Kind::Tune)?;
+    let raw: serde_json::Value = crate::strict_json::value(&text)
         .map_err(|e| Error::file(&origin, format!("not valid JSON: {e}")))?;
     let schema = raw.get("schema").and_then(|s| s.as_str()).unwrap_or("");
     if !schema.starts_with(&format!("{SCHEMA_PREFIX}1")) {
@@ -103,6 +151,7 @@ pub fn from_file(path: &Path) -> Result<Tune> {
     }
     let t: Tune = serde_json::from_value(raw)
         .map_err(|e| Error::file(&origin, format!("does not match {SCHEMA_PREFIX}1: {e}")))?;
+    check(&t).map_err(|m| Error::file(&origin, m))?;
     if !t.sizes.iter().any(|s| s.usable && !s.routes.is_empty()) {
         return Err(Error::file(
             &origin,

@@ -123,10 +123,7 @@ pub fn from_file(
     hours_per_month: Decimal,
     target_utilization: Decimal,
 ) -> Result<Run> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::input_file::read(path, crate::input_file::Kind::Summary)?;
     from_json(
         &text,
         &path.display().to_string(),
@@ -145,12 +142,13 @@ pub fn from_json(
 ) -> Result<Run> {
     let err = |m: String| Error::file(origin, m);
     let raw: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
+        crate::strict_json::value(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
     check_schema(&raw).map_err(err)?;
     let run_view = view::read(&raw);
     let s: Summary = serde_json::from_value(raw)
         .map_err(|e| err(format!("does not match {SCHEMA_PREFIX}1: {e}")))?;
     check_figures(&s).map_err(err)?;
+    view::check(&run_view).map_err(err)?;
     let month_seconds = hours_per_month * dec!(3600);
     let (requests_per_month, how) = monthly_requests(&s, month_seconds);
     // A timeline second is a wall-clock second, which stood for `compression` real seconds.
@@ -172,8 +170,8 @@ pub fn from_json(
     let profile = s
         .profile
         .as_ref()
-        .and_then(|p| p.name.clone())
-        .unwrap_or_else(|| "unknown".into());
+        .and_then(|p| p.name.as_deref())
+        .map_or_else(|| "unknown".into(), crate::input_file::one_line);
     let mut w = Workload {
         source: format!(
             "loadgen {origin} (profile {profile}, {} requests over {} s of schedule, {} failures)",
@@ -232,16 +230,61 @@ fn check_schema(raw: &serde_json::Value) -> std::result::Result<(), String> {
     }
 }
 
-/// The figures everything else divides by are positive.
+/// Every figure is within its range before any arithmetic (so none can overflow or divide by
+/// zero), and the ones everything else divides by are positive.
 fn check_figures(s: &Summary) -> std::result::Result<(), String> {
-    if s.totals.count <= Decimal::ZERO {
+    use crate::limits::{self, field, field_f64};
+    let many = limits::REQUESTS_PER_MONTH;
+    let t = &s.totals;
+    if t.count.is_zero() {
         return Err("totals.count is 0: the run measured no request".into());
     }
-    if s.schedule_seconds <= Decimal::ZERO {
-        return Err("schedule_seconds must be > 0".into());
+    field("totals.count", t.count, dec!(1), many)?;
+    field("totals.failures", t.failures, dec!(0), many)?;
+    field(
+        "totals.latency_ms.mean",
+        t.latency_ms.mean,
+        dec!(0),
+        limits::DURATION_MS,
+    )?;
+    field(
+        "totals.request_bytes",
+        t.request_bytes,
+        dec!(0),
+        limits::TOTAL_BYTES,
+    )?;
+    field(
+        "totals.response_bytes",
+        t.response_bytes,
+        dec!(0),
+        limits::TOTAL_BYTES,
+    )?;
+    let secs = (dec!(0.001), limits::RUN_SECONDS);
+    field("schedule_seconds", s.schedule_seconds, secs.0, secs.1)?;
+    let (c_min, c_max) = (limits::COMPRESSION_MIN, limits::COMPRESSION_MAX);
+    field("compression", s.compression, c_min, c_max)?;
+    if let Some(p) = s.profile_seconds {
+        field_f64("profile_seconds", p, secs.0, secs.1)?;
     }
-    if s.compression <= Decimal::ZERO {
-        return Err("compression must be > 0".into());
+    if let Some(p) = &s.profile {
+        if let Some(d) = p.duration_s {
+            field_f64("profile.duration_s", d, secs.0, secs.1)?;
+        }
+        if let Some(r) = p.peak_rate_per_s {
+            field_f64("profile.peak_rate_per_s", r, dec!(0), limits::PEAK_RPS)?;
+        }
+    }
+    if let Some(a) = &s.arrivals {
+        field("arrivals.scheduled", a.scheduled, dec!(0), many)?;
+        field("arrivals.dropped", a.dropped, dec!(0), many)?;
+    }
+    limits::entries("timeline", s.timeline.len(), limits::TIMELINE_SECONDS)?;
+    for second in &s.timeline {
+        field("timeline[].sent", second.sent, dec!(0), many)?;
+        field("timeline[].dropped", second.dropped, dec!(0), many)?;
+    }
+    if let Some(o) = &s.overload {
+        limits::entries("overload.reasons", o.reasons.len(), limits::LIST_ENTRIES)?;
     }
     Ok(())
 }
@@ -274,7 +317,10 @@ fn overload(s: &Summary) -> Option<Vec<String>> {
             if o.reasons.is_empty() {
                 vec!["loadgen detected an overload".to_string()]
             } else {
-                o.reasons.clone()
+                o.reasons
+                    .iter()
+                    .map(|r| crate::input_file::one_line(r))
+                    .collect()
             }
         });
     }

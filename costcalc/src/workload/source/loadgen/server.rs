@@ -38,20 +38,70 @@ pub struct ServerMs {
     pub mean: f64,
 }
 
-fn dec(v: f64) -> Decimal {
-    Decimal::try_from(v).unwrap_or_default()
+/// The server block's figures, each checked against its range before any arithmetic.
+struct Checked {
+    requests: Decimal,
+    api_cpu_s: Decimal,
+    db_cpu_s: Option<Decimal>,
+    /// Route, count, mean server ms, hashing ms.
+    routes: Vec<(String, Decimal, Decimal, Decimal)>,
+}
+
+fn check(s: &Server) -> Result<Checked, String> {
+    use crate::limits::{self, field_f64};
+    let ms = (dec!(0), limits::DURATION_MS);
+    limits::entries("server.routes", s.routes.len(), limits::LIST_ENTRIES)?;
+    let routes = s
+        .routes
+        .iter()
+        .map(|r| {
+            let count = field_f64(
+                "server.routes[].count",
+                r.count,
+                dec!(0),
+                limits::REQUESTS_PER_MONTH,
+            )?;
+            let mean = field_f64(
+                "server.routes[].server_ms.mean",
+                r.server_ms.mean,
+                ms.0,
+                ms.1,
+            )?;
+            let hash = field_f64(
+                "server.routes[].hash_ms",
+                r.hash_ms.unwrap_or(0.0),
+                ms.0,
+                ms.1,
+            )?;
+            Ok((format!("{} {}", r.method, r.route), count, mean, hash))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Checked {
+        requests: field_f64(
+            "server.requests",
+            s.requests,
+            dec!(1),
+            limits::REQUESTS_PER_MONTH,
+        )?,
+        api_cpu_s: field_f64(
+            "server.api_cpu_s",
+            s.api_cpu_s,
+            dec!(0.000001),
+            limits::CPU_SECONDS,
+        )?,
+        db_cpu_s: s
+            .db_cpu_s
+            .map(|d| field_f64("server.db_cpu_s", d, dec!(0), limits::CPU_SECONDS))
+            .transpose()?,
+        routes,
+    })
 }
 
 /// The CPU one request costs outside password hashing, ms: the API's CPU less the hashing, over
 /// the requests. Hashing is attributed to the routes that hash.
-fn other_cpu_ms(s: &Server) -> Decimal {
-    let hashing_s: Decimal = s
-        .routes
-        .iter()
-        .map(|r| dec(r.hash_ms.unwrap_or(0.0)) * dec(r.count) / dec!(1000))
-        .sum();
-    ((dec(s.api_cpu_s) - hashing_s).max(Decimal::ZERO) * dec!(1000) / dec(s.requests))
-        .max(Decimal::ZERO)
+fn other_cpu_ms(s: &Checked) -> Decimal {
+    let hashing_s: Decimal = s.routes.iter().map(|r| r.3 * r.1 / dec!(1000)).sum();
+    ((s.api_cpu_s - hashing_s).max(Decimal::ZERO) * dec!(1000) / s.requests).max(Decimal::ZERO)
 }
 
 /// Apply the server's figures to `w`: throughput per vCPU (at `target_utilization` of each vCPU),
@@ -62,35 +112,29 @@ pub fn apply(
     origin: &str,
     target_utilization: Decimal,
 ) -> Result<(), String> {
-    if !(s.requests > 0.0 && s.api_cpu_s > 0.0) {
-        return Err(format!(
-            "server.requests ({}) and server.api_cpu_s ({}) must both be > 0",
-            s.requests, s.api_cpu_s
-        ));
-    }
+    let s = check(s)?;
     let measured = |field: &str| Origin::measured(origin, field);
-    w.throughput_rps_per_vcpu = dec(s.requests) / dec(s.api_cpu_s) * target_utilization;
+    w.throughput_rps_per_vcpu = s.requests / s.api_cpu_s * target_utilization;
     w.origins.throughput_rps_per_vcpu = measured(&format!(
         "server.requests / server.api_cpu_s x target utilization {}",
         target_utilization.normalize()
     ));
-    if let Some(db) = s.db_cpu_s.filter(|d| *d >= 0.0) {
-        w.db_cpu_ms_per_request = Some(dec(db) * dec!(1000) / dec(s.requests));
+    if let Some(db) = s.db_cpu_s {
+        w.db_cpu_ms_per_request = Some(db * dec!(1000) / s.requests);
         w.origins.db_cpu_ms_per_request = measured("server.db_cpu_s / server.requests");
     }
-    let counted: f64 = s.routes.iter().map(|r| r.count).sum();
-    if counted > 0.0 {
-        let other = other_cpu_ms(s);
+    let counted: Decimal = s.routes.iter().map(|r| r.1).sum();
+    if counted > Decimal::ZERO {
+        let other = other_cpu_ms(&s);
         let routes = s
             .routes
             .iter()
-            .filter(|r| r.count > 0.0)
-            .map(|r| {
-                let server = dec(r.server_ms.mean);
-                let cpu = (other + dec(r.hash_ms.unwrap_or(0.0))).min(server);
+            .filter(|r| r.1 > Decimal::ZERO)
+            .map(|(route, count, server, hash)| {
+                let cpu = (other + hash).min(*server);
                 RouteTime {
-                    route: format!("{} {}", r.method, r.route),
-                    share: dec(r.count) / dec(counted),
+                    route: route.clone(),
+                    share: count / counted,
                     cpu_ms: cpu,
                     wait_ms: server - cpu,
                 }

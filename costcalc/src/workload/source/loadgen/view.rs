@@ -85,3 +85,46 @@ pub fn read(raw: &serde_json::Value) -> View {
         windows: part(raw, "windows"),
     }
 }
+
+/// The view's lists are of a size a chart can draw and its figures finite and in range (the
+/// summary's own figures are checked where they are read).
+pub fn check(v: &View) -> Result<(), String> {
+    use crate::limits::{LIST_ENTRIES, TIMELINE_SECONDS, entries};
+    entries("endpoints", v.endpoints.len(), LIST_ENTRIES)?;
+    entries("timeline", v.timeline.len(), TIMELINE_SECONDS)?;
+    entries("idle_gaps", v.idle_gaps.len(), LIST_ENTRIES)?;
+    entries("windows", v.windows.len(), TIMELINE_SECONDS)?;
+    let count = 1e15;
+    let ms = 1e9;
+    let secs = 1e9;
+    let f = |name: &str, x: f64, max: f64| {
+        if x.is_finite() && (0.0..=max).contains(&x) {
+            Ok(())
+        } else {
+            Err(format!("{name} = {x} is out of range (expected 0..{max})"))
+        }
+    };
+    for e in &v.endpoints {
+        f("endpoints[].count", e.count as f64, count)?;
+        f("endpoints[].latency_ms.p50", e.latency_ms.p50, ms)?;
+        f("endpoints[].latency_ms.p90", e.latency_ms.p90, ms)?;
+        f("endpoints[].latency_ms.p99", e.latency_ms.p99, ms)?;
+    }
+    for t in &v.timeline {
+        f("timeline[].second", t.second as f64, secs)?;
+        f("timeline[].sent", t.sent as f64, count)?;
+        f("timeline[].errors", t.errors as f64, count)?;
+        f("timeline[].dropped", t.dropped as f64, count)?;
+    }
+    for g in &v.idle_gaps {
+        f("idle_gaps[].start_s", g.start_s, secs)?;
+        f("idle_gaps[].real_seconds", g.real_seconds, secs)?;
+    }
+    for w in &v.windows {
+        f("windows[].start_s", w.start_s, secs)?;
+        f("windows[].seconds", w.seconds, secs)?;
+        f("windows[].p50_ms", w.p50_ms, ms)?;
+        f("windows[].p99_ms", w.p99_ms, ms)?;
+    }
+    Ok(())
+}
