@@ -129,14 +129,25 @@ steps = [
         "{int:9..1}",
         "bad generator '{int:9..1}'",
     );
-    // In a JSON body (or a query table) the error points at the table, not yet at the string.
+    // In a JSON body and a query table too, at the string.
     let in_body = BASE.replace("int:1..9", "int:9..1");
     fails_at(
         "body.toml",
         &in_body,
         &[],
-        "{ n = ",
+        "{int:9..1}",
         "bad generator '{int:9..1}'",
+    );
+    let in_query = BASE.replace(
+        "\"/items\",",
+        "\"/items\", query = { q = \"{words:9..1}\" },",
+    );
+    fails_at(
+        "query.toml",
+        &in_query,
+        &[],
+        "{words:9..1}",
+        "bad generator '{words:9..1}'",
     );
     fails_at(
         "mix.toml",
