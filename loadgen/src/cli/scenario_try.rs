@@ -37,8 +37,12 @@ enum TryError {
         path: String,
         source: reqwest::Error,
     },
-    #[error("{route}: status {status} is not one the step expects")]
-    Unexpected { route: String, status: u16 },
+    #[error("{route}: status {status} is not one the step expects; the answer: {body}")]
+    Unexpected {
+        route: String,
+        status: u16,
+        body: String,
+    },
     #[error("{route}: cannot save '{name}': {reason}")]
     Capture {
         route: String,
@@ -174,6 +178,7 @@ impl Try<'_> {
                 Err(TryError::Unexpected {
                     route: step.route.clone(),
                     status,
+                    body: excerpt(&body),
                 })
             } else {
                 crate::scenario::apply(&step.save, &resp).map_err(|f| TryError::Capture {
@@ -237,6 +242,7 @@ impl Try<'_> {
                     return Err(TryError::Unexpected {
                         route: next.route,
                         status,
+                        body: excerpt(&body),
                     });
                 }
                 Outcome::Capture(f) => {
@@ -318,6 +324,17 @@ fn print_line(next: &Next, status: u16, saved: &[(String, Value)], cut: bool) {
     outln!("{line}");
 }
 
+/// The start of an answer's body on one line (at most 200 characters), to say why it failed.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None if one_line.is_empty() => "(empty)".to_string(),
+        None => one_line,
+    }
+}
+
 /// A saved value as printed: tokens (by name, or JWT-shaped) masked to their first 4 characters.
 pub fn shown_value(name: &str, v: &Value) -> String {
     let text = match v {
@@ -351,5 +368,13 @@ mod tests {
         assert_eq!(shown_value("id", &s("42abc")), "42abc");
         assert_eq!(shown_value("id", &serde_json::json!(42)), "42");
         assert_eq!(mask("ab"), "ab…");
+    }
+
+    #[test]
+    fn a_failed_answer_is_shown_on_one_short_line() {
+        assert_eq!(excerpt(b"{\"detail\":\n  \"no\"}"), "{\"detail\": \"no\"}");
+        assert_eq!(excerpt(b""), "(empty)");
+        let long = "é".repeat(300);
+        assert_eq!(excerpt(long.as_bytes()), format!("{}…", "é".repeat(200)));
     }
 }

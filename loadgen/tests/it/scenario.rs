@@ -247,6 +247,24 @@ fn try_plays_every_journal_journey_once() {
         !out.contains("journey reader"),
         "--journey writer only: {out}"
     );
+
+    // A status the step does not expect: the reason and the server's answer.
+    let refused = loadgen::scenario::JOURNAL_TOML.replace(
+        r#"path = "/api/v1/entries/{id}", expect = [200] }"#,
+        r#"path = "/api/v1/entries/{id}", expect = [200] }, { method = "GET", path = "/api/v1/entries/not-an-id", expect = [200] }"#,
+    );
+    assert_ne!(refused, loadgen::scenario::JOURNAL_TOML);
+    std::fs::write(&path, refused).unwrap();
+    let (code, out) = try_(&server, &[path.to_str().unwrap(), "--journey", "reader"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("journey reader: FAILED: /api/v1/entries/not-an-id: status "),
+        "{out}"
+    );
+    assert!(
+        out.contains("is not one the step expects; the answer: "),
+        "{out}"
+    );
 }
 
 #[test]
