@@ -218,11 +218,15 @@ impl Try<'_> {
             TryError::Other("a session var cannot render (a value it names is missing)".into())
         })?;
         let mut sent = 0;
+        let mut played = std::collections::BTreeSet::new();
         while let Some(next) = p.next_request(self.now()) {
             let at = self.now();
             let before = p.values.clone();
             let (status, headers, body, note) = self.send(&next).await?;
             sent += 1;
+            if next.phase == crate::scenario::Phase::Journey {
+                played.insert((next.request.method.clone(), next.route.clone()));
+            }
             let resp = Response {
                 status,
                 headers: &headers,
@@ -252,6 +256,16 @@ impl Try<'_> {
                         reason: f.reason.as_str(),
                     });
                 }
+            }
+        }
+        // A step whose value was never saved is skipped, as in a run: say so, it is no failure.
+        for step in j.opening.iter().chain(&j.steps) {
+            if !played.contains(&(step.method.clone(), step.route.clone())) {
+                outln!(
+                    "  skipped {} {}: a value it names was never saved",
+                    step.method,
+                    step.route
+                );
             }
         }
         Ok(sent)

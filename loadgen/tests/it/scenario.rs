@@ -265,6 +265,21 @@ fn try_plays_every_journal_journey_once() {
         out.contains("is not one the step expects; the answer: "),
         "{out}"
     );
+
+    // A step whose value is never saved (optional) is skipped, said, and no failure.
+    let skipping = loadgen::scenario::JOURNAL_TOML.replace(
+        r#"save = { id = { from = "/-1/id", optional = true } }"#,
+        r#"save = { id = { from = "/-1/no_such_field", optional = true } }"#,
+    );
+    assert_ne!(skipping, loadgen::scenario::JOURNAL_TOML);
+    std::fs::write(&path, skipping).unwrap();
+    let (code, out) = try_(&server, &[path.to_str().unwrap(), "--journey", "reader"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("  skipped GET /api/v1/entries/{id}: a value it names was never saved"),
+        "{out}"
+    );
+    assert!(out.contains("journey reader: ok ("), "{out}");
 }
 
 #[test]
