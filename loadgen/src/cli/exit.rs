@@ -2,6 +2,8 @@
 
 /// Bad input, or a step that failed (the message says which).
 pub const EXIT_ERROR: i32 = 1;
+/// `loadgen scenario`: the scenario file is bad (each error printed at FILE:LINE:COLUMN).
+pub const EXIT_BAD_FILE: i32 = 2;
 /// `loadgen tune`: no cgroup v2 subtree this process may create groups in.
 pub const EXIT_NO_CGROUP: i32 = 2;
 /// `loadgen run`: every step worked but a --threshold failed.

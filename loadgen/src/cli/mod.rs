@@ -1,10 +1,13 @@
-//! The command line, the only user of clap: one file per command ([`run`], [`tune`], [`merge`]),
+//! The command line, the only user of clap: one file per command ([`run`], [`tune`], [`merge`],
+//! [`scenario`] and [`scenario_try`]),
 //! each with its arguments, their checks, its entry point and what it prints; the exit statuses
 //! in [`exit`].
 
 pub mod exit;
 pub mod merge;
 pub mod run;
+pub mod scenario;
+pub mod scenario_try;
 pub mod tune;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +38,9 @@ pub enum Command {
     /// Add up the summaries of every shard of one plan (`run --shard K/N`) into one summary.json
     /// of a single run's schema: counts summed, percentiles from the merged HDR histograms
     Merge(merge::MergeArgs),
+    /// Scenario files (journeys as data): check one at line:column, or try each journey once
+    /// against a live server
+    Scenario(scenario::ScenarioArgs),
 }
 
 /// Runs the command; returns the process exit status.
@@ -43,5 +49,6 @@ pub async fn main_with(cli: Cli) -> i32 {
         Command::Run(args) => run::main(&args).await,
         Command::Tune(args) => crate::cli::tune::main(&args).await,
         Command::Merge(args) => merge::main(&args),
+        Command::Scenario(args) => scenario::main(&args).await,
     }
 }

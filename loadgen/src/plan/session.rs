@@ -15,6 +15,8 @@
 
 use crate::plan::journey::{Account, Context, Journey, Planned, Step, plan};
 use rand_chacha::ChaCha8Rng;
+// The scenario module owns JWT decoding (read, not verified: only the lifetime matters).
+pub use crate::scenario::jwt_lifetime_s;
 
 mod shape;
 pub use shape::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
@@ -277,37 +279,6 @@ fn token_from(v: &serde_json::Value, issued: Now) -> Option<Token> {
         issued,
         lifetime_s,
     })
-}
-
-/// `exp - iat` of a JWT (read, not verified: only the lifetime matters here).
-pub fn jwt_lifetime_s(token: &str) -> Option<f64> {
-    let payload = base64url_decode(token.split('.').nth(1)?)?;
-    let v: serde_json::Value = serde_json::from_slice(&payload).ok()?;
-    let life = v["exp"].as_f64()? - v["iat"].as_f64()?;
-    (life > 0.0).then_some(life)
-}
-
-fn base64url_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|c| *c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

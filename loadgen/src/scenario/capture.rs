@@ -199,14 +199,19 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, Value>> {
     if parts.next().is_some() || payload.len() > 64 * 1024 {
         return None;
     }
+    let bytes = base64url_decode(payload)?;
+    match serde_json::from_slice(&bytes).ok()? {
+        Value::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Base64url (RFC 4648 section 5, a JWT's alphabet), with or without padding.
+pub fn base64url_decode(s: &str) -> Option<Vec<u8>> {
     let engine = base64::engine::GeneralPurpose::new(
         &base64::alphabet::URL_SAFE,
         base64::engine::GeneralPurposeConfig::new()
             .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
     );
-    let bytes = engine.decode(payload).ok()?;
-    match serde_json::from_slice(&bytes).ok()? {
-        Value::Object(m) => Some(m),
-        _ => None,
-    }
+    engine.decode(s).ok()
 }

@@ -1,7 +1,8 @@
 //! Scenarios: journeys as data (`FILE.toml`), so loadgen can drive any HTTP API. Pure: the types,
 //! the parser and `check`, templates, captures and data sets; the engine (sessions pool, open
 //! model, summary) plays them. The only I/O is reading the scenario and its CSV files
-//! ([`load`]). Imports nothing else of the crate.
+//! ([`load`]). Imports nothing else of the crate; `plan` uses its word list ([`words`]) and JWT
+//! decoding ([`jwt_lifetime_s`]), so each has one owner.
 //!
 //! # The format
 //!
@@ -102,8 +103,8 @@ mod step;
 mod template;
 
 pub use capture::{
-    Capture, CaptureFailure, Reason, Response, Saved, Source, apply, jwt_exp, jwt_lifetime_s,
-    pointer,
+    Capture, CaptureFailure, Reason, Response, Saved, Source, apply, base64url_decode, jwt_exp,
+    jwt_lifetime_s, pointer,
 };
 pub use check::{
     CheckError, CheckOptions, JOURNAL_TOML, journal, line_col, load, mix_weights, parse,
@@ -115,7 +116,9 @@ pub use model::{
 };
 pub use numbers::{duration_s, session_requests};
 pub use play::{Next, Now, Outcome, Phase, Player};
-pub use template::{Generator, Missing, Part, Template, TemplateError, Values};
+pub use template::{
+    Generator, Missing, Part, Template, TemplateError, Values, WORDS_MAX_CHARS, words,
+};
 
 #[cfg(test)]
 mod tests;

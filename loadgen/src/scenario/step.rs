@@ -39,14 +39,18 @@ impl Cx<'_> {
     /// escapes, else the start of the value.
     fn at<T>(&self, s: &Spanned<T>, value: &str, offset: usize) -> usize {
         let span = s.span();
-        match self.text.get(span.clone()) {
-            Some(raw)
-                if raw.len() == value.len() + 2 && raw.get(1..raw.len() - 1) == Some(value) =>
-            {
-                span.start + 1 + offset
-            }
-            _ => span.start,
+        let Some(raw) = self.text.get(span.clone()) else {
+            return span.start;
+        };
+        if raw.len() == value.len() + 2 && raw.get(1..raw.len() - 1) == Some(value) {
+            return span.start + 1 + offset;
         }
+        // A string inside a table (a JSON body, whose span is the whole table): where it is
+        // written in full, quoted; with escapes in it, the table.
+        ['"', '\'']
+            .iter()
+            .find_map(|q| raw.find(&format!("{q}{value}{q}")))
+            .map_or(span.start, |i| span.start + i + 1 + offset)
     }
 
     pub fn template(&mut self, s: &Spanned<String>, scope: &Scope) -> Template {

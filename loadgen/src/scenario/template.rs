@@ -273,17 +273,21 @@ fn range_i64(lo: &str, hi: &str) -> Option<(i64, i64)> {
     (a <= b && within(a) && within(b)).then_some((a, b))
 }
 
+/// `min..=max` plain words, cut to [`WORDS_MAX_CHARS`]: `{words:MIN..MAX}`, and the journal
+/// text of loadgen's built-in journeys (`plan::text`).
+pub fn words(rng: &mut ChaCha8Rng, min: u32, max: u32) -> String {
+    let n = rng.random_range(min..=max);
+    let mut s = (0..n)
+        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+        .collect::<Vec<_>>()
+        .join(" ");
+    s.truncate(WORDS_MAX_CHARS);
+    s
+}
+
 pub fn generate(g: &Generator, rng: &mut ChaCha8Rng) -> String {
     match g {
-        Generator::Words(a, b) => {
-            let n = rng.random_range(*a..=*b);
-            let mut s = (0..n)
-                .map(|_| WORDS[rng.random_range(0..WORDS.len())])
-                .collect::<Vec<_>>()
-                .join(" ");
-            s.truncate(WORDS_MAX_CHARS);
-            s
-        }
+        Generator::Words(a, b) => words(rng, *a, *b),
         Generator::Int(a, b) => rng.random_range(*a..=*b).to_string(),
         Generator::Pick(items) => items[rng.random_range(0..items.len())].clone(),
         Generator::Email => format!("u{:016x}@loadgen.example.com", rng.next_u64()),

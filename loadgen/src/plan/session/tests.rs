@@ -52,7 +52,7 @@ fn session(j: Journey, target: u32, logout: bool) -> Session {
 fn the_jwt_lifetime_is_read_from_its_claims() {
     assert_eq!(jwt_lifetime_s(&jwt(900, 1)), Some(900.0));
     assert_eq!(jwt_lifetime_s("opaque-token"), None);
-    assert_eq!(base64url_decode("aGk").unwrap(), b"hi");
+    assert_eq!(crate::scenario::base64url_decode("aGk").unwrap(), b"hi");
 }
 
 #[test]
