@@ -60,6 +60,16 @@ pub enum Input {
     SavingsPlansRates,
     /// A snapshot's RDS Reserved Instance offers (`[rds_reserved]`).
     RdsReservedRates,
+    /// The database a deployment uses (RDS, Aurora provisioned, Aurora Serverless v2).
+    Database,
+    /// A snapshot's Aurora rates (`[aurora]`).
+    AuroraRates,
+    AcuMin,
+    AcuMax,
+    PauseAfter,
+    IdleGaps,
+    AuroraStorageGb,
+    AuroraIos,
 }
 
 impl Input {
@@ -112,6 +122,14 @@ impl Input {
             Prices => "price snapshot",
             SavingsPlansRates => "a price snapshot with [savings_plans]",
             RdsReservedRates => "a price snapshot with [rds_reserved]",
+            Database => "database",
+            AuroraRates => "a price snapshot with [aurora]",
+            AcuMin => "minimum ACUs",
+            AcuMax => "maximum ACUs",
+            PauseAfter => "auto-pause timeout (seconds)",
+            IdleGaps => "idle gaps (seconds)",
+            AuroraStorageGb => "Aurora storage (GB)",
+            AuroraIos => "Aurora I/O requests",
         }
     }
 }
@@ -241,6 +259,15 @@ impl Problem {
                     (Some(from), Some(to)) => format!("{from}/{to}"),
                     _ => "the range".to_string(),
                 }
+            ),
+            Problem::MissingRates {
+                missing,
+                snapshot,
+                rates,
+            } if *rates == Input::AuroraRates => format!(
+                "{value}: the {snapshot} has no rate for {}; give {} (the bundled snapshot has it)",
+                missing.join(", "),
+                named(*rates)
             ),
             Problem::MissingRates {
                 missing,
