@@ -65,6 +65,7 @@ pub enum Input {
     /// A snapshot's Aurora rates (`[aurora]`).
     AuroraRates,
     AcuMin,
+    AcuHours,
     AcuMax,
     PauseAfter,
     IdleGaps,
@@ -125,6 +126,7 @@ impl Input {
             Database => "database",
             AuroraRates => "a price snapshot with [aurora]",
             AcuMin => "minimum ACUs",
+            AcuHours => "ACU-hours",
             AcuMax => "maximum ACUs",
             PauseAfter => "auto-pause timeout (seconds)",
             IdleGaps => "idle gaps (seconds)",

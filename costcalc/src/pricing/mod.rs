@@ -5,6 +5,7 @@
 
 pub mod alb;
 pub mod apigw;
+pub mod aurora;
 pub mod commitment;
 pub mod credits;
 pub mod ec2;
