@@ -69,6 +69,7 @@ pub enum Input {
     AcuMax,
     PauseAfter,
     IdleGaps,
+    ConnectionIdle,
     AuroraStorageGb,
     AuroraIos,
 }
@@ -130,6 +131,7 @@ impl Input {
             AcuMax => "maximum ACUs",
             PauseAfter => "auto-pause timeout (seconds)",
             IdleGaps => "idle gaps (seconds)",
+            ConnectionIdle => "seconds until the last database connection closes",
             AuroraStorageGb => "Aurora storage (GB)",
             AuroraIos => "Aurora I/O requests",
         }
