@@ -70,6 +70,7 @@ pub enum Input {
     PauseAfter,
     IdleGaps,
     ConnectionIdle,
+    RdsProxy,
     AuroraStorageGb,
     AuroraIos,
 }
@@ -131,6 +132,7 @@ impl Input {
             AcuMax => "maximum ACUs",
             PauseAfter => "auto-pause timeout (seconds)",
             IdleGaps => "idle gaps (seconds)",
+            RdsProxy => "RDS Proxy",
             ConnectionIdle => "seconds until the last database connection closes",
             AuroraStorageGb => "Aurora storage (GB)",
             AuroraIos => "Aurora I/O requests",
@@ -164,6 +166,10 @@ pub enum Problem {
     /// Fargate takes only AWS's vCPU/memory combinations.
     FargateSize {
         valid: String,
+    },
+    /// A value that AWS does not allow, or not with another choice; `reason` says why.
+    Conflict {
+        reason: String,
     },
     /// A price the snapshot lacks for this combination.
     NotPriced {
@@ -241,6 +247,7 @@ impl Problem {
                 format!("{value} is not a Fargate task size; valid sizes: {valid}")
             }
             Problem::NotPriced { what } => format!("{value}: {what}"),
+            Problem::Conflict { reason } => format!("{value}: {reason}"),
             Problem::PeakBelowAverage { average } => format!(
                 "{value} req/s is below the month's average rate ({} req/s): a peak is at least the average",
                 q(average)
