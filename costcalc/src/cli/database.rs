@@ -7,6 +7,34 @@ use super::scenario::ScenarioArgs;
 use super::values::nonneg;
 use crate::deployment::aurora::{Database, Serverless};
 use crate::pricing::aurora::AuroraStorage;
+use crate::workload::IdleGaps;
+use crate::workload::source::loadgen::view::View;
+
+/// A loadgen run's idle gaps, when it says how long its profile is at real time; a run whose gaps
+/// add up to more than its profile is not used, and the reason is given.
+pub fn idle_gaps(v: &View) -> std::result::Result<Option<IdleGaps>, String> {
+    let Some(profile) = v.profile_seconds.and_then(|p| Decimal::try_from(p).ok()) else {
+        return Ok(None);
+    };
+    let gaps_s = v
+        .idle_gaps
+        .iter()
+        .filter_map(|g| Decimal::try_from(g.real_seconds).ok())
+        .collect::<Vec<_>>();
+    let sum: Decimal = gaps_s.iter().sum();
+    if profile <= Decimal::ZERO || sum > profile {
+        return Err(format!(
+            "the loadgen run's idle gaps ({} s in all) do not fit in its profile ({} s): Aurora's \
+             auto-pause assumes requests evenly spaced instead",
+            sum.round_dp(1).normalize(),
+            profile.round_dp(1).normalize()
+        ));
+    }
+    Ok(Some(IdleGaps {
+        gaps_s,
+        profile_seconds: profile,
+    }))
+}
 
 /// `--db`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]

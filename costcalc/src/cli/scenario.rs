@@ -239,6 +239,11 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
     let (mut workload, measured, run) = workload(s)?;
+    match run.as_ref().map(super::database::idle_gaps) {
+        Some(Ok(gaps)) => workload.idle_gaps = gaps,
+        Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
+        _ => {}
+    }
     if let Some(path) = &s.lambda_tune {
         tuned(&mut workload, path, run.as_ref(), options.hours)?;
     }

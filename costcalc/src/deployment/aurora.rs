@@ -146,39 +146,9 @@ pub fn lines(
         }
     )];
     let acu_hours = if s.auto_pause() {
-        let (hours, n) = (o.hours * instances, w.requests_per_month.round());
-        let gap = if n.is_zero() {
-            o.hours * dec!(3600)
-        } else {
-            o.hours * dec!(3600) / n
-        };
-        let gaps = [gap];
-        let one = aurora_pause::pauses(
-            &IdleMonth {
-                gaps_s: &gaps,
-                requests: Decimal::ONE,
-                month_hours: o.hours,
-                connection_idle_s: POOL_IDLE_S,
-            },
-            s.pause_after_s,
-        )?;
-        let count = n.max(Decimal::ONE);
-        let paused_h = one.paused_hours() * count;
-        let resumes = Decimal::from(one.resumes) * count;
-        let share = format!("{}%", money::quantity(one.resume_share * dec!(100), 2));
-        notes.push(format!(
-            "auto-pause after {} s without connections (assumed: requests evenly spaced, one \
-             every {} s, and the pool's last connection closing {} s after the last request): \
-             paused {} h a month, {} resumes a month, up to ~15 s for the first request after \
-             each ({} of requests)",
-            s.pause_after_s.normalize(),
-            money::quantity(gap, 1),
-            POOL_IDLE_S.normalize(),
-            money::quantity(paused_h, 2),
-            money::quantity(resumes, 0),
-            share
-        ));
-        (hours - paused_h * instances) * up
+        let (paused_h, note) = paused(s, w, o)?;
+        notes.push(note);
+        (o.hours - paused_h) * instances * up
     } else {
         o.hours * instances * up
     };
@@ -194,6 +164,60 @@ pub fn lines(
         p,
     )?);
     Ok(notes)
+}
+
+/// Paused hours a month with auto-pause, and the note saying how they were found: from a loadgen
+/// run's idle gaps (its profile repeated over the month) when the workload has them, else from
+/// the month's requests evenly spaced.
+fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)> {
+    let month_s = o.hours * dec!(3600);
+    let n = w.requests_per_month.round();
+    let even;
+    let (gaps, repeats, how): (&[Decimal], Decimal, String) = match &w.idle_gaps {
+        Some(g) => (
+            &g.gaps_s,
+            month_s / g.profile_seconds,
+            format!(
+                "the loadgen run's {} idle gaps over its {} s profile, repeated over the month",
+                g.gaps_s.len(),
+                money::quantity(g.profile_seconds, 0)
+            ),
+        ),
+        None => {
+            let gap = month_s / n.max(Decimal::ONE);
+            even = [gap];
+            (
+                &even,
+                n.max(Decimal::ONE),
+                format!(
+                    "requests evenly spaced, one every {} s",
+                    money::quantity(gap, 3)
+                ),
+            )
+        }
+    };
+    let one = aurora_pause::pauses(
+        &IdleMonth {
+            gaps_s: gaps,
+            requests: (w.requests_per_month / repeats).max(Decimal::ONE),
+            month_hours: o.hours,
+            connection_idle_s: POOL_IDLE_S,
+        },
+        s.pause_after_s,
+    )?;
+    let paused_h = (one.paused_hours() * repeats).min(o.hours);
+    let resumes = Decimal::from(one.resumes) * repeats;
+    let share = format!("{}%", money::quantity(one.resume_share * dec!(100), 2));
+    let note = format!(
+        "auto-pause after {} s without connections (assumed: {how}, and the pool's last \
+         connection closing {} s after the last request): paused {} h a month, {} resumes a \
+         month, up to ~15 s for the first request after each ({share} of requests)",
+        s.pause_after_s.normalize(),
+        POOL_IDLE_S.normalize(),
+        money::quantity(paused_h, 2),
+        money::quantity(resumes, 0),
+    );
+    Ok((paused_h, note))
 }
 
 /// How the summary names it.

@@ -99,3 +99,58 @@ fn settings_aws_refuses_are_refused_naming_the_flag_and_why() {
     );
     assert_eq!(e.lines().count(), 1, "{e}");
 }
+
+#[test]
+fn a_loadgen_runs_idle_gaps_repeat_over_the_month() {
+    // The fixture's run with a 3,600 s profile holding one 1,800 s idle gap (real time): the
+    // month (2,628,000 s) repeats it 730 times. Each gap pauses after 600 s (pool) + 300 s, for
+    // 1,800 - 900 = 900 s: 730 x 900 = 657,000 s = 182.5 h paused, 730 resumes. Up 730 - 182.5 =
+    // 547.5 h x 0.5 ACU = 273.75 ACU-hours x $0.12 = $32.85.
+    let text = include_str!("../../data/summary-v1.json").replacen(
+        "\"duration_s\": 20.0,",
+        "\"duration_s\": 3600.0,",
+        1,
+    );
+    let dir = std::env::temp_dir().join(format!("costcalc-aurora-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("summary.json");
+    std::fs::write(&path, text).unwrap();
+    let v = costcalc_json(&[
+        "report",
+        "--from-loadgen",
+        path.to_str().unwrap(),
+        "--db",
+        "aurora-serverless",
+        "--acu-min",
+        "0",
+    ]);
+    let d = deployment(&v, "ec2");
+    assert_eq!(cost(d, "Serverless v2 (Standard)"), "32.85");
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("the loadgen run's 1 idle gaps over its 3,600 s profile, repeated"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("paused 182.5 h a month, 730 resumes a month"),
+        "{notes}"
+    );
+    // The unchanged fixture's gap (1,800 s) does not fit in its 20 s profile: not used, and said.
+    let v = costcalc_json(&[
+        "report",
+        "--from-loadgen",
+        "tests/data/summary-v1.json",
+        "--db",
+        "aurora-serverless",
+        "--acu-min",
+        "0",
+    ]);
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("idle gaps (1800 s in all) do not fit in its profile (20 s)"),
+        "{}",
+        v["warnings"]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
