@@ -205,7 +205,14 @@ fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)
         },
         s.pause_after_s,
     )?;
-    let paused_h = (one.paused_hours() * repeats).min(o.hours);
+    // Evenly spaced: n gaps of month/n, each paused for gap - wait when it pauses, in all
+    // month - n x wait, worked that way so that it stays exact (and affine in n).
+    let paused_s = match (&w.idle_gaps, one.resumes) {
+        (Some(_), _) => one.paused_s * repeats,
+        (None, 0) => Decimal::ZERO,
+        (None, _) => month_s - repeats * (POOL_IDLE_S + s.pause_after_s),
+    };
+    let paused_h = (paused_s / dec!(3600)).min(o.hours);
     let resumes = Decimal::from(one.resumes) * repeats;
     let share = format!("{}%", money::quantity(one.resume_share * dec!(100), 2));
     let note = format!(
@@ -218,6 +225,25 @@ fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)
         money::quantity(resumes, 0),
     );
     Ok((paused_h, note))
+}
+
+/// Where the cost stops being one straight line in the monthly requests R, as (level, quantity
+/// per request) pairs: the 0.5-ACU steps of a measured database CPU, and with auto-pause over
+/// evenly spaced requests, the R at which the gaps get too short to pause (month / wait).
+pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal)> {
+    let mut v = Vec::new();
+    if let Some(ms) = w.db_cpu_ms_per_request {
+        let per_request = ms / dec!(1000) / VCPU_PER_ACU / (o.hours * dec!(3600));
+        let mut level = STEP;
+        while level <= s.acu_max {
+            v.push((level, per_request));
+            level += STEP;
+        }
+    }
+    if s.auto_pause() && w.idle_gaps.is_none() {
+        v.push((o.hours * dec!(3600), POOL_IDLE_S + s.pause_after_s));
+    }
+    v
 }
 
 /// How the summary names it.
