@@ -60,6 +60,19 @@ pub enum Input {
     SavingsPlansRates,
     /// A snapshot's RDS Reserved Instance offers (`[rds_reserved]`).
     RdsReservedRates,
+    /// The database a deployment uses (RDS, Aurora provisioned, Aurora Serverless v2).
+    Database,
+    /// A snapshot's Aurora rates (`[aurora]`).
+    AuroraRates,
+    AcuMin,
+    AcuHours,
+    AcuMax,
+    PauseAfter,
+    IdleGaps,
+    ConnectionIdle,
+    RdsProxy,
+    AuroraStorageGb,
+    AuroraIos,
 }
 
 impl Input {
@@ -112,6 +125,17 @@ impl Input {
             Prices => "price snapshot",
             SavingsPlansRates => "a price snapshot with [savings_plans]",
             RdsReservedRates => "a price snapshot with [rds_reserved]",
+            Database => "database",
+            AuroraRates => "a price snapshot with [aurora]",
+            AcuMin => "minimum ACUs",
+            AcuHours => "ACU-hours",
+            AcuMax => "maximum ACUs",
+            PauseAfter => "auto-pause timeout (seconds)",
+            IdleGaps => "idle gaps (seconds)",
+            RdsProxy => "RDS Proxy",
+            ConnectionIdle => "seconds until the last database connection closes",
+            AuroraStorageGb => "Aurora storage (GB)",
+            AuroraIos => "Aurora I/O requests",
         }
     }
 }
@@ -142,6 +166,10 @@ pub enum Problem {
     /// Fargate takes only AWS's vCPU/memory combinations.
     FargateSize {
         valid: String,
+    },
+    /// A value that AWS does not allow, or not with another choice; `reason` says why.
+    Conflict {
+        reason: String,
     },
     /// A price the snapshot lacks for this combination.
     NotPriced {
@@ -219,6 +247,7 @@ impl Problem {
                 format!("{value} is not a Fargate task size; valid sizes: {valid}")
             }
             Problem::NotPriced { what } => format!("{value}: {what}"),
+            Problem::Conflict { reason } => format!("{value}: {reason}"),
             Problem::PeakBelowAverage { average } => format!(
                 "{value} req/s is below the month's average rate ({} req/s): a peak is at least the average",
                 q(average)
@@ -241,6 +270,15 @@ impl Problem {
                     (Some(from), Some(to)) => format!("{from}/{to}"),
                     _ => "the range".to_string(),
                 }
+            ),
+            Problem::MissingRates {
+                missing,
+                snapshot,
+                rates,
+            } if *rates == Input::AuroraRates => format!(
+                "{value}: the {snapshot} has no rate for {}; give {} (the bundled snapshot has it)",
+                missing.join(", "),
+                named(*rates)
             ),
             Problem::MissingRates {
                 missing,

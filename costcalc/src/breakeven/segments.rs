@@ -14,6 +14,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
 use crate::catalog::{PriceSnapshot, TieredPrice};
+use crate::deployment::aurora;
 use crate::deployment::database::max_connections;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options, count_for_peak};
 use crate::error::{Error, Input, Problem, Result};
@@ -132,6 +133,11 @@ fn peak_per_request(w: &Workload, o: &Options) -> Option<Decimal> {
 /// Proxy) reach a class's max_connections, or the measured database CPU at the peak reaches a
 /// class's vCPUs. (Instances' and tasks' pools change with their counts, already steps.)
 fn database(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
+    if let aurora::Database::AuroraServerless(a) = &o.database {
+        for (level, per_request) in aurora::kinks(a, w, o) {
+            b.level(level, per_request);
+        }
+    }
     let Some(ppr) = peak_per_request(w, o) else {
         return;
     };
@@ -356,6 +362,19 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
+        // Aurora Serverless v2 with auto-pause: the pause stops where the evenly spaced gaps get
+        // shorter than 900 s (R = 2,920), and the measured CPU steps the ACUs.
+        let o = Options {
+            rds_proxy: false,
+            database: aurora::Database::AuroraServerless(aurora::Serverless {
+                acu_min: Decimal::ZERO,
+                acu_max: dec!(8),
+                pause_after_s: dec!(300),
+                storage: crate::pricing::aurora::AuroraStorage::Standard,
+            }),
+            ..Options::default()
+        };
+        assert_affine(&w, &o, dec!(100), dec!(10000000000));
     }
 
     #[test]

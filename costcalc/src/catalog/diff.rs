@@ -127,6 +127,22 @@ fn walk(path: &str, v: &serde_json::Value, out: &mut Vec<Row>) {
         }
         return;
     }
+    // An Aurora class: one rate per storage configuration.
+    if let (Some(std), Some(iopt)) = (d(map.get("standard")), d(map.get("io_optimized"))) {
+        for (k, usd, usage) in [
+            ("standard", std, "usage_type"),
+            ("io_optimized", iopt, "io_optimized_usage_type"),
+        ] {
+            out.push(Row {
+                path: format!("{path} {k}"),
+                usd,
+                unit: format!("instance-hour, {}", k.replace('_', "-")),
+                usage_type: s(v, usage),
+                source: s(v, "source"),
+            });
+        }
+        return;
+    }
     if let Some(usd) = d(map.get("usd")) {
         let unit = match map.get("unit") {
             Some(_) => s(v, "unit"),

@@ -113,6 +113,9 @@ fn validate(s: &PriceSnapshot) -> std::result::Result<(), String> {
             ));
         }
     }
+    if let Some(a) = &s.aurora {
+        a.validate()?;
+    }
     let classes: Vec<&String> = s.rds.instances.keys().collect();
     super::commitment::validate(s.savings_plans.as_ref(), s.rds_reserved.as_ref(), &classes)?;
     let positive = [
@@ -231,6 +234,9 @@ pub(super) fn flat_prices(s: &PriceSnapshot) -> Vec<(&'static str, &Price)> {
     if let Some(spot) = &s.fargate.spot_arm64 {
         v.push(("fargate.spot_arm64.vcpu", &spot.vcpu));
         v.push(("fargate.spot_arm64.memory", &spot.memory));
+    }
+    if let Some(a) = &s.aurora {
+        v.extend(a.flat());
     }
     v
 }

@@ -4,6 +4,7 @@
 //! `--prices FILE` loads another file of the same format (what `prices fetch` writes). Every money
 //! value is a decimal string, every price names its unit, Price List usage type and source.
 
+mod aurora;
 mod bounds;
 mod commitment;
 pub mod diff;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use aurora::{AuroraInstance, AuroraIo, AuroraPair, AuroraPrices, aurora_rates};
 pub use commitment::{PlanRate, RdsOffer, RdsReserved, SavingsPlans};
 #[cfg(test)]
 pub use load::with_fixture_commitment_rates;
@@ -84,6 +86,10 @@ pub struct PriceSnapshot {
     /// RDS Reserved Instance offers (optional, as `savings_plans`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rds_reserved: Option<RdsReserved>,
+    /// Aurora PostgreSQL (optional, so older snapshot files load; asked for only when a
+    /// deployment uses Aurora, and then a missing section is an error naming the rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aurora: Option<AuroraPrices>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

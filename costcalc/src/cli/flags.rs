@@ -36,6 +36,12 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         Commitment => "--commitment",
         RdsReserved => "--rds-reserved",
         SpotDiscount => "--spot-discount",
+        Database => "--db",
+        AcuMin => "--acu-min",
+        AcuMax => "--acu-max",
+        PauseAfter => "--pause-after",
+        RdsProxy => "--proxy",
+        AuroraStorageGb => "--db-storage-gb",
         other => return snapshot(other),
     })
 }

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use clap::Args;
 use rust_decimal::Decimal;
 
+use super::database::{AuroraStorageArg, DbKind, database, duration_s};
 use super::lambda_memory::{Memory, auto_memory, memory, tuned};
 use super::metrics::MetricsArgs;
 use super::purchase::PurchaseArgs;
 use super::values::{choice, nonneg, positive};
 use super::{Switch, flags};
 use crate::catalog::{self, PriceSnapshot};
+use crate::deployment::aurora::Database;
 use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
 use crate::pricing::apigw;
@@ -153,9 +155,9 @@ pub struct ScenarioArgs {
     /// API Gateway kind in front of Lambda
     #[arg(long, value_parser = choice::<apigw::ApiKind>(), default_value_t = apigw::ApiKind::Http, help_heading = "Deployments")]
     pub api: apigw::ApiKind,
-    /// RDS Proxy between Lambda and the database
-    #[arg(long, value_enum, default_value_t = Switch::On, help_heading = "Deployments")]
-    pub proxy: Switch,
+    /// RDS Proxy between Lambda and the database [default: on, off with --acu-min 0 (auto-pause cannot be used with RDS Proxy)]
+    #[arg(long, value_enum, help_heading = "Deployments")]
+    pub proxy: Option<Switch>,
     /// NAT Gateway so the VPC Lambda can reach the internet
     #[arg(long, value_enum, default_value_t = Switch::Off, help_heading = "Deployments")]
     pub nat: Switch,
@@ -198,6 +200,21 @@ pub struct ScenarioArgs {
     /// RDS Multi-AZ (one standby)
     #[arg(long, help_heading = "Deployments")]
     pub multi_az: bool,
+    /// The database: RDS for PostgreSQL, or Aurora PostgreSQL Serverless v2
+    #[arg(long, value_enum, default_value_t = DbKind::Rds, help_heading = "Deployments")]
+    pub db: DbKind,
+    /// Aurora Serverless v2 minimum ACUs: 0 (auto-pause) or 0.5 to 256 in 0.5 steps
+    #[arg(long, value_name = "A", default_value_t = Decimal::new(5, 1), value_parser = nonneg, help_heading = "Deployments")]
+    pub acu_min: Decimal,
+    /// Aurora Serverless v2 maximum ACUs: 1 to 256 in 0.5 steps
+    #[arg(long, value_name = "A", default_value_t = Decimal::from(4), value_parser = nonneg, help_heading = "Deployments")]
+    pub acu_max: Decimal,
+    /// With --acu-min 0: pause after this long without connections, 5m to 24h (e.g. 300s, 5m, 2h)
+    #[arg(long, value_name = "T", default_value = "5m", value_parser = duration_s, help_heading = "Deployments")]
+    pub pause_after: Decimal,
+    /// Aurora storage configuration
+    #[arg(long, value_enum, default_value_t = AuroraStorageArg::Standard, help_heading = "Deployments")]
+    pub aurora_storage: AuroraStorageArg,
     /// Share of each vCPU sizing plans to use at the peak, applied to a measured CPU per request (0.05 to 1)
     #[arg(long, value_name = "U", default_value_t = defaults::TARGET_UTILIZATION, value_parser = positive, help_heading = "Deployments")]
     pub target_utilization: Decimal,
@@ -222,6 +239,11 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
     let (mut workload, measured, run) = workload(s)?;
+    match run.as_ref().map(super::database::idle_gaps) {
+        Some(Ok(gaps)) => workload.idle_gaps = gaps,
+        Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
+        _ => {}
+    }
     if let Some(path) = &s.lambda_tune {
         tuned(&mut workload, path, run.as_ref(), options.hours)?;
     }
@@ -349,7 +371,10 @@ fn measured_run(
 }
 
 fn options(s: &ScenarioArgs) -> Options {
+    let database = database(s);
+    let auto_pause = matches!(database, Database::AuroraServerless(a) if a.auto_pause());
     Options {
+        database,
         hours: s.prices.hours_per_month,
         free_tier: s.free_tier,
         high_availability: s.ha,
@@ -361,7 +386,7 @@ fn options(s: &ScenarioArgs) -> Options {
         lambda_ephemeral_mb: s.lambda_ephemeral_mb,
         provisioned_concurrency: s.provisioned_concurrency,
         api: s.api,
-        rds_proxy: s.proxy.on(),
+        rds_proxy: s.proxy.map_or(!auto_pause, Switch::on),
         nat: s.nat.on(),
         nat_gb: s.nat_gb,
         instance_type: s.instance_type.clone(),

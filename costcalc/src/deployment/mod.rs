@@ -18,6 +18,7 @@ pub const LAMBDA_PLATFORM_LOG_BYTES: Decimal = dec!(350);
 mod credits;
 mod sizing;
 pub use sizing::count_for_peak;
+pub mod aurora;
 pub mod database;
 mod options;
 pub mod purchase;
@@ -74,6 +75,12 @@ fn database(
     connections: Decimal,
     out: &mut Vec<LineItem>,
 ) -> Result<database::Choice> {
+    if let aurora::Database::AuroraServerless(a) = &o.database {
+        return Ok(database::Choice {
+            class: aurora::summary(a),
+            notes: aurora::lines(a, w, o, p, out)?,
+        });
+    }
     let choice = database::choose(w, o, p, connections)?;
     database_lines(&choice, w, o, p, out)?;
     Ok(choice)
@@ -251,14 +258,17 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     } else {
         lambda_concurrency(w, o)
     };
-    let choice = database::choose(w, o, p, connections)?;
-    let db = rds::instance(p, &choice.class)?;
+    // Aurora's proxy bills the ACUs' vCPUs, at least 2 (the smallest cluster is below that).
+    let rds_choice = match o.database {
+        aurora::Database::Rds => Some(database::choose(w, o, p, connections)?),
+        aurora::Database::AuroraServerless(_) => None,
+    };
     if o.rds_proxy {
-        out.extend(pricing::rds_proxy::price(
-            Decimal::from(db.vcpus),
-            o.hours,
-            p,
-        ));
+        let vcpus = match &rds_choice {
+            Some(c) => Decimal::from(rds::instance(p, &c.class)?.vcpus),
+            None => Decimal::ZERO,
+        };
+        out.extend(pricing::rds_proxy::price(vcpus, o.hours, p));
     }
     if o.nat {
         out.extend(pricing::nat::price(o.hours, o.nat_gb, p));
@@ -269,8 +279,22 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
             p,
         ));
     }
-    database_lines(&choice, w, o, p, &mut out)?;
-    let db = choice;
+    let db = match rds_choice {
+        Some(choice) => {
+            database_lines(&choice, w, o, p, &mut out)?;
+            choice
+        }
+        None => database(w, o, p, connections, &mut out)?,
+    };
+    let mut db = db;
+    if matches!(o.database, aurora::Database::AuroraServerless(a) if a.auto_pause()) && !o.rds_proxy
+    {
+        db.notes.push(
+            "Lambda connects without RDS Proxy: auto-pause cannot be used with it, so each \
+             execution environment holds its own connection"
+                .into(),
+        );
+    }
     shared_lines(w, o, p, LAMBDA_PLATFORM_LOG_BYTES, &mut out);
     let summary = format!(
         "{} MB {} function + {}{}{} + {}{}",

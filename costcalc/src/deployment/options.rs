@@ -68,6 +68,9 @@ pub struct Options {
     pub db_instance_class: String,
     pub db_storage_gb: Decimal,
     pub multi_az: bool,
+    /// RDS (the class above) or Aurora Serverless v2 (the summary names it; not in the JSON yet).
+    #[serde(skip)]
+    pub database: super::aurora::Database,
     /// Share of each vCPU (instances, tasks, the database) that sizing plans to use.
     pub target_utilization: Decimal,
     /// The database class was chosen by the user: kept even when it does not hold the load.
@@ -139,6 +142,7 @@ impl Default for Options {
             db_instance_class: d::DB_INSTANCE_CLASS.into(),
             db_storage_gb: d::DB_STORAGE_GB,
             multi_az: false,
+            database: super::aurora::Database::Rds,
             target_utilization: d::TARGET_UTILIZATION,
             db_class_given: false,
             db_pool_size: d::DB_POOL_SIZE,
@@ -198,6 +202,9 @@ impl Options {
             dec!(0.05),
             Decimal::ONE,
         )?;
+        if let super::aurora::Database::AuroraServerless(s) = &self.database {
+            super::aurora::check(s, self.rds_proxy, p)?;
+        }
         if let Some(d) = self.purchase.ec2_spot_discount {
             check_range(Input::SpotDiscount, d, zero, dec!(0.99))?;
         }

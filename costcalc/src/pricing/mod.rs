@@ -5,6 +5,8 @@
 
 pub mod alb;
 pub mod apigw;
+pub mod aurora;
+pub mod aurora_pause;
 pub mod commitment;
 pub mod credits;
 pub mod ec2;

@@ -51,6 +51,16 @@ pub struct Workload {
     /// Lambda cold starts a month (the run's idle gaps scaled to the month), billed at the INIT
     /// duration a tune measured.
     pub cold_starts_per_month: Option<Decimal>,
+    /// The idle gaps of a loadgen run's profile at real time, for Aurora's auto-pause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_gaps: Option<IdleGaps>,
+}
+
+/// A profile's idle gaps (seconds, real time) and the profile's real length: the month repeats it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdleGaps {
+    pub gaps_s: Vec<Decimal>,
+    pub profile_seconds: Decimal,
 }
 
 impl Default for Workload {
@@ -72,6 +82,7 @@ impl Default for Workload {
             duration: Duration::InFunction,
             db_cpu_ms_per_request: None,
             cold_starts_per_month: None,
+            idle_gaps: None,
         }
     }
 }

@@ -238,6 +238,9 @@ pub fn build_snapshot(
     // other files this fetch does not read yet).
     s.savings_plans = None;
     s.rds_reserved = super::reserved::rds_offers(&in_region, &s.rds.instances, origin);
+    if let Some(a) = s.aurora.as_mut() {
+        a.mark_kept_from(&template.as_of);
+    }
     // CPU credits: one price per burstable family, kept from the template when not listed.
     for (family, price) in s.ec2.cpu_credits.iter_mut() {
         let usage = format!("CPUCredits:{family}");

@@ -8,9 +8,11 @@
 //! - [`breakeven`]: the NAT hint priced from the snapshot and the month, the marginal cost per
 //!   million.
 //! - [`database`]: connections and CPU credits.
+//! - [`aurora`]: `--db aurora-serverless`, auto-pause and its refusals.
 //! - [`measured`]: overloaded runs, deciding defaults and a measured server.
 //! - [`html`]: the HTML report.
 
+mod aurora;
 mod basics;
 mod breakeven;
 mod database;

@@ -1,0 +1,99 @@
+//! The database flags of `report` and `breakeven`: `--db` and Aurora Serverless v2's settings,
+//! turned into the engine's `Database`.
+
+use rust_decimal::Decimal;
+
+use super::scenario::ScenarioArgs;
+use super::values::nonneg;
+use crate::deployment::aurora::{Database, Serverless};
+use crate::pricing::aurora::AuroraStorage;
+use crate::workload::IdleGaps;
+use crate::workload::source::loadgen::view::View;
+
+/// A loadgen run's idle gaps, when it says how long its profile is at real time; a run whose gaps
+/// add up to more than its profile is not used, and the reason is given.
+pub fn idle_gaps(v: &View) -> std::result::Result<Option<IdleGaps>, String> {
+    let Some(profile) = v.profile_seconds.and_then(|p| Decimal::try_from(p).ok()) else {
+        return Ok(None);
+    };
+    let gaps_s = v
+        .idle_gaps
+        .iter()
+        .filter_map(|g| Decimal::try_from(g.real_seconds).ok())
+        .collect::<Vec<_>>();
+    let sum: Decimal = gaps_s.iter().sum();
+    if profile <= Decimal::ZERO || sum > profile {
+        return Err(format!(
+            "the loadgen run's idle gaps ({} s in all) do not fit in its profile ({} s): Aurora's \
+             auto-pause assumes requests evenly spaced instead",
+            sum.round_dp(1).normalize(),
+            profile.round_dp(1).normalize()
+        ));
+    }
+    Ok(Some(IdleGaps {
+        gaps_s,
+        profile_seconds: profile,
+    }))
+}
+
+/// `--db`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum DbKind {
+    Rds,
+    AuroraServerless,
+}
+
+/// `--aurora-storage`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum AuroraStorageArg {
+    Standard,
+    IoOptimized,
+}
+
+pub fn database(s: &ScenarioArgs) -> Database {
+    match s.db {
+        DbKind::Rds => Database::Rds,
+        DbKind::AuroraServerless => Database::AuroraServerless(Serverless {
+            acu_min: s.acu_min,
+            acu_max: s.acu_max,
+            pause_after_s: s.pause_after,
+            storage: match s.aurora_storage {
+                AuroraStorageArg::Standard => AuroraStorage::Standard,
+                AuroraStorageArg::IoOptimized => AuroraStorage::IoOptimized,
+            },
+        }),
+    }
+}
+
+/// Seconds from "300", "300s", "5m" or "24h".
+pub fn duration_s(text: &str) -> std::result::Result<Decimal, String> {
+    let t = text.trim();
+    let (num, unit) = match t.char_indices().last() {
+        Some((i, 's')) => (&t[..i], Decimal::ONE),
+        Some((i, 'm')) => (&t[..i], Decimal::from(60)),
+        Some((i, 'h')) => (&t[..i], Decimal::from(3600)),
+        _ => (t, Decimal::ONE),
+    };
+    let v = nonneg(num)
+        .map_err(|_| format!("expected a duration such as 300s, 5m or 24h, got {text:?}"))?;
+    v.checked_mul(unit)
+        .ok_or_else(|| format!("{text:?} is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn pause_after_takes_seconds_minutes_or_hours() {
+        assert_eq!(duration_s("300"), Ok(dec!(300)));
+        assert_eq!(duration_s("300s"), Ok(dec!(300)));
+        assert_eq!(duration_s("5m"), Ok(dec!(300)));
+        assert_eq!(duration_s("24h"), Ok(dec!(86400)));
+        assert_eq!(
+            duration_s("soon"),
+            Err("expected a duration such as 300s, 5m or 24h, got \"soon\"".into())
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! Aurora Serverless v2 as a deployment's database: its ACU-hours (with auto-pause when the
+//! minimum is 0), storage, and what the report should say about it.
+//!
+//! Assumptions, each stated in the report's notes:
+//! - capacity while up: the minimum (at least 0.5 ACU), or the measured database CPU at the
+//!   month's average rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an
+//!   ACU is about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range;
+//! - idle gaps: the month's requests evenly spaced (no measured timeline is used yet);
+//! - a gap pauses only after the API's pool has closed its last connection (600 s idle, in
+//!   api/src/db.rs) and then `pause_after`; on Lambda, where a frozen environment keeps its
+//!   connection longer, this is a lower bound on the wait;
+//! - I/O requests are not measured: Standard's I/O is priced at 0.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::Options;
+use crate::catalog::PriceSnapshot;
+use crate::catalog::aurora_rates;
+use crate::error::{Error, Input, Problem, Result, check_range};
+use crate::money;
+use crate::pricing::LineItem;
+use crate::pricing::aurora::{self, AuroraCapacity, AuroraStorage, AuroraUsage};
+use crate::pricing::aurora_pause::{self, IdleMonth};
+use crate::workload::Workload;
+
+/// The API pool's idle timeout (api/src/db.rs): the last connection closes this long after the
+/// last request.
+pub const POOL_IDLE_S: Decimal = dec!(600);
+/// vCPUs per ACU (assumed; see the module comment).
+pub const VCPU_PER_ACU: Decimal = dec!(0.25);
+const STEP: Decimal = dec!(0.5);
+
+/// Aurora Serverless v2 settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Serverless {
+    /// 0 (auto-pause) or 0.5 to 256 in 0.5 steps.
+    pub acu_min: Decimal,
+    pub acu_max: Decimal,
+    /// Seconds without connections before an instance at 0 ACUs pauses (300 to 86,400).
+    pub pause_after_s: Decimal,
+    pub storage: AuroraStorage,
+}
+
+impl Serverless {
+    pub fn auto_pause(&self) -> bool {
+        self.acu_min.is_zero()
+    }
+}
+
+/// The database a deployment uses.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Database {
+    /// RDS for PostgreSQL (the class from `Options::db_instance_class`).
+    #[default]
+    Rds,
+    AuroraServerless(Serverless),
+}
+
+/// Check the settings against AWS's bounds and the proxy, and that the snapshot prices them.
+pub fn check(s: &Serverless, rds_proxy: bool, p: &PriceSnapshot) -> Result<()> {
+    let steps = |input: Input, v: Decimal, min: Decimal, what: &str| {
+        check_range(input, v, Decimal::ZERO, dec!(256))?;
+        if (v.is_zero() && min.is_zero()) || (v >= min && (v / STEP).fract().is_zero()) {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            input,
+            v.normalize(),
+            Problem::Conflict {
+                reason: format!("expected {what} to 256 in 0.5 steps"),
+            },
+        ))
+    };
+    steps(
+        Input::AcuMin,
+        s.acu_min,
+        Decimal::ZERO,
+        "0 (auto-pause) or 0.5",
+    )?;
+    steps(Input::AcuMax, s.acu_max, Decimal::ONE, "1")?;
+    if s.acu_max < s.acu_min {
+        return Err(Error::invalid(
+            Input::AcuMax,
+            s.acu_max.normalize(),
+            Problem::Conflict {
+                reason: format!("below the minimum ({} ACU)", s.acu_min.normalize()),
+            },
+        ));
+    }
+    check_range(
+        Input::PauseAfter,
+        s.pause_after_s,
+        aurora_pause::MIN_PAUSE_AFTER_S,
+        aurora_pause::MAX_PAUSE_AFTER_S,
+    )?;
+    if s.auto_pause() && rds_proxy {
+        return Err(Error::invalid(
+            Input::RdsProxy,
+            "on",
+            Problem::Conflict {
+                reason: "auto-pause (minimum 0 ACUs) cannot be used with RDS Proxy (AWS, \
+                         Aurora Serverless v2 auto-pause prerequisites); Lambda on an \
+                         auto-pausing cluster connects without it"
+                    .into(),
+            },
+        ));
+    }
+    let usage = match s.storage {
+        AuroraStorage::Standard => "Aurora:ServerlessV2Usage",
+        AuroraStorage::IoOptimized => "Aurora:ServerlessV2IOOptimizedUsage",
+    };
+    aurora_rates(p, Input::Database, "aurora-serverless", usage).map(|_| ())
+}
+
+/// ACUs held while up.
+fn acus(s: &Serverless, w: &Workload, o: &Options) -> Decimal {
+    let floor = s.acu_min.max(STEP);
+    let need = match w.db_cpu_ms_per_request {
+        Some(ms) => w.average_rps(o.hours) * ms / dec!(1000) / VCPU_PER_ACU,
+        None => Decimal::ZERO,
+    };
+    ((need / STEP).ceil() * STEP)
+        .max(floor)
+        .min(s.acu_max.max(floor))
+}
+
+/// The lines of an Aurora Serverless v2 cluster and the notes that explain them.
+pub fn lines(
+    s: &Serverless,
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    out: &mut Vec<LineItem>,
+) -> Result<Vec<String>> {
+    let up = acus(s, w, o);
+    let instances = if o.multi_az { dec!(2) } else { dec!(1) };
+    let mut notes = vec![format!(
+        "Aurora Serverless v2 holds {} ACU while up (assumed 0.25 vCPU per ACU{}); I/O requests \
+         are not measured and priced at 0",
+        up.normalize(),
+        if w.db_cpu_ms_per_request.is_some() {
+            ", for the measured database CPU at the average rate"
+        } else {
+            ", at the minimum: no database CPU was measured"
+        }
+    )];
+    let acu_hours = if s.auto_pause() {
+        let (paused_h, note) = paused(s, w, o)?;
+        notes.push(note);
+        (o.hours - paused_h) * instances * up
+    } else {
+        o.hours * instances * up
+    };
+    out.extend(aurora::price(
+        &AuroraUsage {
+            capacity: AuroraCapacity::ServerlessV2 { acu_hours },
+            storage: s.storage,
+            storage_gb: o.db_storage_gb,
+            hours: o.hours,
+            month_hours: o.hours,
+            ios: Decimal::ZERO,
+        },
+        p,
+    )?);
+    Ok(notes)
+}
+
+/// Paused hours a month with auto-pause, and the note saying how they were found: from a loadgen
+/// run's idle gaps (its profile repeated over the month) when the workload has them, else from
+/// the month's requests evenly spaced.
+fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)> {
+    let month_s = o.hours * dec!(3600);
+    let n = w.requests_per_month.round();
+    let even;
+    let (gaps, repeats, how): (&[Decimal], Decimal, String) = match &w.idle_gaps {
+        Some(g) => (
+            &g.gaps_s,
+            month_s / g.profile_seconds,
+            format!(
+                "the loadgen run's {} idle gaps over its {} s profile, repeated over the month",
+                g.gaps_s.len(),
+                money::quantity(g.profile_seconds, 0)
+            ),
+        ),
+        None => {
+            let gap = month_s / n.max(Decimal::ONE);
+            even = [gap];
+            (
+                &even,
+                n.max(Decimal::ONE),
+                format!(
+                    "requests evenly spaced, one every {} s",
+                    money::quantity(gap, 3)
+                ),
+            )
+        }
+    };
+    let one = aurora_pause::pauses(
+        &IdleMonth {
+            gaps_s: gaps,
+            requests: (w.requests_per_month / repeats).max(Decimal::ONE),
+            month_hours: o.hours,
+            connection_idle_s: POOL_IDLE_S,
+        },
+        s.pause_after_s,
+    )?;
+    // Evenly spaced: n gaps of month/n, each paused for gap - wait when it pauses, in all
+    // month - n x wait, worked that way so that it stays exact (and affine in n).
+    let paused_s = match (&w.idle_gaps, one.resumes) {
+        (Some(_), _) => one.paused_s * repeats,
+        (None, 0) => Decimal::ZERO,
+        (None, _) => month_s - repeats * (POOL_IDLE_S + s.pause_after_s),
+    };
+    let paused_h = (paused_s / dec!(3600)).min(o.hours);
+    let resumes = Decimal::from(one.resumes) * repeats;
+    let share = format!("{}%", money::quantity(one.resume_share * dec!(100), 2));
+    let note = format!(
+        "auto-pause after {} s without connections (assumed: {how}, and the pool's last \
+         connection closing {} s after the last request): paused {} h a month, {} resumes a \
+         month, up to ~15 s for the first request after each ({share} of requests)",
+        s.pause_after_s.normalize(),
+        POOL_IDLE_S.normalize(),
+        money::quantity(paused_h, 2),
+        money::quantity(resumes, 0),
+    );
+    Ok((paused_h, note))
+}
+
+/// Where the cost stops being one straight line in the monthly requests R, as (level, quantity
+/// per request) pairs: the 0.5-ACU steps of a measured database CPU, and with auto-pause over
+/// evenly spaced requests, the R at which the gaps get too short to pause (month / wait).
+pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal)> {
+    let mut v = Vec::new();
+    if let Some(ms) = w.db_cpu_ms_per_request {
+        let per_request = ms / dec!(1000) / VCPU_PER_ACU / (o.hours * dec!(3600));
+        let mut level = STEP;
+        while level <= s.acu_max {
+            v.push((level, per_request));
+            level += STEP;
+        }
+    }
+    if s.auto_pause() && w.idle_gaps.is_none() {
+        v.push((o.hours * dec!(3600), POOL_IDLE_S + s.pause_after_s));
+    }
+    v
+}
+
+/// How the summary names it.
+pub fn summary(s: &Serverless) -> String {
+    format!(
+        "Aurora Serverless v2 {}-{} ACU{}",
+        s.acu_min.normalize(),
+        s.acu_max.normalize(),
+        if s.auto_pause() { " (auto-pause)" } else { "" }
+    )
+}

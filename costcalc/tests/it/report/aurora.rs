@@ -1,0 +1,156 @@
+//! `report --db aurora-serverless`: ACU-hours, auto-pause over evenly spaced requests, and the
+//! settings AWS refuses.
+
+use super::{cost, deployment, services};
+use crate::support::{costcalc, costcalc_json};
+
+#[test]
+fn auto_pause_bills_only_the_hours_the_cluster_is_up() {
+    // 1,000 requests in 730 h, evenly spaced: one every 2,628 s. A gap pauses after the pool's
+    // 600 s idle close + the 300 s timeout = 900 s, for 2,628 - 900 = 1,728 s; x 1,000 gaps =
+    // 1,728,000 s = 480 h paused, 1,000 resumes (every request waits for one).
+    // Up 730 - 480 = 250 h x 0.5 ACU = 125 ACU-hours x $0.12 = $15.00; storage 20 GB x $0.10 =
+    // $2.00 all month.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "1000",
+        "--db",
+        "aurora-serverless",
+        "--acu-min",
+        "0",
+    ]);
+    for name in ["ec2", "fargate", "lambda"] {
+        let d = deployment(&v, name);
+        assert_eq!(cost(d, "Serverless v2 (Standard)"), "15.00", "{name}");
+        assert_eq!(cost(d, "storage 20 GB"), "2.00", "{name}");
+        assert!(
+            d["summary"]
+                .as_str()
+                .unwrap()
+                .contains("Aurora Serverless v2 0-4 ACU (auto-pause)"),
+            "{}",
+            d["summary"]
+        );
+        let notes = d["notes"].to_string();
+        assert!(
+            notes.contains("paused 480 h a month, 1,000 resumes a month, up to ~15 s"),
+            "{notes}"
+        );
+        assert!(notes.contains("(100% of requests)"), "{notes}");
+    }
+    // Lambda goes without the proxy, and says why.
+    let l = deployment(&v, "lambda");
+    assert!(!services(l).contains(&"RDS Proxy".to_string()));
+    assert!(
+        l["notes"]
+            .to_string()
+            .contains("without RDS Proxy: auto-pause cannot be used with it")
+    );
+}
+
+#[test]
+fn a_half_acu_minimum_never_pauses_and_io_optimized_costs_more() {
+    // 0.5 ACU x 730 h x $0.16 = $58.40; storage 20 x $0.225 = $4.50; no I/O line.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--db",
+        "aurora-serverless",
+        "--aurora-storage",
+        "io-optimized",
+    ]);
+    let d = deployment(&v, "ec2");
+    assert_eq!(cost(d, "Serverless v2 (I/O-Optimized)"), "58.40");
+    assert_eq!(cost(d, "storage 20 GB"), "4.50");
+    assert!(!d["line_items"].to_string().contains("I/O requests"));
+    // Lambda keeps its proxy at 0.5 ACU minimum: 2-vCPU minimum x 730 h x $0.015 = $21.90.
+    assert_eq!(cost(deployment(&v, "lambda"), "Proxy"), "21.90");
+}
+
+#[test]
+fn settings_aws_refuses_are_refused_naming_the_flag_and_why() {
+    let refused = |extra: &[&str]| {
+        let mut args = vec!["report", "--db", "aurora-serverless"];
+        args.extend_from_slice(extra);
+        let out = costcalc(&args);
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).trim().to_string()
+    };
+    let e = refused(&["--acu-min", "0", "--proxy", "on"]);
+    assert!(
+        e.contains("--proxy: on: auto-pause (minimum 0 ACUs) cannot be used with RDS Proxy"),
+        "{e}"
+    );
+    let e = refused(&["--acu-min", "0.3"]);
+    assert!(
+        e.contains("--acu-min: 0.3: expected 0 (auto-pause) or 0.5 to 256 in 0.5 steps"),
+        "{e}"
+    );
+    let e = refused(&["--acu-min", "8", "--acu-max", "4"]);
+    assert!(e.contains("--acu-max: 4: below the minimum (8 ACU)"), "{e}");
+    let e = refused(&["--acu-min", "0", "--pause-after", "1m"]);
+    assert!(
+        e.contains("--pause-after: expected 300 to 86,400, got 60"),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
+
+#[test]
+fn a_loadgen_runs_idle_gaps_repeat_over_the_month() {
+    // The fixture's run with a 3,600 s profile holding one 1,800 s idle gap (real time): the
+    // month (2,628,000 s) repeats it 730 times. Each gap pauses after 600 s (pool) + 300 s, for
+    // 1,800 - 900 = 900 s: 730 x 900 = 657,000 s = 182.5 h paused, 730 resumes. Up 730 - 182.5 =
+    // 547.5 h x 0.5 ACU = 273.75 ACU-hours x $0.12 = $32.85.
+    let text = include_str!("../../data/summary-v1.json").replacen(
+        "\"duration_s\": 20.0,",
+        "\"duration_s\": 3600.0,",
+        1,
+    );
+    let dir = std::env::temp_dir().join(format!("costcalc-aurora-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("summary.json");
+    std::fs::write(&path, text).unwrap();
+    let v = costcalc_json(&[
+        "report",
+        "--from-loadgen",
+        path.to_str().unwrap(),
+        "--db",
+        "aurora-serverless",
+        "--acu-min",
+        "0",
+    ]);
+    let d = deployment(&v, "ec2");
+    assert_eq!(cost(d, "Serverless v2 (Standard)"), "32.85");
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("the loadgen run's 1 idle gaps over its 3,600 s profile, repeated"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("paused 182.5 h a month, 730 resumes a month"),
+        "{notes}"
+    );
+    // The unchanged fixture's gap (1,800 s) does not fit in its 20 s profile: not used, and said.
+    let v = costcalc_json(&[
+        "report",
+        "--from-loadgen",
+        "tests/data/summary-v1.json",
+        "--db",
+        "aurora-serverless",
+        "--acu-min",
+        "0",
+    ]);
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("idle gaps (1800 s in all) do not fit in its profile (20 s)"),
+        "{}",
+        v["warnings"]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
