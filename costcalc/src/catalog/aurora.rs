@@ -25,6 +25,18 @@ pub struct AuroraPrices {
     pub backup: Option<Price>,
     /// Provisioned classes, per instance-hour.
     pub instances: BTreeMap<String, AuroraInstance>,
+    /// RDS Proxy in front of Aurora Serverless v2: billed per ACU-hour of the target, not per vCPU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<AuroraProxy>,
+}
+
+/// RDS Proxy's rate for an Aurora Serverless v2 target: per ACU-hour, at least `minimum_acus`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuroraProxy {
+    #[serde(with = "dec")]
+    pub minimum_acus: Decimal,
+    pub acu: Price,
 }
 
 /// One rate for each storage configuration.
@@ -80,11 +92,19 @@ impl AuroraPrices {
         if let Some(b) = &self.backup {
             v.push(("aurora.backup", b));
         }
+        if let Some(x) = &self.proxy {
+            v.push(("aurora.proxy.acu", &x.acu));
+        }
         v
     }
 
     /// What the loader checks beyond the flat prices: each class's rates and size.
     pub(super) fn validate(&self) -> std::result::Result<(), String> {
+        if let Some(x) = &self.proxy
+            && !(Decimal::ZERO..=Decimal::from(256)).contains(&x.minimum_acus)
+        {
+            return Err("aurora.proxy.minimum_acus: needs 0 to 256 ACUs".into());
+        }
         for (name, i) in &self.instances {
             if i.standard.is_sign_negative()
                 || i.io_optimized.is_sign_negative()
@@ -120,6 +140,9 @@ impl AuroraPrices {
         }
         if let Some(b) = a.backup.as_mut() {
             note(&mut b.source);
+        }
+        if let Some(x) = a.proxy.as_mut() {
+            note(&mut x.acu.source);
         }
         for i in a.instances.values_mut() {
             note(&mut i.source);

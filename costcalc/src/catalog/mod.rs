@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use aurora::{AuroraInstance, AuroraIo, AuroraPair, AuroraPrices, aurora_rates};
+pub use aurora::{AuroraInstance, AuroraIo, AuroraPair, AuroraPrices, AuroraProxy, aurora_rates};
 pub use commitment::{PlanRate, RdsOffer, RdsReserved, SavingsPlans};
 #[cfg(test)]
 pub use load::with_fixture_commitment_rates;

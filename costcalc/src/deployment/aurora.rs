@@ -19,9 +19,9 @@ use crate::catalog::PriceSnapshot;
 use crate::catalog::aurora_rates;
 use crate::error::{Error, Input, Problem, Result, check_range};
 use crate::money;
-use crate::pricing::LineItem;
 use crate::pricing::aurora::{self, AuroraCapacity, AuroraStorage, AuroraUsage};
 use crate::pricing::aurora_pause::{self, IdleMonth};
+use crate::pricing::{self, LineItem};
 use crate::workload::Workload;
 
 /// The API pool's idle timeout (api/src/db.rs): the last connection closes this long after the
@@ -123,6 +123,34 @@ fn acus(s: &Serverless, w: &Workload, o: &Options) -> Decimal {
     ((need / STEP).ceil() * STEP)
         .max(floor)
         .min(s.acu_max.max(floor))
+}
+
+/// RDS Proxy in front of the cluster: per ACU-hour of what it holds while up (a proxy rules out
+/// auto-pause, so all month), at least the snapshot's minimum ACUs.
+pub fn proxy_lines(
+    s: &Serverless,
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+) -> Result<Vec<LineItem>> {
+    let usage = "RDS:ProxyUsage (Aurora Serverless v2, per ACU-hour)";
+    let rates = aurora_rates(p, Input::RdsProxy, "on", usage)?;
+    let rate = rates.proxy.as_ref().ok_or_else(|| {
+        Error::invalid(
+            Input::RdsProxy,
+            "on",
+            Problem::MissingRates {
+                missing: vec![usage.to_string()],
+                snapshot: format!("{} snapshot of {}", p.region, p.as_of),
+                rates: Input::AuroraRates,
+            },
+        )
+    })?;
+    Ok(pricing::rds_proxy::price_serverless(
+        acus(s, w, o),
+        o.hours,
+        rate,
+    ))
 }
 
 /// The lines of an Aurora Serverless v2 cluster and the notes that explain them.

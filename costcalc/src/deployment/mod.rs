@@ -258,17 +258,21 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     } else {
         lambda_concurrency(w, o)
     };
-    // Aurora's proxy bills the ACUs' vCPUs, at least 2 (the smallest cluster is below that).
     let rds_choice = match o.database {
         aurora::Database::Rds => Some(database::choose(w, o, p, connections)?),
         aurora::Database::AuroraServerless(_) => None,
     };
     if o.rds_proxy {
-        let vcpus = match &rds_choice {
-            Some(c) => Decimal::from(rds::instance(p, &c.class)?.vcpus),
-            None => Decimal::ZERO,
-        };
-        out.extend(pricing::rds_proxy::price(vcpus, o.hours, p));
+        match (&rds_choice, &o.database) {
+            (Some(c), _) => {
+                let vcpus = Decimal::from(rds::instance(p, &c.class)?.vcpus);
+                out.extend(pricing::rds_proxy::price(vcpus, o.hours, p));
+            }
+            (None, aurora::Database::AuroraServerless(s)) => {
+                out.extend(aurora::proxy_lines(s, w, o, p)?);
+            }
+            (None, aurora::Database::Rds) => unreachable!("an RDS database always has a class"),
+        }
     }
     if o.nat {
         out.extend(pricing::nat::price(o.hours, o.nat_gb, p));

@@ -67,8 +67,9 @@ fn a_half_acu_minimum_never_pauses_and_io_optimized_costs_more() {
     assert_eq!(cost(d, "Serverless v2 (I/O-Optimized)"), "58.40");
     assert_eq!(cost(d, "storage 20 GB"), "4.50");
     assert!(!d["line_items"].to_string().contains("I/O requests"));
-    // Lambda keeps its proxy at 0.5 ACU minimum: 2-vCPU minimum x 730 h x $0.015 = $21.90.
-    assert_eq!(cost(deployment(&v, "lambda"), "Proxy"), "21.90");
+    // Lambda keeps its proxy at a 0.5-ACU minimum, billed per ACU in front of Aurora Serverless
+    // v2 with an 8-ACU minimum: 8 x 730 h x $0.015 = $87.60 (not the 2-vCPU RDS minimum's $21.90).
+    assert_eq!(cost(deployment(&v, "lambda"), "Proxy"), "87.60");
 }
 
 #[test]
