@@ -57,11 +57,12 @@ pub fn read(path: &Path) -> Result<Input, MergeError> {
 /// The text of a regular file of at most [`MAX_FILE_BYTES`], read no further.
 fn read_bounded(file: &Path) -> Result<String, String> {
     use std::io::Read as _;
-    let f = std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?;
-    let meta = f.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("not a regular file: pass a summary.json or its folder".into());
     }
+    let f = std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?;
     let mut bytes = Vec::new();
     f.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -75,15 +76,19 @@ fn read_bounded(file: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "not UTF-8 text: not a loadgen summary.json".into())
 }
 
-/// Refuses an `--out` folder that is an input's folder or lies inside one (its summary.json
-/// would overwrite a shard's, or a later merge of that folder would pick it up).
+/// Refuses an `--out` folder that is an input's folder (a folder given, or a summary.json's) or
+/// lies inside one (its summary.json would overwrite a shard's, or a later merge of that folder would pick it up).
 pub fn check_out(out: &Path, inputs: &[PathBuf]) -> Result<(), MergeError> {
     let out_abs = absolute(out);
     for input in inputs {
         let dir = if input.is_dir() {
             input.clone()
-        } else {
+        } else if input.file_name().is_some_and(|n| n == "summary.json") {
+            // A shard's own folder.
             input.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            // A file under another name: the merged summary.json cannot be it.
+            continue;
         };
         if out_abs.starts_with(absolute(&dir)) {
             return Err(MergeError::OutOverlapsInput {

@@ -33,6 +33,7 @@
 mod batch;
 mod cli;
 mod e2e;
+mod hostile;
 mod server;
 mod shards;
 mod support;

@@ -1,0 +1,1 @@
+//! `loadgen run` against hostile servers and out-of-range flags.
