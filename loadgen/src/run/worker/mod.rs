@@ -35,6 +35,8 @@ pub struct Shared {
     /// Goose users: the last one to finish stops the attack.
     pub users: usize,
     pub seed: u64,
+    /// The run's stop, which in-flight requests give way to.
+    pub stop: crate::run::stop::Stop,
 }
 
 /// The schedule and its clock.
@@ -129,6 +131,7 @@ impl Shared {
             crowd,
             users,
             seed,
+            stop: crate::run::stop::Stop::default(),
         }
     }
 
