@@ -37,6 +37,8 @@ pub struct Shared {
     pub seed: u64,
     /// The run's stop, which in-flight requests give way to.
     pub stop: crate::run::stop::Stop,
+    /// Whether goose's warnings are silenced (`--quiet` without a Goose log).
+    pub quiet_goose: bool,
 }
 
 /// The schedule and its clock.
@@ -132,6 +134,7 @@ impl Shared {
             users,
             seed,
             stop: crate::run::stop::Stop::default(),
+            quiet_goose: false,
         }
     }
 

@@ -107,6 +107,11 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
         tokio::time::sleep(Duration::from_millis(50)).await;
         return Ok(());
     }
+    if shared.quiet_goose {
+        // goose sets its log level when its attack starts, before the first transaction.
+        static QUIET: std::sync::Once = std::sync::Once::new();
+        QUIET.call_once(|| log::set_max_level(log::LevelFilter::Error));
+    }
     let Some(due) = next_due(shared).await else {
         user_done(shared, user);
         return Ok(());

@@ -50,10 +50,20 @@ fn setup_answer(line: &str) -> Option<&'static str> {
     })
 }
 
-/// A loopback server that plays the journal API's setup, then: `endless` answers every request
-/// of the run with a body declared 10 GB long and sends zeros until the client hangs up;
-/// otherwise it never answers them. Returns its URL and the number of run requests it has read.
-fn server(endless: bool) -> (String, Arc<AtomicUsize>) {
+/// What the server does with the requests of the run.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// A body declared 10 GB long, zeros until the client hangs up.
+    Endless,
+    /// Never an answer.
+    Silent,
+    /// The connection closed without an answer.
+    HangUp,
+}
+
+/// A loopback server that plays the journal API's setup, then answers the run's requests as
+/// `mode` says. Returns its URL and the number of run requests it has read.
+fn server(mode: Mode) -> (String, Arc<AtomicUsize>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", l.local_addr().unwrap());
     let seen = Arc::new(AtomicUsize::new(0));
@@ -70,9 +80,10 @@ fn server(endless: bool) -> (String, Arc<AtomicUsize>) {
                     return;
                 }
                 count.fetch_add(1, Ordering::SeqCst);
-                if !endless {
-                    held.lock().unwrap().push(s);
-                    return;
+                match mode {
+                    Mode::Silent => return held.lock().unwrap().push(s),
+                    Mode::HangUp => return,
+                    Mode::Endless => {}
                 }
                 let head = "HTTP/1.1 200 OK\r\ncontent-length: 10000000000\r\n\r\n";
                 if s.write_all(head.as_bytes()).is_err() {
@@ -117,7 +128,7 @@ fn vm_hwm_kb(pid: u32) -> u64 {
 
 #[test]
 fn an_endless_body_is_counted_not_buffered() {
-    let (url, seen) = server(true);
+    let (url, seen) = server(Mode::Endless);
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = loadgen();
     cmd.args(run_args(
@@ -158,7 +169,7 @@ fn an_endless_body_is_counted_not_buffered() {
 
 #[test]
 fn a_rate_or_duration_beyond_the_bounds_is_one_line() {
-    let (url, _) = server(false);
+    let (url, _) = server(Mode::Silent);
     let dir = tempfile::tempdir().unwrap();
     for (extra, want) in [
         (
@@ -181,7 +192,7 @@ fn a_rate_or_duration_beyond_the_bounds_is_one_line() {
 
 #[test]
 fn sigterm_cancels_requests_a_server_never_answers() {
-    let (url, seen) = server(false);
+    let (url, seen) = server(Mode::Silent);
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = loadgen();
     cmd.args(run_args(
@@ -224,4 +235,16 @@ fn sigterm_cancels_requests_a_server_never_answers() {
     assert!(status.code().is_some(), "{status:?}: {stderr}");
     // --quiet: no line per failed request.
     assert!(stderr.lines().count() < 10, "{stderr}");
+}
+
+#[test]
+fn quiet_says_nothing_per_failed_request() {
+    let (url, seen) = server(Mode::HangUp);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = loadgen();
+    cmd.args(run_args(&url, dir.path(), &["--duration", "2s"]));
+    let out = limited(cmd).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(seen.load(Ordering::SeqCst) >= 5, "{stderr}");
+    assert!(stderr.lines().count() < 5, "{stderr}");
 }
