@@ -195,3 +195,31 @@ pub fn span(inputs: &[Input], offsets_s: &[f64]) -> Result<(), MergeError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_schema_v1_and_its_minor_versions_merge() {
+        for ok in ["v1", "v1.1", "v1.4", "v1.40"] {
+            schema("f", &format!("deploycost.loadgen.summary/{ok}")).unwrap();
+        }
+        for bad in ["v2", "v10", "v1x", "v", "v2.0"] {
+            let e = schema("f", &format!("deploycost.loadgen.summary/{bad}")).unwrap_err();
+            assert!(e.to_string().starts_with("f: schema is"), "{e}");
+        }
+        assert!(schema("f", "other.summary/v1").is_err());
+    }
+
+    #[test]
+    fn numbers_are_bounded_wherever_they_are_but_the_seed() {
+        let v: Value = serde_json::json!({"seed": u64::MAX, "a": [1, {"b": 1e15}]});
+        numbers("f", &v).unwrap();
+        let v: Value = serde_json::json!({"a": [1, {"b": 1.5e15}]});
+        let e = numbers("f", &v).unwrap_err().to_string();
+        assert_eq!(e, "f: a[1].b is 1500000000000000.0, beyond ±1e15");
+        let v: Value = serde_json::json!({"x": -2e300});
+        assert!(numbers("f", &v).is_err());
+    }
+}
