@@ -157,6 +157,7 @@ fn an_endless_body_is_counted_not_buffered() {
         .unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(seen.load(Ordering::SeqCst) >= 1);
+    eprintln!("loadgen VmHWM {hwm} kB");
     assert!(hwm < 300 * 1024, "VmHWM {hwm} kB, limit {MEMORY_LIMIT}");
     let s: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
