@@ -72,11 +72,12 @@ fn worst_second(s: &Summary) -> Option<(u64, f64)> {
 }
 
 fn run(args: &MergeArgs) -> Result<Summary, MergeError> {
-    let inputs = args
-        .inputs
+    let paths: Vec<_> = args.inputs.iter().flat_map(|p| files::expand(p)).collect();
+    files::check_out(&args.out, &paths)?;
+    files::check_out(&args.out, &args.inputs)?;
+    let inputs = paths
         .iter()
-        .flat_map(|p| files::expand(p))
-        .map(|p| files::read(&p))
+        .map(|p| files::read(p))
         .collect::<Result<Vec<_>, _>>()?;
     let late = late_shards(&inputs);
     let merged = merge(inputs)?;

@@ -35,11 +35,13 @@ pub fn align(inputs: &[Input]) -> Result<Alignment, MergeError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let earliest = starts.iter().min().copied().unwrap_or_default();
+    let offsets_s: Vec<f64> = starts
+        .iter()
+        .map(|t| (*t - earliest).num_milliseconds() as f64 / 1000.0)
+        .collect();
+    super::bounds::span(inputs, &offsets_s)?;
     Ok(Alignment {
         method: AlignMethod::WallClock,
-        offsets_s: starts
-            .iter()
-            .map(|t| (*t - earliest).num_milliseconds() as f64 / 1000.0)
-            .collect(),
+        offsets_s,
     })
 }

@@ -8,6 +8,7 @@
 //! shards' summaries and writes the merged one. The command is [`crate::cli::merge`].
 
 mod align;
+pub mod bounds;
 pub mod files;
 mod sum;
 
@@ -58,6 +59,16 @@ pub enum MergeError {
     },
     #[error("shard {missing} of {count} missing: merge needs every shard of the plan")]
     Missing { missing: String, count: u32 },
+    #[error("{file}: {field} {reason}")]
+    Invalid {
+        file: String,
+        field: String,
+        reason: String,
+    },
+    #[error(
+        "--out {out} overlaps the input {input}: the merged summary.json would overwrite or sit among the shards'; choose another folder"
+    )]
+    OutOverlapsInput { out: String, input: String },
     #[error("{file}: corrupt histogram: {error}")]
     Corrupt { file: String, error: HdrError },
 }
@@ -91,6 +102,9 @@ pub fn check(mut inputs: Vec<Input>) -> Result<Vec<Input>, MergeError> {
     let Some(first) = inputs.first() else {
         return Err(MergeError::Empty);
     };
+    for i in &inputs {
+        bounds::shard(i)?;
+    }
     let first_file = first.file.clone();
     let expected = plan(&first.summary);
     let mut seen: BTreeMap<u32, String> = BTreeMap::new();

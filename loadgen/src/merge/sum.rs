@@ -191,34 +191,66 @@ fn shifted(gaps: &[IdleGap], by: f64) -> Vec<IdleGap> {
 }
 
 /// Silences of every shard at once: the intersection of the shards' gaps, kept when still at
-/// least the threshold long. The first request after it is the one that ended it.
+/// least the threshold long. The first request after it is the one that ended it. Linear in the
+/// gaps: each shard's are first sorted and their overlaps joined, then intersected pairwise
+/// (at most as many pieces as both lists hold).
 pub(super) fn idle_gaps(all: &[Vec<IdleGap>], threshold_s: f64) -> Vec<IdleGap> {
-    let mut common = all[0].clone();
+    let mut common = disjoint(&all[0]);
     for gaps in &all[1..] {
-        let mut next = Vec::new();
-        for a in &common {
-            for b in gaps {
-                let start = a.start_s.max(b.start_s);
-                let (a_end, b_end) = (a.start_s + a.real_seconds, b.start_s + b.real_seconds);
-                let end = a_end.min(b_end);
-                if end > start {
-                    next.push(IdleGap {
-                        start_s: start,
-                        real_seconds: end - start,
-                        first_request_latency_ms: if a_end <= b_end {
-                            a.first_request_latency_ms
-                        } else {
-                            b.first_request_latency_ms
-                        },
-                    });
-                }
-            }
-        }
-        common = next;
+        common = intersect(&common, &disjoint(gaps));
     }
     common.retain(|g| g.real_seconds >= threshold_s);
-    common.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
     common
+}
+
+fn end(g: &IdleGap) -> f64 {
+    g.start_s + g.real_seconds
+}
+
+/// The gaps sorted, overlapping ones joined (the later-ending one's first request ends it).
+fn disjoint(gaps: &[IdleGap]) -> Vec<IdleGap> {
+    let mut sorted = gaps.to_vec();
+    sorted.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    let mut out: Vec<IdleGap> = Vec::with_capacity(sorted.len());
+    for g in sorted {
+        match out.last_mut() {
+            Some(last) if g.start_s < end(last) => {
+                if end(&g) > end(last) {
+                    last.real_seconds = end(&g) - last.start_s;
+                    last.first_request_latency_ms = g.first_request_latency_ms;
+                }
+            }
+            _ => out.push(g),
+        }
+    }
+    out
+}
+
+/// The intersection of two sorted lists of disjoint gaps.
+fn intersect(a: &[IdleGap], b: &[IdleGap]) -> Vec<IdleGap> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        let (x, y) = (&a[i], &b[j]);
+        let start = x.start_s.max(y.start_s);
+        let stop = end(x).min(end(y));
+        if stop > start {
+            out.push(IdleGap {
+                start_s: start,
+                real_seconds: stop - start,
+                first_request_latency_ms: if end(x) <= end(y) {
+                    x.first_request_latency_ms
+                } else {
+                    y.first_request_latency_ms
+                },
+            });
+        }
+        if end(x) <= end(y) {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// Windows added by position (the same plan cuts the same windows); their p50/p99 are the

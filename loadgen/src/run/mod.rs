@@ -5,8 +5,10 @@
 //! Edges: [`play`] (preflight, setup phase, the attack, the reports), [`worker`] (what each
 //! goose user runs), [`setup`] (accounts registered before the clock), [`probe`] (`--compress
 //! auto`'s capacity probe, itself short runs), [`progress`] (lines on stderr while it runs),
-//! [`due`] (sleeping until an arrival is due), `outputs` (summary.json and the accounts).
+//! [`due`] (sleeping until an arrival is due), [`body`] (reading a response no further than
+//! needed), `outputs` (summary.json and the accounts).
 
+pub mod body;
 pub mod chunked_log;
 pub mod due;
 mod outputs;
@@ -15,6 +17,7 @@ pub mod pool;
 pub mod probe;
 pub mod progress;
 pub mod setup;
+pub mod stop;
 pub mod worker;
 
 pub use outputs::profile_info;

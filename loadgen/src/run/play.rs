@@ -218,7 +218,11 @@ fn shared_state(
         cfg.sessions.clone(),
         tag,
     );
-    let shared = Arc::new(Shared::new(clock, crowd, users, cfg.seed));
+    let mut shared = Shared::new(clock, crowd, users, cfg.seed);
+    // --quiet without a Goose log: goose's per-request warnings have nowhere to go but the
+    // terminal (goose's own quiet level still prints them).
+    shared.quiet_goose = !cfg.progress && cfg.goose_log.is_none();
+    let shared = Arc::new(shared);
     if !cfg.mix.health_only() {
         // The sessions in flight in a steady state: rate x think time.
         let count = (rates.rate_at(0.0) * cfg.sessions.think_s).round() as usize;

@@ -77,7 +77,14 @@ async fn register_one(
         .await
         .map_err(|e| anyhow!("setup: POST {base}/api/v1/auth/register failed: {e}"))?;
     let status = r.status();
-    let bytes = r.bytes().await?;
+    let read = crate::run::body::read(r).await;
+    if !read.complete {
+        bail!(
+            "setup: POST {base}/api/v1/auth/register: the answer was cut short after {} bytes (does {base} speak the journal API?)",
+            read.len
+        );
+    }
+    let (bytes, body_len) = (read.kept, read.len);
     let sample = Sample {
         method: "POST",
         route: "/api/v1/auth/register",
@@ -87,7 +94,7 @@ async fn register_one(
         sent_wall_s: 0.0,
         latency_ms: sent.elapsed().as_secs_f64() * 1000.0,
         request_bytes: body.len() as u64,
-        response_bytes: bytes.len() as u64,
+        response_bytes: body_len,
     };
     let text = String::from_utf8_lossy(&bytes);
     if !status.is_success() {

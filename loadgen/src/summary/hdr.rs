@@ -16,7 +16,7 @@ use crate::stats::{Latency, Sample};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hdrhistogram::Histogram;
-use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
+use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -278,21 +278,38 @@ impl Histograms {
         if self.interval_s == 0 {
             return Err(HdrError::Interval);
         }
+        // Each histogram holds one counter per bucket up to its largest value; the sum over a
+        // summary is bounded, one histogram (at most ~250 KB) past the bound at worst.
+        let mut counters = 0usize;
+        let mut budget = |t: Trio, what: &str| {
+            counters += [&t.latency, &t.scheduled_latency, &t.lateness]
+                .iter()
+                .map(|h| h.distinct_values())
+                .sum::<usize>();
+            if counters > MAX_COUNTERS {
+                return Err(HdrError::Decode {
+                    what: what.to_string(),
+                    reason: format!(
+                        "the summary's histograms take more than {MAX_COUNTERS} counters"
+                    ),
+                });
+            }
+            Ok(t)
+        };
         let mut r = Recorded {
-            totals: self.totals.decode("totals")?,
+            totals: budget(self.totals.decode("totals")?, "totals")?,
             interval_s: self.interval_s,
             ..Recorded::default()
         };
         for e in &self.endpoints {
             let what = format!("{} {}", e.method, e.route);
-            r.endpoints.insert(
-                (e.method.clone(), e.route.clone()),
-                e.histograms.decode(&what)?,
-            );
+            let t = budget(e.histograms.decode(&what)?, &what)?;
+            r.endpoints.insert((e.method.clone(), e.route.clone()), t);
         }
         for i in &self.intervals {
             let what = format!("interval at second {}", i.second);
-            r.intervals.insert(i.second, i.histograms.decode(&what)?);
+            let t = budget(i.histograms.decode(&what)?, &what)?;
+            r.intervals.insert(i.second, t);
         }
         Ok(r)
     }
@@ -311,18 +328,6 @@ fn lcm(a: u64, b: u64) -> u64 {
         if b == 0 { a } else { gcd(b, a % b) }
     }
     a / gcd(a, b) * b
-}
-
-pub fn decode(text: &str, what: &str) -> Result<Histogram<u64>, HdrError> {
-    let bytes = STANDARD.decode(text.trim()).map_err(|_| HdrError::Base64 {
-        what: what.to_string(),
-    })?;
-    Deserializer::new()
-        .deserialize(&mut std::io::Cursor::new(bytes))
-        .map_err(|e| HdrError::Decode {
-            what: what.to_string(),
-            reason: e.to_string(),
-        })
 }
 
 /// Mean, p50, p90, p99 and max in milliseconds (HDR's highest equivalent values); zeros for an
@@ -361,6 +366,10 @@ pub fn per_interval(r: &Recorded) -> Vec<IntervalLatency> {
         })
         .collect()
 }
+
+#[path = "hdr_bounded.rs"]
+mod bounded;
+pub use bounded::{MAX_COUNT, MAX_COUNTERS, MAX_INFLATED_BYTES, MAX_VALUE_US, decode};
 
 #[cfg(test)]
 #[path = "hdr_tests.rs"]

@@ -33,6 +33,7 @@
 mod batch;
 mod cli;
 mod e2e;
+mod hostile;
 mod scenario;
 mod server;
 mod shards;

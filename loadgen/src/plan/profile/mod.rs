@@ -72,6 +72,61 @@ pub enum ProfileError {
     NeedsDuration(String),
     #[error("--rate-scale must be a finite number > 0, got {0}")]
     RateScale(f64),
+    #[error("{what} is {found}, more than {most}: {hint}")]
+    TooLarge {
+        what: &'static str,
+        found: String,
+        most: String,
+        hint: &'static str,
+    },
+}
+
+/// The longest run played: a year (a longer `--duration` or profile file is refused before its
+/// segments are laid out).
+pub const MAX_DURATION_S: f64 = 366.0 * DAY_S;
+/// The most segments a profile file repeated over `--duration` is laid out as.
+pub const MAX_SEGMENTS: f64 = 1e6;
+/// The largest profile file read.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// The highest rate of any segment, arrivals per second.
+pub const MAX_RATE_PER_S: f64 = 1e6;
+/// The most arrivals one run plans: its timeline holds one f64 per arrival (800 MB at this bound).
+pub const MAX_ARRIVALS: f64 = 1e8;
+
+fn too_long(d: f64) -> Result<(), ProfileError> {
+    if d.is_finite() && d <= MAX_DURATION_S {
+        return Ok(());
+    }
+    Err(ProfileError::TooLarge {
+        what: "the run's length",
+        found: format!("{d:.0} s"),
+        most: format!("{MAX_DURATION_S:.0} s (a year)"),
+        hint: "play a shorter run",
+    })
+}
+
+/// The bounds of a resolved profile, before a timeline is laid out for it.
+fn bounded(p: Profile) -> Result<Profile, ProfileError> {
+    too_long(p.duration_s())?;
+    let peak = p.peak_rate();
+    if !(peak.is_finite() && peak <= MAX_RATE_PER_S) {
+        return Err(ProfileError::TooLarge {
+            what: "the peak rate",
+            found: format!("{peak:.0} req/s"),
+            most: format!("{MAX_RATE_PER_S:.0} req/s"),
+            hint: "lower the rate scale or the profile's rates",
+        });
+    }
+    let n = p.expected_arrivals();
+    if !(n.is_finite() && n <= MAX_ARRIVALS) {
+        return Err(ProfileError::TooLarge {
+            what: "the run's planned arrivals",
+            found: format!("{n:.0}"),
+            most: format!("{MAX_ARRIVALS:.0}"),
+            hint: "lower the rate or the duration, or split the run into shards",
+        });
+    }
+    Ok(p)
 }
 
 impl Profile {
@@ -161,21 +216,52 @@ pub fn resolve(
 ) -> Result<Profile, ProfileError> {
     let profile = if BUILTIN_NAMES.contains(&spec) {
         let d = duration_s.ok_or_else(|| ProfileError::NeedsDuration(spec.to_string()))?;
+        too_long(d)?;
         builtin(spec, d, seed)?
     } else if spec.ends_with(".toml") || std::path::Path::new(spec).is_file() {
-        let text = std::fs::read_to_string(spec).map_err(|e| ProfileError::File {
+        let text = read_bounded(spec).map_err(|message| ProfileError::File {
             path: spec.to_string(),
-            message: format!("cannot read it: {e}"),
+            message,
         })?;
         let p = parse_file(spec, &text)?;
+        too_long(p.duration_s())?;
         match duration_s {
-            Some(d) => p.fitted(d),
+            Some(d) => {
+                too_long(d)?;
+                let repeats = (d / p.duration_s()).ceil() * p.segments.len() as f64;
+                if repeats.is_nan() || repeats > MAX_SEGMENTS {
+                    return Err(ProfileError::TooLarge {
+                        what: "the profile's segments repeated over the duration",
+                        found: format!("{repeats:.0}"),
+                        most: format!("{MAX_SEGMENTS:.0}"),
+                        hint: "use longer segments or a shorter duration",
+                    });
+                }
+                p.fitted(d)
+            }
             None => p,
         }
     } else {
         return Err(ProfileError::Unknown(spec.to_string()));
     };
-    profile.scaled(rate_scale)
+    bounded(profile.scaled(rate_scale)?)
+}
+
+/// A regular file of at most [`MAX_FILE_BYTES`], read no further.
+fn read_bounded(path: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("larger than {} KiB", MAX_FILE_BYTES >> 10));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

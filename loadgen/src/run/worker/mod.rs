@@ -35,6 +35,10 @@ pub struct Shared {
     /// Goose users: the last one to finish stops the attack.
     pub users: usize,
     pub seed: u64,
+    /// The run's stop, which in-flight requests give way to.
+    pub stop: crate::run::stop::Stop,
+    /// Whether goose's warnings are silenced (`--quiet` without a Goose log).
+    pub quiet_goose: bool,
 }
 
 /// The schedule and its clock.
@@ -129,6 +133,8 @@ impl Shared {
             crowd,
             users,
             seed,
+            stop: crate::run::stop::Stop::default(),
+            quiet_goose: false,
         }
     }
 

@@ -107,6 +107,11 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
         tokio::time::sleep(Duration::from_millis(50)).await;
         return Ok(());
     }
+    if shared.quiet_goose {
+        // goose sets its log level when its attack starts, before the first transaction.
+        static QUIET: std::sync::Once = std::sync::Once::new();
+        QUIET.call_once(|| log::set_max_level(log::LevelFilter::Error));
+    }
     let Some(due) = next_due(shared).await else {
         user_done(shared, user);
         return Ok(());
@@ -121,20 +126,29 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
     let request = goose_request(user, plan)?;
     let t0 = shared.t0();
     let sent = Instant::now();
-    let response = match user.request(request).await {
-        Ok(GooseResponse {
-            response: Ok(r), ..
-        }) => {
-            let status = r.status().as_u16();
-            r.bytes().await.ok().map(|b| (status, b))
+    let answer = async {
+        match user.request(request).await {
+            Ok(GooseResponse {
+                response: Ok(r), ..
+            }) => {
+                let status = r.status().as_u16();
+                Some((status, crate::run::body::read(r).await))
+            }
+            _ => None,
         }
-        _ => None,
+    };
+    // Stopping (Ctrl-C, SIGTERM): the request is cancelled and counted as a transport error.
+    let response = tokio::select! {
+        r = answer => r,
+        () = shared.stop.stopped(goose::is_killswitch_triggered) => None,
     };
     let latency_ms = sent.elapsed().as_secs_f64() * 1000.0;
-    // No response, or a body cut short, is a transport error (status 0).
-    let (status, body) = match &response {
-        Some((status, body)) => (*status, &body[..]),
-        None => (0, &[][..]),
+    // No response, or a body cut short (by the server, or at the read bound), is a transport
+    // error (status 0); its bytes are still counted.
+    let (status, body, response_bytes) = match &response {
+        Some((status, b)) if b.complete => (*status, &b.kept[..], b.len),
+        Some((_, b)) => (0, &[][..], b.len),
+        None => (0, &[][..], 0),
     };
     // The answer's time in schedule seconds: latency is not compressed, so under --compress F
     // a session's think time starts F x latency after its request was due.
@@ -151,7 +165,7 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
         sent_wall_s: sent.saturating_duration_since(t0).as_secs_f64(),
         latency_ms,
         request_bytes,
-        response_bytes: body.len() as u64,
+        response_bytes,
     });
     Ok(())
 }
