@@ -24,14 +24,7 @@ pub(super) fn finish(
     server: Option<server::block::Recorded>,
     late_start_s: f64,
 ) -> anyhow::Result<Summary> {
-    let t0 = shared.clock.t0.get().copied().unwrap_or_else(Instant::now);
-    let end = shared
-        .tally
-        .ended
-        .get()
-        .copied()
-        .unwrap_or_else(Instant::now);
-    let wall_seconds = end.saturating_duration_since(t0).as_secs_f64();
+    let (t0, wall_seconds) = shared.played();
     // Wall-clock time of t0, from the (UTC, Instant) pair taken just before goose started.
     // With --start-at the clock was pinned to it (possibly before goose started).
     let started_at = cfg.start_at.unwrap_or_else(|| {

@@ -235,14 +235,7 @@ fn shared_state(
 
 /// The last readings, right after the last response; the window is the schedule's play.
 async fn stop_watch(w: server::Watch, shared: &Shared) -> server::block::Recorded {
-    let t0 = shared.clock.t0.get().copied().unwrap_or_else(Instant::now);
-    let end = shared
-        .tally
-        .ended
-        .get()
-        .copied()
-        .unwrap_or_else(Instant::now);
-    let window_s = end.saturating_duration_since(t0).as_secs_f64();
+    let (t0, window_s) = shared.played();
     w.stop(t0, window_s).await
 }
 

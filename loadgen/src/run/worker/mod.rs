@@ -138,6 +138,14 @@ impl Shared {
         }
     }
 
+    /// Where the schedule's play started and how long it lasted, in seconds (to now while it
+    /// has not ended).
+    pub fn played(&self) -> (Instant, f64) {
+        let t0 = self.clock.t0.get().copied().unwrap_or_else(Instant::now);
+        let end = self.tally.ended.get().copied().unwrap_or_else(Instant::now);
+        (t0, end.saturating_duration_since(t0).as_secs_f64())
+    }
+
     pub fn t0(&self) -> Instant {
         *self
             .clock
