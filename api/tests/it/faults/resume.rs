@@ -89,9 +89,10 @@ async fn ready_says_resuming(addr: std::net::SocketAddr, until: Instant) -> bool
     false
 }
 
-/// The hold (10 s) is longer than the request timeout (3 s here) and the pool's acquire timeout
-/// (5 s), and shorter than DB_RESUME_WAIT_SECONDS (20 s): without the resume wait every request
-/// sent during it would be a 503.
+/// The hold is the longest Aurora resume (~15 s): longer than the request timeout (3 s here) and
+/// the pool's acquire timeout (5 s), shorter than DB_RESUME_WAIT_SECONDS (20 s, the default):
+/// without the resume wait every request sent during it would be a 503. The last request is
+/// sent ~5 s in, so each has at least the suite's margin (5 s) after the hold.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fault suite: run by scripts/test.d/55-faults.sh"]
 async fn requests_sent_during_a_resume_wait_for_it_and_succeed() {
@@ -107,7 +108,7 @@ async fn requests_sent_during_a_resume_wait_for_it_and_succeed() {
     let server = Server::start(&env, &[]).await;
     let (access, _) = register(server.addr, "resume@example.com").await;
     assert_eq!(list(server.addr, &access).await.status, 200);
-    let hold = Duration::from_secs(10);
+    let hold = Duration::from_secs(15);
     let paused = Instant::now();
     proxy.pause_for(hold);
     // The pool's idle connections are dead now: past the idle check (1 s) they are pinged,
