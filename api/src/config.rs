@@ -60,6 +60,9 @@ pub struct Config {
     pub db_proxy: bool,
     /// `DB_MAX_CONNECTIONS` (default 10).
     pub db_max_connections: u32,
+    /// `DB_RESUME_WAIT_SECONDS` (default 20, at least 1): how long requests wait for a resuming
+    /// database (Aurora Serverless v2 auto-pause) to accept a new connection.
+    pub db_resume_wait: Duration,
     /// `SHUTDOWN_GRACE_SECONDS` (default 20): how long in-flight requests may take after SIGTERM.
     pub shutdown_grace: Duration,
     /// `REQUEST_TIMEOUT_SECONDS` (default [`DEFAULT_REQUEST_TIMEOUT`]): a request still running
@@ -79,6 +82,9 @@ pub struct Config {
 /// Default of `REQUEST_TIMEOUT_SECONDS`: above the pool's acquire timeout and the statement
 /// timeout (5 s each), so those answer first when they apply.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default of `DB_RESUME_WAIT_SECONDS`: Aurora Serverless v2 takes up to ~15 s to resume.
+pub const DEFAULT_RESUME_WAIT: Duration = Duration::from_secs(20);
 
 /// Default of `PASSWORD_QUEUE_PER_CORE`, hashes that may wait for a core, per core: at ~50 ms a
 /// hash, a legitimate login waits at most about this many × 50 ms behind a flood (1.6 s), and the
@@ -120,6 +126,7 @@ impl std::fmt::Debug for Config {
             .field("log_filter", &self.log_filter)
             .field("db_proxy", &self.db_proxy)
             .field("db_max_connections", &self.db_max_connections)
+            .field("db_resume_wait", &self.db_resume_wait)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("request_timeout", &self.request_timeout)
             .field("limits", &self.limits)

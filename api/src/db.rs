@@ -15,11 +15,12 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_RESUME_WAIT};
 
 pub mod entries;
 pub mod faults;
 pub mod refresh_tokens;
+pub mod resume;
 pub mod users;
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -42,6 +43,9 @@ macro_rules! on_pool {
         match $db {
             $crate::db::Db::Postgres($pool) => {
                 let _timer = $crate::metrics::QueryTimer::start(|| $pool.num_idle());
+                let _wait = $crate::db::resume::Wait::start(
+                    $pool.num_idle() == 0 && $pool.size() < $pool.options().get_max_connections(),
+                );
                 $body
             }
             $crate::db::Db::Sqlite($pool) => {
@@ -115,6 +119,9 @@ pub struct DbSettings {
     /// PostgreSQL `statement_timeout`, sent as a startup option. `None` behind a transaction
     /// pooler, which does not pass startup options on (set it on the role there instead).
     pub statement_timeout: Option<Duration>,
+    /// How long opening a PostgreSQL connection may take (a resuming database holds it): the
+    /// pool's acquire bound when longer than [`ACQUIRE_TIMEOUT`].
+    pub resume_wait: Duration,
 }
 
 impl DbSettings {
@@ -126,6 +133,7 @@ impl DbSettings {
             lazy: false,
             statement_cache: true,
             statement_timeout: Some(STATEMENT_TIMEOUT),
+            resume_wait: DEFAULT_RESUME_WAIT,
         }
     }
 
@@ -138,6 +146,7 @@ impl DbSettings {
             lazy: false,
             statement_cache: !config.db_proxy,
             statement_timeout: (!config.db_proxy).then_some(STATEMENT_TIMEOUT),
+            resume_wait: config.db_resume_wait,
         }
     }
 }
@@ -216,9 +225,16 @@ impl Db {
             }
             NAMED_STATEMENTS.store(settings.statement_cache, Ordering::Relaxed);
             let (max, acquire, idle) = pool_timeouts(settings.max_connections.max(1));
+            // sqlx bounds a connect by the acquire timeout: a resuming database needs longer.
             let pool = PgPoolOptions::new()
                 .max_connections(max)
-                .acquire_timeout(acquire)
+                .acquire_timeout(acquire.max(settings.resume_wait))
+                .after_connect(|_, _| {
+                    Box::pin(async {
+                        resume::connected();
+                        Ok(())
+                    })
+                })
                 .idle_timeout(idle)
                 .test_before_acquire(false)
                 .before_acquire(faults::check_idle);

@@ -1,5 +1,7 @@
 //! Bounded time for every request: a request still running after the request timeout, or when
-//! the shutdown grace period ends, answers 503 JSON instead of hanging or being cut off.
+//! the shutdown grace period ends, answers 503 JSON instead of hanging or being cut off. While
+//! the database is resuming ([`crate::db::resume`]), the timeout stretches to the resume wait,
+//! so requests that arrived during a resume are answered once it is up.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -19,6 +21,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Bounded {
     timeout: Duration,
+    resume_wait: Duration,
     grace_over: watch::Receiver<bool>,
 }
 
@@ -26,6 +29,7 @@ impl Bounded {
     pub fn new(state: &AppState) -> Bounded {
         Bounded {
             timeout: state.request_timeout,
+            resume_wait: state.resume_wait,
             grace_over: state.grace_over.clone(),
         }
     }
@@ -63,21 +67,29 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        let timeout = self.bounds.timeout;
+        let (timeout, resume_wait) = (self.bounds.timeout, self.bounds.resume_wait);
         let mut grace_over = self.bounds.grace_over.clone();
         let fut = self.inner.call(req);
         Box::pin(async move {
-            tokio::select! {
-                res = tokio::time::timeout(timeout, fut) => match res {
-                    Ok(res) => res,
-                    Err(_) => {
-                        tracing::warn!(?timeout, "request timed out");
-                        Ok(ApiError::timed_out()
-                            .into_response())
+            let started = tokio::time::Instant::now();
+            let mut until = started + timeout;
+            let mut fut = std::pin::pin!(fut);
+            loop {
+                tokio::select! {
+                    res = &mut fut => return res,
+                    () = tokio::time::sleep_until(until) => {
+                        let longest = started + resume_wait;
+                        if until < longest && crate::db::resume::resuming() {
+                            until = longest;
+                            continue;
+                        }
+                        tracing::warn!(timeout = ?until - started, "request timed out");
+                        return Ok(ApiError::timed_out().into_response());
+                    },
+                    () = wait_true(&mut grace_over) => {
+                        return Ok(ApiError::unavailable("Server shutting down: try again")
+                            .into_response());
                     }
-                },
-                () = wait_true(&mut grace_over) => {
-                    Ok(ApiError::unavailable("Server shutting down: try again").into_response())
                 }
             }
         })

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 
 use crate::auth::password::Passwords;
 use crate::auth::tokens::Keys;
-use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT, LimitSettings};
+use crate::config::{Config, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RESUME_WAIT, LimitSettings};
 use crate::db::Db;
 use crate::limits::AuthLimits;
 use crate::metrics::Metrics;
@@ -21,6 +21,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// A request still running after this answers 503.
     pub request_timeout: Duration,
+    /// While the database is resuming, a request may run this long instead.
+    pub resume_wait: Duration,
     /// Turns true when the shutdown grace period is over: requests still running answer 503.
     pub grace_over: watch::Receiver<bool>,
     /// Set once `/ready` has seen every migration applied.
@@ -36,6 +38,7 @@ impl AppState {
     pub fn new(config: &Config, db: Db) -> AppState {
         AppState {
             request_timeout: config.request_timeout,
+            resume_wait: config.db_resume_wait,
             limits: Arc::new(AuthLimits::new(&config.limits)),
             passwords: Passwords::with_queue_per_core(config.password_queue_per_core),
             ..AppState::from_secret(&config.jwt_secret, db)
@@ -49,6 +52,7 @@ impl AppState {
             keys: Arc::new(Keys::new(jwt_secret)),
             passwords: Passwords::default(),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            resume_wait: DEFAULT_RESUME_WAIT,
             grace_over: watch::channel(false).1,
             schema_ok: Arc::new(AtomicBool::new(false)),
             limits: Arc::new(AuthLimits::new(&LimitSettings::default())),

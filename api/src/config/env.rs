@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::{
     Config, ConfigError, DEFAULT_DATABASE_URL, DEFAULT_PASSWORD_QUEUE_PER_CORE,
-    DEFAULT_REQUEST_TIMEOUT, LimitSettings, LogFormat, MIN_JWT_SECRET_BYTES, SecretPolicy,
-    SecretSource,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_RESUME_WAIT, LimitSettings, LogFormat, MIN_JWT_SECRET_BYTES,
+    SecretPolicy, SecretSource,
 };
 
 impl Config {
@@ -33,6 +33,12 @@ impl Config {
             "DB_MAX_CONNECTIONS",
             10u32,
             "a whole number of connections, at least 1",
+        )?;
+        let db_resume_wait = at_least_one(
+            &var,
+            "DB_RESUME_WAIT_SECONDS",
+            DEFAULT_RESUME_WAIT.as_secs(),
+            "a whole number of seconds, at least 1",
         )?;
         let grace = parse_num(
             &var,
@@ -64,6 +70,7 @@ impl Config {
             log_filter: var("RUST_LOG").unwrap_or_else(|| "info".to_string()),
             db_proxy,
             db_max_connections,
+            db_resume_wait: Duration::from_secs(db_resume_wait),
             shutdown_grace: Duration::from_secs(grace),
             request_timeout: Duration::from_secs(request_timeout),
             limits,

@@ -23,6 +23,7 @@ fn defaults_with_a_secret() {
     assert_eq!(c.log_filter, "info");
     assert!(!c.db_proxy);
     assert_eq!(c.db_max_connections, 10);
+    assert_eq!(c.db_resume_wait, Duration::from_secs(20));
     assert_eq!(c.jwt_secret, SECRET.as_bytes());
     assert_eq!(c.jwt_secret_source, SecretSource::Env);
     let s = DbSettings::for_server(&c);
@@ -69,6 +70,7 @@ fn every_variable_is_read() {
             ("RUST_LOG", "debug"),
             ("DB_PROXY", "1"),
             ("DB_MAX_CONNECTIONS", "1"),
+            ("DB_RESUME_WAIT_SECONDS", "30"),
             ("SHUTDOWN_GRACE_SECONDS", "5"),
             ("REQUEST_TIMEOUT_SECONDS", "3"),
             ("AUTH_RATE_PER_MINUTE", "0"),
@@ -85,6 +87,11 @@ fn every_variable_is_read() {
     assert_eq!(c.log_filter, "debug");
     assert!(c.db_proxy);
     assert_eq!(c.db_max_connections, 1);
+    assert_eq!(c.db_resume_wait, Duration::from_secs(30));
+    assert_eq!(
+        DbSettings::for_server(&c).resume_wait,
+        Duration::from_secs(30)
+    );
     assert_eq!(c.shutdown_grace, Duration::from_secs(5));
     assert_eq!(c.request_timeout, Duration::from_secs(3));
     assert_eq!(c.limits.per_client_per_minute, 0);
@@ -104,6 +111,7 @@ fn bad_values_name_the_variable() {
         ("LOG_FORMAT", "xml"),
         ("DB_PROXY", "maybe"),
         ("DB_MAX_CONNECTIONS", "0"),
+        ("DB_RESUME_WAIT_SECONDS", "0"),
         ("HOST", "localhost:80"),
         ("REQUEST_TIMEOUT_SECONDS", "0"),
         ("TRUSTED_PROXY_HEADER", "bad header"),

@@ -49,12 +49,16 @@ pub async fn health() -> Response {
     static_json(br#"{"status":"healthy"}"#)
 }
 
-/// Readiness: 200 when the database answers within 2 s and its schema is migrated.
+/// Readiness: 200 when the database answers within 2 s and its schema is migrated; 503 with
+/// status `resuming` while the database is resuming (requests then wait for it).
 #[utoipa::path(get, path = "/ready", tag = "meta", responses(
     (status = 200, description = "The database answers", body = Ready),
-    (status = 503, description = "The database does not answer, or is not migrated", body = HttpError)))]
-pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Ready>, ApiError> {
-    let down = ApiError::db_unavailable;
+    (status = 503, description = "The database does not answer, is resuming (`status` is `resuming`), or is not migrated", body = HttpError)))]
+pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Ready>, Response> {
+    if db::resume::resuming() {
+        return Err(resuming());
+    }
+    let down = || ApiError::db_unavailable().into_response();
     match tokio::time::timeout(Duration::from_secs(2), check(&state)).await {
         Ok(Ok(None)) => Ok(axum::Json(Ready {
             status: "ready",
@@ -64,16 +68,31 @@ pub async fn ready(State(state): State<AppState>) -> Result<axum::Json<Ready>, A
             StatusCode::SERVICE_UNAVAILABLE,
             format!("{SCHEMA_NOT_MIGRATED} ({pending} pending migrations)"),
         )
-        .retry_after(30)),
+        .retry_after(30)
+        .into_response()),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
             Err(down())
         }
+        Err(_) if db::resume::resuming() => Err(resuming()),
         Err(_) => {
             tracing::warn!("readiness check timed out");
             Err(down())
         }
     }
+}
+
+/// 503 `{"status":"resuming","detail":…}` + `Retry-After: 1`: not ready yet, but requests sent
+/// now wait for the database instead of failing.
+fn resuming() -> Response {
+    let body = serde_json::json!({
+        "status": "resuming",
+        "detail": "The database is resuming: requests wait for it (DB_RESUME_WAIT_SECONDS)",
+    });
+    let mut res = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    res
 }
 
 /// A round trip, then (until once seen up to date) the pending migrations: `Some(n)` if any.

@@ -27,7 +27,13 @@ fn black_hole() -> (std::net::TcpListener, String) {
     (l, url)
 }
 
+/// A lazy pool on `url`; a hung first connect looks like a resume, so the resume wait is the
+/// request timeout unless a test is about the resume.
 async fn hung_state(url: &str, request_timeout: Duration) -> AppState {
+    resuming_state(url, request_timeout, request_timeout).await
+}
+
+async fn resuming_state(url: &str, request_timeout: Duration, resume_wait: Duration) -> AppState {
     let settings = DbSettings {
         lazy: true,
         ..DbSettings::new(url)
@@ -37,6 +43,7 @@ async fn hung_state(url: &str, request_timeout: Duration) -> AppState {
         .expect("a lazy pool does not dial");
     AppState {
         request_timeout,
+        resume_wait,
         ..AppState::from_secret(support::SECRET, db)
     }
 }
@@ -64,6 +71,29 @@ async fn a_request_on_a_hung_database_answers_503_when_its_timeout_is_up() {
     assert!(started.elapsed() >= Duration::from_secs(1));
     let detail = body_json(res).await["detail"].as_str().unwrap().to_string();
     assert!(detail.starts_with("Request timed out"), "{detail}");
+}
+
+/// A first connection that the database holds (Aurora Serverless v2 resuming from auto-pause
+/// does) stretches the request's time to the resume wait: it is not answered at its timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_a_new_connection_is_held_a_request_waits_for_the_resume_wait() {
+    let (_hole, url) = black_hole();
+    let wait = Duration::from_secs(3);
+    let app = router(resuming_state(&url, Duration::from_secs(1), wait).await);
+    let body = r#"{"email":"resume@example.com","password":"correct horse battery"}"#;
+    let req = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let started = Instant::now();
+    let res = app.oneshot(req).await.unwrap();
+    // The black hole never resumes: 503 in the end, but not before the resume wait.
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        started.elapsed() >= wait,
+        "answered after {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

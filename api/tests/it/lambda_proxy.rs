@@ -43,6 +43,7 @@ async fn environment(url: &str, statement_cache: bool) -> axum::Router {
         lazy: true,
         statement_cache,
         statement_timeout: None,
+        ..DbSettings::new(url)
     };
     let db = Db::connect(&settings)
         .await

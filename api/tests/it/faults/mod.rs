@@ -8,9 +8,11 @@
 //! refresh race and logout after refresh over HTTP, a login flood (429 for one client, 503 when the
 //! hashing queue is full, a legitimate login gets through), 300 half-sent requests (a normal
 //! request is served; they are closed after 10 s), a 10 GB `Content-Length` (413 at once), a
-//! stalled body (408) and unparsable requests (JSON 400 and 431).
+//! stalled body (408) and unparsable requests (JSON 400 and 431), and a database resuming from
+//! auto-pause (requests wait for it, /ready says `resuming`).
 
 mod floods;
+mod resume;
 
 use std::time::{Duration, Instant};
 
