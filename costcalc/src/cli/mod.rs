@@ -6,6 +6,7 @@ mod database;
 pub mod flags;
 mod lambda_memory;
 mod metrics;
+mod price_args;
 mod prices;
 mod purchase;
 mod report;
@@ -17,9 +18,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use breakeven::BreakevenArgs;
 pub use metrics::MetricsArgs;
+pub use price_args::{PriceArgs, load_prices};
 pub use prices::{PricesArgs, PricesCommand};
 pub use report::ReportArgs;
-pub use scenario::{PriceArgs, Scenario, ScenarioArgs, load_prices, scenario};
+pub use scenario::{Scenario, ScenarioArgs, scenario};
 
 use crate::error::Result;
 use service::{

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::scenario::{PriceArgs, load_prices};
+use super::price_args::{PriceArgs, load_prices};
 use crate::aws::{self, price_list};
 use crate::catalog::{self, PriceSnapshot, diff as price_diff};
 use crate::error::{Error, Result};

@@ -15,7 +15,7 @@ pub use network::{AlbArgs, ApigwArgs, Ipv4Args, LogsArgs, NatArgs, TransferArgs}
 use clap::Args;
 use rust_decimal::Decimal;
 
-use super::scenario::{PriceArgs, load_prices};
+use super::price_args::{PriceArgs, load_prices};
 use super::{Format, flags};
 use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Input, Result, check_range, check_whole};
