@@ -89,7 +89,7 @@ fn the_server_counts_exactly_what_loadgen_sent_route_by_route() {
     }
     assert!(f(&v["api_cpu_s"]) > 0.0, "{v}");
     assert!((f(&v["window_s"]) - f(&s["wall_seconds"])).abs() < 1e-9);
-    assert_eq!(s["schema"], "deploycost.loadgen.summary/v1.4");
+    assert_eq!(s["schema"], "deploycost.loadgen.summary/v1.5");
 }
 
 /// CPU seconds of `pid` and every descendant now, read independently of loadgen's walk: through
