@@ -150,7 +150,10 @@ impl Metrics {
         let (db_time, db_queries) = (Family::default(), Family::default());
         let pool_waits = Counter::default();
         let (hashes, hash_time) = (Family::default(), Family::default());
-        let log_bytes = Family::default();
+        let log_bytes = Family::<HashLabels, Counter>::default();
+        // An empty family is not rendered: one series from the start tells a reader that this
+        // API counts log bytes, so nothing logged (RUST_LOG=warn) reads as 0, not as unknown.
+        let _ = log_bytes.get_or_create(&HashLabels { route: Route(None) });
         // Counters are registered without `_total`: the encoder appends it.
         registry.register(
             "journal_http_requests",
@@ -377,6 +380,20 @@ mod tests {
             let m = Method::from_bytes(made_up.as_bytes()).unwrap();
             assert_eq!(MethodLabel::of(&m), MethodLabel("other"), "{made_up}");
         }
+    }
+
+    #[test]
+    fn log_bytes_are_rendered_before_any_line_is_logged() {
+        #[derive(Debug)]
+        struct NoPool;
+        impl PoolStats for NoPool {
+            fn open_and_idle(&self) -> (u32, usize) {
+                (0, 0)
+            }
+        }
+        let text = Metrics::new(NoPool).render();
+        let want = r#"journal_log_bytes_total{route="unmatched"} 0"#;
+        assert!(text.lines().any(|l| l == want), "no `{want}` in:\n{text}");
     }
 
     #[test]

@@ -126,7 +126,7 @@ journal_password_hash_total{route="/api/v1/auth/login"} 9
 journal_db_pool_acquire_waits_total 3
 process_cpu_seconds_total 1.5
 process_resident_memory_bytes 4.5e7
-# TYPE journal_log_bytes counter
+# TYPE journal_log_bytes_total counter
 journal_log_bytes_total{route="/api/v1/auth/login"} 1710
 journal_log_bytes_total{route="/health"} 800
 "#;
@@ -167,11 +167,12 @@ journal_log_bytes_total{route="/health"} 800
         let none = parse("# TYPE journal_db_queries counter\n").unwrap();
         assert_eq!(Snapshot::from_exposition(&none).total_log_bytes(), None);
         // Declared, nothing logged yet (RUST_LOG off, or no request): measured zero.
-        let declared = parse("# TYPE journal_log_bytes counter\n").unwrap();
-        assert_eq!(
-            Snapshot::from_exposition(&declared).total_log_bytes(),
-            Some(0.0)
-        );
+        // journal-api's encoder names the family with `_total`; an OpenMetrics one without.
+        for family in ["journal_log_bytes_total", "journal_log_bytes"] {
+            let declared = parse(&format!("# TYPE {family} counter\n")).unwrap();
+            let s = Snapshot::from_exposition(&declared);
+            assert_eq!(s.total_log_bytes(), Some(0.0), "{family}");
+        }
     }
 
     #[test]
