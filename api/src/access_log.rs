@@ -70,13 +70,16 @@ impl Line<'_> {
     }
 }
 
+/// Writes the line and counts its bytes to the request's route (`journal_log_bytes_total`).
 fn write(line: Vec<u8>) {
-    match QUEUE.get() {
+    let len = line.len();
+    let written = match QUEUE.get() {
         Some(q) => q.push(line),
         // No queue (Lambda): written before the response leaves, as any other line there.
-        None => {
-            let _ = std::io::stdout().lock().write_all(&line);
-        }
+        None => std::io::stdout().lock().write_all(&line).is_ok(),
+    };
+    if written {
+        crate::metrics::logged(len);
     }
 }
 
@@ -180,5 +183,82 @@ mod tests {
                 "span": {"id": "9586150d-2", "method": "BREW", "path": "/no\"pe", "name": "request"}
             })
         );
+    }
+
+    /// N requests to a route add the bytes of their N access lines to that route's
+    /// `journal_log_bytes_total`, and an unmatched one to `unmatched`, as the writer wrote them.
+    #[tokio::test]
+    async fn the_bytes_of_each_access_line_count_to_its_route() {
+        use crate::log_queue::LineQueue;
+        use crate::metrics::{Metrics, PoolStats, Track};
+        use axum::{Router, body::Body, routing::get};
+        use std::sync::{Arc, Mutex};
+        use std::time::Duration;
+        use tower::ServiceExt;
+
+        #[derive(Debug)]
+        struct NoPool;
+        impl PoolStats for NoPool {
+            fn open_and_idle(&self) -> (u32, usize) {
+                (0, 0)
+            }
+        }
+        #[derive(Clone)]
+        struct Buf(Arc<Mutex<Vec<u8>>>);
+        impl Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        // The queue is the process's; other tests' lines may share it, so lines are told apart
+        // by their paths.
+        static OUT: OnceLock<Buf> = OnceLock::new();
+        let out = OUT.get_or_init(|| Buf(Arc::default())).clone();
+        let q = QUEUE.get_or_init(|| LineQueue::start(1024, out.clone()).unwrap());
+        let _on = tracing::subscriber::set_default(
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::INFO)
+                .with_writer(std::io::sink)
+                .finish(),
+        );
+        let metrics = Arc::new(Metrics::new(NoPool));
+        let app = Router::new()
+            .route("/log-bytes/{n}", get(|| async { "ok" }))
+            .layer(AccessLog)
+            .layer(Track(metrics.clone()));
+        for uri in [
+            "/log-bytes/1",
+            "/log-bytes/22",
+            "/log-bytes/333",
+            "/log-bytes-not",
+        ] {
+            let req = Request::get(uri).body(Body::empty()).unwrap();
+            app.clone().oneshot(req).await.unwrap();
+        }
+        assert!(q.flush(Duration::from_secs(30)));
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let bytes = |pat: &str| -> usize {
+            let lines = text.lines().filter(|l| l.contains(pat));
+            lines.map(|l| l.len() + 1).sum()
+        };
+        assert_eq!(text.matches("path=/log-bytes/").count(), 3, "{text}");
+        let rendered = metrics.render();
+        for (route, pat) in [
+            ("/log-bytes/{n}", "path=/log-bytes/"),
+            ("unmatched", "path=/log-bytes-not"),
+        ] {
+            let want = format!(
+                "journal_log_bytes_total{{route=\"{route}\"}} {}",
+                bytes(pat)
+            );
+            assert!(
+                rendered.lines().any(|l| l == want),
+                "no `{want}` in:\n{rendered}"
+            );
+        }
     }
 }

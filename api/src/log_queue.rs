@@ -69,13 +69,16 @@ impl LineQueue {
         Ok(LineQueue { tx, counts })
     }
 
-    /// Queues one line (newline included); drops and counts it when the queue is full.
-    pub fn push(&self, line: Vec<u8>) {
+    /// Queues one line (newline included); drops and counts it when the queue is full. Whether
+    /// it was queued.
+    pub fn push(&self, line: Vec<u8>) -> bool {
         if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
             self.tx.try_send(Msg::Line(line))
         {
             self.counts.dropped.fetch_add(1, Ordering::Relaxed);
+            return false;
         }
+        true
     }
 
     /// The writer's counts.

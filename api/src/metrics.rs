@@ -27,7 +27,7 @@ use std::sync::atomic::AtomicU64;
 pub mod cost;
 pub mod process;
 
-pub use cost::{Cost, QueryTimer, hash_done};
+pub use cost::{Cost, QueryTimer, hash_done, logged};
 pub use process::PoolStats;
 
 /// When the first byte of a request's head arrived (set by the native server's connection
@@ -136,6 +136,7 @@ pub struct Metrics {
     pool_waits: Counter,
     hashes: Family<HashLabels, Counter>,
     hash_time: Family<HashLabels, Seconds>,
+    log_bytes: Family<HashLabels, Counter>,
 }
 
 impl Metrics {
@@ -149,6 +150,10 @@ impl Metrics {
         let (db_time, db_queries) = (Family::default(), Family::default());
         let pool_waits = Counter::default();
         let (hashes, hash_time) = (Family::default(), Family::default());
+        let log_bytes = Family::<HashLabels, Counter>::default();
+        // An empty family is not rendered: one series from the start tells a reader that this
+        // API counts log bytes, so nothing logged (RUST_LOG=warn) reads as 0, not as unknown.
+        let _ = log_bytes.get_or_create(&HashLabels { route: Route(None) });
         // Counters are registered without `_total`: the encoder appends it.
         registry.register(
             "journal_http_requests",
@@ -185,6 +190,11 @@ impl Metrics {
             "Time spent computing argon2id hashes and verifications, by route",
             hash_time.clone(),
         );
+        registry.register(
+            "journal_log_bytes",
+            "Bytes of log written for requests of this route (the access line)",
+            log_bytes.clone(),
+        );
         registry.register_collector(Box::new(process::Collector {
             pool: Box::new(pool),
         }));
@@ -198,6 +208,7 @@ impl Metrics {
             pool_waits,
             hashes,
             hash_time,
+            log_bytes,
         }
     }
 
@@ -240,6 +251,14 @@ impl Metrics {
         }
         if c.pool_waits > 0 {
             self.pool_waits.inc_by(c.pool_waits);
+        }
+        // A route label only (HashLabels'): the bytes a route's lines take do not depend on the
+        // method beyond its few letters.
+        if c.log_bytes > 0 {
+            let route = HashLabels {
+                route: labels.route.clone(),
+            };
+            self.log_bytes.get_or_create(&route).inc_by(c.log_bytes);
         }
         if c.hashes > 0 {
             let labels = HashLabels {
@@ -364,6 +383,20 @@ mod tests {
     }
 
     #[test]
+    fn log_bytes_are_rendered_before_any_line_is_logged() {
+        #[derive(Debug)]
+        struct NoPool;
+        impl PoolStats for NoPool {
+            fn open_and_idle(&self) -> (u32, usize) {
+                (0, 0)
+            }
+        }
+        let text = Metrics::new(NoPool).render();
+        let want = r#"journal_log_bytes_total{route="unmatched"} 0"#;
+        assert!(text.lines().any(|l| l == want), "no `{want}` in:\n{text}");
+    }
+
+    #[test]
     fn an_empty_registry_renders_every_family_name_once_used() {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -379,6 +412,7 @@ mod tests {
             hashes: 1,
             hash_nanos: 50_000_000,
             pool_waits: 1,
+            log_bytes: 170,
         };
         m.record(
             MethodLabel::of(&Method::POST),
@@ -395,6 +429,7 @@ mod tests {
             r#"journal_db_time_seconds_total{method="POST",route="unmatched"} 0.0015"#,
             r#"journal_password_hash_total{route="unmatched"} 1"#,
             r#"journal_password_hash_seconds_total{route="unmatched"} 0.05"#,
+            r#"journal_log_bytes_total{route="unmatched"} 170"#,
             "journal_db_pool_acquire_waits_total 1",
             "# TYPE process_cpu_seconds_total counter",
             "# TYPE process_resident_memory_bytes gauge",

@@ -20,6 +20,9 @@ pub struct Cost {
     pub hashes: u64,
     /// Time computing them (on the blocking pool; queueing for a core is not included).
     pub hash_nanos: u64,
+    /// Bytes of log handed to the log writer (the access line; a line the full queue dropped is
+    /// not counted).
+    pub log_bytes: u64,
 }
 
 tokio::task_local! {
@@ -82,6 +85,11 @@ pub fn hash_done(took: Duration) {
         c.hashes += 1;
         c.hash_nanos += nanos(took);
     });
+}
+
+/// Counts `bytes` of log written for the current request.
+pub fn logged(bytes: usize) {
+    add(|c| c.log_bytes += u64::try_from(bytes).unwrap_or(u64::MAX));
 }
 
 fn nanos(d: Duration) -> u64 {

@@ -1,4 +1,4 @@
-//! The `server` block of summary.json (v1.2, its types in [`crate::summary::server`]): built from
+//! The `server` block of summary.json (v1.2, v1.5 log bytes; its types in [`crate::summary::server`]): built from
 //! what [`super::watch`] recorded. Pure.
 
 use super::metrics::{Endpoint, Snapshot};
@@ -154,6 +154,10 @@ pub fn build(r: &Recorded) -> Option<ServerBlock> {
             db: peak(|p| p.db),
         },
         pool_waits: metrics.and_then(|(a, b)| delta(a.pool_waits, b.pool_waits)),
+        log_bytes_per_request: metrics.and_then(|(a, b)| {
+            let bytes = (b.total_log_bytes()? - a.total_log_bytes()?).max(0.0);
+            (requests > 0.0).then(|| micro(bytes / requests))
+        }),
         sources: Sources {
             metrics_url: r.metrics_url.clone(),
             api_pid: r.api_pid,
@@ -230,6 +234,7 @@ fn routes(a: &Snapshot, b: &Snapshot) -> Vec<Route> {
                 hash_ms: hash_ms(a, b, k),
                 db_ms: per_request(|s| &s.db_seconds, k, n) * 1000.0,
                 db_queries: per_request(|s| &s.db_queries, k, n),
+                log_bytes: log_bytes(a, b, k),
             })
         })
         .collect()
@@ -240,13 +245,26 @@ fn routes(a: &Snapshot, b: &Snapshot) -> Vec<Route> {
 fn hash_ms(a: &Snapshot, b: &Snapshot, k: &Endpoint) -> Option<f64> {
     let get = |s: &Snapshot| s.hash_seconds.get(&k.1).copied().unwrap_or(0.0);
     let seconds = get(b) - get(a);
-    let requests: f64 = b
-        .requests
-        .iter()
-        .filter(|(e, _)| e.1 == k.1)
-        .map(|(e, v)| v - a.requests.get(e).copied().unwrap_or(0.0))
-        .sum();
+    let requests = route_requests(a, b, &k.1);
     (seconds > 0.0 && requests > 0.0).then(|| seconds * 1000.0 / requests)
+}
+
+/// Bytes of log per request of `k`'s route: the API counts them by route, so every method of the
+/// route gets the route's mean.
+fn log_bytes(a: &Snapshot, b: &Snapshot, k: &Endpoint) -> Option<f64> {
+    let get = |s: &Snapshot| Some(s.log_bytes.as_ref()?.get(&k.1).copied().unwrap_or(0.0));
+    let bytes = (get(b)? - get(a)?).max(0.0);
+    let requests = route_requests(a, b, &k.1);
+    (requests > 0.0).then(|| micro(bytes / requests))
+}
+
+/// Requests of `route`, every method added, between the two scrapes.
+fn route_requests(a: &Snapshot, b: &Snapshot, route: &str) -> f64 {
+    b.requests
+        .iter()
+        .filter(|(e, _)| e.1 == route)
+        .map(|(e, v)| v - a.requests.get(e).copied().unwrap_or(0.0))
+        .sum()
 }
 
 /// CPU per interval: from the /proc samples when a PID was sampled, else from the scrapes

@@ -26,6 +26,7 @@ fn scrapes() -> (Snapshot, Snapshot) {
     a.cpu_seconds = Some(1.0);
     a.resident_bytes = Some(40e6);
     a.pool_waits = Some(2.0);
+    a.log_bytes = Some([(LOGIN.to_string(), 1710.0)].into());
     let mut b = a.clone();
     b.requests.insert(login.clone(), 30.0);
     b.duration.insert(
@@ -43,6 +44,11 @@ fn scrapes() -> (Snapshot, Snapshot) {
     b.cpu_seconds = Some(1.0 + 0.9);
     b.resident_bytes = Some(50e6);
     b.pool_waits = Some(2.0 + 3.0);
+    // The 20 logins wrote 3420 bytes of log (171 B each); /health, answered in no scrape's
+    // window, wrote 90 bytes before it.
+    b.log_bytes = Some([(LOGIN.to_string(), 1710.0 + 3420.0)].into());
+    a.log_bytes.as_mut().unwrap().insert("/health".into(), 90.0);
+    b.log_bytes.as_mut().unwrap().insert("/health".into(), 90.0);
     (a, b)
 }
 
@@ -222,6 +228,33 @@ fn the_block_has_the_fields_costcalc_reads_and_round_trips() {
     assert!(route["method"].is_string() && route["route"].is_string());
     assert!(route["count"].is_number() && route["server_ms"]["mean"].is_number());
     assert!(route["hash_ms"].is_number());
+    assert!(v["log_bytes_per_request"].is_number() && route["log_bytes"].is_number());
     let again: ServerBlock = serde_json::from_value(v).unwrap();
     assert_eq!(again, block);
+}
+
+#[test]
+fn log_bytes_per_request_is_the_log_bytes_delta_over_the_requests() {
+    let s = build(&recorded(20)).unwrap();
+    // (5130 - 1710 + 90 - 90) bytes / (30 - 10) requests = 3420 / 20 = 171 B.
+    assert_eq!(s.log_bytes_per_request, Some(171.0));
+    assert_eq!(s.routes[0].log_bytes, Some(171.0));
+}
+
+#[test]
+fn log_bytes_are_absent_when_the_server_does_not_count_them() {
+    let mut r = recorded(20);
+    for (_, snap) in &mut r.scrapes {
+        snap.log_bytes = None;
+    }
+    let s = build(&r).unwrap();
+    assert_eq!(
+        (s.log_bytes_per_request, s.routes[0].log_bytes),
+        (None, None)
+    );
+    let v = serde_json::to_value(&s).unwrap();
+    assert!(v.get("log_bytes_per_request").is_none(), "{v}");
+    // Only the first scrape counting them (an API restarted mid-run, say) is no figure either.
+    r.scrapes[0].1.log_bytes = Some(Default::default());
+    assert_eq!(build(&r).unwrap().log_bytes_per_request, None);
 }

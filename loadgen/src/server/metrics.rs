@@ -11,6 +11,8 @@ pub const REQUESTS: &str = "journal_http_requests_total";
 /// Every journal-api family starts so; the pool's figures are there even before a request.
 pub const PREFIX: &str = "journal_";
 const DURATION: &str = "journal_http_request_duration_seconds";
+/// Bytes of log written per route (journal-api's access lines); an older API has no such family.
+const LOG_BYTES: &str = "journal_log_bytes";
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
@@ -25,6 +27,9 @@ pub struct Snapshot {
     pub cpu_seconds: Option<f64>,
     pub resident_bytes: Option<f64>,
     pub pool_waits: Option<f64>,
+    /// Bytes of log written per route; `None` when the server does not expose the family (a
+    /// declared family with no sample yet is `Some` and empty: nothing logged so far).
+    pub log_bytes: Option<BTreeMap<String, f64>>,
 }
 
 impl Snapshot {
@@ -36,6 +41,10 @@ impl Snapshot {
 
     pub fn from_exposition(e: &Exposition) -> Snapshot {
         let mut s = Snapshot::default();
+        let declared = |n: &str| e.types.contains_key(n);
+        if declared(LOG_BYTES) || declared(&format!("{LOG_BYTES}_total")) {
+            s.log_bytes = Some(BTreeMap::new());
+        }
         for x in &e.samples {
             let key = || (x.label("method").to_string(), x.label("route").to_string());
             let route = || x.label("route").to_string();
@@ -52,6 +61,10 @@ impl Snapshot {
                 "process_cpu_seconds_total" => s.cpu_seconds = Some(x.value),
                 "process_resident_memory_bytes" => s.resident_bytes = Some(x.value),
                 "journal_db_pool_acquire_waits_total" => s.pool_waits = Some(x.value),
+                "journal_log_bytes_total" => {
+                    let by_route = s.log_bytes.get_or_insert_default();
+                    *by_route.entry(route()).or_default() += x.value;
+                }
                 name => {
                     let Some(part) = name.strip_prefix(DURATION) else {
                         continue;
@@ -86,6 +99,11 @@ impl Snapshot {
     pub fn total_requests(&self) -> f64 {
         self.requests.values().sum()
     }
+
+    /// Bytes of log written, every route added; `None` when the server does not count them.
+    pub fn total_log_bytes(&self) -> Option<f64> {
+        self.log_bytes.as_ref().map(|m| m.values().sum())
+    }
 }
 
 #[cfg(test)]
@@ -108,6 +126,9 @@ journal_password_hash_total{route="/api/v1/auth/login"} 9
 journal_db_pool_acquire_waits_total 3
 process_cpu_seconds_total 1.5
 process_resident_memory_bytes 4.5e7
+# TYPE journal_log_bytes_total counter
+journal_log_bytes_total{route="/api/v1/auth/login"} 1710
+journal_log_bytes_total{route="/health"} 800
 "#;
 
     #[test]
@@ -135,6 +156,23 @@ process_resident_memory_bytes 4.5e7
             (s.cpu_seconds, s.resident_bytes, s.pool_waits),
             (Some(1.5), Some(4.5e7), Some(3.0))
         );
+        assert_eq!(s.log_bytes.as_ref().unwrap()[LOGIN_ROUTE], 1710.0);
+        assert_eq!(s.total_log_bytes(), Some(1710.0 + 800.0));
+    }
+
+    const LOGIN_ROUTE: &str = "/api/v1/auth/login";
+
+    #[test]
+    fn log_bytes_are_absent_unless_the_family_is_declared_or_sampled() {
+        let none = parse("# TYPE journal_db_queries counter\n").unwrap();
+        assert_eq!(Snapshot::from_exposition(&none).total_log_bytes(), None);
+        // Declared, nothing logged yet (RUST_LOG off, or no request): measured zero.
+        // journal-api's encoder names the family with `_total`; an OpenMetrics one without.
+        for family in ["journal_log_bytes_total", "journal_log_bytes"] {
+            let declared = parse(&format!("# TYPE {family} counter\n")).unwrap();
+            let s = Snapshot::from_exposition(&declared);
+            assert_eq!(s.total_log_bytes(), Some(0.0), "{family}");
+        }
     }
 
     #[test]

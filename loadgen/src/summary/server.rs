@@ -1,4 +1,4 @@
-//! summary.json's `server` block (v1.2, documented in docs/summary-json.md, "The server block"): what the
+//! summary.json's `server` block (v1.2; v1.5 `log_bytes_per_request`; documented in docs/summary-json.md, "The server block"): what the
 //! API and its database spent while loadgen played the schedule. Built by
 //! [`crate::server::block::build`] from what the run recorded.
 
@@ -23,6 +23,10 @@ pub struct ServerBlock {
     /// Database calls that waited for a pooled connection during the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool_waits: Option<f64>,
+    /// v1.5: bytes of log the API wrote per request over the window (its
+    /// `journal_log_bytes_total` delta over `requests`); absent when the API does not count them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_bytes_per_request: Option<f64>,
     pub sources: Sources,
     #[serde(default)]
     pub cpu_timeline: Vec<CpuPoint>,
@@ -43,6 +47,9 @@ pub struct Route {
     pub db_ms: f64,
     /// Mean database calls per request.
     pub db_queries: f64,
+    /// v1.5: mean bytes of log per request of this route (absent as the block's figure is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_bytes: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

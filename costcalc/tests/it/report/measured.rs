@@ -159,3 +159,45 @@ fn a_measured_server_sizes_instances_and_models_lambda_duration() {
     let v = costcalc_json(&["report", "--from-loadgen", path, "--duration-ms", "50"]);
     assert_eq!(v["workload"]["duration_ms"], "50");
 }
+
+/// A server block with `log_bytes_per_request` (v1.5) prices CloudWatch Logs from it, says it was
+/// measured, and refuses a value out of range in one line naming the field.
+#[test]
+fn measured_log_bytes_price_cloudwatch_logs() {
+    let example = include_str!("../../data/summary-v1.1-server.json");
+    let with = |bytes: &str| {
+        example.replace("summary/v1.1", "summary/v1.5").replace(
+            "\"api_cpu_s\": 5.6,",
+            &format!("\"api_cpu_s\": 5.6, \"log_bytes_per_request\": {bytes},"),
+        )
+    };
+    let dir = std::env::temp_dir().join(format!("costcalc-logbytes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("measured.json");
+    std::fs::write(&path, with("171.0")).unwrap();
+    let p = path.to_str().unwrap();
+    let v = costcalc_json(&["report", "--defaults", "generic", "--from-loadgen", p]);
+    assert_eq!(v["workload"]["log_bytes_per_request"], "171");
+    // 262,800,000 requests x 171 B = 44,938,800,000 B / 1,073,741,824 = 41.8525 GB a month:
+    // ingested at $0.50/GB = 20.926 -> 20.93, stored a month at $0.03/GB-month = 1.2556 -> 1.26.
+    // (The 200 B default would say 48.95 GB: 24.48 and 1.47.)
+    let ec2 = deployment(&v, "ec2");
+    assert_eq!(cost(ec2, "Ingestion"), "20.93");
+    assert_eq!(cost(ec2, "Storage"), "1.26");
+    let origin = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["figure"] == "Log bytes per request")
+        .unwrap()["origin"]
+        .clone();
+    assert_eq!(origin["kind"], "measured", "{origin}");
+    assert_eq!(origin["field"], "server.log_bytes_per_request", "{origin}");
+    std::fs::write(&path, with("1e12")).unwrap();
+    let out = costcalc(&["report", "--from-loadgen", p]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("server.log_bytes_per_request"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

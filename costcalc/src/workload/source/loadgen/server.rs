@@ -1,4 +1,4 @@
-//! The optional `server` block of a summary (v1.1, written when loadgen scraped the API's metrics
+//! The optional `server` block of a summary (v1.1; v1.5 `log_bytes_per_request`; written when loadgen scraped the API's metrics
 //! and sampled its processes): what the server itself spent, which sizes instances and tasks and
 //! models the Lambda duration instead of the client's latency.
 
@@ -20,6 +20,9 @@ pub struct Server {
     pub db_cpu_s: Option<f64>,
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// v1.5: bytes of log the API wrote per request, when it counts them.
+    #[serde(default)]
+    pub log_bytes_per_request: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +48,7 @@ struct Checked {
     db_cpu_s: Option<Decimal>,
     /// Route, count, mean server ms, hashing ms.
     routes: Vec<(String, Decimal, Decimal, Decimal)>,
+    log_bytes_per_request: Option<Decimal>,
 }
 
 fn check(s: &Server) -> Result<Checked, String> {
@@ -94,6 +98,17 @@ fn check(s: &Server) -> Result<Checked, String> {
             .map(|d| field_f64("server.db_cpu_s", d, dec!(0), limits::CPU_SECONDS))
             .transpose()?,
         routes,
+        log_bytes_per_request: s
+            .log_bytes_per_request
+            .map(|b| {
+                field_f64(
+                    "server.log_bytes_per_request",
+                    b,
+                    dec!(0),
+                    limits::LOG_BYTES,
+                )
+            })
+            .transpose()?,
     })
 }
 
@@ -105,7 +120,8 @@ fn other_cpu_ms(s: &Checked) -> Decimal {
 }
 
 /// Apply the server's figures to `w`: throughput per vCPU (at `target_utilization` of each vCPU),
-/// the Lambda duration per route, database CPU per request. Returns what could not be used.
+/// the Lambda duration per route, database CPU per request, log bytes per request. Returns what
+/// could not be used.
 pub fn apply(
     s: &Server,
     w: &mut Workload,
@@ -122,6 +138,10 @@ pub fn apply(
     if let Some(db) = s.db_cpu_s {
         w.db_cpu_ms_per_request = Some(db * dec!(1000) / s.requests);
         w.origins.db_cpu_ms_per_request = measured("server.db_cpu_s / server.requests");
+    }
+    if let Some(bytes) = s.log_bytes_per_request {
+        w.log_bytes_per_request = bytes;
+        w.origins.log_bytes_per_request = measured("server.log_bytes_per_request");
     }
     let counted: Decimal = s.routes.iter().map(|r| r.1).sum();
     if counted > Decimal::ZERO {
