@@ -375,6 +375,25 @@ mod tests {
             ..Options::default()
         };
         assert_affine(&w, &o, dec!(100), dec!(10000000000));
+        // Weekdays traffic: month-wide spacing below 2 requests a weekday (R = 43.45), the gaps
+        // within a day pause until R = 21.726 x (32,400 + 900) / 900 = 803.9; then only nights
+        // and weekends. With a 24 h pause-after only weekends ever pause.
+        let w = Workload {
+            traffic: crate::workload::shape::Traffic::Weekdays,
+            ..w
+        };
+        assert_affine(&w, &o, dec!(1), dec!(10000000000));
+        let aurora::Database::AuroraServerless(a) = o.database else {
+            unreachable!()
+        };
+        let o = Options {
+            database: aurora::Database::AuroraServerless(aurora::Serverless {
+                pause_after_s: dec!(86400),
+                ..a
+            }),
+            ..o
+        };
+        assert_affine(&w, &o, dec!(1), dec!(10000000000));
     }
 
     #[test]

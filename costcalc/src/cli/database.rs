@@ -43,6 +43,13 @@ pub enum DbKind {
     AuroraServerless,
 }
 
+/// `--traffic`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum TrafficArg {
+    Even,
+    Weekdays,
+}
+
 /// `--aurora-storage`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
 pub enum AuroraStorageArg {

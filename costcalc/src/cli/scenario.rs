@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use rust_decimal::Decimal;
 
-use super::database::{AuroraStorageArg, DbKind, database, duration_s};
+use super::database::{AuroraStorageArg, DbKind, TrafficArg, database, duration_s};
 use super::lambda_memory::{Memory, auto_memory, memory, tuned};
 use super::metrics::MetricsArgs;
 use super::price_args::{PriceArgs, load_prices};
@@ -21,6 +21,7 @@ use crate::pricing::apigw;
 use crate::purchase::Arch;
 use crate::report::PriceInfo;
 use crate::workload::duration::Duration;
+use crate::workload::shape::Traffic;
 use crate::workload::source::cloudwatch::Measurement;
 use crate::workload::source::loadgen::{self, view::View};
 use crate::workload::{self, Origin, Workload};
@@ -170,6 +171,9 @@ pub struct ScenarioArgs {
     /// With --acu-min 0: pause after this long without connections, 5m to 24h (e.g. 300s, 5m, 2h)
     #[arg(long, value_name = "T", default_value = "5m", value_parser = duration_s, help_heading = "Deployments")]
     pub pause_after: Decimal,
+    /// When in the week the requests fall, for Aurora's auto-pause: even (over the whole month) or weekdays (Monday to Friday 09:00-18:00, evenly spaced within them; nights and weekends idle). Replaces a loadgen run's idle gaps
+    #[arg(long, value_enum, default_value_t = TrafficArg::Even, help_heading = "Deployments")]
+    pub traffic: TrafficArg,
     /// Aurora storage configuration
     #[arg(long, value_enum, default_value_t = AuroraStorageArg::Standard, help_heading = "Deployments")]
     pub aurora_storage: AuroraStorageArg,
@@ -202,6 +206,13 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
         Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
         _ => {}
     }
+    workload.traffic = match s.traffic {
+        TrafficArg::Even => Traffic::Even,
+        TrafficArg::Weekdays => {
+            workload.idle_gaps = None;
+            Traffic::Weekdays
+        }
+    };
     if let Some(path) = &s.lambda_tune {
         tuned(&mut workload, path, run.as_ref(), options.hours)?;
     }

@@ -5,7 +5,8 @@
 //! - capacity while up: the minimum (at least 0.5 ACU), or the measured database CPU at the
 //!   month's average rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an
 //!   ACU is about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range;
-//! - idle gaps: the month's requests evenly spaced (no measured timeline is used yet);
+//! - idle gaps: a loadgen run's, else the traffic shape's (`workload::shape`): the month's
+//!   requests evenly spaced, or on weekdays 09:00-18:00;
 //! - a gap pauses only after the API's pool has closed its last connection (600 s idle, in
 //!   api/src/db.rs) and then `pause_after`; on Lambda, where a frozen environment keeps its
 //!   connection longer, this is a lower bound on the wait;
@@ -23,6 +24,7 @@ use crate::pricing::aurora::{self, AuroraCapacity, AuroraStorage, AuroraUsage};
 use crate::pricing::aurora_pause::{self, IdleMonth};
 use crate::pricing::{self, LineItem};
 use crate::workload::Workload;
+use crate::workload::shape::{self, Traffic};
 
 /// The API pool's idle timeout (api/src/db.rs): the last connection closes this long after the
 /// last request.
@@ -198,6 +200,9 @@ pub fn lines(
 /// run's idle gaps (its profile repeated over the month) when the workload has them, else from
 /// the month's requests evenly spaced.
 fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)> {
+    if w.idle_gaps.is_none() && w.traffic == Traffic::Weekdays {
+        return Ok(weekdays_paused(s, w, o));
+    }
     let month_s = o.hours * dec!(3600);
     let n = w.requests_per_month.round();
     let even;
@@ -242,8 +247,48 @@ fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)
     };
     let paused_h = (paused_s / dec!(3600)).min(o.hours);
     let resumes = Decimal::from(one.resumes) * repeats;
-    let share = format!("{}%", money::quantity(one.resume_share * dec!(100), 2));
-    let note = format!(
+    Ok((
+        paused_h,
+        pause_note(s, &how, paused_h, resumes, one.resume_share),
+    ))
+}
+
+/// Paused hours over the weekdays shape: each kind of gap longer than the wait pauses for the
+/// rest of it, `total - count x wait` in all (exact, and affine in the requests between the
+/// shape's kinks).
+fn weekdays_paused(s: &Serverless, w: &Workload, o: &Options) -> (Decimal, String) {
+    let wait = POOL_IDLE_S + s.pause_after_s;
+    let n = w.requests_per_month;
+    let (mut paused_s, mut resumes) = (Decimal::ZERO, Decimal::ZERO);
+    for g in shape::weekdays(n, o.hours) {
+        if g.gap_s > wait {
+            paused_s += g.total_s - g.count * wait;
+            resumes += g.count;
+        }
+    }
+    let paused_h = (paused_s / dec!(3600)).min(o.hours);
+    let share = if n.is_zero() {
+        Decimal::ZERO
+    } else {
+        resumes.min(n) / n
+    };
+    let how = format!(
+        "requests on weekdays 09:00-18:00, evenly spaced within them ({} a weekday), nights \
+         and weekends idle",
+        money::quantity(n / shape::weekdays_per_month(o.hours), 1)
+    );
+    (paused_h, pause_note(s, &how, paused_h, resumes, share))
+}
+
+fn pause_note(
+    s: &Serverless,
+    how: &str,
+    paused_h: Decimal,
+    resumes: Decimal,
+    share: Decimal,
+) -> String {
+    let share = format!("{}%", money::quantity(share * dec!(100), 2));
+    format!(
         "auto-pause after {} s without connections (assumed: {how}, and the pool's last \
          connection closing {} s after the last request): paused {} h a month, {} resumes a \
          month, up to ~15 s for the first request after each ({share} of requests)",
@@ -251,8 +296,7 @@ fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)
         POOL_IDLE_S.normalize(),
         money::quantity(paused_h, 2),
         money::quantity(resumes, 0),
-    );
-    Ok((paused_h, note))
+    )
 }
 
 /// Where the cost stops being one straight line in the monthly requests R, as (level, quantity
@@ -269,7 +313,11 @@ pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal
         }
     }
     if s.auto_pause() && w.idle_gaps.is_none() {
-        v.push((o.hours * dec!(3600), POOL_IDLE_S + s.pause_after_s));
+        let wait = POOL_IDLE_S + s.pause_after_s;
+        match w.traffic {
+            Traffic::Even => v.push((o.hours * dec!(3600), wait)),
+            Traffic::Weekdays => v.extend(shape::weekdays_kinks(o.hours, wait)),
+        }
     }
     v
 }

@@ -4,6 +4,7 @@
 
 pub mod duration;
 mod origin;
+pub mod shape;
 pub mod source;
 
 pub use origin::{Origin, Origins};
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Input, Problem, Result, check_range};
 use duration::Duration;
+use shape::Traffic;
 
 /// Every figure the deployments need, with where it came from.
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +56,8 @@ pub struct Workload {
     /// The idle gaps of a loadgen run's profile at real time, for Aurora's auto-pause.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_gaps: Option<IdleGaps>,
+    /// When in the week the requests fall, when no run's idle gaps say so.
+    pub traffic: Traffic,
 }
 
 /// A profile's idle gaps (seconds, real time) and the profile's real length: the month repeats it.
@@ -83,6 +87,7 @@ impl Default for Workload {
             db_cpu_ms_per_request: None,
             cold_starts_per_month: None,
             idle_gaps: None,
+            traffic: Traffic::Even,
         }
     }
 }

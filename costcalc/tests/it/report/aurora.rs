@@ -155,3 +155,66 @@ fn a_loadgen_runs_idle_gaps_repeat_over_the_month() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn weekdays_traffic_pauses_over_nights_and_weekends() {
+    // 10,000 requests in 730 h on weekdays 09:00-18:00. The month is 730 / 168 = 4.345238 weeks:
+    // 5 x 4.345238 = 21.726 weekdays of 460.27 requests, 9 h x 3,600 / 459.27 gaps = 70.55 s
+    // apart (under the 600 s pool idle + 300 s pause-after = 900 s: never paused). Nights
+    // (15 h = 54,000 s) 4 x 4.345238 = 17.381 a month, each paused 54,000 - 900 = 53,100 s;
+    // weekends (63 h = 226,800 s) 4.345238, each paused 225,900 s. In all 730 / 168 x (4 x
+    // 53,100 + 225,900) = 1,904,517.86 s = 529.03 h paused, 21.73 resumes (22), 21.73 / 10,000 =
+    // 0.22% of requests. Up 730 - 529.0327 = 200.9673 h x 0.5 ACU = 100.4836 ACU-hours x $0.12 =
+    // $12.06.
+    let args = |traffic: &'static str, extra: &[&'static str]| {
+        let mut a = vec![
+            "report",
+            "--defaults",
+            "generic",
+            "--requests-per-month",
+            "10000",
+            "--db",
+            "aurora-serverless",
+            "--acu-min",
+            "0",
+            "--traffic",
+            traffic,
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let v = costcalc_json(&args("weekdays", &[]));
+    for name in ["ec2", "fargate", "lambda"] {
+        let d = deployment(&v, name);
+        assert_eq!(cost(d, "Serverless v2 (Standard)"), "12.06", "{name}");
+        let notes = d["notes"].to_string();
+        assert!(
+            notes.contains("requests on weekdays 09:00-18:00"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("paused 529.03 h a month, 22 resumes a month"),
+            "{notes}"
+        );
+        assert!(notes.contains("(0.22% of requests)"), "{notes}");
+    }
+    // Pause after 24 h: wait 600 + 86,400 = 87,000 s, longer than a night, so only weekends
+    // pause: 4.345238 x (226,800 - 87,000) = 607,464.29 s = 168.74 h, 4 resumes (0.04%). Up
+    // 730 - 168.740079 = 561.259921 h x 0.5 x $0.12 = $33.68.
+    let v = costcalc_json(&args("weekdays", &["--pause-after", "24h"]));
+    let d = deployment(&v, "ec2");
+    assert_eq!(cost(d, "Serverless v2 (Standard)"), "33.68");
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("paused 168.74 h a month, 4 resumes a month"),
+        "{notes}"
+    );
+    assert!(notes.contains("(0.04% of requests)"), "{notes}");
+    // Evenly spaced, the same 10,000 requests are 262.8 s apart and never pause: 730 h x 0.5 x
+    // $0.12 = $43.80.
+    let even = costcalc_json(&args("even", &[]));
+    assert_eq!(
+        cost(deployment(&even, "ec2"), "Serverless v2 (Standard)"),
+        "43.80"
+    );
+}
