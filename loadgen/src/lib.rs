@@ -1,7 +1,8 @@
 //! loadgen: open-model load generator for the journal API (see README.md).
 //!
 //! The layers, each depending only on the ones above it:
-//! - [`stats`]: samples and nearest-rank percentiles, the leaf.
+//! - [`stats`]: samples and nearest-rank percentiles, the leaf; [`body`]: reading an HTTP body
+//!   no further than a stated size, another leaf.
 //! - [`summary`]: summary.json (v1.5), every type it contains, and its pure figures (HDR
 //!   histograms, overload windows and verdict, thresholds).
 //! - [`plan`]: pure and seeded, what a run will send (profile, timeline, shard, dispatch,
@@ -29,6 +30,7 @@ macro_rules! errln {
     }};
 }
 
+pub mod body;
 pub mod cli;
 pub mod merge;
 pub mod plan;

@@ -51,6 +51,30 @@ expect_lines "fargate dry run" "$work/fargate.out" \
   "cargo run --release -p costcalc -- report --from-loadgen reports/fargate/summary.json"
 if grep -q 'EnableProxy' "$work/fargate.out"; then fail "fargate must leave the database stack's EnableProxy alone"; fi
 
+# The database stack's engine and Aurora capacity: parameter overrides of the database stack only.
+dry lambda-aurora lambda -n --db aurora-serverless --acu-min 0.5 --acu-max 4 --aurora-storage io-optimized
+expect_lines "lambda on Aurora with a floor keeps RDS Proxy" "$work/lambda-aurora.out" \
+  "+ aws cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DbEngine=aurora-serverless AuroraMinCapacity=0.5 AuroraMaxCapacity=4 AuroraStorage=io-optimized EnableProxy=true" \
+  "--parameter-overrides DatabaseStack=journal-db"
+if grep -q 'sam deploy.*Aurora' "$work/lambda-aurora.out"; then fail "the Aurora flags belong to the database stack, not journal-lambda"; fi
+
+dry lambda-pause lambda -n --db aurora-serverless --acu-min 0 --pause-after 600
+expect_lines "lambda on auto-pausing Aurora" "$work/lambda-pause.out" \
+  "+ aws cloudformation deploy --template-file infra/database.yaml --stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DbEngine=aurora-serverless AuroraMinCapacity=0 AuroraSecondsUntilAutoPause=600"
+if grep -q 'EnableProxy' "$work/lambda-pause.out"; then fail "an auto-pausing Aurora writer must not be asked for RDS Proxy"; fi
+expect_lines "lambda on auto-pausing Aurora says why there is no proxy" "$work/lambda-pause.err" "no RDS Proxy: Aurora with --acu-min 0 pauses when idle"
+
+# --db alone: Aurora at its stack default minimum, 0, which pauses: no proxy either.
+dry lambda-aurora-default lambda -n --db=aurora-serverless
+expect_lines "lambda on Aurora by default" "$work/lambda-aurora-default.out" \
+  "--stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DbEngine=aurora-serverless AuroraMinCapacity=0"
+if grep -q 'EnableProxy' "$work/lambda-aurora-default.out"; then fail "--db aurora-serverless alone pauses: no RDS Proxy"; fi
+
+dry fargate-rds fargate -n --db rds
+expect_lines "fargate on RDS" "$work/fargate-rds.out" \
+  "--stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DbEngine=rds"
+if grep -qE 'EnableProxy|Aurora' "$work/fargate-rds.out"; then fail "fargate on RDS: only DbEngine for the database stack"; fi
+
 dry fargate-x86 fargate -n --param CpuArchitecture=X86_64
 expect_lines "fargate x86_64 dry run" "$work/fargate-x86.out" "docker buildx build --platform linux/amd64 -f infra/Dockerfile"
 
@@ -93,6 +117,16 @@ bad_args "one target at a time" lambda ec2 --dry-run
 bad_args "ec2 needs an S3 bucket" ec2 --dry-run
 bad_args "--param wants KEY=VALUE" lambda --dry-run --param ApiType
 bad_args "CpuArchitecture must be ARM64 or X86_64" fargate --dry-run --param CpuArchitecture=arm
+bad_args "--db must be rds or aurora-serverless, got 'aurora'" lambda --dry-run --db aurora
+bad_args "--acu-min, --acu-max, --pause-after and --aurora-storage need --db aurora-serverless" lambda --dry-run --acu-max 4
+bad_args "need --db aurora-serverless, not rds" lambda --dry-run --db rds --aurora-storage standard
+bad_args "--acu-min must be 0 or 0.5 to 256 in steps of 0.5, got '0.3'" lambda --dry-run --db aurora-serverless --acu-min 0.3
+bad_args "--acu-max must be 1 to 256 in steps of 0.5, got '300'" lambda --dry-run --db aurora-serverless --acu-max 300
+bad_args "--acu-min 8 is above --acu-max 4" lambda --dry-run --db aurora-serverless --acu-min 8 --acu-max 4
+bad_args "--acu-min 3 is above the stack's default maximum of 2 ACUs" lambda --dry-run --db aurora-serverless --acu-min 3
+bad_args "--pause-after must be 300 to 86400 seconds, got '60'" lambda --dry-run --db aurora-serverless --pause-after 60
+bad_args "--pause-after needs --acu-min 0" lambda --dry-run --db aurora-serverless --acu-min 1 --pause-after 600
+bad_args "--aurora-storage must be standard or io-optimized, got 'fast'" lambda --dry-run --db aurora-serverless --aurora-storage fast
 if [ -e "$work/tripwire/called" ]; then fail "a refused invocation ran: $(cat "$work/tripwire/called")"; fi
 
 infra_done "infra deploy dry runs"

@@ -8,7 +8,6 @@
 //! [`due`] (sleeping until an arrival is due), [`body`] (reading a response no further than
 //! needed), `outputs` (summary.json and the accounts).
 
-pub mod body;
 pub mod chunked_log;
 pub mod due;
 mod outputs;

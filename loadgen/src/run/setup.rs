@@ -77,7 +77,7 @@ async fn register_one(
         .await
         .map_err(|e| anyhow!("setup: POST {base}/api/v1/auth/register failed: {e}"))?;
     let status = r.status();
-    let read = crate::run::body::read(r).await;
+    let read = crate::body::read(r).await;
     if !read.complete {
         bail!(
             "setup: POST {base}/api/v1/auth/register: the answer was cut short after {} bytes (does {base} speak the journal API?)",

@@ -1,8 +1,16 @@
-//! The HTTP edge: GET the metrics URL and read it as journal-api's Prometheus text.
+//! The HTTP edge: GET the metrics URL and read it as journal-api's Prometheus text. A scrape
+//! takes at most [`SCRAPE_TIMEOUT`] and reads at most [`MAX_PAGE_BYTES`], so a broken or hostile
+//! endpoint (an endless body, a 10 GB Content-Length) is a failed scrape, not a buffered one.
 
 use super::metrics::Snapshot;
 use super::prometheus;
 use std::time::Duration;
+
+/// The largest metrics page read: journal-api's is about 25 KB, so this leaves room for many
+/// routes and histograms while bounding what one scrape can make loadgen hold.
+pub const MAX_PAGE_BYTES: u64 = 8 << 20;
+/// The longest one scrape may take, from connecting to the page's last byte.
+pub const SCRAPE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why a scrape gave no figures.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -20,6 +28,8 @@ pub enum ScrapeError {
     },
     #[error("Prometheus text, but not journal-api's (no journal_* metrics)")]
     NotJournalApi,
+    #[error("the page is larger than {limit} bytes (is this a Prometheus metrics endpoint?)")]
+    TooLarge { limit: u64 },
 }
 
 pub struct Scraper {
@@ -34,7 +44,7 @@ impl Scraper {
             return Err(ScrapeError::BadUrl);
         }
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
+            .timeout(SCRAPE_TIMEOUT)
             .build()
             .map_err(|e| ScrapeError::Unreachable(e.to_string()))?;
         Ok(Scraper { client, url })
@@ -60,10 +70,7 @@ impl Scraper {
                 content_type,
             });
         }
-        let body = res
-            .text()
-            .await
-            .map_err(|e| ScrapeError::Unreachable(root_cause(&e)))?;
+        let body = read_page(res).await?;
         let e = prometheus::parse(&body).map_err(|e| ScrapeError::NotText {
             content_type: content_type.clone(),
             detail: e.to_string(),
@@ -73,6 +80,26 @@ impl Scraper {
         }
         Ok(Snapshot::from_exposition(&e))
     }
+}
+
+/// The page as text, refused unread when its declared length is over [`MAX_PAGE_BYTES`] and
+/// refused as soon as what arrives runs past it.
+async fn read_page(res: reqwest::Response) -> Result<String, ScrapeError> {
+    let too_large = ScrapeError::TooLarge {
+        limit: MAX_PAGE_BYTES,
+    };
+    if res.content_length().is_some_and(|n| n > MAX_PAGE_BYTES) {
+        return Err(too_large);
+    }
+    // The page is kept whole: it is parsed, so the keep limit is the read limit.
+    let read = crate::body::read_within(res, MAX_PAGE_BYTES as usize, MAX_PAGE_BYTES).await;
+    if read.over(MAX_PAGE_BYTES) {
+        return Err(too_large);
+    }
+    if let Some(e) = &read.error {
+        return Err(ScrapeError::Unreachable(root_cause(e)));
+    }
+    Ok(String::from_utf8_lossy(&read.kept).into_owned())
 }
 
 /// The innermost cause: "Connection refused (os error 111)" rather than "error sending request".
@@ -85,3 +112,7 @@ fn root_cause(e: &reqwest::Error) -> String {
     }
     cause
 }
+
+#[cfg(test)]
+#[path = "scrape_tests.rs"]
+mod tests;

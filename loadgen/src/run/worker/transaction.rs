@@ -132,7 +132,7 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
                 response: Ok(r), ..
             }) => {
                 let status = r.status().as_u16();
-                Some((status, crate::run::body::read(r).await))
+                Some((status, crate::body::read(r).await))
             }
             _ => None,
         }

@@ -169,6 +169,26 @@ fn an_endless_body_is_counted_not_buffered() {
 }
 
 #[test]
+fn an_endless_metrics_page_is_refused_in_one_line() {
+    // The endless server answers GET /metrics with a 10 GB page, as it answers the run.
+    let (url, _) = server(Mode::Endless);
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = format!("{url}/metrics");
+    let mut cmd = loadgen();
+    cmd.args(run_args(
+        &url,
+        dir.path(),
+        &["--duration", "3s", "--server-metrics", &metrics],
+    ));
+    let out = limited(cmd).output().unwrap();
+    let stderr = refused(&out, "an endless metrics page");
+    assert!(
+        stderr.contains("the page is larger than 8388608 bytes"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_rate_or_duration_beyond_the_bounds_is_one_line() {
     let (url, _) = server(Mode::Silent);
     let dir = tempfile::tempdir().unwrap();
