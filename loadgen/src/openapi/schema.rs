@@ -57,6 +57,16 @@ impl<'a> Gen<'a> {
             return out;
         }
         let s = schema.as_object()?;
+        // Unique per request rather than the example: a second sign-up with the example's
+        // address would be refused (unique data per user).
+        if let Some(f @ ("email" | "idn-email" | "uuid")) = s.get("format").and_then(Value::as_str)
+            && s.get("const").is_none()
+            && s.get("enum").is_none()
+        {
+            return Some(Tv::Str(
+                if f == "uuid" { "{uuid}" } else { "{email}" }.into(),
+            ));
+        }
         for key in ["example", "default", "const"] {
             if let Some(v) = s.get(key).and_then(|e| literal(e, 0))
                 && matches_type(schema, &v)
