@@ -219,10 +219,12 @@ pub fn escape(s: &str) -> String {
 fn enumeration(items: &[Value]) -> Option<Tv> {
     let strings: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
     let plain = |s: &&str| !s.is_empty() && !s.contains(['|', '{', '}']);
-    if strings.len() == items.len() && strings.len() > 1 && strings.len() <= 100 {
-        if strings.iter().all(plain) {
-            return Some(Tv::Str(format!("{{pick:{}}}", strings.join("|"))));
-        }
+    if strings.len() == items.len()
+        && strings.len() > 1
+        && strings.len() <= 100
+        && strings.iter().all(plain)
+    {
+        return Some(Tv::Str(format!("{{pick:{}}}", strings.join("|"))));
     }
     items.iter().find_map(|i| literal(i, 0))
 }

@@ -226,7 +226,7 @@ fn hostile_documents_are_refused_in_one_line() {
         let prev = format!("*a{}", i - 1);
         laughs.push_str(&format!(
             "a{i}: &a{i} [{}]\n",
-            vec![prev.as_str(); 9].join(", ")
+            [prev.as_str(); 9].join(", ")
         ));
     }
     laughs.push_str("paths: {}\n");
