@@ -10,6 +10,8 @@
 //! - [`server`]: the server side of a run (metrics scrapes, /proc sampling) and its block.
 //! - [`run`]: drives goose against the target (workers, setup, the `--compress auto` probe,
 //!   progress) and writes the summary.
+//! - [`openapi`]: a starter scenario from an OpenAPI document, pure text to text (below
+//!   [`scenario`], whose limits it keeps).
 //! - [`merge`]: adds up the summaries of a sharded run; [`tune`]: the journal API as a Lambda
 //!   function at each memory size's CPU share; [`upload`]: copies the outputs to S3.
 //! - [`cli`]: the commands, their flags, their errors and exit codes; the only user of clap.
@@ -33,6 +35,7 @@ macro_rules! errln {
 pub mod body;
 pub mod cli;
 pub mod merge;
+pub mod openapi;
 pub mod plan;
 pub mod run;
 pub mod scenario;

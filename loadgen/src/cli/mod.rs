@@ -1,5 +1,5 @@
 //! The command line, the only user of clap: one file per command ([`run`], [`tune`], [`merge`],
-//! [`scenario`] and [`scenario_try`]),
+//! [`scenario`], [`scenario_try`] and [`scenario_init`]),
 //! each with its arguments, their checks, its entry point and what it prints; the exit statuses
 //! in [`exit`].
 
@@ -7,6 +7,7 @@ pub mod exit;
 pub mod merge;
 pub mod run;
 pub mod scenario;
+pub mod scenario_init;
 pub mod scenario_try;
 pub mod tune;
 

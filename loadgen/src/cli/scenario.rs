@@ -1,5 +1,6 @@
-//! `loadgen scenario check|try`: a scenario file checked at line:column before any traffic, and
-//! each of its journeys played once against a live server ([`super::scenario_try`]).
+//! `loadgen scenario check|try|init`: a scenario file checked at line:column before any traffic,
+//! each of its journeys played once against a live server ([`super::scenario_try`]), and a starter
+//! written from an OpenAPI document ([`super::scenario_init`]).
 
 use super::exit::{EXIT_BAD_FILE, EXIT_ERROR};
 use crate::scenario::{self, CheckError, CheckOptions, Scenario};
@@ -19,6 +20,9 @@ pub enum ScenarioCommand {
     /// Play each journey of a scenario once against a live server, printing every request,
     /// its status and the values saved (tokens masked); exit 1 when a journey fails
     Try(super::scenario_try::TryArgs),
+    /// Write a starter scenario from an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML): a
+    /// journey per tag, a step per operation, a sign-in marked TODO; it passes `check`
+    Init(super::scenario_init::InitArgs),
 }
 
 /// Which scenario: a file, or one loadgen embeds.
@@ -53,6 +57,7 @@ pub async fn main(args: &ScenarioArgs) -> i32 {
     match &args.command {
         ScenarioCommand::Check(a) => check(a),
         ScenarioCommand::Try(a) => super::scenario_try::main(a).await,
+        ScenarioCommand::Init(a) => super::scenario_init::main(a),
     }
 }
 

@@ -118,7 +118,8 @@ pub use model::{
 pub use numbers::{duration_s, session_requests};
 pub use play::{Next, Now, Outcome, Phase, Player};
 pub use template::{
-    Generator, Missing, Part, Template, TemplateError, Values, WORDS_MAX_CHARS, words,
+    Generator, Missing, Part, RESERVED, Template, TemplateError, Values, WORDS_MAX_CHARS, is_name,
+    words,
 };
 
 #[cfg(test)]

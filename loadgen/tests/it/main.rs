@@ -32,8 +32,10 @@
 
 mod batch;
 mod cli;
+mod docs;
 mod e2e;
 mod hostile;
+mod openapi;
 mod scenario;
 mod server;
 mod shards;
