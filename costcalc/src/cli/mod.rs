@@ -5,6 +5,7 @@ mod breakeven;
 mod database;
 pub mod flags;
 mod lambda_memory;
+pub mod logs;
 mod metrics;
 mod price_args;
 mod prices;

@@ -47,7 +47,7 @@ pub struct ReportArgs {
 /// The report, the CloudWatch read-report when the workload was measured there, and the scenario.
 fn build_with(s: &ScenarioArgs, compare: bool) -> Result<(Report, Option<String>, Scenario)> {
     let sc = scenario(s)?;
-    let read = sc.measured.as_ref().map(|m| {
+    let cloudwatch = sc.measured.as_ref().map(|m| {
         let mut t = cloudwatch::report(m);
         if let Source::Live { region } = &m.source
             && *region != sc.prices.region
@@ -59,6 +59,10 @@ fn build_with(s: &ScenarioArgs, compare: bool) -> Result<(Report, Option<String>
         }
         t
     });
+    let read = match (sc.logs_read.clone(), cloudwatch) {
+        (Some(logs), Some(cw)) => Some(logs + "\n" + &cw),
+        (logs, cw) => logs.or(cw),
+    };
     let mut r = Report::build(
         sc.info.clone(),
         sc.workload.clone(),

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use super::database::{AuroraStorageArg, DbKind, TrafficArg, database, duration_s};
 use super::lambda_memory::{Memory, auto_memory, memory, tuned};
+use super::logs::AccessLogArgs;
 use super::metrics::MetricsArgs;
 use super::price_args::{PriceArgs, load_prices};
 use super::purchase::PurchaseArgs;
@@ -44,6 +45,9 @@ pub struct ScenarioArgs {
 
     #[command(flatten)]
     pub aws: MetricsArgs,
+
+    #[command(flatten)]
+    pub logs: AccessLogArgs,
 
     /// Requests per month (overrides the workload file or the measured figure) [default: 10,000]
     #[arg(long, value_name = "N", value_parser = nonneg, help_heading = "Workload")]
@@ -195,12 +199,14 @@ pub struct Scenario {
     pub measured: Option<Measurement>,
     /// What the loadgen run looked like, when the workload came from one.
     pub run: Option<View>,
+    /// The access logs' read-report, when the workload came from them.
+    pub logs_read: Option<String>,
 }
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
     let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
-    let (mut workload, measured, run) = workload(s)?;
+    let (mut workload, measured, run, logs_read) = workload(s)?;
     match run.as_ref().map(super::database::idle_gaps) {
         Some(Ok(gaps)) => workload.idle_gaps = gaps,
         Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
@@ -233,20 +239,26 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
         options,
         measured,
         run,
+        logs_read,
     })
 }
 
-/// The workload from defaults, a file, a loadgen summary or CloudWatch, then flag overrides.
+/// The workload from defaults, a file, a loadgen summary, access logs or CloudWatch, then flag
+/// overrides (a volume given for a measured shape keeps the shape's peak-to-average ratio).
 #[allow(clippy::type_complexity)]
-fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<View>)> {
+fn workload(
+    s: &ScenarioArgs,
+) -> Result<(Workload, Option<Measurement>, Option<View>, Option<String>)> {
     let hours = s.prices.hours_per_month;
-    let (mut base, run) = match (&s.workload, &s.from_loadgen) {
-        (Some(f), _) => (workload::from_file(f)?, None),
-        (None, Some(f)) => {
+    let logs = s.logs.measure(hours)?;
+    let (mut base, run) = match (&s.workload, &s.from_loadgen, &logs) {
+        (_, _, Some((w, _))) => (w.clone(), None),
+        (Some(f), _, _) => (workload::from_file(f)?, None),
+        (None, Some(f), _) => {
             let (w, view) = measured_run(f, hours, s.target_utilization, s.allow_overloaded)?;
             (w, Some(view))
         }
-        (None, None) => (Workload::default(), None),
+        (None, None, _) => (Workload::default(), None),
     };
     if let Defaults::JournalApi = s.defaults {
         workload::source::reference::fill_defaults(&mut base, hours, s.target_utilization);
@@ -258,6 +270,9 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         Some(m) => m.workload.clone(),
         None => base,
     };
+    if let (Some(n), None) = (s.requests_per_month, s.peak_rps) {
+        w.carry_peak_to(n, hours);
+    }
     let mut overridden = false;
     let o = &mut w.origins;
     let mut set = |slot: &mut Decimal, origin: &mut Origin, v: Option<Decimal>| {
@@ -298,15 +313,17 @@ fn workload(s: &ScenarioArgs) -> Result<(Workload, Option<Measurement>, Option<V
         overridden = true;
     }
     if overridden {
-        let all_defaults_before =
-            s.workload.is_none() && s.from_loadgen.is_none() && measured.is_none();
+        let all_defaults_before = s.workload.is_none()
+            && s.from_loadgen.is_none()
+            && logs.is_none()
+            && measured.is_none();
         w.source = if all_defaults_before {
             "flags".into()
         } else {
             format!("{} with flag overrides", w.source)
         };
     }
-    Ok((w, measured, run))
+    Ok((w, measured, run, logs.map(|(_, text)| text)))
 }
 
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then

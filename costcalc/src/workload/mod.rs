@@ -138,6 +138,28 @@ impl Workload {
         w
     }
 
+    /// `requests_per_month` given for a measured shape (a run, logs, CloudWatch): the measured
+    /// peak keeps its ratio to the average at the new volume, and its origin says so. A peak that
+    /// was given or assumed is left alone.
+    pub fn carry_peak_to(&mut self, requests_per_month: Decimal, hours: Decimal) {
+        let (Some(p), Origin::Measured { from, field }) = (self.peak_rps, &self.origins.peak)
+        else {
+            return;
+        };
+        if self.requests_per_month <= Decimal::ZERO {
+            return;
+        }
+        let ratio = p / self.average_rps(hours);
+        self.origins.peak = Origin::Measured {
+            from: from.clone(),
+            field: format!(
+                "{field}; the shape's peak-to-average ratio ({} x) carried to the given volume",
+                crate::money::quantity(ratio, 2)
+            ),
+        };
+        self.peak_rps = Some(p * requests_per_month / self.requests_per_month);
+    }
+
     /// Every figure within `limits`, and no contradiction between them (a peak below the
     /// average, a zero duration). `hours` is the month the peak is compared over.
     pub fn validate(&self, hours: Decimal) -> Result<()> {

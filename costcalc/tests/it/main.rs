@@ -29,6 +29,7 @@ mod defaults;
 mod errors;
 mod fargate_tasks;
 mod hostile;
+mod logs;
 mod no_panic;
 mod pricing_examples;
 mod readme;

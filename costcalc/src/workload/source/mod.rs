@@ -6,5 +6,6 @@
 pub mod cloudwatch;
 pub mod file;
 pub mod loadgen;
+pub mod logs;
 pub mod reference;
 pub mod tune;

@@ -1,0 +1,95 @@
+//! `--from-logs` and its flags (for `report` and `breakeven`): access logs read into a measured
+//! workload, and the read-report printed before the cost tables.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+use crate::workload::Workload;
+use crate::workload::source::logs::read::{self, Choice, Options};
+use crate::workload::source::logs::route::Templates;
+use crate::workload::source::logs::{Format, measure, text};
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Detect each file's format from its first line
+    Auto,
+    /// Application Load Balancer access logs
+    Alb,
+    /// API Gateway HTTP API access logs in JSON
+    ApigwHttp,
+    /// API Gateway REST API access logs in JSON
+    ApigwRest,
+    /// CloudFront standard logs
+    Cloudfront,
+    /// Common Log Format (Apache common)
+    Clf,
+    /// Combined Log Format (nginx's default, Apache combined)
+    Combined,
+}
+
+impl LogFormat {
+    fn choice(self) -> Choice {
+        Choice::Fixed(match self {
+            LogFormat::Auto => return Choice::Auto,
+            LogFormat::Alb => Format::Alb,
+            LogFormat::ApigwHttp => Format::ApigwHttp,
+            LogFormat::ApigwRest => Format::ApigwRest,
+            LogFormat::Cloudfront => Format::Cloudfront,
+            LogFormat::Clf => Format::Clf,
+            LogFormat::Combined => Format::Combined,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AccessLogArgs {
+    /// Access logs (files or folders, plain or gzip) as the measured workload: requests a month
+    /// from the logged window, the busiest second, bytes, latency as the log saw it, idle gaps
+    #[arg(
+        long,
+        value_name = "FILE|DIR",
+        num_args = 1..,
+        conflicts_with_all = ["workload", "from_loadgen"],
+        help_heading = "Workload"
+    )]
+    pub from_logs: Vec<PathBuf>,
+    /// The logs' format
+    #[arg(long, value_enum, default_value_t = LogFormat::Auto, help_heading = "Workload")]
+    pub log_format: LogFormat,
+    /// A route template for the logs' paths, e.g. /users/{name} or "GET /users/{name}" (repeat
+    /// it; API Gateway's routeKey wins, numeric, UUID and long hex segments become {id} otherwise)
+    #[arg(
+        long = "route",
+        value_name = "PATTERN",
+        requires = "from_logs",
+        help_heading = "Workload"
+    )]
+    pub routes: Vec<String>,
+    /// Price the logs even when more than 1% of their lines cannot be read
+    #[arg(long, requires = "from_logs", help_heading = "Workload")]
+    pub allow_bad_lines: bool,
+}
+
+impl AccessLogArgs {
+    /// The logs' workload and read-report, when `--from-logs` was given.
+    pub fn measure(&self, hours: Decimal) -> Result<Option<(Workload, String)>> {
+        if self.from_logs.is_empty() {
+            return Ok(None);
+        }
+        let templates = Templates::new(&self.routes).map_err(|m| Error::flag("--route", m))?;
+        let o = Options {
+            format: self.log_format.choice(),
+            templates,
+            allow_bad_lines: self.allow_bad_lines,
+        };
+        let logs = read::read(&self.from_logs, &o)?;
+        Ok(Some((
+            measure::workload(&logs, hours),
+            text::report(&logs, hours),
+        )))
+    }
+}

@@ -1,0 +1,32 @@
+//! Which format a line looks like: each parser tried in turn, the first that reads it wins
+//! (Combined before CLF: a Combined line is not a CLF line, see `clf`).
+
+use super::{Format, alb, apigw, clf, cloudfront};
+
+/// A comment or header line of any format (CloudFront's `#Version` and `#Fields`), or an empty
+/// one: not a request, not a bad line.
+pub fn is_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+pub fn detect(line: &str) -> Option<Format> {
+    if alb::parse(line).is_some() {
+        return Some(Format::Alb);
+    }
+    if line.contains('{') && apigw::parse(line).is_some() {
+        let rest = line.contains("\"resourcePath\"") && !line.contains("\"routeKey\"");
+        return Some(if rest {
+            Format::ApigwRest
+        } else {
+            Format::ApigwHttp
+        });
+    }
+    if line.contains('\t') && cloudfront::parse(line).is_some() {
+        return Some(Format::Cloudfront);
+    }
+    if clf::parse(line, true).is_some() {
+        return Some(Format::Combined);
+    }
+    clf::parse(line, false).map(|_| Format::Clf)
+}

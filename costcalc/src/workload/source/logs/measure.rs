@@ -1,0 +1,106 @@
+//! What a set of access logs measured, as a `Workload`: the window from the first logged second
+//! to the end of the last, scaled to the month; the busiest second as the peak; the mean bytes
+//! and latency of the lines that logged them; the idle gaps (silences of `IDLE_GAP_S` or more)
+//! for Aurora's auto-pause and Lambda's cold starts. Each figure's origin names the logs and the
+//! field. What the format does not log keeps its default.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::aggregate::Sum;
+use super::read::Logs;
+use crate::calendar::iso;
+use crate::money;
+use crate::workload::duration::Duration;
+use crate::workload::source::tune;
+use crate::workload::{IdleGaps, Origin, Workload};
+
+/// A silence this long or longer is an idle gap (loadgen's `--idle-gap` default).
+pub const IDLE_GAP_S: i64 = 60;
+
+/// "logs: a.log", "logs: a.log b.log", "logs: a.log and 3 more".
+pub fn origin_name(logs: &Logs) -> String {
+    match logs.given.as_slice() {
+        [one] => format!("logs: {one}"),
+        [a, b] => format!("logs: {a} {b}"),
+        [a, rest @ ..] => format!("logs: {a} and {} more", rest.len()),
+        [] => "logs".into(),
+    }
+}
+
+/// The fields each figure came from, over the formats read (ALB's names when ALB was read).
+fn field(logs: &Logs, pick: fn(&super::Fields) -> Option<&'static str>) -> String {
+    let mut names: Vec<&str> = logs
+        .formats
+        .keys()
+        .filter_map(|f| pick(&f.fields()))
+        .collect();
+    names.dedup();
+    names.join(" / ")
+}
+
+fn mean(s: &Sum) -> Option<Decimal> {
+    (s.lines > 0).then(|| Decimal::from(s.total as u64) / Decimal::from(s.lines))
+}
+
+/// The logs' workload over a month of `hours`.
+pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
+    let a = &logs.aggregate;
+    let from = origin_name(logs);
+    let month_s = hours * dec!(3600);
+    let window = Decimal::from(a.window_s());
+    let requests = Decimal::from(a.requests);
+    let per_month = (requests * month_s / window).round_dp(0);
+    let (peak_at, peak) = a.peak().unwrap_or((0, 0));
+    let average = per_month / month_s;
+    let mut w = Workload {
+        source: format!(
+            "access logs ({from}; {}; {} requests over {} s, scaled to the month)",
+            logs.format_names(),
+            a.requests,
+            a.window_s()
+        ),
+        requests_per_month: per_month,
+        // Never below the month's average (a log of one request every second is flat).
+        peak_rps: Some(Decimal::from(peak).max(average)),
+        ..Workload::default()
+    };
+    let m = |f: String| Origin::measured(&from, &f);
+    w.origins.requests_per_month = m(format!(
+        "{} requests from {} to {} ({} s), x {} to a {}-hour month",
+        a.requests,
+        iso(a.first_s.unwrap_or(0)),
+        iso(a.last_s.unwrap_or(0)),
+        a.window_s(),
+        money::quantity(month_s / window, 6),
+        hours.normalize()
+    ));
+    w.origins.peak = m(format!(
+        "the busiest second, {peak} requests at {}",
+        iso(peak_at)
+    ));
+    if let Some(b) = mean(&a.all.request_bytes) {
+        w.request_bytes = b;
+        w.origins.request_bytes = m(field(logs, |f| f.request_bytes));
+    }
+    if let Some(b) = mean(&a.all.response_bytes) {
+        w.response_bytes = b;
+        w.origins.response_bytes = m(field(logs, |f| f.response_bytes));
+    }
+    if let Some(ms) = mean(&a.latency_ms) {
+        // Lambda bills at least 1 ms; a log of sub-millisecond answers says 0.
+        w.duration_ms = ms.max(Decimal::ONE);
+        w.duration = Duration::InFunction;
+        w.origins.duration_ms = m(format!(
+            "mean {}, an upper bound on the time in the function",
+            field(logs, |f| f.latency)
+        ));
+    }
+    let gaps = a.gaps(IDLE_GAP_S);
+    w.cold_starts_per_month = Some(tune::cold_starts_per_month(gaps.len(), window, hours));
+    w.idle_gaps = Some(IdleGaps {
+        gaps_s: gaps.into_iter().map(Decimal::from).collect(),
+        profile_seconds: window,
+    });
+    w
+}
