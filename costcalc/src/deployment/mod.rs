@@ -39,7 +39,13 @@ pub struct Deployment {
     /// Under purchase options (a commitment, Spot): the on-demand total beside `total_usd` and
     /// what each commitment costs. None when everything is on-demand.
     pub committed: Option<Committed>,
+    /// The database priced is smaller than the deployment's own sizing asks for, so the total
+    /// leaves out what a database that holds the workload would cost: it is never the answer.
+    pub incomplete: bool,
 }
+
+/// What the summary says after a total on a database too small for the workload.
+pub const INCOMPLETE: &str = " [INCOMPLETE: the database is too small for this workload]";
 
 fn monthly_gb(requests: Decimal, bytes_each: Decimal) -> Decimal {
     requests * bytes_each / GB
@@ -79,6 +85,7 @@ fn database(
         return Ok(database::Choice {
             class: aurora::summary(a),
             notes: aurora::lines(a, w, o, p, out)?,
+            too_small: false,
         });
     }
     let choice = database::choose(w, o, p, connections)?;
@@ -194,7 +201,7 @@ fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Ec2, summary, out, db.notes))
+    Ok(finish(Kind::Ec2, summary, out, db))
 }
 
 fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -237,7 +244,7 @@ fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Fargate, summary, out, db.notes))
+    Ok(finish(Kind::Fargate, summary, out, db))
 }
 
 fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -310,7 +317,7 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Lambda, summary, out, db.notes))
+    Ok(finish(Kind::Lambda, summary, out, db))
 }
 
 /// The function's month at `memory_mb`: the workload's requests, each billed at its duration at
@@ -374,17 +381,21 @@ pub fn lambda_concurrency(w: &Workload, o: &Options) -> Decimal {
 
 fn finish(
     name: Kind,
-    summary: String,
+    mut summary: String,
     line_items: Vec<LineItem>,
-    notes: Vec<String>,
+    db: database::Choice,
 ) -> Deployment {
     let total_usd = pricing::total(&line_items);
+    if db.too_small {
+        summary.push_str(INCOMPLETE);
+    }
     Deployment {
         name,
         summary,
         line_items,
         total_usd,
-        notes,
+        notes: db.notes,
         committed: None,
+        incomplete: db.too_small,
     }
 }

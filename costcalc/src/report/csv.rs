@@ -162,7 +162,11 @@ pub fn report(r: &Report) -> String {
             r.prices.as_of.clone(),
             d.name.as_str().into(),
             "TOTAL".into(),
-            String::new(),
+            if d.incomplete {
+                "INCOMPLETE: the database is too small for this workload".into()
+            } else {
+                String::new()
+            },
             String::new(),
             String::new(),
             String::new(),

@@ -70,6 +70,7 @@ pub fn report_value(r: &Report) -> Value {
             "line_items": d.line_items.iter().map(line_item).collect::<Vec<_>>(),
             "total_usd": money::usd_plain(d.total_usd),
             "total_usd_exact": money::exact(d.total_usd),
+            "incomplete": d.incomplete,
             "cost_per_million_requests_usd": per_million(d.total_usd, w.requests_per_month).map(money::usd_plain),
             "next_million_requests_usd": money::usd_plain(m),
             "notes": d.notes,
