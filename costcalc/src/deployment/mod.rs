@@ -19,6 +19,7 @@ mod credits;
 mod sizing;
 pub use sizing::count_for_peak;
 pub mod aurora;
+pub mod aurora_provisioned;
 pub mod database;
 mod options;
 pub mod purchase;
@@ -81,15 +82,39 @@ fn database(
     connections: Decimal,
     out: &mut Vec<LineItem>,
 ) -> Result<database::Choice> {
-    if let aurora::Database::AuroraServerless(a) = &o.database {
-        return Ok(database::Choice {
-            class: aurora::summary(a),
-            notes: aurora::lines(a, w, o, p, out)?,
-            too_small: false,
-        });
+    match &o.database {
+        aurora::Database::AuroraServerless(a) => {
+            let mut notes = aurora::lines(a, w, o, p, out)?;
+            notes.extend(aurora::connections_note(a, connections));
+            Ok(database::Choice {
+                class: aurora::summary(a),
+                notes,
+                too_small: false,
+            })
+        }
+        aurora::Database::AuroraProvisioned(s) => {
+            let choice = aurora_provisioned::choose(w, o, p, *s, connections)?;
+            provisioned_lines(choice, *s, w, o, p, out)
+        }
+        aurora::Database::Rds => {
+            let choice = database::choose(w, o, p, connections)?;
+            database_lines(&choice, w, o, p, out)?;
+            Ok(choice)
+        }
     }
-    let choice = database::choose(w, o, p, connections)?;
-    database_lines(&choice, w, o, p, out)?;
+}
+
+/// A provisioned Aurora cluster's lines, its I/O note, and its name in the summary.
+fn provisioned_lines(
+    mut choice: database::Choice,
+    s: pricing::aurora::AuroraStorage,
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    out: &mut Vec<LineItem>,
+) -> Result<database::Choice> {
+    aurora_provisioned::lines(&choice, s, w, o, p, out)?;
+    choice.class = format!("Aurora {}", choice.class);
     Ok(choice)
 }
 
@@ -267,10 +292,16 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     };
     let rds_choice = match o.database {
         aurora::Database::Rds => Some(database::choose(w, o, p, connections)?),
+        aurora::Database::AuroraProvisioned(s) => {
+            Some(aurora_provisioned::choose(w, o, p, s, connections)?)
+        }
         aurora::Database::AuroraServerless(_) => None,
     };
     if o.rds_proxy {
         match (&rds_choice, &o.database) {
+            (Some(c), aurora::Database::AuroraProvisioned(_)) => {
+                out.extend(aurora_provisioned::proxy_lines(c, o, p)?);
+            }
             (Some(c), _) => {
                 let vcpus = Decimal::from(rds::instance(p, &c.class)?.vcpus);
                 out.extend(pricing::rds_proxy::price(vcpus, o.hours, p));
@@ -278,7 +309,7 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
             (None, aurora::Database::AuroraServerless(s)) => {
                 out.extend(aurora::proxy_lines(s, w, o, p)?);
             }
-            (None, aurora::Database::Rds) => unreachable!("an RDS database always has a class"),
+            (None, _) => unreachable!("an RDS or provisioned database always has a class"),
         }
     }
     if o.nat {
@@ -290,12 +321,15 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
             p,
         ));
     }
-    let db = match rds_choice {
-        Some(choice) => {
+    let db = match (rds_choice, o.database) {
+        (Some(choice), aurora::Database::AuroraProvisioned(s)) => {
+            provisioned_lines(choice, s, w, o, p, &mut out)?
+        }
+        (Some(choice), _) => {
             database_lines(&choice, w, o, p, &mut out)?;
             choice
         }
-        None => database(w, o, p, connections, &mut out)?,
+        (None, _) => database(w, o, p, connections, &mut out)?,
     };
     let mut db = db;
     if matches!(o.database, aurora::Database::AuroraServerless(a) if a.auto_pause()) && !o.rds_proxy
