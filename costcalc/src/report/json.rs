@@ -80,6 +80,7 @@ pub fn report_value(r: &Report) -> Value {
         })).collect::<Vec<_>>(),
         "purchase": r.prices.purchase,
         "comparison": r.comparison.as_ref().map(comparison),
+        "databases": r.databases.as_ref().map(super::databases::json),
         "cheapest": r.cheapest.as_str(),
         "warnings": r.warnings,
         "lambda_sweep": r.lambda_sweep,

@@ -5,6 +5,7 @@ mod assumptions;
 pub mod breakeven;
 pub mod commitments;
 pub mod csv;
+pub mod databases;
 pub mod html;
 mod inputs;
 pub mod json;
@@ -92,6 +93,8 @@ pub struct Report {
     pub assumptions: Vec<String>,
     /// `--compare-commitments`: the deployments under no plan and four Compute Savings Plans.
     pub comparison: Option<commitments::Comparison>,
+    /// `--compare-databases`: every deployment on each database.
+    pub databases: Option<databases::DbComparison>,
 }
 
 impl Report {
@@ -171,6 +174,7 @@ impl Report {
             warnings,
             assumptions,
             comparison: None,
+            databases: None,
         })
     }
 }

@@ -229,6 +229,26 @@ fn purchase(s: &mut String, r: &Report) {
             esc(&commitments::comparison_verdict(c))
         ));
     }
+    if let Some(c) = &r.databases {
+        s.push_str("<section id=\"databases\">\n<h2>Databases compared</h2>\n");
+        let header = super::databases::HEADER
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let rows = super::databases::rows(c)
+            .into_iter()
+            .map(Vec::from)
+            .collect();
+        table(s, header, rows);
+        s.push_str("<ul>\n");
+        for why in super::databases::whys(c) {
+            s.push_str(&format!("<li>{}</li>\n", esc(&why)));
+        }
+        s.push_str(&format!(
+            "</ul>\n<p>{}</p>\n</section>\n",
+            esc(&super::databases::verdict(c))
+        ));
+    }
 }
 
 fn breakeven(s: &mut String, x: &Extras) {
