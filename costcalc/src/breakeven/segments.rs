@@ -14,9 +14,9 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
 use crate::catalog::{PriceSnapshot, TieredPrice};
-use crate::deployment::aurora;
 use crate::deployment::database::max_connections;
 use crate::deployment::{LAMBDA_PLATFORM_LOG_BYTES, Options, count_for_peak};
+use crate::deployment::{aurora, aurora_provisioned};
 use crate::error::{Error, Input, Problem, Result};
 use crate::limits;
 use crate::pricing::{self, GB, apigw, ec2};
@@ -141,6 +141,20 @@ fn database(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) {
     let Some(ppr) = peak_per_request(w, o) else {
         return;
     };
+    // Provisioned Aurora's classes step like RDS's: at their vCPUs and their max_connections.
+    if let (aurora::Database::AuroraProvisioned(_), Some(a)) = (&o.database, &p.aurora) {
+        for i in a.instances.values() {
+            if !o.rds_proxy {
+                let seconds = w.billed_ms_per_request(o.lambda_memory_mb) / dec!(1000);
+                b.level(aurora_provisioned::max_connections(i), ppr * seconds);
+            }
+            if let Some(ms) = w.db_cpu_ms_per_request {
+                let per_request = ms / dec!(1000) * ppr / o.target_utilization;
+                b.level(Decimal::from(i.vcpus), per_request);
+            }
+        }
+        return;
+    }
     for i in p.rds.instances.values() {
         if !o.rds_proxy
             && let Some(m) = max_connections(i)
@@ -394,6 +408,26 @@ mod tests {
             ..o
         };
         assert_affine(&w, &o, dec!(1), dec!(10000000000));
+    }
+
+    #[test]
+    fn totals_stay_affine_on_aurora_provisioned() {
+        // Aurora provisioned: classes step at their vCPUs (measured database CPU) and, for Lambda
+        // without the proxy, at their max_connections; I/O is linear in the requests.
+        let w = Workload {
+            db_cpu_ms_per_request: Some(dec!(0.5)),
+            ..Workload::default()
+        };
+        for rds_proxy in [true, false] {
+            let o = Options {
+                rds_proxy,
+                database: aurora::Database::AuroraProvisioned(
+                    crate::pricing::aurora::AuroraStorage::Standard,
+                ),
+                ..Options::default()
+            };
+            assert_affine(&w, &o, dec!(1000), dec!(10000000000));
+        }
     }
 
     #[test]

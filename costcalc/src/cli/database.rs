@@ -40,6 +40,8 @@ pub fn idle_gaps(v: &View) -> std::result::Result<Option<IdleGaps>, String> {
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
 pub enum DbKind {
     Rds,
+    /// Aurora PostgreSQL provisioned (a class sized like RDS's, from db.t4g.medium).
+    Aurora,
     AuroraServerless,
 }
 
@@ -58,16 +60,18 @@ pub enum AuroraStorageArg {
 }
 
 pub fn database(s: &ScenarioArgs) -> Database {
+    let storage = match s.aurora_storage {
+        AuroraStorageArg::Standard => AuroraStorage::Standard,
+        AuroraStorageArg::IoOptimized => AuroraStorage::IoOptimized,
+    };
     match s.db {
         DbKind::Rds => Database::Rds,
+        DbKind::Aurora => Database::AuroraProvisioned(storage),
         DbKind::AuroraServerless => Database::AuroraServerless(Serverless {
             acu_min: s.acu_min,
             acu_max: s.acu_max,
             pause_after_s: s.pause_after,
-            storage: match s.aurora_storage {
-                AuroraStorageArg::Standard => AuroraStorage::Standard,
-                AuroraStorageArg::IoOptimized => AuroraStorage::IoOptimized,
-            },
+            storage,
         }),
     }
 }

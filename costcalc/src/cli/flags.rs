@@ -42,6 +42,7 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         PauseAfter => "--pause-after",
         RdsProxy => "--proxy",
         AuroraStorageGb => "--db-storage-gb",
+        DbIoPerRequest => "--db-io-per-request",
         other => return snapshot(other),
     })
 }

@@ -42,10 +42,19 @@ pub struct ReportArgs {
     /// and 3 years, no and all upfront, and the cheapest overall (needs the rates in --prices)
     #[arg(long)]
     pub compare_commitments: bool,
+    /// Add one table: each deployment on RDS (with RDS Proxy for Lambda), Aurora Serverless v2
+    /// at a 0.5-ACU minimum, Aurora Serverless v2 with auto-pause (no proxy) and Aurora
+    /// provisioned, and where the database changes the cheapest deployment
+    #[arg(long)]
+    pub compare_databases: bool,
 }
 
 /// The report, the CloudWatch read-report when the workload was measured there, and the scenario.
-fn build_with(s: &ScenarioArgs, compare: bool) -> Result<(Report, Option<String>, Scenario)> {
+fn build_with(
+    s: &ScenarioArgs,
+    compare: bool,
+    databases: bool,
+) -> Result<(Report, Option<String>, Scenario)> {
     let sc = scenario(s)?;
     let cloudwatch = sc.measured.as_ref().map(|m| {
         let mut t = cloudwatch::report(m);
@@ -73,6 +82,12 @@ fn build_with(s: &ScenarioArgs, compare: bool) -> Result<(Report, Option<String>
     if compare {
         r.comparison = Some(
             commitments::compare(&sc.workload, &sc.options, &sc.prices)
+                .map_err(|e| e.at_flag(flags::scenario))?,
+        );
+    }
+    if databases {
+        r.databases = Some(
+            report::databases::compare(&sc.workload, &sc.options, &sc.prices)
                 .map_err(|e| e.at_flag(flags::scenario))?,
         );
     }
@@ -115,7 +130,7 @@ pub fn run(a: &ReportArgs) -> Result<String> {
             .aws
             .print_queries(a.scenario.prices.region.as_deref());
     }
-    let (r, read, sc) = build_with(&a.scenario, a.compare_commitments)?;
+    let (r, read, sc) = build_with(&a.scenario, a.compare_commitments, a.compare_databases)?;
     let read = read.map(|t| t + "\n").unwrap_or_default();
     Ok(match a.format {
         ReportFormat::Html => {

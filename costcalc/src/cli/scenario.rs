@@ -163,7 +163,7 @@ pub struct ScenarioArgs {
     /// RDS Multi-AZ (one standby)
     #[arg(long, help_heading = "Deployments")]
     pub multi_az: bool,
-    /// The database: RDS for PostgreSQL, or Aurora PostgreSQL Serverless v2
+    /// The database: RDS for PostgreSQL, Aurora PostgreSQL provisioned, or Aurora PostgreSQL Serverless v2
     #[arg(long, value_enum, default_value_t = DbKind::Rds, help_heading = "Deployments")]
     pub db: DbKind,
     /// Aurora Serverless v2 minimum ACUs: 0 (auto-pause) or 0.5 to 256 in 0.5 steps
@@ -181,6 +181,9 @@ pub struct ScenarioArgs {
     /// Aurora storage configuration
     #[arg(long, value_enum, default_value_t = AuroraStorageArg::Standard, help_heading = "Deployments")]
     pub aurora_storage: AuroraStorageArg,
+    /// Aurora I/O requests per API request, billed on Aurora Standard (0 to 10,000) [default: 2, assumed]
+    #[arg(long, value_name = "N", value_parser = nonneg, help_heading = "Deployments")]
+    pub db_io_per_request: Option<Decimal>,
     /// Share of each vCPU sizing plans to use at the peak, applied to a measured CPU per request (0.05 to 1)
     #[arg(long, value_name = "U", default_value_t = defaults::TARGET_UTILIZATION, value_parser = positive, help_heading = "Deployments")]
     pub target_utilization: Decimal,
@@ -389,6 +392,8 @@ fn options(s: &ScenarioArgs) -> Options {
             .unwrap_or_else(|| defaults::DB_INSTANCE_CLASS.into()),
         db_class_given: s.db_instance_class.is_some(),
         db_pool_size: s.db_pool_size,
+        db_io_per_request: s.db_io_per_request.unwrap_or(defaults::DB_IO_PER_REQUEST),
+        db_io_given: s.db_io_per_request.is_some(),
         db_storage_gb: s.db_storage_gb,
         multi_az: s.multi_az,
         target_utilization: s.target_utilization,

@@ -10,7 +10,8 @@
 //! - a gap pauses only after the API's pool has closed its last connection (600 s idle, in
 //!   api/src/db.rs) and then `pause_after`; on Lambda, where a frozen environment keeps its
 //!   connection longer, this is a lower bound on the wait;
-//! - I/O requests are not measured: Standard's I/O is priced at 0.
+//! - I/O requests: `Options::db_io_per_request` per API request (assumed 2 unless given);
+//! - `max_connections` at `--acu-max`: AWS's documented values (see `max_connections`).
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -57,6 +58,9 @@ pub enum Database {
     #[default]
     Rds,
     AuroraServerless(Serverless),
+    /// Aurora PostgreSQL provisioned, on this storage configuration (the class is sized, or
+    /// `Options::db_instance_class` when given).
+    AuroraProvisioned(AuroraStorage),
 }
 
 /// Check the settings against AWS's bounds and the proxy, and that the snapshot prices them.
@@ -166,8 +170,7 @@ pub fn lines(
     let up = acus(s, w, o);
     let instances = if o.multi_az { dec!(2) } else { dec!(1) };
     let mut notes = vec![format!(
-        "Aurora Serverless v2 holds {} ACU while up (assumed 0.25 vCPU per ACU{}); I/O requests \
-         are not measured and priced at 0",
+        "Aurora Serverless v2 holds {} ACU while up (assumed 0.25 vCPU per ACU{})",
         up.normalize(),
         if w.db_cpu_ms_per_request.is_some() {
             ", for the measured database CPU at the average rate"
@@ -189,7 +192,7 @@ pub fn lines(
             storage_gb: o.db_storage_gb,
             hours: o.hours,
             month_hours: o.hours,
-            ios: Decimal::ZERO,
+            ios: super::aurora_provisioned::ios(w, o),
         },
         p,
     )?);
@@ -320,6 +323,79 @@ pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal
         }
     }
     v
+}
+
+/// Aurora Serverless v2 PostgreSQL's default `max_connections`, which follows the maximum ACUs
+/// (not the current capacity) and is capped at 2,000 with a minimum of 0 or 0.5 ACU (AWS,
+/// "Performance and scaling for Aurora Serverless v2", Maximum connections). AWS shows 189 at a
+/// maximum of 1 ACU, 3,360 at 16 and 5,000 (the Aurora formula's ceiling,
+/// `LEAST(DBInstanceClassMemory/9531392, 5000)`) from 32 (AWS re:Post, "Working of
+/// max_connections for Amazon Aurora PostgreSQL Serverless"); between those points this takes
+/// the straight line, rounded down (assumed: the formula is linear in memory).
+pub fn max_connections(s: &Serverless) -> Decimal {
+    let points = [
+        (dec!(1), dec!(189)),
+        (dec!(16), dec!(3360)),
+        (dec!(32), dec!(5000)),
+    ];
+    let m = s.acu_max;
+    let v = if m >= dec!(32) {
+        dec!(5000)
+    } else {
+        let i = if m <= dec!(16) { 0 } else { 1 };
+        let ((x0, y0), (x1, y1)) = (points[i], points[i + 1]);
+        (y0 + (y1 - y0) * (m.max(x0) - x0) / (x1 - x0)).floor()
+    };
+    if s.acu_min <= dec!(0.5) {
+        v.min(dec!(2000))
+    } else {
+        v
+    }
+}
+
+/// The warning when the connections at the peak exceed `max_connections` at `--acu-max`.
+pub fn connections_note(s: &Serverless, connections: Decimal) -> Option<String> {
+    let m = max_connections(s);
+    (connections > m).then(|| {
+        format!(
+            "{} connections at the peak exceed Aurora Serverless v2's max_connections at {} ACU \
+             maximum ({}{}): raise --acu-max, pool fewer connections, or use RDS Proxy (not \
+             with auto-pause)",
+            money::quantity(connections, 0),
+            s.acu_max.normalize(),
+            money::quantity(m, 0),
+            if s.acu_min <= dec!(0.5) {
+                ", capped at 2,000 with a minimum of 0 or 0.5 ACU"
+            } else {
+                ""
+            }
+        )
+    })
+}
+
+#[cfg(test)]
+mod connection_tests {
+    use super::*;
+
+    #[test]
+    fn max_connections_follow_awss_values_at_the_maximum_acus() {
+        let s = |acu_min, acu_max| Serverless {
+            acu_min,
+            acu_max,
+            pause_after_s: dec!(300),
+            storage: AuroraStorage::Standard,
+        };
+        // AWS's shown values: 0.5-1 -> 189; 1-16 -> 3,360; 0.5-16 -> 2,000 (cap); 1-32 -> 5,000.
+        assert_eq!(max_connections(&s(dec!(0.5), dec!(1))), dec!(189));
+        assert_eq!(max_connections(&s(dec!(1), dec!(16))), dec!(3360));
+        assert_eq!(max_connections(&s(dec!(0.5), dec!(16))), dec!(2000));
+        assert_eq!(max_connections(&s(dec!(1), dec!(64))), dec!(5000));
+        // 0-4 (auto-pause): 189 + (3,360 - 189) x 3 / 15 = 823.2 -> 823.
+        assert_eq!(max_connections(&s(dec!(0), dec!(4))), dec!(823));
+        let n = connections_note(&s(dec!(0), dec!(4)), dec!(900)).unwrap();
+        assert!(n.starts_with("900 connections at the peak exceed"), "{n}");
+        assert!(connections_note(&s(dec!(0), dec!(4)), dec!(823)).is_none());
+    }
 }
 
 /// How the summary names it.

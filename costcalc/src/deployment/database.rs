@@ -23,6 +23,9 @@ use crate::workload::Workload;
 pub struct Choice {
     pub class: String,
     pub notes: Vec<String>,
+    /// The class priced does not hold the workload by its own sizing (a class given by flag that
+    /// is too small, or none in the snapshot large enough): the total is incomplete.
+    pub too_small: bool,
 }
 
 /// Connections RDS for PostgreSQL allows a class by default, from its memory.
@@ -65,6 +68,7 @@ pub fn choose(
         return Ok(Choice {
             class: o.db_instance_class.clone(),
             notes,
+            too_small: false,
         });
     }
     let why = shortfall(given, &o.db_instance_class, cpu, connections);
@@ -75,6 +79,7 @@ pub fn choose(
             Ok(Choice {
                 class: name.clone(),
                 notes,
+                too_small: false,
             })
         }
         (true, Some((name, i))) => {
@@ -86,6 +91,7 @@ pub fn choose(
             Ok(Choice {
                 class: o.db_instance_class.clone(),
                 notes,
+                too_small: true,
             })
         }
         (_, None) => {
@@ -97,6 +103,7 @@ pub fn choose(
             Ok(Choice {
                 class: o.db_instance_class.clone(),
                 notes,
+                too_small: true,
             })
         }
     }
@@ -169,10 +176,19 @@ mod tests {
             "{:?}",
             c.notes
         );
-        // More than any class allows.
+        // A class given by flag that does not hold the workload makes the total incomplete.
+        assert!(c.too_small);
+        // 5,000 connections need 5,000 x 9,531,392 B = 44.4 GiB: the 64 GiB classes hold it, and
+        // db.r6g.2xlarge ($0.899/h) is the cheapest of them (db.r7g.2xlarge $0.956, db.m6g.4xlarge
+        // $1.272).
         let c = choose(&w, &o, &p, dec!(5000)).unwrap();
+        assert_eq!(c.class, "db.r6g.2xlarge");
+        assert!(!c.too_small);
+        // More than any class allows (RDS caps max_connections at 5,000): kept, and incomplete.
+        let c = choose(&w, &o, &p, dec!(5001)).unwrap();
         assert_eq!(c.class, "db.t4g.micro");
         assert!(c.notes[0].contains("no class"), "{:?}", c.notes);
+        assert!(c.too_small);
         // Measured database CPU: 2 ms per request at a 1,000 req/s peak = 2 vCPUs / 0.6 = 3.33:
         // no 2-vCPU class in the snapshot holds it.
         let w = Workload {
@@ -181,7 +197,19 @@ mod tests {
             requests_per_month: dec!(100000000),
             ..Workload::default()
         };
+        // The 4-vCPU classes hold it; db.t4g.xlarge ($0.258/h) is the cheapest of them.
         let c = choose(&w, &o, &p, dec!(10)).unwrap();
         assert!(c.notes[0].contains("needs 3.33 vCPUs"), "{:?}", c.notes);
+        assert_eq!(c.class, "db.t4g.xlarge");
+        // 10^9 requests a month at 2 ms each: 380.518 req/s average, x 10 peak-to-average x
+        // 0.002 s / 0.6 = 12.68 vCPUs: a 16-vCPU class, db.m6g.4xlarge ($1.272/h) the cheapest.
+        let w = Workload {
+            db_cpu_ms_per_request: Some(dec!(2)),
+            requests_per_month: dec!(1000000000),
+            ..Workload::default()
+        };
+        let c = choose(&w, &o, &p, dec!(10)).unwrap();
+        assert_eq!(c.class, "db.m6g.4xlarge", "{:?}", c.notes);
+        assert!(!c.too_small);
     }
 }

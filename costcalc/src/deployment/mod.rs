@@ -19,6 +19,7 @@ mod credits;
 mod sizing;
 pub use sizing::count_for_peak;
 pub mod aurora;
+pub mod aurora_provisioned;
 pub mod database;
 mod options;
 pub mod purchase;
@@ -39,7 +40,13 @@ pub struct Deployment {
     /// Under purchase options (a commitment, Spot): the on-demand total beside `total_usd` and
     /// what each commitment costs. None when everything is on-demand.
     pub committed: Option<Committed>,
+    /// The database priced is smaller than the deployment's own sizing asks for, so the total
+    /// leaves out what a database that holds the workload would cost: it is never the answer.
+    pub incomplete: bool,
 }
+
+/// What the summary says after a total on a database too small for the workload.
+pub const INCOMPLETE: &str = " [INCOMPLETE: the database is too small for this workload]";
 
 fn monthly_gb(requests: Decimal, bytes_each: Decimal) -> Decimal {
     requests * bytes_each / GB
@@ -75,14 +82,39 @@ fn database(
     connections: Decimal,
     out: &mut Vec<LineItem>,
 ) -> Result<database::Choice> {
-    if let aurora::Database::AuroraServerless(a) = &o.database {
-        return Ok(database::Choice {
-            class: aurora::summary(a),
-            notes: aurora::lines(a, w, o, p, out)?,
-        });
+    match &o.database {
+        aurora::Database::AuroraServerless(a) => {
+            let mut notes = aurora::lines(a, w, o, p, out)?;
+            notes.extend(aurora::connections_note(a, connections));
+            Ok(database::Choice {
+                class: aurora::summary(a),
+                notes,
+                too_small: false,
+            })
+        }
+        aurora::Database::AuroraProvisioned(s) => {
+            let choice = aurora_provisioned::choose(w, o, p, *s, connections)?;
+            provisioned_lines(choice, *s, w, o, p, out)
+        }
+        aurora::Database::Rds => {
+            let choice = database::choose(w, o, p, connections)?;
+            database_lines(&choice, w, o, p, out)?;
+            Ok(choice)
+        }
     }
-    let choice = database::choose(w, o, p, connections)?;
-    database_lines(&choice, w, o, p, out)?;
+}
+
+/// A provisioned Aurora cluster's lines, its I/O note, and its name in the summary.
+fn provisioned_lines(
+    mut choice: database::Choice,
+    s: pricing::aurora::AuroraStorage,
+    w: &Workload,
+    o: &Options,
+    p: &PriceSnapshot,
+    out: &mut Vec<LineItem>,
+) -> Result<database::Choice> {
+    aurora_provisioned::lines(&choice, s, w, o, p, out)?;
+    choice.class = format!("Aurora {}", choice.class);
     Ok(choice)
 }
 
@@ -194,7 +226,7 @@ fn ec2(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Ec2, summary, out, db.notes))
+    Ok(finish(Kind::Ec2, summary, out, db))
 }
 
 fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -237,7 +269,7 @@ fn fargate(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Fargate, summary, out, db.notes))
+    Ok(finish(Kind::Fargate, summary, out, db))
 }
 
 fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
@@ -260,10 +292,16 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
     };
     let rds_choice = match o.database {
         aurora::Database::Rds => Some(database::choose(w, o, p, connections)?),
+        aurora::Database::AuroraProvisioned(s) => {
+            Some(aurora_provisioned::choose(w, o, p, s, connections)?)
+        }
         aurora::Database::AuroraServerless(_) => None,
     };
     if o.rds_proxy {
         match (&rds_choice, &o.database) {
+            (Some(c), aurora::Database::AuroraProvisioned(_)) => {
+                out.extend(aurora_provisioned::proxy_lines(c, o, p)?);
+            }
             (Some(c), _) => {
                 let vcpus = Decimal::from(rds::instance(p, &c.class)?.vcpus);
                 out.extend(pricing::rds_proxy::price(vcpus, o.hours, p));
@@ -271,7 +309,7 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
             (None, aurora::Database::AuroraServerless(s)) => {
                 out.extend(aurora::proxy_lines(s, w, o, p)?);
             }
-            (None, aurora::Database::Rds) => unreachable!("an RDS database always has a class"),
+            (None, _) => unreachable!("an RDS or provisioned database always has a class"),
         }
     }
     if o.nat {
@@ -283,12 +321,15 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
             p,
         ));
     }
-    let db = match rds_choice {
-        Some(choice) => {
+    let db = match (rds_choice, o.database) {
+        (Some(choice), aurora::Database::AuroraProvisioned(s)) => {
+            provisioned_lines(choice, s, w, o, p, &mut out)?
+        }
+        (Some(choice), _) => {
             database_lines(&choice, w, o, p, &mut out)?;
             choice
         }
-        None => database(w, o, p, connections, &mut out)?,
+        (None, _) => database(w, o, p, connections, &mut out)?,
     };
     let mut db = db;
     if matches!(o.database, aurora::Database::AuroraServerless(a) if a.auto_pause()) && !o.rds_proxy
@@ -310,7 +351,7 @@ fn lambda(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<Deployment> {
         db.class,
         if o.multi_az { " Multi-AZ" } else { "" }
     );
-    Ok(finish(Kind::Lambda, summary, out, db.notes))
+    Ok(finish(Kind::Lambda, summary, out, db))
 }
 
 /// The function's month at `memory_mb`: the workload's requests, each billed at its duration at
@@ -374,17 +415,21 @@ pub fn lambda_concurrency(w: &Workload, o: &Options) -> Decimal {
 
 fn finish(
     name: Kind,
-    summary: String,
+    mut summary: String,
     line_items: Vec<LineItem>,
-    notes: Vec<String>,
+    db: database::Choice,
 ) -> Deployment {
     let total_usd = pricing::total(&line_items);
+    if db.too_small {
+        summary.push_str(INCOMPLETE);
+    }
     Deployment {
         name,
         summary,
         line_items,
         total_usd,
-        notes,
+        notes: db.notes,
         committed: None,
+        incomplete: db.too_small,
     }
 }

@@ -34,6 +34,10 @@ pub mod defaults {
     pub const TARGET_UTILIZATION: Decimal = dec!(0.6);
     /// journal-api's default DB_MAX_CONNECTIONS.
     pub const DB_POOL_SIZE: Decimal = dec!(10);
+    /// Aurora I/O requests per API request (assumed: journal-api's queries read an index and a
+    /// few rows that the buffer cache holds, and a write's WAL record is about one 4 KiB write
+    /// I/O; about half the journeys' requests write). Stated in every Aurora report.
+    pub const DB_IO_PER_REQUEST: Decimal = dec!(2);
 }
 
 /// Deployment choices.
@@ -77,6 +81,9 @@ pub struct Options {
     pub db_class_given: bool,
     /// Connections each instance or task pools (the API's DB_MAX_CONNECTIONS).
     pub db_pool_size: Decimal,
+    /// Aurora I/O requests per API request, and whether it was given (else assumed).
+    pub db_io_per_request: Decimal,
+    pub db_io_given: bool,
     /// Savings Plans, RDS Reserved Instances and EC2 Spot.
     pub purchase: Purchase,
 }
@@ -146,6 +153,8 @@ impl Default for Options {
             target_utilization: d::TARGET_UTILIZATION,
             db_class_given: false,
             db_pool_size: d::DB_POOL_SIZE,
+            db_io_per_request: d::DB_IO_PER_REQUEST,
+            db_io_given: false,
             purchase: Purchase::default(),
             lambda_p99_slo_ms: None,
         }
@@ -183,7 +192,18 @@ impl Options {
         fargate::check_size(self.fargate_vcpu, self.fargate_memory_gb)?;
         fargate::compute_prices(p, self.fargate_arch, self.fargate_spot)?;
         check_whole(Input::AlbAzs, self.alb_azs, l::ALB_AZS_MIN, l::ALB_AZS_MAX)?;
-        rds::instance(p, &self.db_instance_class)?;
+        // An Aurora class given by flag is checked against Aurora's classes when priced.
+        if !matches!(self.database, super::aurora::Database::AuroraProvisioned(_))
+            || !self.db_class_given
+        {
+            rds::instance(p, &self.db_instance_class)?;
+        }
+        check_range(
+            Input::DbIoPerRequest,
+            self.db_io_per_request,
+            zero,
+            dec!(10000),
+        )?;
         check_range(
             Input::DbStorageGb,
             self.db_storage_gb,
@@ -202,8 +222,20 @@ impl Options {
             dec!(0.05),
             Decimal::ONE,
         )?;
-        if let super::aurora::Database::AuroraServerless(s) = &self.database {
-            super::aurora::check(s, self.rds_proxy, p)?;
+        match &self.database {
+            super::aurora::Database::AuroraServerless(s) => {
+                super::aurora::check(s, self.rds_proxy, p)?
+            }
+            super::aurora::Database::AuroraProvisioned(s) => {
+                super::aurora_provisioned::choose(
+                    &crate::workload::Workload::default(),
+                    self,
+                    p,
+                    *s,
+                    Decimal::ZERO,
+                )?;
+            }
+            super::aurora::Database::Rds => {}
         }
         if let Some(d) = self.purchase.ec2_spot_discount {
             check_range(Input::SpotDiscount, d, zero, dec!(0.99))?;

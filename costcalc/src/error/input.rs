@@ -65,6 +65,7 @@ pub enum Input {
     RdsProxy,
     AuroraStorageGb,
     AuroraIos,
+    DbIoPerRequest,
 }
 
 impl Input {
@@ -128,6 +129,7 @@ impl Input {
             ConnectionIdle => "seconds until the last database connection closes",
             AuroraStorageGb => "Aurora storage (GB)",
             AuroraIos => "Aurora I/O requests",
+            DbIoPerRequest => "Aurora I/O requests per API request",
         }
     }
 }

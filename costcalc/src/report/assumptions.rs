@@ -25,9 +25,20 @@ fn assumed(o: &Origin) -> &'static str {
 pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> {
     let mut a = vec![workload(w, o), per_request(w, o), sizing(w, o)];
     a.extend(deployments(w, o, p));
+    match o.database {
+        crate::deployment::aurora::Database::AuroraServerless(s) => {
+            a.push(format!("{}.", io_note(o, s.storage)));
+        }
+        crate::deployment::aurora::Database::AuroraProvisioned(s) => {
+            a.push(format!("{}.", io_note(o, s)));
+        }
+        crate::deployment::aurora::Database::Rds => {}
+    }
     a.retain(|s| !s.is_empty());
     a
 }
+
+use crate::deployment::aurora_provisioned::io_note;
 
 fn q(d: Decimal) -> String {
     money::quantity(d, 4)

@@ -66,6 +66,18 @@ pub fn bill(b: &Bill) -> String {
     out
 }
 
+/// `--compare-databases` as `# databases,` lines (a CSV of their own once the `# ` is cut).
+fn databases(out: &mut String, r: &Report) {
+    let Some(c) = &r.databases else {
+        return;
+    };
+    out.push_str("# databases,database,deployment,summary,total_usd,total_usd_exact,incomplete\n");
+    for row in super::databases::csv_rows(c) {
+        let fields: Vec<String> = row.iter().map(|f| field(f)).collect();
+        out.push_str(&format!("# databases,{}\n", fields.join(",")));
+    }
+}
+
 fn sweep(out: &mut String, r: &Report) {
     if r.lambda_sweep.is_empty() {
         return;
@@ -137,6 +149,7 @@ pub fn report(r: &Report) -> String {
         .map(|w| format!("# warning: {}\n", one_line(w)))
         .collect();
     sweep(&mut out, r);
+    databases(&mut out, r);
     out.push_str(
         "region,prices_as_of,deployment,service,line_item,quantity,unit,unit_price_usd,cost_usd,cost_usd_exact\n",
     );
@@ -162,7 +175,11 @@ pub fn report(r: &Report) -> String {
             r.prices.as_of.clone(),
             d.name.as_str().into(),
             "TOTAL".into(),
-            String::new(),
+            if d.incomplete {
+                "INCOMPLETE: the database is too small for this workload".into()
+            } else {
+                String::new()
+            },
             String::new(),
             String::new(),
             String::new(),

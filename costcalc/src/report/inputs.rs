@@ -174,13 +174,15 @@ fn decides(
         if varied.validate(o.hours).is_err() {
             continue;
         }
-        let mut best: Option<(Decimal, Kind)> = None;
+        // As the report picks it: an incomplete total (a database too small) only after the rest.
+        let mut best: Option<((bool, Decimal), Kind)> = None;
         for k in Kind::ALL {
             let Ok(d) = deployment::build(k, &varied, o, p) else {
                 continue;
             };
-            if best.is_none_or(|(t, _)| d.total_usd < t) {
-                best = Some((d.total_usd, k));
+            let key = (d.incomplete, d.total_usd);
+            if best.is_none_or(|(t, _)| key < t) {
+                best = Some((key, k));
             }
         }
         if let Some((_, k)) = best

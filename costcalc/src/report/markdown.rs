@@ -95,6 +95,20 @@ fn purchase(s: &mut String, r: &Report) {
         }
         s.push_str(&format!("\n{}\n", commitments::comparison_verdict(c)));
     }
+    if let Some(c) = &r.databases {
+        s.push_str(&format!(
+            "\n## Databases compared\n\n| {} |\n|---|---|---|--:|---|\n",
+            super::databases::HEADER.join(" | ")
+        ));
+        for row in super::databases::rows(c) {
+            s.push_str(&format!("| {} |\n", row.map(|c| cell(&c)).join(" | ")));
+        }
+        s.push('\n');
+        for why in super::databases::whys(c) {
+            s.push_str(&format!("- {}\n", super::text::md(&why)));
+        }
+        s.push_str(&format!("\n{}\n", super::databases::verdict(c)));
+    }
 }
 
 /// The Lambda memory sweep, when the report has one.

@@ -5,6 +5,7 @@ mod assumptions;
 pub mod breakeven;
 pub mod commitments;
 pub mod csv;
+pub mod databases;
 pub mod html;
 mod inputs;
 pub mod json;
@@ -92,6 +93,8 @@ pub struct Report {
     pub assumptions: Vec<String>,
     /// `--compare-commitments`: the deployments under no plan and four Compute Savings Plans.
     pub comparison: Option<commitments::Comparison>,
+    /// `--compare-databases`: every deployment on each database.
+    pub databases: Option<databases::DbComparison>,
 }
 
 impl Report {
@@ -112,9 +115,11 @@ impl Report {
         {
             *m = a - d.total_usd;
         }
+        // A total on a database too small for the workload is never the answer; when every
+        // total is, the cheapest of them is named, and the warnings say it is incomplete.
         let cheapest = deployments
             .iter()
-            .min_by_key(|d| d.total_usd)
+            .min_by_key(|d| (d.incomplete, d.total_usd))
             .map(|d| d.name)
             .unwrap_or(Kind::Ec2);
         let inputs = inputs::rows(&workload, &options, p, cheapest)?;
@@ -125,6 +130,21 @@ impl Report {
         let mut warnings = workload.warnings.clone();
         for d in &deployments {
             warnings.extend(d.notes.iter().map(|n| format!("{}: {n}.", title(d.name))));
+            if d.incomplete {
+                warnings.push(format!(
+                    "{}: the total ({}) is incomplete, priced on a database its own sizing calls \
+                     too small; it is not a candidate for the cheapest.",
+                    title(d.name),
+                    crate::money::usd(d.total_usd)
+                ));
+            }
+        }
+        if deployments.iter().all(|d| d.incomplete) {
+            warnings.push(
+                "Every total is incomplete (each database is too small): no deployment is the \
+                 answer until the database holds the workload."
+                    .into(),
+            );
         }
         for i in inputs.iter().filter(|i| i.origin.is_default()) {
             if let Some(k) = i.decides {
@@ -154,6 +174,7 @@ impl Report {
             warnings,
             assumptions,
             comparison: None,
+            databases: None,
         })
     }
 }

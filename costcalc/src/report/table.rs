@@ -141,6 +141,29 @@ fn purchase(s: &mut String, r: &Report) {
             commitments::comparison_verdict(c)
         ));
     }
+    if let Some(c) = &r.databases {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED);
+        t.set_header(super::databases::HEADER.to_vec());
+        for row in super::databases::rows(c) {
+            let [db, kind, what, usd, mark] = row;
+            t.add_row(vec![
+                Cell::new(db),
+                Cell::new(kind),
+                Cell::new(what),
+                right(&usd),
+                Cell::new(mark),
+            ]);
+        }
+        let whys: String = super::databases::whys(c)
+            .iter()
+            .map(|w| format!("- {w}\n"))
+            .collect();
+        s.push_str(&format!(
+            "Databases compared\n{t}\n{whys}{}\n\n",
+            super::databases::verdict(c)
+        ));
+    }
 }
 
 /// Every input figure with where it came from.

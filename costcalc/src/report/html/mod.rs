@@ -77,9 +77,25 @@ pub fn page(r: &Report, x: &Extras) -> String {
 
 /// The answer first: the cheapest deployment and by how much, then where each is cheapest.
 fn answer(s: &mut String, r: &Report, x: &Extras) {
-    let mut sorted: Vec<&Deployment> = r.deployments.iter().collect();
+    // A total on a database too small for the workload is never the answer.
+    let mut sorted: Vec<&Deployment> = r.deployments.iter().filter(|d| !d.incomplete).collect();
     sorted.sort_by_key(|d| d.total_usd);
     s.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n");
+    if sorted.len() < r.deployments.len() {
+        s.push_str(&format!(
+            "<p class=\"answer\">{}</p>\n",
+            match sorted.first() {
+                Some(best) => format!(
+                    "<strong>{}</strong> is the cheapest complete total: <strong>{}</strong> a \
+                     month; the others are incomplete (their database is too small).",
+                    title(best.name),
+                    money::usd(best.total_usd)
+                ),
+                None =>
+                    "No total is complete: every database is too small for the workload.".into(),
+            }
+        ));
+    }
     if let [best, second, third] = sorted[..] {
         s.push_str(&format!(
             "<p class=\"answer\"><strong>{}</strong> is the cheapest: <strong>{}</strong> a month, \
@@ -211,6 +227,26 @@ fn purchase(s: &mut String, r: &Report) {
         s.push_str(&format!(
             "<p>{}</p>\n</section>\n",
             esc(&commitments::comparison_verdict(c))
+        ));
+    }
+    if let Some(c) = &r.databases {
+        s.push_str("<section id=\"databases\">\n<h2>Databases compared</h2>\n");
+        let header = super::databases::HEADER
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let rows = super::databases::rows(c)
+            .into_iter()
+            .map(Vec::from)
+            .collect();
+        table(s, header, rows);
+        s.push_str("<ul>\n");
+        for why in super::databases::whys(c) {
+            s.push_str(&format!("<li>{}</li>\n", esc(&why)));
+        }
+        s.push_str(&format!(
+            "</ul>\n<p>{}</p>\n</section>\n",
+            esc(&super::databases::verdict(c))
         ));
     }
 }

@@ -110,3 +110,50 @@ fn burstable_instances_above_baseline_bill_cpu_credits() {
     let items = deployment(&v, "ec2")["line_items"].to_string();
     assert!(!items.contains("CPU credits"), "{items}");
 }
+
+/// A total priced on a database its own sizing calls too small is marked incomplete in every
+/// format and is never the cheapest.
+#[test]
+fn a_total_on_a_database_too_small_is_incomplete_and_never_the_answer() {
+    // 100M requests a month with 100 connections pooled per machine on a given db.t4g.micro
+    // (112 connections): EC2's 2 x 100 = 200 and Fargate's 16 x 100 = 1,600 exceed it; Lambda
+    // behind RDS Proxy opens none. EC2 ($94.48) would be the cheapest; it is incomplete, so
+    // Lambda ($266.86) is the answer.
+    let args = [
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "100000000",
+        "--db-instance-class",
+        "db.t4g.micro",
+        "--db-pool-size",
+        "100",
+    ];
+    let v = costcalc_json(&args);
+    assert_eq!(deployment(&v, "ec2")["incomplete"], true);
+    assert_eq!(deployment(&v, "ec2")["total_usd"], "94.48");
+    assert_eq!(deployment(&v, "fargate")["incomplete"], true);
+    assert_eq!(deployment(&v, "lambda")["incomplete"], false);
+    assert_eq!(v["cheapest"], "lambda");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("EC2: the total ($94.48) is incomplete")
+    );
+    for format in ["table", "md", "csv", "html"] {
+        let mut a = args.to_vec();
+        a.extend(["--format", format]);
+        let out = crate::support::costcalc(&a);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.matches("INCOMPLETE").count() >= 2, "{format}: {text}");
+    }
+    let html = String::from_utf8(
+        crate::support::costcalc(&[&args[..], &["--format", "html"]].concat()).stdout,
+    )
+    .unwrap();
+    assert!(
+        html.contains("<strong>Lambda</strong> is the cheapest complete total"),
+        "{html}"
+    );
+}

@@ -8,14 +8,18 @@
 //! - [`breakeven`]: the NAT hint priced from the snapshot and the month, the marginal cost per
 //!   million.
 //! - [`database`]: connections and CPU credits.
+//! - [`databases`]: `--compare-databases`.
 //! - [`aurora`]: `--db aurora-serverless`, auto-pause and its refusals.
+//! - [`aurora_provisioned`]: `--db aurora`, its I/O, and Serverless v2's max_connections.
 //! - [`measured`]: overloaded runs, deciding defaults and a measured server.
 //! - [`html`]: the HTML report.
 
 mod aurora;
+mod aurora_provisioned;
 mod basics;
 mod breakeven;
 mod database;
+mod databases;
 mod html;
 mod measured;
 
