@@ -1,7 +1,7 @@
 //! `loadgen scenario init --openapi`, the real binary, on documents this project did not write
 //! and on journal-api's own, each starter then checked with `loadgen scenario check`:
 //! - httpbin's (openapi/httpbin.json: what httpbin 0.10.2 from PyPI serves at /spec.json, made with
-//!   `venv_ensure httpbin` (scripts/requirements/httpbin.txt) and
+//!   httpbin 0.10.2 in a venv (scripts/requirements/httpbin.txt now pins 0.10.4 for stage 66) and
 //!   `python -c "from httpbin import app; print(app.test_client().get('/spec.json').text)"`,
 //!   pretty-printed with `python -m json.tool --indent 1`);
 //! - the Swagger 2.0 petstore and an OpenAPI 3 petstore, in YAML;
