@@ -210,7 +210,7 @@ fn hostile_documents_are_refused_in_one_line() {
         br#"{"openapi": "3.0.0", "paths": {"/a": {}}}"#,
         "no operations",
     );
-    refused("bad.json", b"{\"openapi\": ", "not JSON or YAML");
+    refused("bad.json", b"{\"openapi\": ", "cannot read it as JSON");
     refused("binary.yaml", &[0xff, 0xfe, 0x00, 0x01], "not UTF-8");
     // 10,000 nested arrays: the parser's depth limit, not a stack overflow.
     let deep = format!(
@@ -230,7 +230,11 @@ fn hostile_documents_are_refused_in_one_line() {
         ));
     }
     laughs.push_str("paths: {}\n");
-    refused("laughs.yaml", laughs.as_bytes(), "YAML");
+    refused(
+        "laughs.yaml",
+        laughs.as_bytes(),
+        "as YAML: repetition limit exceeded",
+    );
     // More operations than a scenario can hold.
     let paths: Vec<String> = (0..2_100)
         .map(|i| format!("\"/p{i}\": {{\"get\": {{}}}}"))
