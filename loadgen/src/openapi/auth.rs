@@ -81,6 +81,8 @@ fn schemes(doc: &Doc) -> Vec<(String, Kind)> {
 /// The sign-in for the most usable scheme, `None` when the document declares none.
 pub fn sign_in(doc: &Doc, ops: &[Op], unresolved: &mut usize) -> Option<Auth> {
     let (name, kind) = schemes(doc).into_iter().next()?;
+    // Both come from the document: a comment line and a header name must stay what they are.
+    let name = super::emit::one_line(&name);
     let mut session = Session {
         account: "none",
         ..Session::default()
@@ -95,9 +97,19 @@ pub fn sign_in(doc: &Doc, ops: &[Op], unresolved: &mut usize) -> Option<Auth> {
     };
     match kind {
         Kind::Key(place, key) => {
-            session
-                .comment
-                .push(todo_key(&format!("an API key in the {place} '{key}'")));
+            let header_ok = !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+            let key = if header_ok {
+                key
+            } else {
+                "X-API-Key".to_string()
+            };
+            session.comment.push(todo_key(&format!(
+                "an API key in the {} '{key}'",
+                super::emit::one_line(&place)
+            )));
             session.vars.push(("token".into(), "TODO-api-key".into()));
             session.auth_header = match place.as_str() {
                 "cookie" => format!("Cookie: {key}={{token}}"),

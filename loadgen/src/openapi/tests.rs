@@ -228,3 +228,19 @@ fn what_is_not_a_document_says_why() {
     let s = starter("openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n").unwrap();
     assert!(s.toml.contains("expect = [200]"), "{}", s.toml);
 }
+
+#[test]
+fn a_scheme_s_odd_names_cannot_break_the_file() {
+    // A line break in the scheme's name (it goes in a comment) and a space in the header name.
+    let text = json!({ "openapi": "3.0.0", "security": [{ "k\n[journeys.x]": [] }],
+        "paths": { "/x": { "get": { "responses": { "200": { "description": "" } } } } },
+        "components": { "securitySchemes": { "k\n[journeys.x]": { "type": "apiKey", "in": "header", "name": "X Key {token}" } } } });
+    let s = starter(&text.to_string()).unwrap();
+    checks(&s.toml);
+    assert!(
+        s.toml.contains("auth_header = \"X-API-Key: {token}\""),
+        "{}",
+        s.toml
+    );
+    assert!(!s.toml.contains("\n[journeys.x]"), "{}", s.toml);
+}

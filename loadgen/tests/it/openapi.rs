@@ -376,8 +376,15 @@ mod never_panics {
             swagger in any::<bool>(),
         ) {
             let _ = starter(&v.to_string());
-            let mut doc = json!({ "paths": { "/a/{id}": paths, "/a": { "post": schemas.clone() } },
-                                   "components": { "schemas": { "S": schemas.clone() } },
+            // "/b" always holds an operation whose body, answer and parameter are the arbitrary S.
+            let s_ref = json!({ "$ref": "#/components/schemas/S" });
+            let b = json!({ "post": {
+                "requestBody": { "content": { "application/json": { "schema": s_ref } } },
+                "parameters": [{ "name": "q", "in": "query", "required": true, "schema": s_ref }],
+                "responses": { "201": { "content": { "application/json": { "schema": s_ref } } } } } });
+            let mut doc = json!({ "paths": { "/a/{id}": paths, "/a": { "post": schemas.clone() }, "/b": b },
+                                   "components": { "schemas": { "S": schemas.clone() }, "securitySchemes": v.clone() },
+                                   "securityDefinitions": v,
                                    "definitions": { "S": schemas } });
             doc[if swagger { "swagger" } else { "openapi" }] = json!(if swagger { "2.0" } else { "3.0.0" });
             if let Ok(s) = starter(&doc.to_string()) {
