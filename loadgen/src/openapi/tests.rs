@@ -244,3 +244,24 @@ fn a_scheme_s_odd_names_cannot_break_the_file() {
     );
     assert!(!s.toml.contains("\n[journeys.evil]"), "{}", s.toml);
 }
+
+#[test]
+fn a_tag_over_the_step_limit_is_split_into_journeys() {
+    // 150 operations of one tag: 100 steps in 't', 50 in 't-2' (a list holds at most 100).
+    let paths: serde_json::Map<String, Value> = (0..150)
+        .map(|i| {
+            (
+                format!("/p{i:03}"),
+                json!({ "get": { "tags": ["t"], "responses": {} } }),
+            )
+        })
+        .collect();
+    let s = starter(&json!({ "openapi": "3.0.0", "paths": paths }).to_string()).unwrap();
+    checks(&s.toml);
+    assert_eq!((s.journeys, s.steps), (2, 150));
+    assert!(
+        s.toml.contains("[journeys.t]") && s.toml.contains("[journeys.t-2]"),
+        "{}",
+        s.toml
+    );
+}
