@@ -22,6 +22,7 @@ const USER_KEYS: [&str; 6] = [
     "user_name",
     "email_address",
 ];
+const LOGIN: [&str; 6] = ["login", "signin", "sign-in", "sign_in", "token", "session"];
 const PASSWORD_KEYS: [&str; 3] = ["password", "pass", "pwd"];
 
 /// What the operations need to sign in, and the operations the session plays (left out of the
@@ -80,7 +81,18 @@ fn schemes(doc: &Doc) -> Vec<(String, Kind)> {
 
 /// The sign-in for the most usable scheme, `None` when the document declares none.
 pub fn sign_in(doc: &Doc, ops: &[Op], unresolved: &mut usize) -> Option<Auth> {
-    let (name, kind) = schemes(doc).into_iter().next()?;
+    let mut all = schemes(doc);
+    // A bearer token with no operation to get it from is all TODO: an API key, which the user
+    // only has to paste, is the better start.
+    let can_log_in = ops
+        .iter()
+        .any(|o| o.method == "post" && !o.path.contains('{') && looks(o, &LOGIN));
+    if all.first().is_some_and(|(_, k)| *k == Kind::Bearer) && !can_log_in {
+        all.sort_by_key(|(_, k)| !matches!(k, Kind::Key(..)));
+    }
+    let (name, kind) = all.into_iter().next()?;
+    // Both come from the document: a comment line and a header name must stay what they are.
+    let name = super::emit::one_line(&name);
     let mut session = Session {
         account: "none",
         ..Session::default()
@@ -95,9 +107,19 @@ pub fn sign_in(doc: &Doc, ops: &[Op], unresolved: &mut usize) -> Option<Auth> {
     };
     match kind {
         Kind::Key(place, key) => {
-            session
-                .comment
-                .push(todo_key(&format!("an API key in the {place} '{key}'")));
+            let header_ok = !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+            let key = if header_ok {
+                key
+            } else {
+                "X-API-Key".to_string()
+            };
+            session.comment.push(todo_key(&format!(
+                "an API key in the {} '{key}'",
+                super::emit::one_line(&place)
+            )));
             session.vars.push(("token".into(), "TODO-api-key".into()));
             session.auth_header = match place.as_str() {
                 "cookie" => format!("Cookie: {key}={{token}}"),
@@ -162,7 +184,7 @@ fn bearer(
             .position(|o| o.method == "post" && !o.path.contains('{') && looks(o, words))
     };
     let register = post(&["register", "signup", "sign-up", "sign_up"]);
-    let login = post(&["login", "signin", "sign-in", "sign_in", "token", "session"]);
+    let login = post(&LOGIN);
     let logout = post(&["logout", "signout", "sign-out", "sign_out"]);
     // A refresh needs the token the sign-in saved: played as a journey step it would only fail.
     if let Some(i) = post(&["refresh"]) {

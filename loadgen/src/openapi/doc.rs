@@ -50,10 +50,11 @@ pub fn parse(text: &str) -> Result<Doc, SpecError> {
 fn to_value(text: &str) -> Result<Value, SpecError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return serde_json::from_str(trimmed).map_err(|e| SpecError::Syntax(format!("JSON: {e}")));
+        return serde_json::from_str(trimmed)
+            .map_err(|e| SpecError::Syntax(format!("cannot read it as JSON: {e}")));
     }
-    let yaml: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(trimmed).map_err(|e| SpecError::Syntax(format!("YAML: {e}")))?;
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(trimmed)
+        .map_err(|e| SpecError::Syntax(format!("cannot read it as YAML: {e}")))?;
     let mut nodes = 0;
     from_yaml(&yaml, 0, &mut nodes)
 }
@@ -67,7 +68,7 @@ fn from_yaml(
     *nodes += 1;
     if depth > MAX_DEPTH || *nodes > MAX_NODES {
         return Err(SpecError::Syntax(format!(
-            "YAML: more than {MAX_DEPTH} levels deep or {MAX_NODES} values"
+            "cannot read it as YAML: more than {MAX_DEPTH} levels deep or {MAX_NODES} values"
         )));
     }
     Ok(match v {

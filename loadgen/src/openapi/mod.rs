@@ -33,7 +33,7 @@ pub const MAX_SPEC_BYTES: u64 = 16 << 20;
 /// Why a document gives no starter.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SpecError {
-    #[error("not JSON or YAML: {0}")]
+    #[error("{0}")]
     Syntax(String),
     #[error(
         "not an OpenAPI document: no 'openapi: 3.x' or 'swagger: \"2.0\"' field at the top level"
