@@ -376,6 +376,15 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
+    }
+
+    #[test]
+    fn totals_are_affine_on_aurora_serverless() {
+        let w = Workload {
+            peak_to_average: dec!(1.2),
+            db_cpu_ms_per_request: Some(dec!(0.5)),
+            ..Workload::default()
+        };
         // Aurora Serverless v2 with auto-pause: the pause stops where the evenly spaced gaps get
         // shorter than 900 s (R = 2,920), and the measured CPU steps the ACUs.
         let o = Options {

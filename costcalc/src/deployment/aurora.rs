@@ -119,11 +119,23 @@ pub fn check(s: &Serverless, rds_proxy: bool, p: &PriceSnapshot) -> Result<()> {
     aurora_rates(p, Input::Database, "aurora-serverless", usage).map(|_| ())
 }
 
-/// ACUs held while up.
+/// Seconds of the month the requests arrive in, at the schedule's rate played at real time: the
+/// whole month, or the weekdays' 09:00-18:00.
+fn busy_s(w: &Workload, o: &Options) -> Decimal {
+    match w.traffic {
+        Traffic::Even => o.hours * dec!(3600),
+        Traffic::Weekdays => shape::weekdays_per_month(o.hours) * shape::DAY_S,
+    }
+}
+
+/// ACUs held while the requests arrive: the measured database CPU at the schedule's rate, at
+/// 0.25 vCPU per ACU, rounded up to the next 0.5 ACU within the range. Capacity is assumed to
+/// follow demand at once, up and down (AWS publishes no scale-down time constant; its lag
+/// would add ACU-hours after each busy period, so these are a lower bound).
 fn acus(s: &Serverless, w: &Workload, o: &Options) -> Decimal {
     let floor = s.acu_min.max(STEP);
     let need = match w.db_cpu_ms_per_request {
-        Some(ms) => w.average_rps(o.hours) * ms / dec!(1000) / VCPU_PER_ACU,
+        Some(ms) => w.requests_per_month / busy_s(w, o) * ms / dec!(1000) / VCPU_PER_ACU,
         None => Decimal::ZERO,
     };
     ((need / STEP).ceil() * STEP)
@@ -173,18 +185,31 @@ pub fn lines(
         "Aurora Serverless v2 holds {} ACU while up (assumed 0.25 vCPU per ACU{})",
         up.normalize(),
         if w.db_cpu_ms_per_request.is_some() {
-            ", for the measured database CPU at the average rate"
+            match w.traffic {
+                Traffic::Even => ", for the measured database CPU at the average rate",
+                Traffic::Weekdays => {
+                    " on weekdays 09:00-18:00, for the measured database CPU at their rate, and \
+                     its minimum the rest of the time it is up; capacity assumed to follow demand \
+                     at once, up and down (no scale-down lag: a lower bound)"
+                }
+            }
         } else {
             ", at the minimum: no database CPU was measured"
         }
     )];
-    let acu_hours = if s.auto_pause() {
+    let up_h = if s.auto_pause() {
         let (paused_h, note) = paused(s, w, o)?;
         notes.push(note);
-        (o.hours - paused_h) * instances * up
+        o.hours - paused_h
     } else {
-        o.hours * instances * up
+        o.hours
     };
+    // On weekdays the busy hours hold `up` and the rest of the up time the floor. (At traffic
+    // low enough to pause within a day, `up` is the floor unless a request takes minutes of
+    // database CPU, so the split stays affine between the shape's kinks.)
+    let busy_h = (busy_s(w, o) / dec!(3600)).min(up_h);
+    let floor = s.acu_min.max(STEP).min(up);
+    let acu_hours = instances * (busy_h * up + (up_h - busy_h) * floor);
     out.extend(aurora::price(
         &AuroraUsage {
             capacity: AuroraCapacity::ServerlessV2 { acu_hours },
@@ -308,7 +333,7 @@ fn pause_note(
 pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal)> {
     let mut v = Vec::new();
     if let Some(ms) = w.db_cpu_ms_per_request {
-        let per_request = ms / dec!(1000) / VCPU_PER_ACU / (o.hours * dec!(3600));
+        let per_request = ms / dec!(1000) / VCPU_PER_ACU / busy_s(w, o);
         let mut level = STEP;
         while level <= s.acu_max {
             v.push((level, per_request));
@@ -373,6 +398,16 @@ pub fn connections_note(s: &Serverless, connections: Decimal) -> Option<String> 
     })
 }
 
+/// How the summary names it.
+pub fn summary(s: &Serverless) -> String {
+    format!(
+        "Aurora Serverless v2 {}-{} ACU{}",
+        s.acu_min.normalize(),
+        s.acu_max.normalize(),
+        if s.auto_pause() { " (auto-pause)" } else { "" }
+    )
+}
+
 #[cfg(test)]
 mod connection_tests {
     use super::*;
@@ -396,14 +431,33 @@ mod connection_tests {
         assert!(n.starts_with("900 connections at the peak exceed"), "{n}");
         assert!(connections_note(&s(dec!(0), dec!(4)), dec!(823)).is_none());
     }
-}
 
-/// How the summary names it.
-pub fn summary(s: &Serverless) -> String {
-    format!(
-        "Aurora Serverless v2 {}-{} ACU{}",
-        s.acu_min.normalize(),
-        s.acu_max.normalize(),
-        if s.auto_pause() { " (auto-pause)" } else { "" }
-    )
+    #[test]
+    fn acus_follow_the_schedules_rate_in_half_acu_steps() {
+        let p = crate::catalog::bundled("us-east-1").unwrap();
+        let s = Serverless {
+            acu_min: dec!(0.5),
+            acu_max: dec!(4),
+            pause_after_s: dec!(300),
+            storage: AuroraStorage::Standard,
+        };
+        let acu_line = |traffic| {
+            let w = Workload {
+                requests_per_month: dec!(10000000),
+                db_cpu_ms_per_request: Some(dec!(10)),
+                traffic,
+                ..Workload::default()
+            };
+            let mut out = Vec::new();
+            lines(&s, &w, &Options::default(), &p, &mut out).unwrap();
+            out[0].cost_usd
+        };
+        // Even: 10^7 / 2,628,000 s = 3.805 req/s x 0.010 s / 0.25 vCPU per ACU = 0.152 -> 0.5
+        // ACU all month: 0.5 x 730 x $0.12 = $43.80.
+        assert_eq!(acu_line(Traffic::Even).round_dp(2), dec!(43.80));
+        // Weekdays: 5 x 730 / 168 = 21.726 weekdays x 9 h = 195.536 busy hours (703,928.6 s):
+        // 14.206 req/s x 0.010 / 0.25 = 0.568 -> 1 ACU while busy, 0.5 the other 534.464 h:
+        // (195.536 + 267.232) x $0.12 = $55.532.
+        assert_eq!(acu_line(Traffic::Weekdays).round_dp(2), dec!(55.53));
+    }
 }

@@ -38,7 +38,38 @@ pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> 
     a
 }
 
+use crate::deployment::aurora::{self, Database};
 use crate::deployment::aurora_provisioned::io_note;
+
+/// Which database each deployment uses, and why.
+fn database(o: &Options) -> String {
+    let az = if o.multi_az { "Multi-AZ" } else { "single-AZ" };
+    match o.database {
+        Database::Rds => format!(
+            "Database (--db rds): RDS for PostgreSQL {} {az} with {} GB gp3, in each deployment \
+             unless its connections or the measured database CPU need a larger class (then its \
+             notes say so).",
+            o.db_instance_class,
+            q(o.db_storage_gb)
+        ),
+        Database::AuroraProvisioned(_) => format!(
+            "Database (--db aurora): Aurora PostgreSQL provisioned {az}, from db.t4g.medium (the \
+             smallest Aurora PostgreSQL class) unless its connections or the measured database \
+             CPU need a larger class, {} GB of cluster storage.",
+            q(o.db_storage_gb)
+        ),
+        Database::AuroraServerless(s) => format!(
+            "Database (--db aurora-serverless): {} {az}, {} GB of cluster storage{}.",
+            aurora::summary(&s),
+            q(o.db_storage_gb),
+            if s.auto_pause() {
+                "; it pauses when idle, so Lambda connects without RDS Proxy"
+            } else {
+                ""
+            }
+        ),
+    }
+}
 
 fn q(d: Decimal) -> String {
     money::quantity(d, 4)
@@ -156,8 +187,7 @@ fn deployments(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> {
             q(o.fargate_vcpu), q(o.fargate_memory_gb), o.fargate_arch.as_str(), if o.fargate_spot { " Spot" } else { "" }, q(o.alb_azs),
             if o.task_public_ip { "; tasks in public subnets with a public IPv4 each (to pull images without a NAT Gateway)" } else { "; tasks without public IPv4" }),
         "ALB LCUs from the average rate: one new connection per request, open for max(1 s, duration), request + response bytes processed, 1 rule (within the 10 free).".into(),
-        format!("Database: RDS for PostgreSQL {} {} with {} GB gp3, in each deployment unless its connections or the measured database CPU need a larger class (then its notes say so).",
-            o.db_instance_class, if o.multi_az { "Multi-AZ" } else { "single-AZ" }, q(o.db_storage_gb)),
+        database(o),
         format!("CloudWatch Logs: {} B of application log per request{} (Lambda adds {} B of START/END/REPORT lines), kept one month (stored GB = ingested GB).",
             q(w.log_bytes_per_request), assumed(&w.origins.log_bytes_per_request), LAMBDA_PLATFORM_LOG_BYTES),
         "Data transfer out: every response body leaves AWS to the internet; requests in are free.".into(),

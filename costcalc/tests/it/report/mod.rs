@@ -8,7 +8,7 @@
 //! - [`breakeven`]: the NAT hint priced from the snapshot and the month, the marginal cost per
 //!   million.
 //! - [`database`]: connections and CPU credits.
-//! - [`databases`]: `--compare-databases`.
+//! - [`databases`]: `report --compare-databases`, each deployment on each database.
 //! - [`aurora`]: `--db aurora-serverless`, auto-pause and its refusals.
 //! - [`aurora_provisioned`]: `--db aurora`, its I/O, and Serverless v2's max_connections.
 //! - [`measured`]: overloaded runs, deciding defaults and a measured server.
