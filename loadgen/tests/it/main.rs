@@ -35,6 +35,7 @@ mod cli;
 mod e2e;
 mod hostile;
 mod scenario;
+mod scenario_run;
 mod server;
 mod shards;
 mod support;
