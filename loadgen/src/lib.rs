@@ -1,4 +1,5 @@
-//! loadgen: open-model load generator for the journal API (see README.md).
+//! loadgen: open-model load generator for an HTTP API described by a scenario (journeys as data;
+//! journal-api's by default, see README.md).
 //!
 //! The layers, each depending only on the ones above it:
 //! - [`stats`]: samples and nearest-rank percentiles, the leaf; [`body`]: reading an HTTP body

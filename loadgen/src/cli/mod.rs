@@ -6,6 +6,7 @@
 pub mod exit;
 pub mod merge;
 pub mod run;
+mod run_args;
 pub mod scenario;
 pub mod scenario_init;
 pub mod scenario_try;

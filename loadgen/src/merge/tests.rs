@@ -287,3 +287,28 @@ fn unaligned_shards_need_a_readable_start() {
     );
     assert!(e.contains("no common --start-at"), "{e}");
 }
+
+#[test]
+fn failure_reasons_add_up_by_endpoint_and_reason() {
+    let reason = |route: &str, why: &str, count| crate::summary::FailureReason {
+        method: "GET".into(),
+        route: route.into(),
+        reason: why.into(),
+        count,
+    };
+    let mut parts = shards(2);
+    // Shard 0: 3 + 1; shard 1: 2 of the first kind: 5 + 1 in all, sorted by route.
+    parts[0].summary.failure_reasons = vec![
+        reason("/b", "cannot save 'id': not_found", 3),
+        reason("/a", "cannot save 'x': not_a_value", 1),
+    ];
+    parts[1].summary.failure_reasons = vec![reason("/b", "cannot save 'id': not_found", 2)];
+    let m = merge(parts).unwrap();
+    assert_eq!(
+        m.failure_reasons,
+        [
+            reason("/a", "cannot save 'x': not_a_value", 1),
+            reason("/b", "cannot save 'id': not_found", 5),
+        ]
+    );
+}

@@ -104,3 +104,82 @@ impl Session {
         self.player.absorb(resp, sent, answered_s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Scenario, Values, journal};
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use serde_json::json;
+    use std::sync::OnceLock;
+
+    fn journal_scenario() -> &'static Scenario {
+        static JOURNAL: OnceLock<Scenario> = OnceLock::new();
+        JOURNAL.get_or_init(|| journal(Default::default()).unwrap())
+    }
+
+    fn session(journey: usize, target: u32, probe: bool) -> Session {
+        let mut v = Values::new();
+        v.insert("account.email".into(), json!("a@b.example"));
+        v.insert("account.password".into(), json!("pw"));
+        let rng = ChaCha8Rng::seed_from_u64(1);
+        let p = Player::new(journal_scenario(), journey, v, target, false, rng).unwrap();
+        Session::new(journey, p, 20.0, None, probe)
+    }
+
+    fn at(s: f64) -> Now {
+        Now {
+            sched_s: s,
+            wall_s: s,
+        }
+    }
+
+    #[test]
+    fn requests_are_counted_by_what_they_are_in_the_session() {
+        // The journal's newcomer (journey 0) registers first: a registration; if it must sign in
+        // again, that is a login.
+        let mut s = session(0, 2, false);
+        let n = s.next_request(at(0.0)).unwrap();
+        assert_eq!(
+            (s.kind(&n), n.route.as_str()),
+            (Kind::Registration, "/api/v1/auth/register")
+        );
+        let token = br#"{"access_token": "T", "refresh_token": "R"}"#;
+        let resp = Response {
+            status: 200,
+            headers: &[],
+            body: token,
+        };
+        assert_eq!(s.absorb(&resp, at(0.0), 0.5), Outcome::Ok);
+        assert_eq!(s.last_s, 0.5);
+        let n = s.next_request(at(21.0)).unwrap();
+        assert_eq!(s.kind(&n), Kind::Request);
+        // A 401: the token is gone, the newcomer logs in (its sign_in_again).
+        let gone = Response {
+            status: 401,
+            headers: &[],
+            body: b"",
+        };
+        assert!(matches!(
+            s.absorb(&gone, at(21.0), 21.1),
+            Outcome::Unexpected(401)
+        ));
+        let n = s.next_request(at(42.0)).unwrap();
+        assert_eq!(
+            (s.kind(&n), n.route.as_str()),
+            (Kind::Login, "/api/v1/auth/login")
+        );
+        // The health journey (3): one request (its session_requests), no session, a probe.
+        let mut h = session(3, 1, true);
+        let n = h.next_request(at(0.0)).unwrap();
+        assert_eq!((h.kind(&n), n.route.as_str()), (Kind::Probe, "/health"));
+        let ok = Response {
+            status: 200,
+            headers: &[],
+            body: b"{}",
+        };
+        h.absorb(&ok, at(0.0), 0.1);
+        assert!(h.finished());
+    }
+}

@@ -273,8 +273,8 @@ fn range_i64(lo: &str, hi: &str) -> Option<(i64, i64)> {
     (a <= b && within(a) && within(b)).then_some((a, b))
 }
 
-/// `min..=max` plain words, cut to [`WORDS_MAX_CHARS`]: `{words:MIN..MAX}`, and the journal
-/// text of loadgen's built-in journeys (`plan::text`).
+/// `min..=max` plain words, cut to [`WORDS_MAX_CHARS`]: `{words:MIN..MAX}` (journal.toml's
+/// entry text).
 pub fn words(rng: &mut ChaCha8Rng, min: u32, max: u32) -> String {
     let n = rng.random_range(min..=max);
     let mut s = (0..n)

@@ -37,6 +37,7 @@ mod e2e;
 mod hostile;
 mod openapi;
 mod scenario;
+mod scenario_run;
 mod server;
 mod shards;
 mod support;

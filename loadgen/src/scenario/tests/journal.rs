@@ -1,5 +1,5 @@
-//! loadgen/scenarios/journal.toml against what the Rust journeys send today. The expectations
-//! are facts read from the code (cited per line), so this module stays a leaf.
+//! loadgen/scenarios/journal.toml against what the Rust journeys it replaced sent (the code at
+//! fdb3815, cited per line), so the default run stays the traffic it was.
 
 use super::super::*;
 use super::values;
