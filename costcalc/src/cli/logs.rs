@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::workload::Workload;
 use crate::workload::source::logs::read::{self, Choice, Options};
 use crate::workload::source::logs::route::Templates;
-use crate::workload::source::logs::{Format, measure, text};
+use crate::workload::source::logs::{Format, measure, profile, text};
 
 /// `--log-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +72,15 @@ pub struct AccessLogArgs {
     /// Price the logs even when more than 1% of their lines cannot be read
     #[arg(long, requires = "from_logs", help_heading = "Workload")]
     pub allow_bad_lines: bool,
+    /// Write the logged window as a loadgen profile file (the rate per minute, `loadgen run
+    /// --profile FILE` replays it), with the route shares as comments
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "from_logs",
+        help_heading = "Workload"
+    )]
+    pub write_profile: Option<PathBuf>,
 }
 
 impl AccessLogArgs {
@@ -87,6 +96,13 @@ impl AccessLogArgs {
             allow_bad_lines: self.allow_bad_lines,
         };
         let logs = read::read(&self.from_logs, &o)?;
+        if let Some(path) = &self.write_profile {
+            let text = profile::render(&logs.aggregate, &measure::origin_name(&logs));
+            std::fs::write(path, text).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
         Ok(Some((
             measure::workload(&logs, hours),
             text::report(&logs, hours),

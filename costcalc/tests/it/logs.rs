@@ -267,6 +267,31 @@ fn a_generated_week_gives_the_hand_worked_month_peak_and_gaps() {
     let v = costcalc_json(&["report", "--from-logs", &p]);
     assert_eq!(v["workload"]["requests_per_month"], "352225");
     assert_eq!(v["workload"]["peak_rps"], "59");
+    // The profile for loadgen: per-minute rates whose durations add up to the week, with
+    // Wednesday's 12:00 minute at (30 + 58) / 60 = 1.466667 req/s and the route shares.
+    let profile = d.with_extension("toml");
+    let pp = profile.display().to_string();
+    report(&["--from-logs", &p, "--write-profile", &pp]);
+    let text = std::fs::read_to_string(&profile).unwrap();
+    let toml: toml::Value = toml::from_str(&text).unwrap();
+    let segs = toml["segment"].as_array().unwrap();
+    let total: u64 = segs
+        .iter()
+        .map(|s| {
+            s["duration"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches('s')
+                .parse::<u64>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, 604_800);
+    assert!(
+        segs.iter().any(|s| s["rate"].as_float() == Some(1.466667)),
+        "{text}"
+    );
+    has(&text, "#     50.03%  GET /api/v1/entries\n");
     // The gaps are the idle gaps Aurora's auto-pause reads: 6 over the 604,800 s week.
     let t = report(&[
         "--from-logs",

@@ -153,6 +153,19 @@ impl Aggregate {
         out
     }
 
+    /// Requests in each `step_s` of the window, from its first second (the last step may be
+    /// short: it counts what the window holds).
+    pub fn per_step(&self, step_s: i64) -> Vec<u64> {
+        let Some(first) = self.first_s else {
+            return Vec::new();
+        };
+        let mut out = vec![0u64; (self.window_s() as u64).div_ceil(step_s as u64) as usize];
+        for (s, c) in self.busy_seconds() {
+            out[((s - first) / step_s) as usize] += u64::from(c);
+        }
+        out
+    }
+
     /// Routes, the busiest first (ties by name).
     pub fn routes(&self) -> Vec<(&str, &RouteStats)> {
         let mut v: Vec<_> = self.routes.iter().map(|(k, s)| (k.as_str(), s)).collect();

@@ -15,6 +15,7 @@ pub mod cloudfront;
 pub mod detect;
 pub mod histogram;
 pub mod measure;
+pub mod profile;
 pub mod read;
 pub mod route;
 pub mod text;

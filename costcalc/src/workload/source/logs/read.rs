@@ -262,6 +262,19 @@ fn quote(file: &str, line: u64, text: &str) -> Quoted {
     }
 }
 
+/// A line that did not read: bad, or truncated when it is a final line without its newline.
+fn unreadable(logs: &mut Logs, complete: bool, q: Quoted) {
+    let (count, quoted) = if complete {
+        (&mut logs.bad, &mut logs.bad_quoted)
+    } else {
+        (&mut logs.truncated, &mut logs.truncated_quoted)
+    };
+    *count += 1;
+    if quoted.len() < QUOTED {
+        quoted.push(q);
+    }
+}
+
 /// Read one file into `logs`.
 fn read_file(path: &Path, o: &Options, logs: &mut Logs) -> Result<()> {
     let name = path.display().to_string();
@@ -318,15 +331,7 @@ fn read_file(path: &Path, o: &Options, logs: &mut Logs) -> Result<()> {
         }
         let f = format.unwrap_or(Format::Alb);
         let Some(rec) = f.parse(line) else {
-            let (count, quoted) = if complete {
-                (&mut logs.bad, &mut logs.bad_quoted)
-            } else {
-                (&mut logs.truncated, &mut logs.truncated_quoted)
-            };
-            *count += 1;
-            if quoted.len() < QUOTED {
-                quoted.push(quote(&name, n, line));
-            }
+            unreadable(logs, complete, quote(&name, n, line));
             continue;
         };
         o.templates
