@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use loadgen::stats::latency;
 use loadgen::tune::cgroup::{Cgroup, Layout, Limits};
-use loadgen::tune::event::{ROUTES, Route};
 use loadgen::tune::function::FunctionSpec;
+use loadgen::tune::journal::{ROUTES, Route};
 use loadgen::tune::sweep::{SweepConfig, measure_size};
 
 const EMAIL: &str = "native@example.com";
@@ -121,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
         cold_starts: 0,
         timeout: Duration::from_secs(30),
         progress: false,
+        format: Default::default(),
     };
     println!("MB    route   native p50  mean    lambda p50  mean    (ms; {n} requests each)");
     for mb in sizes {

@@ -8,6 +8,7 @@ use rand::Rng;
 
 use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP, EXIT_NO_INTERPRETER};
 use crate::plan::profile::parse_duration;
+use crate::tune::event::{EventFormat, FORMATS};
 use crate::tune::function::{DEFAULT_PATH, FunctionSpec, check_executable, resolve_program};
 use crate::tune::sweep::SweepConfig;
 use crate::tune::{DEFAULT_MEMORY, MemoryError, TuneConfig, TuneError, parse_memory, table};
@@ -36,6 +37,10 @@ pub struct TuneArgs {
     /// figures need a postgres:// URL
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// The front door whose events the function gets: apigw-v2 (API Gateway HTTP API), apigw-v1
+    /// (REST API, stage "prod"), alb or function-url; answers are read back the same way
+    #[arg(long, value_name = "FORMAT", default_value = "apigw-v2")]
+    pub event_format: String,
     /// Memory sizes in MB, whole numbers from 128 to 10240
     #[arg(long, value_name = "MB,MB,...", default_value = DEFAULT_MEMORY)]
     pub memory: String,
@@ -84,6 +89,8 @@ pub enum TuneArgsError {
     NoInterpreter(String),
     #[error("--cwd: {0}")]
     Cwd(String),
+    #[error("--event-format: {0:?} is not one of {FORMATS}")]
+    EventFormat(String),
     #[error("--env: {0:?} is not NAME=VALUE")]
     Env(String),
     /// --prices or --p99-slo: costcalc's now; the command to run instead.
@@ -130,6 +137,8 @@ impl TuneArgs {
         if self.requests == 0 {
             return Err(TuneArgsError::NoRequests);
         }
+        let format = EventFormat::parse(&self.event_format)
+            .ok_or_else(|| TuneArgsError::EventFormat(self.event_format.clone()))?;
         let function = self.function_spec()?;
         // journal-api (a binary given by path) migrates through its own `migrate` role and gets
         // a temporary SQLite file without --database-url; a command gets neither.
@@ -147,6 +156,7 @@ impl TuneArgs {
         let cfg = TuneConfig {
             sweep: SweepConfig {
                 function,
+                format,
                 requests: self.requests,
                 cold_starts: self.cold_starts,
                 timeout,

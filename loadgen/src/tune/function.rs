@@ -122,7 +122,9 @@ impl FunctionSpec {
                 // Every timed login comes from one client: the per-client limits would answer 429.
                 .env("AUTH_RATE_PER_MINUTE", "0")
                 .env("FAILED_LOGINS_PER_MINUTE", "0")
-                .env("RUST_LOG", "warn");
+                .env("RUST_LOG", "warn")
+                // lambda_http routes a REST API (v1) event by its path without the stage.
+                .env("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true");
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         let procs = group.map(Cgroup::procs_files).unwrap_or_default();

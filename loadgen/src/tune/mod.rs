@@ -4,13 +4,15 @@
 //! the function in a cgroup whose CPU quota is that share of one of this machine's cores
 //! ([`cgroup`]), as a Lambda custom runtime driven by a Runtime API of our own on loopback
 //! ([`runtime_api`], [`function`]), so that a duration is exactly what Lambda bills: event handed
-//! out to answer received. [`sweep`] measures a size; [`measure`], [`table`] and [`event`] are
-//! pure; [`schema`] writes tune.json. tune measures; costcalc prices tune.json and picks the size
+//! out to answer received. Each request reaches it as the event of the front door chosen
+//! ([`event`]: API Gateway v2 or v1, ALB, Function URL). [`sweep`] measures a size; [`measure`],
+//! [`table`] and [`event`] are pure; [`schema`] writes tune.json. tune measures; costcalc prices tune.json and picks the size
 //! (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
 pub mod cgroup;
 pub mod event;
 pub mod function;
+pub mod journal;
 pub mod measure;
 pub mod runtime_api;
 pub mod schema;
@@ -172,6 +174,7 @@ pub async fn run(
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         function: cfg.sweep.function.describe(),
         database: cfg.database.clone(),
+        event_format: cfg.sweep.format.name(),
         sizes: Vec::new(),
     };
     let write = |file: &TuneFile| {

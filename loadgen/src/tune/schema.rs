@@ -25,6 +25,9 @@ pub struct TuneFile {
     /// How a memory size's CPU was emulated, for whoever reads the figures.
     pub emulation: String,
     pub database: String,
+    /// The event the function got (`--event-format`, v1.1): apigw-v2, apigw-v1, alb,
+    /// function-url.
+    pub event_format: &'static str,
     pub sizes: Vec<SizeReport>,
 }
 
@@ -128,6 +131,7 @@ mod tests {
             function: "journal-api".into(),
             emulation: "cgroup".into(),
             database: "sqlite".into(),
+            event_format: "apigw-v2",
             sizes: vec![SizeReport {
                 memory_mb: 256,
                 usable: true,

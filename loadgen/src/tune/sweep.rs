@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use crate::stats::Latency;
 use crate::tune::cgroup::{Cgroup, CgroupError, Layout, Limits};
-use crate::tune::event::{self, Account, ROUTES, Route};
+use crate::tune::event::{self, EventFormat};
 use crate::tune::function::{EnvError, Environment, FunctionSpec};
+use crate::tune::journal::{self, Account, ROUTES, Route};
 use crate::tune::measure::{self, round3};
 use crate::tune::runtime_api::Answer;
 use crate::tune::schema::{RouteReport, SizeReport};
@@ -15,6 +16,8 @@ use crate::tune::schema::{RouteReport, SizeReport};
 #[derive(Debug, Clone)]
 pub struct SweepConfig {
     pub function: FunctionSpec,
+    /// The front door whose events the function gets.
+    pub format: EventFormat,
     /// Timed requests per route and size.
     pub requests: usize,
     /// Processes started (and killed) per size to time cold starts; 0 times none.
@@ -34,22 +37,37 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The HTTP status and body of an API Gateway v2 response; anything but 2xx is an error.
-pub fn check_status(label: &str, a: &Answer) -> Result<serde_json::Value, EnvError> {
-    let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap_or_default();
-    let status = v["statusCode"].as_u64().unwrap_or(0) as u16;
-    if !(200..300).contains(&status) {
-        let body = v["body"]
-            .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| String::from_utf8_lossy(&a.body).into_owned());
-        return Err(EnvError::Status {
-            route: label.to_string(),
-            status,
-            body: body.chars().take(200).collect(),
-        });
+/// The HTTP answer in the function's response, as `format` reads it; anything but 2xx is an
+/// error.
+pub fn check_status(
+    label: &str,
+    format: EventFormat,
+    a: &Answer,
+) -> Result<event::Answer, EnvError> {
+    let status_err = |status: u16, body: String| EnvError::Status {
+        route: label.to_string(),
+        status,
+        body: body.chars().take(200).collect(),
+    };
+    let answer = format.decode(&a.body).map_err(|e| status_err(0, e))?;
+    if !(200..300).contains(&answer.status) {
+        let body = String::from_utf8_lossy(&answer.body).into_owned();
+        return Err(status_err(answer.status, body));
     }
-    Ok(v)
+    Ok(answer)
+}
+
+/// One invocation of `r` as `cfg.format`'s event.
+async fn call(
+    env: &mut Environment,
+    cfg: &SweepConfig,
+    r: &event::Request,
+    id: &str,
+) -> Result<(event::Answer, Answer), EnvError> {
+    let e = cfg.format.wrap(r, id, now_ms());
+    let a = env.invoke(e.to_string().into_bytes(), cfg.timeout).await?;
+    let label = format!("{} {}", r.method, r.path);
+    Ok((check_status(&label, cfg.format, &a)?, a))
 }
 
 /// Measures one size; only a cgroup failure ends the sweep, anything the function does makes the
@@ -147,11 +165,8 @@ async fn cold_start(
 ) -> Result<(Environment, Cold), EnvError> {
     let mut env = cfg.function.start(mb, "api", Some(group)).await?;
     let polled = env.init_done(cfg.timeout).await?;
-    let event = event::for_route(Route::Health, &account(mb).as_ref(), "", "cold", now_ms());
-    let a = env
-        .invoke(event.to_string().into_bytes(), cfg.timeout)
-        .await?;
-    check_status("GET /health", &a)?;
+    let r = journal::for_route(Route::Health, &account(mb).as_ref(), "");
+    let (_, a) = call(&mut env, cfg, &r, "cold").await?;
     let cold = Cold {
         init_ms: ms(polled - env.started),
         cold_ms: ms(a.answered - env.started),
@@ -200,17 +215,8 @@ async fn run_size(cfg: &SweepConfig, mb: u32, group: &Cgroup) -> Result<Measured
     }
     let acct = account(mb);
     let a = acct.as_ref();
-    let reg = env
-        .invoke(
-            event::register(&a, "register", now_ms())
-                .to_string()
-                .into_bytes(),
-            cfg.timeout,
-        )
-        .await?;
-    let v = check_status("POST /api/v1/auth/register", &reg)?;
-    let body: serde_json::Value =
-        serde_json::from_str(v["body"].as_str().unwrap_or("{}")).unwrap_or_default();
+    let (reg, _) = call(&mut env, cfg, &journal::register(&a), "register").await?;
+    let body: serde_json::Value = serde_json::from_slice(&reg.body).unwrap_or_default();
     let token = body["access_token"]
         .as_str()
         .unwrap_or_default()
@@ -221,9 +227,7 @@ async fn run_size(cfg: &SweepConfig, mb: u32, group: &Cgroup) -> Result<Measured
     for round in 0..=cfg.requests {
         for (i, r) in ROUTES.iter().enumerate() {
             let id = format!("{}-{round}", r.name());
-            let e = event::for_route(*r, &a, &token, &id, now_ms());
-            let ans = env.invoke(e.to_string().into_bytes(), cfg.timeout).await?;
-            check_status(&format!("{} {}", r.method(), r.path()), &ans)?;
+            let (_, ans) = call(&mut env, cfg, &journal::for_route(*r, &a, &token), &id).await?;
             if round > 0 {
                 warm[i].push(ms(ans.duration));
             }
@@ -247,17 +251,28 @@ mod tests {
 
     #[test]
     fn only_a_2xx_answer_counts() {
-        let ok = check_status("GET /health", &answer(r#"{"statusCode":200,"body":"{}"}"#));
-        assert_eq!(ok.unwrap()["statusCode"], 200);
-        let e = check_status("POST /x", &answer(r#"{"statusCode":503,"body":"slow"}"#));
+        let v2 = EventFormat::ApigwV2;
+        let ok = check_status(
+            "GET /health",
+            v2,
+            &answer(r#"{"statusCode":200,"body":"{}"}"#),
+        );
+        assert_eq!(ok.unwrap().status, 200);
+        let e = check_status(
+            "POST /x",
+            v2,
+            &answer(r#"{"statusCode":503,"body":"slow"}"#),
+        );
         let want = EnvError::Status {
             route: "POST /x".into(),
             status: 503,
             body: "slow".into(),
         };
         assert_eq!(e.unwrap_err(), want);
-        // Not an API Gateway response at all: status 0, the raw body as the reason.
-        let e = check_status("GET /", &answer("oops")).unwrap_err();
-        assert!(matches!(e, EnvError::Status { status: 0, ref body, .. } if body == "oops"));
+        // Not an API Gateway response at all: status 0, the raw body in the reason.
+        let e = check_status("GET /", v2, &answer("oops")).unwrap_err();
+        assert!(
+            matches!(e, EnvError::Status { status: 0, ref body, .. } if body.ends_with("oops"))
+        );
     }
 }

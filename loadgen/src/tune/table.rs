@@ -2,7 +2,7 @@
 //! p50/p99 and mean billed duration (pure). What a size costs, and which size to pick, is
 //! costcalc's (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
-use crate::tune::event::ROUTES;
+use crate::tune::journal::ROUTES;
 use crate::tune::measure::Spread;
 use crate::tune::schema::SizeReport;
 

@@ -22,6 +22,7 @@
 //! saying it needs root; costcalc, not loadgen, prices the sweep and picks the size.
 
 mod bad_input;
+mod formats;
 mod pick;
 mod python;
 mod quota;

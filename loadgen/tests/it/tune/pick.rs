@@ -4,7 +4,7 @@
 //! costcalc's answer. No root needed: nothing is measured.
 
 use loadgen::stats::Latency;
-use loadgen::tune::event::ROUTES;
+use loadgen::tune::journal::ROUTES;
 use loadgen::tune::schema::{self, Machine, RouteReport, SizeReport, TuneFile};
 
 use super::costcalc_pick;
@@ -50,6 +50,7 @@ fn write(dir: &std::path::Path, sizes: Vec<SizeReport>) -> std::path::PathBuf {
         function: "journal-api".into(),
         emulation: "none: hand-made figures".into(),
         database: "sqlite".into(),
+        event_format: "apigw-v2",
         sizes,
     };
     schema::write(dir, &file).unwrap()

@@ -13,10 +13,10 @@ use serde_json::Value;
 use super::{assert_no_group_left, layout, tune};
 use crate::support::loadgen;
 
-const APP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda_python");
+pub const APP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda_python");
 
 /// The venv's python, when there is one to test with.
-fn python() -> Option<PathBuf> {
+pub fn python() -> Option<PathBuf> {
     layout()?;
     match std::env::var_os("TUNE_PYTHON_VENV") {
         Some(v) => Some(PathBuf::from(v).join("bin/python")),
