@@ -6,7 +6,9 @@ use std::time::Duration;
 use clap::Args;
 use rand::Rng;
 
-use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP, EXIT_NO_INTERPRETER};
+use super::exit::{
+    EXIT_BAD_FILE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP, EXIT_NO_INTERPRETER,
+};
 use crate::plan::profile::parse_duration;
 use crate::tune::event::{EventFormat, FORMATS};
 use crate::tune::function::{DEFAULT_PATH, FunctionSpec, check_executable, resolve_program};
@@ -41,6 +43,11 @@ pub struct TuneArgs {
     /// (REST API, stage "prod"), alb or function-url; answers are read back the same way
     #[arg(long, value_name = "FORMAT", default_value = "apigw-v2")]
     pub event_format: String,
+    /// The requests: a scenario file (loadgen/src/scenario/mod.rs documents the format; its
+    /// setup, sign-in and journeys run through the function itself) [default: the embedded
+    /// journal-api scenario, loadgen/scenarios/journal.toml]
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
     /// Memory sizes in MB, whole numbers from 128 to 10240
     #[arg(long, value_name = "MB,MB,...", default_value = DEFAULT_MEMORY)]
     pub memory: String,
@@ -91,6 +98,9 @@ pub enum TuneArgsError {
     Cwd(String),
     #[error("--event-format: {0:?} is not one of {FORMATS}")]
     EventFormat(String),
+    /// The scenario's problems, one per line, each at FILE:LINE:COLUMN.
+    #[error("{}", .0.iter().map(|e| e.to_string().replace('\n', " ")).collect::<Vec<_>>().join("\n"))]
+    Scenario(Vec<crate::scenario::CheckError>),
     #[error("--env: {0:?} is not NAME=VALUE")]
     Env(String),
     /// --prices or --p99-slo: costcalc's now; the command to run instead.
@@ -140,6 +150,7 @@ impl TuneArgs {
         let format = EventFormat::parse(&self.event_format)
             .ok_or_else(|| TuneArgsError::EventFormat(self.event_format.clone()))?;
         let function = self.function_spec()?;
+        let (scenario_label, scenario) = self.scenario()?;
         // journal-api (a binary given by path) migrates through its own `migrate` role and gets
         // a temporary SQLite file without --database-url; a command gets neither.
         let migrate = self.function_cmd.is_none();
@@ -157,6 +168,7 @@ impl TuneArgs {
             sweep: SweepConfig {
                 function,
                 format,
+                scenario: std::sync::Arc::new(scenario),
                 requests: self.requests,
                 cold_starts: self.cold_starts,
                 timeout,
@@ -166,8 +178,33 @@ impl TuneArgs {
             out: self.out.clone(),
             database,
             migrate,
+            scenario: scenario_label,
         };
         Ok(cfg)
+    }
+
+    /// `--scenario`, checked (with loadgen's environment for `env.*`), or the journal one.
+    fn scenario(&self) -> Result<(String, crate::scenario::Scenario), TuneArgsError> {
+        use crate::scenario::{self, CheckOptions};
+        let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+        let opts = CheckOptions {
+            mix: None,
+            env: Some(&env),
+        };
+        let loaded = match &self.scenario {
+            Some(path) => scenario::load(path, opts).map(|s| (path.display().to_string(), s)),
+            None => scenario::journal(opts).map(|s| ("journal.toml (embedded)".to_string(), s)),
+        };
+        let (label, s) = loaded.map_err(TuneArgsError::Scenario)?;
+        if s.journeys.is_empty() {
+            return Err(TuneArgsError::Scenario(vec![scenario::CheckError {
+                file: label,
+                line: 1,
+                column: 1,
+                message: "no journey to time".into(),
+            }]));
+        }
+        Ok((label, s))
     }
 
     /// The program, its arguments, directory and variables; checks that the program exists.
@@ -268,6 +305,7 @@ pub async fn main(args: &TuneArgs) -> i32 {
             errln!("loadgen: error: {e}");
             return match e {
                 TuneArgsError::NoInterpreter(_) => EXIT_NO_INTERPRETER,
+                TuneArgsError::Scenario(_) => EXIT_BAD_FILE,
                 _ => EXIT_ERROR,
             };
         }

@@ -56,6 +56,9 @@ pub enum EnvError {
         status: u16,
         body: String,
     },
+    /// The scenario could not go on (a capture found nothing, a value was missing).
+    #[error("{0}")]
+    Scenario(String),
     #[error("cannot start {path}: {reason}")]
     Spawn { path: String, reason: String },
 }

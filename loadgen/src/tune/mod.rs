@@ -5,15 +5,17 @@
 //! ([`cgroup`]), as a Lambda custom runtime driven by a Runtime API of our own on loopback
 //! ([`runtime_api`], [`function`]), so that a duration is exactly what Lambda bills: event handed
 //! out to answer received. Each request reaches it as the event of the front door chosen
-//! ([`event`]: API Gateway v2 or v1, ALB, Function URL). [`sweep`] measures a size; [`measure`],
+//! ([`event`]: API Gateway v2 or v1, ALB, Function URL); the requests are a scenario's
+//! ([`play`]: its setup, sign-in and journeys, tokens captured as in `loadgen run`; journal-api's
+//! by default). [`sweep`] measures a size; [`measure`],
 //! [`table`] and [`event`] are pure; [`schema`] writes tune.json. tune measures; costcalc prices tune.json and picks the size
 //! (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
 pub mod cgroup;
 pub mod event;
 pub mod function;
-pub mod journal;
 pub mod measure;
+pub mod play;
 pub mod runtime_api;
 pub mod schema;
 pub mod sweep;
@@ -91,6 +93,8 @@ pub struct TuneConfig {
     /// Apply journal-api's migrations through its `migrate` role first (a custom runtime binary
     /// given by path); a function given as a command gets no such invocation.
     pub migrate: bool,
+    /// The scenario file the requests come from, for the file.
+    pub scenario: String,
 }
 
 pub struct Outcome {
@@ -175,6 +179,7 @@ pub async fn run(
         function: cfg.sweep.function.describe(),
         database: cfg.database.clone(),
         event_format: cfg.sweep.format.name(),
+        scenario: cfg.scenario.clone(),
         sizes: Vec::new(),
     };
     let write = |file: &TuneFile| {

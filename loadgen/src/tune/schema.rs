@@ -28,6 +28,8 @@ pub struct TuneFile {
     /// The event the function got (`--event-format`, v1.1): apigw-v2, apigw-v1, alb,
     /// function-url.
     pub event_format: &'static str,
+    /// The scenario the requests came from (`--scenario`, v1.1).
+    pub scenario: String,
     pub sizes: Vec<SizeReport>,
 }
 
@@ -56,8 +58,9 @@ pub struct SizeReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteReport {
-    pub method: &'static str,
-    pub route: &'static str,
+    pub method: String,
+    /// The scenario step's route label (its path template unless it names one).
+    pub route: String,
     pub count: usize,
     pub duration_ms: Latency,
     /// Mean of each invocation's duration rounded up to 1 ms.
@@ -132,6 +135,7 @@ mod tests {
             emulation: "cgroup".into(),
             database: "sqlite".into(),
             event_format: "apigw-v2",
+            scenario: "journal.toml".into(),
             sizes: vec![SizeReport {
                 memory_mb: 256,
                 usable: true,
@@ -145,8 +149,8 @@ mod tests {
                 init_ms: None,
                 max_memory_used_mb: Some(41),
                 routes: vec![RouteReport {
-                    method: "GET",
-                    route: "/health",
+                    method: "GET".into(),
+                    route: "/health".into(),
                     count: 3,
                     duration_ms: Latency::default(),
                     billed_ms_mean: 1.0,

@@ -33,7 +33,9 @@ fn assert_size_consistent(s: &Value, requests: u64) {
         ("POST", "/api/v1/auth/login"),
     ] {
         let r = route(s, path, method);
-        assert_eq!(r["count"], requests, "{r}");
+        // Each journey of the journal scenario plays `requests` timed sessions: a route shared
+        // by journeys (the login of writers and readers) or played twice a session has more.
+        assert!(r["count"].as_u64().unwrap() >= requests, "{r}");
         let d = &r["duration_ms"];
         let (p50, p90, p99, mean) = (
             d["p50"].as_f64().unwrap(),
