@@ -11,7 +11,7 @@ use super::exit::{
 };
 use crate::plan::profile::parse_duration;
 use crate::tune::event::{EventFormat, FORMATS};
-use crate::tune::function::{DEFAULT_PATH, FunctionSpec, check_executable, resolve_program};
+use crate::tune::function::{CommandError, FunctionSpec, check_executable, split_command};
 use crate::tune::sweep::SweepConfig;
 use crate::tune::{DEFAULT_MEMORY, MemoryError, TuneConfig, TuneError, parse_memory, table};
 
@@ -228,7 +228,10 @@ impl TuneArgs {
             None => None,
         };
         let (path, args) = match &self.function_cmd {
-            Some(line) => split_command(line, cwd.as_deref(), &env)?,
+            Some(line) => split_command(line, cwd.as_deref(), &env).map_err(|e| match e {
+                CommandError::Syntax(m) => TuneArgsError::FunctionCmd(m),
+                CommandError::NotFound(m) => TuneArgsError::NoInterpreter(m),
+            })?,
             None => {
                 let path = match &self.function {
                     Some(p) => p.clone(),
@@ -253,37 +256,6 @@ impl TuneArgs {
             log: self.out.join("function.log"),
         })
     }
-}
-
-/// `--function-cmd`'s words, the first resolved on the function's PATH (`--env PATH=` or
-/// [`DEFAULT_PATH`]) as exec would.
-fn split_command(
-    line: &str,
-    cwd: Option<&std::path::Path>,
-    env: &[(String, String)],
-) -> Result<(PathBuf, Vec<String>), TuneArgsError> {
-    let words = shlex::split(line)
-        .ok_or_else(|| TuneArgsError::FunctionCmd(format!("{line:?} has an unclosed quote")))?;
-    let Some((program, args)) = words.split_first() else {
-        return Err(TuneArgsError::FunctionCmd("the command is empty".into()));
-    };
-    let path_var = env
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "PATH")
-        .map_or(DEFAULT_PATH, |(_, v)| v.as_str());
-    let here = std::env::current_dir().unwrap_or_default();
-    let dir = cwd.unwrap_or(&here);
-    let path = resolve_program(program, dir, path_var).ok_or_else(|| {
-        TuneArgsError::NoInterpreter(if program.contains('/') {
-            format!("{program} is not an executable file (from {})", dir.display())
-        } else {
-            format!(
-                "{program} is not on the function's PATH ({path_var}); give its full path or --env PATH=..."
-            )
-        })
-    })?;
-    Ok((path, args.to_vec()))
 }
 
 /// Without --database-url: a SQLite file in a temporary folder (removed when dropped).

@@ -179,6 +179,47 @@ pub fn resolve_program(program: &str, cwd: &Path, path_var: &str) -> Option<Path
         .find(|p| check_executable(p).is_ok())
 }
 
+/// Why a command line cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Syntax(String),
+    /// Its program (the interpreter) is not there.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// A command line's words (split as a shell would, run without one), the first resolved on the function's PATH (`--env PATH=` or
+/// [`DEFAULT_PATH`]) as exec would.
+pub fn split_command(
+    line: &str,
+    cwd: Option<&Path>,
+    env: &[(String, String)],
+) -> Result<(PathBuf, Vec<String>), CommandError> {
+    let words = shlex::split(line)
+        .ok_or_else(|| CommandError::Syntax(format!("{line:?} has an unclosed quote")))?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(CommandError::Syntax("the command is empty".into()));
+    };
+    let path_var = env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map_or(DEFAULT_PATH, |(_, v)| v.as_str());
+    let here = std::env::current_dir().unwrap_or_default();
+    let dir = cwd.unwrap_or(&here);
+    let path = resolve_program(program, dir, path_var).ok_or_else(|| {
+        CommandError::NotFound(if program.contains('/') {
+            format!("{program} is not an executable file (from {})", dir.display())
+        } else {
+            format!(
+                "{program} is not on the function's PATH ({path_var}); give its full path or --env PATH=..."
+            )
+        })
+    })?;
+    Ok((path, args.to_vec()))
+}
+
 /// `path` is a file this process may execute.
 pub fn check_executable(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
