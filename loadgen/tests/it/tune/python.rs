@@ -59,12 +59,20 @@ fn run(args: &[String], out: &std::path::Path) -> (Option<i32>, String, Value) {
     (code, text, serde_json::from_str(&file).unwrap_or_default())
 }
 
-/// No process whose command line holds `marker` is left.
+/// No process whose command line holds `marker` is left. A process SIGKILLed as loadgen exits
+/// (one forked an instant before Ctrl-C) may take a moment to vanish: it gets 5 s to.
 fn assert_no_process_left(marker: &str) {
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        assert!(!text.contains(marker), "left running: {text}");
+    let left = || {
+        std::fs::read_dir("/proc").unwrap().flatten().find_map(|e| {
+            let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            text.contains(marker).then_some(text)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while let Some(text) = left() {
+        assert!(Instant::now() < deadline, "left running: {text}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
