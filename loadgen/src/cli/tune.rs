@@ -20,7 +20,7 @@ use crate::tune::{DEFAULT_MEMORY, MemoryError, TuneConfig, TuneError, parse_memo
     after_help = "Needs root and a writable cgroup cpu controller (cgroup v2, or the v1 cpu, cpuacct and memory hierarchies). The CPU share is emulated on this machine's processor. Exit status: 0 at least one size usable; 1 bad input, a function whose migrate invocation fails, or no usable size; 2 not root, no cgroup cpu controller, or --function-cmd's program not found; 130 Ctrl-C (tune.json keeps the sizes measured). See loadgen/README.md, \"Lambda memory tuning\"."
 )]
 pub struct TuneArgs {
-    /// The function: a Lambda custom runtime binary speaking the journal API [default:
+    /// The function: a Lambda custom runtime binary with journal-api's `migrate` role [default:
     /// journal-api beside loadgen's own executable; build it with `cargo build --release -p api`]
     #[arg(long, value_name = "PATH", conflicts_with = "function_cmd")]
     pub function: Option<PathBuf>,
