@@ -10,9 +10,30 @@ use std::time::{Duration, Instant};
 
 use loadgen::stats::latency;
 use loadgen::tune::cgroup::{Cgroup, Layout, Limits};
-use loadgen::tune::event::{ROUTES, Route};
 use loadgen::tune::function::FunctionSpec;
 use loadgen::tune::sweep::{SweepConfig, measure_size};
+
+/// The four routes compared, as the embedded journal scenario labels them.
+#[derive(Clone, Copy)]
+enum Route {
+    Health,
+    List,
+    Create,
+    Login,
+}
+
+const ROUTES: [Route; 4] = [Route::Health, Route::List, Route::Create, Route::Login];
+
+impl Route {
+    fn label(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Route::Health => ("health", "GET", "/health"),
+            Route::List => ("list", "GET", "/api/v1/entries"),
+            Route::Create => ("create", "POST", "/api/v1/entries"),
+            Route::Login => ("login", "POST", "/api/v1/auth/login"),
+        }
+    }
+}
 
 const EMAIL: &str = "native@example.com";
 const PASSWORD: &str = "loadgen tune password 1";
@@ -82,7 +103,7 @@ async fn native(
                 let status = res.status();
                 res.bytes().await?;
                 let ms = t0.elapsed().as_secs_f64() * 1000.0;
-                anyhow::ensure!(status.is_success(), "{} answered {status}", r.path());
+                anyhow::ensure!(status.is_success(), "{} answered {status}", r.label().2);
                 if round > 0 {
                     warm[i].push(ms);
                 }
@@ -114,11 +135,18 @@ async fn main() -> anyhow::Result<()> {
             database_url: db.clone(),
             jwt_secret: "tune-native-example-secret-of-at-least-32-bytes".into(),
             log: dir.path().join("function.log"),
+            journal_env: true,
+            ..FunctionSpec::default()
         },
         requests: n,
         cold_starts: 0,
         timeout: Duration::from_secs(30),
         progress: false,
+        format: Default::default(),
+        scenario: std::sync::Arc::new(
+            loadgen::scenario::journal(Default::default())
+                .map_err(|e| anyhow::anyhow!("journal scenario: {e:?}"))?,
+        ),
     };
     println!("MB    route   native p50  mean    lambda p50  mean    (ms; {n} requests each)");
     for mb in sizes {
@@ -132,15 +160,17 @@ async fn main() -> anyhow::Result<()> {
         drop(group);
         let lambda = measure_size(&layout, &cfg, mb).await?;
         anyhow::ensure!(lambda.usable, "{mb} MB: {:?}", lambda.reason);
-        for ((r, ms), l) in ROUTES.iter().zip(&native).zip(&lambda.routes) {
+        for (r, ms) in ROUTES.iter().zip(&native) {
+            let (name, method, path) = r.label();
+            let l = lambda
+                .routes
+                .iter()
+                .find(|l| l.method == method && l.route == path)
+                .ok_or_else(|| anyhow::anyhow!("{method} {path} not timed"))?;
             let d = latency(ms.to_vec());
             println!(
                 "{mb:<5} {:<7} {:>10.2} {:>6.2} {:>11.2} {:>6.2}",
-                r.name(),
-                d.p50,
-                d.mean,
-                l.duration_ms.p50,
-                l.duration_ms.mean
+                name, d.p50, d.mean, l.duration_ms.p50, l.duration_ms.mean
             );
         }
     }

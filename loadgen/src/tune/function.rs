@@ -1,5 +1,7 @@
 //! The function under test: one process per execution environment, started inside the size's
-//! cgroup with the environment Lambda gives a custom runtime, and its own Runtime API.
+//! cgroup with the environment Lambda gives a runtime, and its own Runtime API. The process is
+//! any program that speaks the Runtime API: a custom runtime binary (journal-api), or an
+//! interpreter running a runtime interface client (`python -m awslambdaric app.handler`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -8,15 +10,36 @@ use std::time::{Duration, Instant};
 use crate::tune::cgroup::Cgroup;
 use crate::tune::runtime_api::{Answer, InvokeError, RuntimeApi};
 
-/// The environment Lambda would give the function, besides the Runtime API address.
-#[derive(Debug, Clone)]
+/// The program, and the environment Lambda would give the function besides the Runtime API
+/// address.
+#[derive(Debug, Clone, Default)]
 pub struct FunctionSpec {
+    /// The executable, absolute (symbolic links kept: a venv's `bin/python` must stay one).
     pub path: PathBuf,
+    /// Its arguments (`-m awslambdaric app.handler`); none for a custom runtime binary.
+    pub args: Vec<String>,
+    /// Its working directory (Lambda's task root, `LAMBDA_TASK_ROOT`); loadgen's own without one.
+    pub cwd: Option<PathBuf>,
+    /// Variables given by the user, set last (they win over the ones below).
+    pub env: Vec<(String, String)>,
+    /// journal-api's own variables (JWT_SECRET, no per-client rate limits): a function given by
+    /// path is journal-api-like; one given as a command is not.
+    pub journal_env: bool,
     pub name: String,
+    /// DATABASE_URL; not set when empty.
     pub database_url: String,
     pub jwt_secret: String,
     /// stdout and stderr of every process, appended (the function's CloudWatch log).
     pub log: PathBuf,
+}
+
+impl FunctionSpec {
+    /// The command line as tune.json and the progress line name it.
+    pub fn describe(&self) -> String {
+        let mut words = vec![self.path.display().to_string()];
+        words.extend(self.args.iter().cloned());
+        words.join(" ")
+    }
 }
 
 /// Why an environment stopped answering; the size is unusable for that reason.
@@ -33,6 +56,9 @@ pub enum EnvError {
         status: u16,
         body: String,
     },
+    /// The scenario could not go on (a capture found nothing, a value was missing).
+    #[error("{0}")]
+    Scenario(String),
     #[error("cannot start {path}: {reason}")]
     Spawn { path: String, reason: String },
 }
@@ -67,8 +93,9 @@ impl FunctionSpec {
             .map_err(|e| spawn_err(format!("cannot open {}: {e}", self.log.display())))?;
         let log2 = log.try_clone().map_err(|e| spawn_err(e.to_string()))?;
         let mut cmd = tokio::process::Command::new(&self.path);
-        cmd.env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        cmd.args(&self.args)
+            .env_clear()
+            .env("PATH", DEFAULT_PATH)
             .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", &self.name)
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string())
@@ -83,16 +110,26 @@ impl FunctionSpec {
             .env("AWS_REGION", "us-east-1")
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("_HANDLER", handler)
-            .env("DATABASE_URL", &self.database_url)
-            .env("JWT_SECRET", &self.jwt_secret)
-            // Every timed login comes from one client: the per-client limits would answer 429.
-            .env("AUTH_RATE_PER_MINUTE", "0")
-            .env("FAILED_LOGINS_PER_MINUTE", "0")
-            .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log2)
             .kill_on_drop(true);
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir).env("LAMBDA_TASK_ROOT", dir);
+        }
+        if !self.database_url.is_empty() {
+            cmd.env("DATABASE_URL", &self.database_url);
+        }
+        if self.journal_env {
+            cmd.env("JWT_SECRET", &self.jwt_secret)
+                // Every timed login comes from one client: the per-client limits would answer 429.
+                .env("AUTH_RATE_PER_MINUTE", "0")
+                .env("FAILED_LOGINS_PER_MINUTE", "0")
+                .env("RUST_LOG", "warn")
+                // lambda_http routes a REST API (v1) event by its path without the stage.
+                .env("AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH", "true");
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         let procs = group.map(Cgroup::procs_files).unwrap_or_default();
         // SAFETY: between fork and exec the closure only calls open, write and close (async-signal
         // safe) on paths allocated before the fork.
@@ -121,6 +158,66 @@ impl FunctionSpec {
             started,
         })
     }
+}
+
+/// The PATH a function gets unless `--env PATH=...` says otherwise.
+pub const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// Where `program` is: itself when it names a path (relative to `cwd`), else the first executable
+/// of that name on `path_var`. None when there is none: the interpreter is missing.
+pub fn resolve_program(program: &str, cwd: &Path, path_var: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        let p = cwd.join(program);
+        return check_executable(&p)
+            .is_ok()
+            .then(|| std::path::absolute(&p).unwrap_or(p));
+    }
+    path_var
+        .split(':')
+        .filter(|d| !d.is_empty())
+        .map(|d| cwd.join(d).join(program))
+        .find(|p| check_executable(p).is_ok())
+}
+
+/// Why a command line cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Syntax(String),
+    /// Its program (the interpreter) is not there.
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// A command line's words (split as a shell would, run without one), the first resolved on the function's PATH (`--env PATH=` or
+/// [`DEFAULT_PATH`]) as exec would.
+pub fn split_command(
+    line: &str,
+    cwd: Option<&Path>,
+    env: &[(String, String)],
+) -> Result<(PathBuf, Vec<String>), CommandError> {
+    let words = shlex::split(line)
+        .ok_or_else(|| CommandError::Syntax(format!("{line:?} has an unclosed quote")))?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(CommandError::Syntax("the command is empty".into()));
+    };
+    let path_var = env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map_or(DEFAULT_PATH, |(_, v)| v.as_str());
+    let here = std::env::current_dir().unwrap_or_default();
+    let dir = cwd.unwrap_or(&here);
+    let path = resolve_program(program, dir, path_var).ok_or_else(|| {
+        CommandError::NotFound(if program.contains('/') {
+            format!("{program} is not an executable file (from {})", dir.display())
+        } else {
+            format!(
+                "{program} is not on the function's PATH ({path_var}); give its full path or --env PATH=..."
+            )
+        })
+    })?;
+    Ok((path, args.to_vec()))
 }
 
 /// `path` is a file this process may execute.

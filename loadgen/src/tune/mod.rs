@@ -4,14 +4,18 @@
 //! the function in a cgroup whose CPU quota is that share of one of this machine's cores
 //! ([`cgroup`]), as a Lambda custom runtime driven by a Runtime API of our own on loopback
 //! ([`runtime_api`], [`function`]), so that a duration is exactly what Lambda bills: event handed
-//! out to answer received. [`sweep`] measures a size; [`measure`], [`table`] and [`event`] are
-//! pure; [`schema`] writes tune.json. tune measures; costcalc prices tune.json and picks the size
+//! out to answer received. Each request reaches it as the event of the front door chosen
+//! ([`event`]: API Gateway v2 or v1, ALB, Function URL); the requests are a scenario's
+//! ([`play`]: its setup, sign-in and journeys, tokens captured as in `loadgen run`; journal-api's
+//! by default). [`sweep`] measures a size; [`measure`],
+//! [`table`] and [`event`] are pure; [`schema`] writes tune.json. tune measures; costcalc prices tune.json and picks the size
 //! (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
 pub mod cgroup;
 pub mod event;
 pub mod function;
 pub mod measure;
+pub mod play;
 pub mod runtime_api;
 pub mod schema;
 pub mod sweep;
@@ -86,6 +90,11 @@ pub struct TuneConfig {
     pub out: PathBuf,
     /// What the database is, for the file ("sqlite (temporary file)", "postgres").
     pub database: String,
+    /// Apply journal-api's migrations through its `migrate` role first (a custom runtime binary
+    /// given by path); a function given as a command gets no such invocation.
+    pub migrate: bool,
+    /// The scenario file the requests come from, for the file.
+    pub scenario: String,
 }
 
 pub struct Outcome {
@@ -167,8 +176,10 @@ pub async fn run(
         emulation: emulation(&layout, &machine.cpu_model),
         machine,
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
-        function: cfg.sweep.function.path.display().to_string(),
+        function: cfg.sweep.function.describe(),
         database: cfg.database.clone(),
+        event_format: cfg.sweep.format.name(),
+        scenario: cfg.scenario.clone(),
         sizes: Vec::new(),
     };
     let write = |file: &TuneFile| {
@@ -178,9 +189,11 @@ pub async fn run(
         })
     };
     let mut path = write(&file)?;
-    tokio::select! {
-        r = migrate(&cfg.sweep) => r.map_err(TuneError::Migrate)?,
-        _ = shutdown.wait() => return Ok(Outcome { file, path, interrupted: true }),
+    if cfg.migrate {
+        tokio::select! {
+            r = migrate(&cfg.sweep) => r.map_err(TuneError::Migrate)?,
+            _ = shutdown.wait() => return Ok(Outcome { file, path, interrupted: true }),
+        }
     }
     for mb in &cfg.memory {
         let size = tokio::select! {

@@ -1,20 +1,29 @@
-//! One memory size of a sweep: cold starts, a sign-up, then warm requests of every route, one at a
-//! time, inside the size's cgroup.
+//! One memory size of a sweep: cold starts, then the scenario's setup, an untimed round of its
+//! journeys and `requests` timed sessions of each, one invocation at a time, inside the size's
+//! cgroup.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use rand::SeedableRng;
+
+use crate::scenario::{Now, Player, Scenario};
 use crate::stats::Latency;
 use crate::tune::cgroup::{Cgroup, CgroupError, Layout, Limits};
-use crate::tune::event::{self, Account, ROUTES, Route};
+use crate::tune::event::EventFormat;
 use crate::tune::function::{EnvError, Environment, FunctionSpec};
 use crate::tune::measure::{self, round3};
-use crate::tune::runtime_api::Answer;
+use crate::tune::play::{self, Driver, Timed};
 use crate::tune::schema::{RouteReport, SizeReport};
 
 /// What every size of a sweep shares.
 #[derive(Debug, Clone)]
 pub struct SweepConfig {
     pub function: FunctionSpec,
+    /// The front door whose events the function gets.
+    pub format: EventFormat,
+    /// Where the requests come from (`--scenario`, journal-api's by default).
+    pub scenario: Arc<Scenario>,
     /// Timed requests per route and size.
     pub requests: usize,
     /// Processes started (and killed) per size to time cold starts; 0 times none.
@@ -26,30 +35,6 @@ pub struct SweepConfig {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
-/// The HTTP status and body of an API Gateway v2 response; anything but 2xx is an error.
-pub fn check_status(label: &str, a: &Answer) -> Result<serde_json::Value, EnvError> {
-    let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap_or_default();
-    let status = v["statusCode"].as_u64().unwrap_or(0) as u16;
-    if !(200..300).contains(&status) {
-        let body = v["body"]
-            .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| String::from_utf8_lossy(&a.body).into_owned());
-        return Err(EnvError::Status {
-            route: label.to_string(),
-            status,
-            body: body.chars().take(200).collect(),
-        });
-    }
-    Ok(v)
 }
 
 /// Measures one size; only a cgroup failure ends the sweep, anything the function does makes the
@@ -65,6 +50,7 @@ pub async fn measure_size(
     let oom_before = group.oom_kills()?;
     let result = run_size(cfg, mb, &group).await;
     let oom = group.oom_kills()? > oom_before;
+    let peak = group.memory_peak().map(crate::tune::schema::mib_ceil);
     let mut report = SizeReport {
         memory_mb: mb,
         usable: true,
@@ -72,6 +58,7 @@ pub async fn measure_size(
         cpus: round3(limits.cpus()),
         cold_start_ms: None,
         init_ms: None,
+        max_memory_used_mb: peak,
         routes: Vec::new(),
     };
     match result {
@@ -91,11 +78,7 @@ pub async fn measure_size(
                 report.cold_start_ms = Some(rounded(measure::spread(&cold)));
                 report.init_ms = Some(rounded(measure::spread(&init)));
             }
-            report.routes = ROUTES
-                .iter()
-                .zip(&m.warm)
-                .map(|(r, d)| route_report(*r, d))
-                .collect();
+            report.routes = m.warm.iter().map(route_report).collect();
         }
     }
     Ok(report)
@@ -109,11 +92,12 @@ fn rounded(s: measure::Spread) -> measure::Spread {
     }
 }
 
-fn route_report(r: Route, ms: &[f64]) -> RouteReport {
+fn route_report(t: &Timed) -> RouteReport {
+    let ms = &t.ms;
     let d = crate::stats::latency(ms.to_vec());
     RouteReport {
-        method: r.method(),
-        route: r.path(),
+        method: t.method.clone(),
+        route: t.route.clone(),
         count: ms.len(),
         duration_ms: Latency {
             p50: round3(d.p50),
@@ -133,11 +117,13 @@ struct Cold {
 
 struct Measured {
     cold: Vec<Cold>,
-    /// Durations per route, in [`ROUTES`] order.
-    warm: Vec<Vec<f64>>,
+    /// Durations per route, in the order first met.
+    warm: Vec<Timed>,
 }
 
-/// Starts a process and answers its first invocation (GET /health): a cold start.
+/// Starts a process and answers its first invocation (the first request of
+/// [`play::cold_journey`]: journal's GET /health): a cold start. Any answer below 500 counts (a
+/// sign-in may need an account the setup has not made yet).
 async fn cold_start(
     cfg: &SweepConfig,
     mb: u32,
@@ -145,40 +131,46 @@ async fn cold_start(
 ) -> Result<(Environment, Cold), EnvError> {
     let mut env = cfg.function.start(mb, "api", Some(group)).await?;
     let polled = env.init_done(cfg.timeout).await?;
-    let event = event::for_route(Route::Health, &account(mb).as_ref(), "", "cold", now_ms());
-    let a = env
-        .invoke(event.to_string().into_bytes(), cfg.timeout)
-        .await?;
-    check_status("GET /health", &a)?;
+    let sc = &cfg.scenario;
+    let j = play::cold_journey(sc);
+    let values = play::account(sc, &format!("{mb}-cold"));
+    let rng = rand_chacha::ChaCha8Rng::seed_from_u64(u64::from(mb));
+    let first = Player::new(sc, j, values, 1, false, rng)
+        .and_then(|mut p| {
+            p.next_request(Now {
+                sched_s: 0.0,
+                wall_s: 0.0,
+            })
+        })
+        .ok_or_else(|| {
+            EnvError::Scenario(format!(
+                "journey {} has no first request",
+                sc.journeys[j].name
+            ))
+        })?;
+    let mut d = driver(&mut env, cfg);
+    let (a, _, answered) = d.send(&first.request).await?;
+    if a.status >= 500 {
+        return Err(EnvError::Status {
+            route: format!("{} {}", first.request.method, first.route),
+            status: a.status,
+            body: String::from_utf8_lossy(&a.body).chars().take(200).collect(),
+        });
+    }
     let cold = Cold {
         init_ms: ms(polled - env.started),
-        cold_ms: ms(a.answered - env.started),
+        cold_ms: ms(answered - env.started),
     };
     Ok((env, cold))
 }
 
-struct OwnedAccount {
-    email: String,
-    password: String,
-}
-
-impl OwnedAccount {
-    fn as_ref(&self) -> Account<'_> {
-        Account {
-            email: &self.email,
-            password: &self.password,
-        }
-    }
-}
-
-/// A fresh account per size (and run), so that a database given with --database-url can be reused.
-fn account(mb: u32) -> OwnedAccount {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    OwnedAccount {
-        email: format!("tune-{mb}-{}-{nanos}@example.com", std::process::id()),
-        password: "loadgen tune password 1".into(),
+fn driver<'a>(env: &'a mut Environment, cfg: &SweepConfig) -> Driver<'a> {
+    Driver {
+        env,
+        format: cfg.format,
+        timeout: cfg.timeout,
+        started: Instant::now(),
+        sent: 0,
     }
 }
 
@@ -196,66 +188,34 @@ async fn run_size(cfg: &SweepConfig, mb: u32, group: &Cgroup) -> Result<Measured
         env = e;
         cold.push(c);
     }
-    let acct = account(mb);
-    let a = acct.as_ref();
-    let reg = env
-        .invoke(
-            event::register(&a, "register", now_ms())
-                .to_string()
-                .into_bytes(),
-            cfg.timeout,
-        )
-        .await?;
-    let v = check_status("POST /api/v1/auth/register", &reg)?;
-    let body: serde_json::Value =
-        serde_json::from_str(v["body"].as_str().unwrap_or("{}")).unwrap_or_default();
-    let token = body["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let mut warm = vec![Vec::with_capacity(cfg.requests); ROUTES.len()];
-    // One untimed round first: the lazy database connection and first-use allocations belong to
-    // no warm request. Then the routes take turns, so that a noisy moment hits them all alike.
-    for round in 0..=cfg.requests {
-        for (i, r) in ROUTES.iter().enumerate() {
-            let id = format!("{}-{round}", r.name());
-            let e = event::for_route(*r, &a, &token, &id, now_ms());
-            let ans = env.invoke(e.to_string().into_bytes(), cfg.timeout).await?;
-            check_status(&format!("{} {}", r.method(), r.path()), &ans)?;
-            if round > 0 {
-                warm[i].push(ms(ans.duration));
-            }
-        }
-    }
+    let warm = play_scenario(&mut driver(&mut env, cfg), &cfg.scenario, mb, cfg.requests).await;
     env.stop().await;
-    Ok(Measured { cold, warm })
+    Ok(Measured { cold, warm: warm? })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn answer(body: &str) -> Answer {
-        Answer {
-            duration: Duration::from_millis(1),
-            answered: std::time::Instant::now(),
-            body: body.as_bytes().to_vec().into(),
+/// The setup once for a pool account; one untimed session of each journey (the lazy database
+/// connection and first-use allocations belong to no timed request); then `requests` rounds of
+/// one timed session per journey, so that a noisy moment hits them all alike.
+async fn play_scenario(
+    d: &mut Driver<'_>,
+    sc: &Scenario,
+    mb: u32,
+    requests: usize,
+) -> Result<Vec<Timed>, EnvError> {
+    let mut pool = play::account(sc, &format!("{mb}-pool"));
+    d.setup(&sc.setup, &mut pool).await?;
+    let mut timed = Vec::new();
+    for round in 0..=requests {
+        for (j, journey) in sc.journeys.iter().enumerate() {
+            let values = if play::new_account(sc, j) {
+                play::account(sc, &format!("{mb}-{round}-{j}"))
+            } else {
+                pool.clone()
+            };
+            let target = (journey.opening.len() + journey.steps.len()).max(1) as u32;
+            let sink = (round > 0).then_some(&mut timed);
+            d.session(sc, j, values, target, sink).await?;
         }
     }
-
-    #[test]
-    fn only_a_2xx_answer_counts() {
-        let ok = check_status("GET /health", &answer(r#"{"statusCode":200,"body":"{}"}"#));
-        assert_eq!(ok.unwrap()["statusCode"], 200);
-        let e = check_status("POST /x", &answer(r#"{"statusCode":503,"body":"slow"}"#));
-        let want = EnvError::Status {
-            route: "POST /x".into(),
-            status: 503,
-            body: "slow".into(),
-        };
-        assert_eq!(e.unwrap_err(), want);
-        // Not an API Gateway response at all: status 0, the raw body as the reason.
-        let e = check_status("GET /", &answer("oops")).unwrap_err();
-        assert!(matches!(e, EnvError::Status { status: 0, ref body, .. } if body == "oops"));
-    }
+    Ok(timed)
 }

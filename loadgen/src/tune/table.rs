@@ -1,8 +1,7 @@
-//! The sweep as a table of what was measured: each size's cold start, INIT, and each route's
+//! The sweep as a table of what was measured: each size's cold start, INIT, Max Memory Used, and each route's
 //! p50/p99 and mean billed duration (pure). What a size costs, and which size to pick, is
 //! costcalc's (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
-use crate::tune::event::ROUTES;
 use crate::tune::measure::Spread;
 use crate::tune::schema::SizeReport;
 
@@ -14,21 +13,18 @@ fn spread(s: Option<Spread>) -> String {
     s.map_or("-".into(), |c| pair(c.p50, c.p99))
 }
 
-/// The table, one line per size.
+/// Two tables: one line per size (cold start, INIT, Max Memory Used, or why it is unusable),
+/// then one line per route with each usable size's p50/p99 and mean billed ms.
 pub fn render(sizes: &[SizeReport]) -> String {
-    let mut head = vec![
+    let mut rows = vec![vec![
         "MB".to_string(),
         "cold p50/p99".into(),
         "INIT p50/p99".into(),
-    ];
-    for r in ROUTES {
-        head.push(format!("{} p50/p99", r.name()));
-        head.push(format!("{} billed", r.name()));
-    }
-    let mut rows = vec![head];
+        "max MiB".into(),
+    ]];
     for s in sizes {
         let mut row = vec![s.memory_mb.to_string()];
-        if !s.usable || s.routes.len() != ROUTES.len() {
+        if !s.usable || s.routes.is_empty() {
             row.push(format!(
                 "unusable: {}",
                 s.reason.as_deref().unwrap_or("no measured routes")
@@ -38,13 +34,43 @@ pub fn render(sizes: &[SizeReport]) -> String {
         }
         row.push(spread(s.cold_start_ms));
         row.push(spread(s.init_ms));
-        for r in &s.routes {
-            row.push(pair(r.duration_ms.p50, r.duration_ms.p99));
-            row.push(format!("{:.2}", r.billed_ms_mean));
+        row.push(s.max_memory_used_mb.map_or("-".into(), |m| m.to_string()));
+        rows.push(row);
+    }
+    let mut out = align(&rows);
+    let usable: Vec<&SizeReport> = sizes
+        .iter()
+        .filter(|s| s.usable && !s.routes.is_empty())
+        .collect();
+    let Some(first) = usable.first() else {
+        return out;
+    };
+    let mut head = vec!["route".to_string()];
+    for s in &usable {
+        head.push(format!("{} p50/p99", s.memory_mb));
+        head.push(format!("{} billed", s.memory_mb));
+    }
+    let mut rows = vec![head];
+    for r in &first.routes {
+        let mut row = vec![format!("{} {}", r.method, r.route)];
+        for s in &usable {
+            match s
+                .routes
+                .iter()
+                .find(|x| x.method == r.method && x.route == r.route)
+            {
+                Some(x) => {
+                    row.push(pair(x.duration_ms.p50, x.duration_ms.p99));
+                    row.push(format!("{:.2}", x.billed_ms_mean));
+                }
+                None => row.extend(["-".to_string(), "-".to_string()]),
+            }
         }
         rows.push(row);
     }
-    align(&rows)
+    out.push('\n');
+    out.push_str(&align(&rows));
+    out
 }
 
 /// Columns padded to their widest cell; an unusable size's row (its reason) is not padded.
@@ -82,6 +108,13 @@ mod tests {
     use crate::stats::Latency;
     use crate::tune::schema::RouteReport;
 
+    const ROUTES: [(&str, &str); 4] = [
+        ("GET", "/health"),
+        ("GET", "/items"),
+        ("POST", "/items"),
+        ("POST", "/login"),
+    ];
+
     fn size(mb: u32, billed: f64, p99: f64) -> SizeReport {
         SizeReport {
             memory_mb: mb,
@@ -94,11 +127,12 @@ mod tests {
                 p99: 4.0,
                 mean: 3.5,
             }),
+            max_memory_used_mb: Some(37),
             routes: ROUTES
                 .iter()
-                .map(|r| RouteReport {
-                    method: r.method(),
-                    route: r.path(),
+                .map(|(m, r)| RouteReport {
+                    method: m.to_string(),
+                    route: r.to_string(),
                     count: 5,
                     duration_ms: Latency {
                         p99,
@@ -118,10 +152,17 @@ mod tests {
         let t = render(&[gone, size(512, 20.0, 100.0)]);
         assert!(t.contains("unusable: oom"), "{t}");
         let row = t.lines().nth(2).unwrap();
-        // No cold start measured, INIT 3/4 ms, every route 0.0/100.0 and 20.00 billed ms.
+        // No cold start measured, INIT 3/4 ms, 37 MiB at most.
         assert!(row.contains(" - ") && row.contains("3.0/4.0"), "{t}");
-        assert_eq!(row.matches("0.0/100.0").count(), ROUTES.len(), "{t}");
-        assert_eq!(row.matches("20.00").count(), ROUTES.len(), "{t}");
+        assert!(t.contains("max MiB") && row.ends_with(" 37"), "{t}");
+        // Then a line per route of the usable size: 0.0/100.0 and 20.00 billed ms.
+        assert!(
+            t.contains("512 p50/p99") && !t.contains("64 p50/p99"),
+            "{t}"
+        );
+        let post = t.lines().find(|l| l.starts_with("POST /login")).unwrap();
+        assert!(post.contains("0.0/100.0") && post.ends_with("20.00"), "{t}");
+        assert_eq!(t.matches("0.0/100.0").count(), ROUTES.len(), "{t}");
         assert!(!t.contains('$'), "no cost column: {t}");
     }
 }

@@ -10,7 +10,8 @@
 //! through the group's accounting, which contention does not change (CPU used <= quota x periods x
 //! 1.15), and in wall time (<= 4.6x) only when an unthrottled run just before found a core idle; a
 //! 256/1769 MB sweep of the real journal-api (`--requests 5 --cold-starts 2`) writes a tune.json
-//! where both sizes are usable, every route has its 5 requests, p50 <= p90 <= p99, billed >= mean,
+//! where both sizes are usable, every route has at least its 5 requests (the journal scenario
+//! plays 5 timed sessions of each journey), p50 <= p90 <= p99, billed >= mean,
 //! init p50 <= cold start p50, and the login is no faster at 256 MB than at 1769 MB (6.9x less CPU:
 //! only contention slowing 1769 MB by more than that could break it), and no cgroup is left; a 100
 //! ms `--timeout` makes 128 MB unusable (its sign-up hash needs over 10 ms of CPU at 1.45 ms per 20
@@ -22,7 +23,9 @@
 //! saying it needs root; costcalc, not loadgen, prices the sweep and picks the size.
 
 mod bad_input;
+mod formats;
 mod pick;
+mod python;
 mod quota;
 mod sweep;
 
