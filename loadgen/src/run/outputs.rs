@@ -63,6 +63,10 @@ pub(super) fn finish(
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
+    summary.arrivals.cancelled = shared
+        .tally
+        .cancelled
+        .load(std::sync::atomic::Ordering::Relaxed);
     summary.server = server.and_then(|mut r| {
         r.requests_sent = samples.len() as u64;
         server::block::build(&r)
