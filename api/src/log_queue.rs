@@ -243,7 +243,7 @@ impl prometheus_client::collector::Collector for LogCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
+    use std::sync::mpsc::{self, Receiver, SyncSender};
 
     /// A stdout that records what it is given and, while `gate` holds a receiver, blocks each
     /// write until the test lets it go (after saying it has started one).
