@@ -1,19 +1,24 @@
-//! The access log: one line per request (request id, method, path, status, latency), formatted in
-//! one go when the response is ready and handed to the log queue ([`crate::log_queue`]), instead
-//! of a tracing event formatted through the request's span. The line is the one tower_http's
+//! The access log: one line per request (request id, method, path, status, latency), written into
+//! a reused per-thread buffer when the response is ready and handed to the log queue
+//! ([`crate::log_queue`]): no tracing span or event per request, no allocation for the line, and
+//! the timestamp's date and time formatted once a second. The line is the one tower_http's
 //! `DefaultOnResponse` wrote through the fmt subscriber, so what reads the log reads it unchanged;
 //! `RUST_LOG` turns it on and off as before (target `tower_http::trace::on_response`, `info`).
+//!
+//! The request's span is made at `debug` only (`app::request_span`): at the default `info` the
+//! access line is the request's only line, and the few warnings and errors a request can log
+//! carry its id through [`request_id`] instead, which the access line joins them to.
 
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::pin::Pin;
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::Request;
 use axum::http::Response;
 use axum::http::StatusCode;
-use chrono::{SecondsFormat, Utc};
 use tower_http::request_id::RequestId;
 
 use crate::log_queue::QUEUE;
@@ -30,6 +35,19 @@ fn enabled() -> bool {
     tracing::enabled!(target: "tower_http::trace::on_response", tracing::Level::INFO)
 }
 
+tokio::task_local! {
+    /// The request id of the request this task serves, while the access log is on.
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served (its `x-request-id`), for the warnings and errors it logs:
+/// `-` outside a request or with the access log off.
+pub fn request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".into())
+}
+
 /// What a line says about its request.
 pub struct Line<'a> {
     pub id: &'a str,
@@ -40,47 +58,85 @@ pub struct Line<'a> {
 }
 
 impl Line<'_> {
-    /// The line, newline included, stamped `now` (RFC 3339, microseconds, UTC).
-    pub fn format(&self, json: bool, now: &str) -> Vec<u8> {
-        let (id, method, path, status, ms) = (
-            self.id,
-            self.method,
-            self.path,
-            self.status.as_u16(),
-            self.millis,
-        );
-        if json {
-            let s = |v: &str| serde_json::Value::from(v).to_string();
-            format!(
+    /// Appends the line, newline included, stamped `now` (RFC 3339, microseconds, UTC).
+    pub fn write_to(&self, json: bool, now: &str, out: &mut Vec<u8>) {
+        let (status, ms) = (self.status.as_u16(), self.millis);
+        // Writing to a Vec cannot fail.
+        let _ = if json {
+            let s = |out: &mut Vec<u8>, v: &str| serde_json::to_writer(out, v);
+            let _ = write!(
+                out,
                 "{{\"timestamp\":\"{now}\",\"level\":\"INFO\",\"message\":\"finished processing request\",\
                  \"latency\":\"{ms} ms\",\"status\":{status},\"target\":\"tower_http::trace::on_response\",\
-                 \"span\":{{\"id\":{},\"method\":{},\"path\":{},\"name\":\"request\"}}}}\n",
-                s(id),
-                s(method),
-                s(path)
-            )
-            .into_bytes()
+                 \"span\":{{\"id\":"
+            );
+            let _ = s(out, self.id);
+            out.extend_from_slice(b",\"method\":");
+            let _ = s(out, self.method);
+            out.extend_from_slice(b",\"path\":");
+            let _ = s(out, self.path);
+            out.write_all(b",\"name\":\"request\"}}\n")
         } else {
-            format!(
+            let (id, method, path) = (self.id, self.method, self.path);
+            writeln!(
+                out,
                 "{now}  INFO request{{id={id} method={method} path={path}}}: \
-                 tower_http::trace::on_response: finished processing request latency={ms} ms status={status}\n"
+                 tower_http::trace::on_response: finished processing request latency={ms} ms status={status}"
             )
-            .into_bytes()
-        }
+        };
     }
 }
 
-/// Writes the line and counts its bytes to the request's route (`journal_log_bytes_total`).
-fn write(line: Vec<u8>) {
-    let len = line.len();
-    let written = match QUEUE.get() {
-        Some(q) => q.push(line),
-        // No queue (Lambda): written before the response leaves, as any other line there.
-        None => std::io::stdout().lock().write_all(&line).is_ok(),
-    };
-    if written {
-        crate::metrics::logged(len);
+/// `2026-12-06T03:46:51.091517Z` for `secs` and `micros` since the epoch; the part up to the
+/// seconds is `prefix`'s while it is the same second, made again otherwise.
+fn stamp(secs: u64, micros: u32, prefix: &Cell<(u64, [u8; 20])>, out: &mut [u8; 27]) {
+    let (cached, mut head) = prefix.get();
+    if cached != secs || head[0] == 0 {
+        let t = i64::try_from(secs)
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .unwrap_or_default();
+        let text = t.format("%Y-%m-%dT%H:%M:%S.").to_string();
+        head.copy_from_slice(&text.as_bytes()[..20]);
+        prefix.set((secs, head));
     }
+    out[..20].copy_from_slice(&head);
+    let mut m = micros;
+    for i in (20..26).rev() {
+        out[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    out[26] = b'Z';
+}
+
+thread_local! {
+    /// The line being written; reused, so a line costs no allocation.
+    static BUF: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(512));
+    /// The date and time of the last second a line was stamped in.
+    static SECOND: Cell<(u64, [u8; 20])> = const { Cell::new((0, [0; 20])) };
+}
+
+/// Writes the line and counts its bytes to the request's route (`journal_log_bytes_total`).
+fn write(line: &Line<'_>) {
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let mut now = [0u8; 27];
+    SECOND.with(|p| stamp(d.as_secs(), d.subsec_micros(), p, &mut now));
+    // The stamp is ASCII digits and punctuation.
+    let now = std::str::from_utf8(&now).unwrap_or_default();
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        line.write_to(JSON.get().copied().unwrap_or(false), now, buf);
+        let written = match QUEUE.get() {
+            Some(q) => q.push(buf),
+            // No queue (Lambda): written before the response leaves, as any other line there.
+            None => std::io::stdout().lock().write_all(buf).is_ok(),
+        };
+        if written {
+            crate::metrics::logged(buf.len());
+        }
+    });
 }
 
 /// The layer, inside the request id (it logs the id the answer carries).
@@ -127,138 +183,25 @@ where
             .unwrap_or("-")
             .to_owned();
         let method = req.method().clone();
-        let path = req.uri().path().to_owned();
+        // The path shares the request's bytes: a reference count, not a copy.
+        let uri = req.uri().clone();
         let fut = self.inner.call(req);
-        Box::pin(async move {
+        Box::pin(REQUEST_ID.scope(id, async move {
             let res = fut.await?;
-            let line = Line {
-                id: &id,
-                method: method.as_str(),
-                path: &path,
-                status: res.status(),
-                millis: start.elapsed().as_millis(),
-            };
-            let now = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
-            write(line.format(JSON.get().copied().unwrap_or(false), &now));
+            REQUEST_ID.with(|id| {
+                write(&Line {
+                    id,
+                    method: method.as_str(),
+                    path: uri.path(),
+                    status: res.status(),
+                    millis: start.elapsed().as_millis(),
+                });
+            });
             Ok(res)
-        })
+        }))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(path: &str) -> Line<'_> {
-        Line {
-            id: "9586150d-2",
-            method: "BREW",
-            path,
-            status: StatusCode::NOT_FOUND,
-            millis: 3,
-        }
-    }
-
-    const NOW: &str = "2026-12-06T03:46:51.091517Z";
-
-    #[test]
-    fn the_text_line_is_the_one_the_fmt_subscriber_wrote() {
-        assert_eq!(
-            String::from_utf8(line("/nope").format(false, NOW)).unwrap(),
-            "2026-12-06T03:46:51.091517Z  INFO request{id=9586150d-2 method=BREW path=/nope}: \
-             tower_http::trace::on_response: finished processing request latency=3 ms status=404\n"
-        );
-    }
-
-    #[test]
-    fn the_json_line_has_the_fields_of_the_fmt_subscriber_and_escapes_the_path() {
-        let text = String::from_utf8(line("/no\"pe").format(true, NOW)).unwrap();
-        assert!(text.ends_with('\n'));
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({
-                "timestamp": NOW, "level": "INFO", "message": "finished processing request",
-                "latency": "3 ms", "status": 404, "target": "tower_http::trace::on_response",
-                "span": {"id": "9586150d-2", "method": "BREW", "path": "/no\"pe", "name": "request"}
-            })
-        );
-    }
-
-    /// N requests to a route add the bytes of their N access lines to that route's
-    /// `journal_log_bytes_total`, and an unmatched one to `unmatched`, as the writer wrote them.
-    #[tokio::test]
-    async fn the_bytes_of_each_access_line_count_to_its_route() {
-        use crate::log_queue::LineQueue;
-        use crate::metrics::{Metrics, PoolStats, Track};
-        use axum::{Router, body::Body, routing::get};
-        use std::sync::{Arc, Mutex};
-        use std::time::Duration;
-        use tower::ServiceExt;
-
-        #[derive(Debug)]
-        struct NoPool;
-        impl PoolStats for NoPool {
-            fn open_and_idle(&self) -> (u32, usize) {
-                (0, 0)
-            }
-        }
-        #[derive(Clone)]
-        struct Buf(Arc<Mutex<Vec<u8>>>);
-        impl Write for Buf {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        // The queue is the process's; other tests' lines may share it, so lines are told apart
-        // by their paths.
-        static OUT: OnceLock<Buf> = OnceLock::new();
-        let out = OUT.get_or_init(|| Buf(Arc::default())).clone();
-        let q = QUEUE.get_or_init(|| LineQueue::start(1024, out.clone()).unwrap());
-        let _on = tracing::subscriber::set_default(
-            tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::INFO)
-                .with_writer(std::io::sink)
-                .finish(),
-        );
-        let metrics = Arc::new(Metrics::new(NoPool));
-        let app = Router::new()
-            .route("/log-bytes/{n}", get(|| async { "ok" }))
-            .layer(AccessLog)
-            .layer(Track(metrics.clone()));
-        for uri in [
-            "/log-bytes/1",
-            "/log-bytes/22",
-            "/log-bytes/333",
-            "/log-bytes-not",
-        ] {
-            let req = Request::get(uri).body(Body::empty()).unwrap();
-            app.clone().oneshot(req).await.unwrap();
-        }
-        assert!(q.flush(Duration::from_secs(30)));
-        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        let bytes = |pat: &str| -> usize {
-            let lines = text.lines().filter(|l| l.contains(pat));
-            lines.map(|l| l.len() + 1).sum()
-        };
-        assert_eq!(text.matches("path=/log-bytes/").count(), 3, "{text}");
-        let rendered = metrics.render();
-        for (route, pat) in [
-            ("/log-bytes/{n}", "path=/log-bytes/"),
-            ("unmatched", "path=/log-bytes-not"),
-        ] {
-            let want = format!(
-                "journal_log_bytes_total{{route=\"{route}\"}} {}",
-                bytes(pat)
-            );
-            assert!(
-                rendered.lines().any(|l| l == want),
-                "no `{want}` in:\n{rendered}"
-            );
-        }
-    }
-}
+#[path = "access_log_tests.rs"]
+mod tests;

@@ -149,15 +149,15 @@ impl From<sqlx::Error> for ApiError {
                 if faults::is_broken_connection(&err) {
                     faults::note_broken(&err);
                 }
-                tracing::error!(error = %err, "database unavailable");
+                tracing::error!(request_id = %crate::access_log::request_id(), error = %err, "database unavailable");
                 ApiError::db_unavailable()
             }
             Class::SchemaMissing => {
-                tracing::error!(error = %err, "database schema missing");
+                tracing::error!(request_id = %crate::access_log::request_id(), error = %err, "database schema missing");
                 ApiError::unavailable(SCHEMA_NOT_MIGRATED)
             }
             Class::Other => {
-                tracing::error!(error = %err, "database error");
+                tracing::error!(request_id = %crate::access_log::request_id(), error = %err, "database error");
                 ApiError::internal()
             }
         }

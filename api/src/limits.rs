@@ -110,7 +110,7 @@ pub async fn per_client(
     if let Some(ip) = limits.client_ip(&req)
         && let Err(e) = limits.check_client(ip)
     {
-        tracing::warn!(client = %ip, "auth rate limit: 429");
+        tracing::warn!(request_id = %crate::access_log::request_id(), client = %ip, "auth rate limit: 429");
         return e.into_response();
     }
     next.run(req).await

@@ -62,7 +62,7 @@ fn queue_stdout() -> Option<LineQueue> {
     if let Some(q) = QUEUE.get() {
         return Some(q.clone());
     }
-    match LineQueue::start(log_queue::QUEUE_LINES, std::io::stdout()) {
+    match LineQueue::start(log_queue::QUEUE_BYTES, std::io::stdout()) {
         Ok(q) => Some(QUEUE.get_or_init(|| q).clone()),
         Err(e) => {
             eprintln!("journal-api: cannot start the log writer thread ({e}); logging in line");
@@ -109,7 +109,7 @@ impl std::io::Write for Out<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
             Out::Queued(q) => {
-                q.push(buf.to_vec());
+                q.push(buf);
                 Ok(buf.len())
             }
             Out::Stdout(s) => s.write(buf),

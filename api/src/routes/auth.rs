@@ -129,11 +129,11 @@ async fn prune_now_and_then(state: &AppState, now: chrono::DateTime<chrono::Utc>
 fn hash_failed(e: HashError) -> ApiError {
     match e {
         HashError::Busy => {
-            tracing::warn!("password hashing saturated: 503");
+            tracing::warn!(request_id = %crate::access_log::request_id(), "password hashing saturated: 503");
             ApiError::unavailable("Too many logins in progress: try again")
         }
         HashError::Failed(e) => {
-            tracing::error!(error = %e, "password hashing failed");
+            tracing::error!(request_id = %crate::access_log::request_id(), error = %e, "password hashing failed");
             ApiError::internal()
         }
     }
@@ -305,7 +305,7 @@ pub async fn refresh(
         }
         Consume::RaceLost => {
             // Two refreshes with one token at once (two tabs): one won; the session lives.
-            tracing::info!(user = %claims.sub, "concurrent refresh lost the race");
+            tracing::info!(request_id = %crate::access_log::request_id(), user = %claims.sub, "concurrent refresh lost the race");
             Err(ApiError::invalid_credentials())
         }
         Consume::Reused(user) => {

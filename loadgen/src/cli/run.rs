@@ -146,9 +146,10 @@ fn outcome(s: &crate::summary::Summary, out: &std::path::Path) -> i32 {
     }
     if s.arrivals.unsent > 0 {
         outln!(
-            "loadgen: the run was cut short: {} of {} arrivals never played",
+            "loadgen: the run was cut short: {} of {} arrivals never played, {} requests in flight cancelled",
             s.arrivals.unsent,
-            s.arrivals.scheduled
+            s.arrivals.scheduled,
+            s.arrivals.cancelled
         );
         return EXIT_INTERRUPTED;
     }

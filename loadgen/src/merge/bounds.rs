@@ -164,6 +164,11 @@ fn counts(f: &str, s: &Summary) -> Result<(), MergeError> {
             format!("{} exceeds sent {}", a.failed, a.sent),
         ),
         (
+            a.cancelled > a.failed,
+            "arrivals.cancelled",
+            format!("{} exceeds failed {}", a.cancelled, a.failed),
+        ),
+        (
             s.totals.failures > s.totals.count,
             "totals.failures",
             format!(

@@ -164,6 +164,7 @@ fn arrivals(all: &[&Summary], hist: &Recorded) -> Arrivals {
             0.0
         },
         unsent: sum(|a| a.unsent),
+        cancelled: sum(|a| a.cancelled),
         tolerance_ms: all[0].arrivals.tolerance_ms,
         timing_error_ms: latency_ms(&hist.totals.lateness),
     }

@@ -67,6 +67,10 @@ pub(super) fn finish(
     };
     let mut summary = summary::build(info, &samples, &dropped);
     summary.failure_reasons = failure_reasons(shared);
+    summary.arrivals.cancelled = shared
+        .tally
+        .cancelled
+        .load(std::sync::atomic::Ordering::Relaxed);
     summary.server = server.and_then(|mut r| {
         r.requests_sent = samples.len() as u64;
         server::block::build(&r)

@@ -1,7 +1,7 @@
 //! `summary.json`, schema v1.6: the file costcalc reads (documented in docs/summary-json.md). Each minor
 //! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block; v1.3
 //! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`; v1.5
-//! the server block's `log_bytes_per_request`; v1.6 `failure_reasons`), so an older reader still works and the added
+//! the server block's `log_bytes_per_request`; v1.6 `failure_reasons` and `arrivals.cancelled`), so an older reader still works and the added
 //! fields read as absent from an older file.
 //!
 //! The types (`types`, and [`server`] for the server block) serialize to exactly the documented field names; [`build`] turns the raw
@@ -105,6 +105,8 @@ fn arrivals(info: &RunInfo, samples: &[Sample], dropped: u64, failed: u64) -> Ar
             0.0
         },
         unsent: info.scheduled.saturating_sub(sent + dropped),
+        // Set by the run, which knows what its stop cancelled.
+        cancelled: 0,
         tolerance_ms: info.tolerance_ms,
         timing_error_ms: latency(timing),
     }

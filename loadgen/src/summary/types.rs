@@ -168,6 +168,10 @@ pub struct Arrivals {
     /// Never played because the run was cut short (Ctrl-C); 0 for a complete run.
     #[serde(default)]
     pub unsent: u64,
+    /// v1.6: sent arrivals whose request was in flight when the run was stopped (Ctrl-C,
+    /// SIGTERM) and was cancelled unanswered; counted in `failed` and as transport errors.
+    #[serde(default)]
+    pub cancelled: u64,
     pub tolerance_ms: f64,
     pub timing_error_ms: Latency,
 }

@@ -71,6 +71,8 @@ pub struct Tally {
     pub sent: AtomicU64,
     pub errors: AtomicU64,
     pub n_dropped: AtomicU64,
+    /// Requests in flight when the run was stopped (Ctrl-C, SIGTERM), cancelled unanswered.
+    pub cancelled: AtomicU64,
     pub finished_users: AtomicUsize,
     pub ended: OnceLock<Instant>,
     /// Captures that found nothing, by (method, route, reason).

@@ -162,7 +162,10 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
     // Stopping (Ctrl-C, SIGTERM): the request is cancelled and counted as a transport error.
     let response = tokio::select! {
         r = answer => r,
-        () = shared.stop.stopped(goose::is_killswitch_triggered) => None,
+        () = shared.stop.stopped(goose::is_killswitch_triggered) => {
+            shared.tally.cancelled.fetch_add(1, Relaxed);
+            None
+        }
     };
     let latency_ms = sent.elapsed().as_secs_f64() * 1000.0;
     // No response, or a body cut short (by the server, or at the read bound), is a transport

@@ -202,6 +202,11 @@ fn counts_that_would_wrap_or_do_not_add_up_are_refused() {
         |a, _| a["totals"]["failures"] = json!(1000),
         "totals.failures 1000 exceeds",
     );
+    // The shard's 18 requests all succeeded: none can have been cancelled.
+    mutated(
+        |a, _| a["arrivals"]["cancelled"] = json!(5),
+        "arrivals.cancelled 5 exceeds failed 0",
+    );
 }
 
 #[test]

@@ -233,6 +233,8 @@ fn sigterm_cancels_requests_a_server_never_answers() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let signalled = Instant::now();
+    // Every request the server has read is held unanswered: each is in flight at the signal.
+    let in_flight = seen.load(Ordering::SeqCst) as u64;
     // SAFETY: kill(2) on our own child's pid.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
     let status = loop {
@@ -256,6 +258,20 @@ fn sigterm_cancels_requests_a_server_never_answers() {
     assert!(status.code().is_some(), "{status:?}: {stderr}");
     // --quiet: no line per failed request.
     assert!(stderr.lines().count() < 10, "{stderr}");
+    // The requests the stop cut short are counted as cancelled, among the failures (transport
+    // errors), not passed off as answered nor lost.
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("summary.json")).expect("summary.json after SIGTERM"),
+    )
+    .unwrap();
+    let a = &summary["arrivals"];
+    let cancelled = a["cancelled"].as_u64().unwrap();
+    assert!(cancelled >= in_flight, "{in_flight} in flight: {a}");
+    assert!(cancelled <= a["failed"].as_u64().unwrap(), "{a}");
+    assert!(
+        cancelled <= summary["totals"]["transport_errors"].as_u64().unwrap(),
+        "{summary}"
+    );
 }
 
 #[test]
