@@ -2,11 +2,12 @@
 //! in words, the upload.
 
 use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_THRESHOLD};
-use crate::plan::journey::{DEFAULT_MIX, Mix};
+use crate::plan::journey::Mix;
 use crate::plan::profile::{self, parse_duration};
-use crate::plan::session::{DEFAULT_SESSION_REQUESTS, SessionConfig, SessionLength};
+use crate::plan::session::{SessionConfig, SessionLength};
 use crate::plan::shard::{self, Shard};
 use crate::run::{self, RunConfig, probe};
+use crate::scenario::{self, CheckError, CheckOptions, Scenario};
 use crate::server::{self, ServerOptions, WatchError, block::Tree};
 use crate::summary::threshold::Threshold;
 use crate::upload::{self, Destination, s3::S3Store};
@@ -18,6 +19,9 @@ pub enum RunError {
     /// A flag's value (the message names the flag).
     #[error("{0}")]
     Flag(String),
+    /// The scenario (`--scenario`): every problem, one per line, at FILE:LINE:COLUMN.
+    #[error("{}", .0.iter().map(|e| e.to_string().replace('\n', " ")).collect::<Vec<_>>().join("\n"))]
+    Scenario(Vec<CheckError>),
     /// A server source (--server-metrics, --server-pid, --db-pid) that cannot be measured.
     #[error("{}", server_source(.0))]
     Server(#[from] WatchError),
@@ -32,6 +36,7 @@ pub enum RunError {
 pub async fn main(args: &RunArgs) -> i32 {
     match run_command(args).await {
         Ok(code) => code,
+        Err(RunError::Scenario(errors)) => super::scenario::print_errors(&errors),
         Err(e) => {
             errln!("loadgen: error: {}", e.to_string().replace('\n', " "));
             EXIT_ERROR
@@ -195,20 +200,27 @@ pub struct RunArgs {
     /// Report silences at least this long (real time) as idle gaps
     #[arg(long, value_name = "D", default_value = "60s")]
     pub idle_gap: String,
-    /// Weights of the sessions users start: newcomer (registers), writer, reader, health (one
-    /// GET /health, no session)
-    #[arg(long, value_name = "W", default_value = DEFAULT_MIX)]
-    pub mix: String,
-    /// Requests per session after the login: N, geo:MEAN (geometric, most sessions short, a few
-    /// long) or MIN..MAX (uniform); refreshes and the logout come on top
-    #[arg(long, value_name = "N|geo:MEAN|MIN..MAX", default_value = DEFAULT_SESSION_REQUESTS)]
-    pub session_requests: String,
-    /// Least time (schedule time) between two requests of one session
-    #[arg(long, value_name = "D", default_value = "20s")]
-    pub think_time: String,
-    /// Percent of sessions that end with a logout (the others just stop, as closed tabs do)
-    #[arg(long, value_name = "P", default_value_t = 25.0)]
-    pub logout_share: f64,
+    /// The journeys to play: a scenario file (TOML; see `loadgen scenario check`). Default:
+    /// journal-api's journeys (loadgen/scenarios/journal.toml, built in)
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Weights of the sessions users start, by journey name (default: the scenario's weights;
+    /// journal-api's: newcomer=1,writer=9,reader=19,health=1)
+    #[arg(long, value_name = "W")]
+    pub mix: Option<String>,
+    /// Requests per session after the sign-in, for every journey: N, geo:MEAN (geometric, most
+    /// sessions short, a few long) or MIN..MAX (uniform); refreshes and the logout come on top
+    /// (default: each journey's session_requests; journal-api's geo:12)
+    #[arg(long, value_name = "N|geo:MEAN|MIN..MAX")]
+    pub session_requests: Option<String>,
+    /// Least time (schedule time) between two requests of one session, for every journey
+    /// (default: each journey's think_time; journal-api's 20s)
+    #[arg(long, value_name = "D")]
+    pub think_time: Option<String>,
+    /// Percent of sessions that end with a logout, for every session with a logout (the others
+    /// just stop, as closed tabs do; default: each session's share; journal-api's 25)
+    #[arg(long, value_name = "P")]
+    pub logout_share: Option<f64>,
     /// Accounts registered in the setup phase (at most one per user); sessions act as one of
     /// them, drawn at random
     #[arg(long, value_name = "N", default_value_t = 50)]
@@ -285,20 +297,40 @@ impl RunArgs {
         }
     }
 
-    /// --session-requests, --logout-share and --think-time.
+    /// --session-requests, --logout-share and --think-time, where given.
     fn sessions(&self) -> anyhow::Result<SessionConfig> {
-        let length: SessionLength = self.session_requests.parse().map_err(anyhow::Error::msg)?;
-        if !(0.0..=100.0).contains(&self.logout_share) {
-            anyhow::bail!(
-                "--logout-share must be a percent from 0 to 100, got {}",
-                self.logout_share
-            );
+        let length = (self.session_requests.as_deref())
+            .map(|t| t.parse::<SessionLength>().map_err(anyhow::Error::msg))
+            .transpose()?;
+        if let Some(p) = self.logout_share
+            && !(0.0..=100.0).contains(&p)
+        {
+            anyhow::bail!("--logout-share must be a percent from 0 to 100, got {p}");
         }
+        let think_s = (self.think_time.as_deref())
+            .map(|t| duration_ms("think-time", t).map(|ms| ms / 1000.0))
+            .transpose()?;
         Ok(SessionConfig {
             length,
-            logout_share: self.logout_share / 100.0,
-            think_s: duration_ms("think-time", &self.think_time)? / 1000.0,
+            logout_share: self.logout_share.map(|p| p / 100.0),
+            think_s,
         })
+    }
+
+    /// The scenario (`--scenario`, or journal-api's), checked with the environment its
+    /// `env.*` read: kept for the life of the process (a run, or a probe's runs, play it).
+    fn scenario(&self) -> Result<&'static Scenario, RunError> {
+        let env: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+        let opts = CheckOptions {
+            mix: None,
+            env: Some(&env),
+        };
+        let s = match &self.scenario {
+            Some(path) => scenario::load(path, opts),
+            None => scenario::journal(opts),
+        };
+        s.map(|s| &*Box::leak(Box::new(s)))
+            .map_err(RunError::Scenario)
     }
 
     /// --shard and --start-at.
@@ -326,10 +358,12 @@ impl RunArgs {
 
     /// Every check that needs no network, so bad input fails before anything is sent.
     pub fn to_config(&self) -> Result<RunConfig, RunError> {
-        self.config().map_err(|e| RunError::Flag(format!("{e:#}")))
+        let scenario = self.scenario()?;
+        self.config(scenario)
+            .map_err(|e| RunError::Flag(format!("{e:#}")))
     }
 
-    fn config(&self) -> anyhow::Result<RunConfig> {
+    fn config(&self, scenario: &'static Scenario) -> anyhow::Result<RunConfig> {
         let compression = self.compression()?;
         let duration = self
             .duration
@@ -350,7 +384,14 @@ impl RunArgs {
             .iter()
             .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let mix: Mix = self.mix.parse().map_err(anyhow::Error::msg)?;
+        let weights = match &self.mix {
+            Some(m) => scenario::mix_weights(scenario, m).map_err(anyhow::Error::msg)?,
+            None => scenario.weights(),
+        };
+        let mix = Mix { weights };
+        if mix.is_empty() {
+            anyhow::bail!("the scenario's journeys all weigh 0: give --mix");
+        }
         let sessions = self.sessions()?;
         if self.db_pid.is_some() && self.server_pid.is_none() && self.server_metrics.is_none() {
             anyhow::bail!(
@@ -373,6 +414,7 @@ impl RunArgs {
             tolerance_ms: duration_ms("tolerance", &self.tolerance)?,
             idle_gap_s: duration_ms("idle-gap", &self.idle_gap)? / 1000.0,
             accounts: self.accounts.max(1),
+            scenario,
             mix,
             sessions,
             compress_auto: None,

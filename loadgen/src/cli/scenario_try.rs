@@ -162,6 +162,7 @@ impl Try<'_> {
             let next = Next {
                 phase: crate::scenario::Phase::SignIn,
                 route: step.route.clone(),
+                step,
                 request: req,
                 token_age_s: None,
             };
@@ -272,7 +273,7 @@ impl Try<'_> {
     }
 
     /// Sends one request; reads at most [`MAX_BODY_BYTES`] of the answer.
-    async fn send(&self, next: &Next) -> Result<Answer, TryError> {
+    async fn send(&self, next: &Next<'_>) -> Result<Answer, TryError> {
         let r = &next.request;
         let fail = |source| TryError::Send {
             method: r.method.clone(),

@@ -10,7 +10,8 @@ use crate::summary::hdr::{Recorded, Trio, latency_ms};
 use crate::summary::overload::{self, Window};
 use crate::summary::threshold::Threshold;
 use crate::summary::{
-    Arrivals, Endpoint, IdleGap, JourneyCount, Second, Sessions, Setup, Stats, Summary, Users,
+    Arrivals, Endpoint, FailureReason, IdleGap, JourneyCount, Second, Sessions, Setup, Stats,
+    Summary, Users,
 };
 use std::collections::BTreeMap;
 
@@ -60,6 +61,7 @@ pub(super) fn summary(all: &[&Summary], hist: &Recorded, alignment: Alignment) -
         out.wall_seconds - profile_s / f,
     ));
     out.sessions = sessions(all);
+    out.failure_reasons = failure_reasons(all);
     // Measured on the server by one process, or chosen by a probe: neither belongs to a sum.
     out.server = None;
     out.compress_auto = None;
@@ -75,6 +77,23 @@ pub(super) fn summary(all: &[&Summary], hist: &Recorded, alignment: Alignment) -
         .collect();
     out.thresholds = judged;
     out
+}
+
+/// The shards' failure reasons, counts added up by endpoint and reason.
+fn failure_reasons(all: &[&Summary]) -> Vec<FailureReason> {
+    let mut by: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for r in all.iter().flat_map(|s| &s.failure_reasons) {
+        let key = (r.route.clone(), r.method.clone(), r.reason.clone());
+        *by.entry(key).or_default() += r.count;
+    }
+    by.into_iter()
+        .map(|((route, method, reason), count)| FailureReason {
+            method,
+            route,
+            reason,
+            count,
+        })
+        .collect()
 }
 
 /// Counts summed, latency from the merged histogram.

@@ -2,14 +2,15 @@
 
 use super::RunConfig;
 use crate::plan::profile::{Profile, Source};
-use crate::plan::session::{REFRESH_MARGIN_S, SessionConfig};
+use crate::plan::session::Kind;
 use crate::plan::shard::Shard;
 use crate::run::pool::IDLE_TIMEOUT_S;
 use crate::run::worker::{Shared, journey_counts};
 use crate::server;
 use crate::summary::ShardInfo;
 use crate::summary::{
-    self, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary, Users,
+    self, FailureReason, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary,
+    Users,
 };
 use anyhow::Context;
 use std::time::Instant;
@@ -53,16 +54,19 @@ pub(super) fn finish(
         journeys: journeys(cfg, shared),
         setup: Setup {
             users_registered: registered.accounts.len() as u64,
-            entries_seeded: registered.accounts.len() as u64,
+            // The setup's steps after the first (journal-api: one entry per account).
+            entries_seeded: registered.accounts.len() as u64
+                * cfg.scenario.setup.len().saturating_sub(1) as u64,
             register: summary::stats(&registered.samples),
         },
         scheduled: shared.clock.timeline.len() as u64,
         tolerance_ms: cfg.tolerance_ms,
         idle_gap_threshold_s: cfg.idle_gap_s,
-        sessions: Some(sessions_info(&cfg.sessions, shared)),
+        sessions: Some(sessions_info(cfg, shared)),
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
+    summary.failure_reasons = failure_reasons(shared);
     summary.server = server.and_then(|mut r| {
         r.requests_sent = samples.len() as u64;
         server::block::build(&r)
@@ -86,9 +90,10 @@ pub(super) fn finish(
 fn journeys(cfg: &RunConfig, shared: &Shared) -> Vec<JourneyCount> {
     journey_counts(shared)
         .into_iter()
-        .map(|(j, started, completed)| JourneyCount {
-            name: j.name().into(),
-            weight: cfg.mix.weights[j.index()],
+        .zip(&cfg.mix.weights)
+        .map(|((name, started, completed), weight)| JourneyCount {
+            name: name.into(),
+            weight: *weight,
             started,
             completed,
         })
@@ -119,27 +124,64 @@ fn write_accounts(
     )
 }
 
-/// The session figures known at the end of the run (request counts come from the samples).
-fn sessions_info(cfg: &SessionConfig, shared: &Shared) -> Sessions {
+/// Capture failures by endpoint and reason, sorted by route, method, reason.
+fn failure_reasons(shared: &Shared) -> Vec<FailureReason> {
+    let reasons = shared.tally.reasons.lock().expect("reasons lock");
+    let mut out: Vec<FailureReason> = reasons
+        .iter()
+        .map(|((method, route, reason), count)| FailureReason {
+            method: method.to_string(),
+            route: route.to_string(),
+            reason: reason.clone(),
+            count: *count,
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.route, &a.method, &a.reason).cmp(&(&b.route, &b.method, &b.reason)));
+    out
+}
+
+/// The session figures known at the end of the run. The shape (requests, think time, logout
+/// share, refresh margin) is the most weighted journey's: one figure for all when they agree,
+/// as journal-api's do.
+fn sessions_info(cfg: &RunConfig, shared: &Shared) -> Sessions {
     let counts = journey_counts(shared);
+    let s = cfg.scenario;
+    let top = (s.journeys.iter().zip(&cfg.mix.weights))
+        .filter(|(j, _)| j.session.is_some())
+        .max_by_key(|(_, w)| **w)
+        .or_else(|| {
+            s.journeys
+                .iter()
+                .zip(&cfg.mix.weights)
+                .max_by_key(|(_, w)| **w)
+        })
+        .map(|(j, _)| j);
+    let session = top
+        .and_then(|j| j.session.as_deref())
+        .and_then(|n| s.session(n));
+    let length = top.map(|j| cfg.sessions.length(j));
+    let c = &shared.crowd;
     Sessions {
-        requests: cfg.length.describe(),
-        requests_mean: cfg.length.mean(),
-        think_time_s: cfg.think_s,
+        requests: length.map(|l| l.describe()).unwrap_or_default(),
+        requests_mean: length.map_or(0.0, |l| l.mean()),
+        think_time_s: top.map_or(0.0, |j| cfg.sessions.think_s(j)),
         idle_timeout_s: IDLE_TIMEOUT_S,
-        logout_share: cfg.logout_share,
+        logout_share: cfg.sessions.logout_share(session),
         started: counts.iter().map(|c| c.1).sum(),
         completed: counts.iter().map(|c| c.2).sum(),
-        abandoned: shared.crowd.pool.abandoned(),
-        open_at_end: shared.crowd.pool.waiting(),
-        preexisting: shared
-            .crowd
-            .preexisting
-            .load(std::sync::atomic::Ordering::Relaxed),
-        max_token_age_s: shared.crowd.max_token_age_s(),
-        token_lifetime_s: shared.crowd.token_lifetime_s(),
-        refresh_margin_s: REFRESH_MARGIN_S,
-        ..Sessions::default()
+        abandoned: c.pool.abandoned(),
+        open_at_end: c.pool.waiting(),
+        preexisting: c.preexisting.load(std::sync::atomic::Ordering::Relaxed),
+        logins: c.kind_count(Kind::Login),
+        registrations: c.kind_count(Kind::Registration),
+        refreshes: c.kind_count(Kind::Refresh),
+        logouts: c.kind_count(Kind::Logout),
+        session_requests: c.kind_count(Kind::Request),
+        max_token_age_s: c.max_token_age_s(),
+        token_lifetime_s: c.token_lifetime_s(),
+        refresh_margin_s: session
+            .and_then(|s| s.refresh.as_ref())
+            .map_or(0.0, |r| r.margin_s),
     }
 }
 

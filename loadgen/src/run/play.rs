@@ -10,6 +10,7 @@ use crate::plan::shard::{Shard, late_by_s};
 use crate::plan::timeline::Timeline;
 use crate::run::setup::{Registered, setup};
 use crate::run::worker::{Clock, Crowd, Shared, arrival};
+use crate::scenario::Values;
 use crate::server::{self, ServerOptions};
 use crate::summary::Summary;
 use crate::summary::threshold::Threshold;
@@ -37,6 +38,9 @@ pub struct RunConfig {
     pub idle_gap_s: f64,
     /// Accounts registered in the setup phase (sessions act as one of them, drawn at random).
     pub accounts: usize,
+    /// What the sessions send: journal-api's journeys, or the `--scenario` file's (checked).
+    pub scenario: &'static crate::scenario::Scenario,
+    /// One weight per journey of the scenario.
     pub mix: Mix,
     pub sessions: SessionConfig,
     /// The probe that chose `compression` (`--compress auto`), recorded in the summary.
@@ -111,18 +115,20 @@ pub async fn run(cfg: RunConfig, armed: Option<server::Armed>) -> anyhow::Result
     if cfg.progress {
         errln!("loadgen: setup: registering {n_accounts} users");
     }
+    let base = env_values(cfg.scenario);
     let registered = setup(
         &cfg.host,
+        cfg.scenario,
         n_accounts,
-        &tag,
-        &password,
+        (&tag, &password),
+        &base,
         cfg.request_timeout_s,
     )
     .await?;
     let lead = cfg
         .start_at
         .map(|s| (s - chrono::Utc::now()).to_std().unwrap_or_default());
-    let shared = shared_state(&cfg, timeline, users, &registered, tag, lead);
+    let shared = shared_state(&cfg, timeline, users, (&registered, base), tag, lead);
     let late_s = align(&cfg, &shared);
     // The server's baseline: after the setup phase, before the first arrival (nothing is sent
     // in between, so the window's deltas are the schedule's play).
@@ -195,7 +201,7 @@ fn shared_state(
     cfg: &RunConfig,
     timeline: Timeline,
     users: usize,
-    registered: &Registered,
+    (registered, base): (&Registered, Values),
     tag: String,
     lead: Option<Duration>,
 ) -> Arc<Shared> {
@@ -213,7 +219,9 @@ fn shared_state(
         Duration::from_secs_f64(cfg.tolerance_ms / 1000.0),
     );
     let crowd = Crowd::new(
-        registered.accounts.clone(),
+        cfg.scenario,
+        (registered.accounts.clone(), registered.saved.clone()),
+        base,
         cfg.mix.clone(),
         cfg.sessions.clone(),
         tag,
@@ -223,14 +231,26 @@ fn shared_state(
     // terminal (goose's own quiet level still prints them).
     shared.quiet_goose = !cfg.progress && cfg.goose_log.is_none();
     let shared = Arc::new(shared);
-    if !cfg.mix.health_only() {
+    if !shared.crowd.probes_only {
         // The sessions in flight in a steady state: rate x think time.
-        let count = (rates.rate_at(0.0) * cfg.sessions.think_s).round() as usize;
+        let count = (rates.rate_at(0.0) * shared.crowd.pool.think_s()).round() as usize;
         let lead_s = shared.clock.lead.as_secs_f64();
         let age = registered.at.elapsed().as_secs_f64() + lead_s;
-        shared.preseed(&registered.tokens, count, age, cfg.seed);
+        shared.preseed(count, age, cfg.seed);
     }
     shared
+}
+
+/// `env.NAME` for each environment variable the scenario names (checked to be set before the
+/// run), so sessions copy those, not the whole environment.
+fn env_values(s: &crate::scenario::Scenario) -> Values {
+    s.env_names()
+        .into_iter()
+        .filter_map(|n| {
+            let v = std::env::var(&n).ok()?;
+            Some((format!("env.{n}"), serde_json::Value::String(v)))
+        })
+        .collect()
 }
 
 /// The last readings, right after the last response; the window is the schedule's play.

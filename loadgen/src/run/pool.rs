@@ -32,6 +32,7 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// `think_s`: the sessions' mean think time (the rate needs rate x think time of them).
     pub fn new(think_s: f64) -> Pool {
         Pool {
             idle: Mutex::new(BinaryHeap::new()),
@@ -54,13 +55,18 @@ impl Pool {
             self.abandoned.fetch_add(1, Relaxed);
             self.closed.fetch_add(1, Relaxed);
         }
-        let ready = idle.peek()?.0.last_s + self.think_s <= now_s;
+        let ready = idle.peek()?.0.ready_s() <= now_s;
         let enough = self.live() as f64 >= (rate_per_s * self.think_s).max(1.0);
         if ready || enough {
             idle.pop().map(|s| s.0)
         } else {
             None
         }
+    }
+
+    /// The sessions' mean think time, seconds.
+    pub fn think_s(&self) -> f64 {
+        self.think_s
     }
 
     pub fn opened(&self) {
@@ -93,13 +99,20 @@ impl Pool {
     }
 }
 
-/// A session in the heap, the one idle longest (smallest `last_s`) on top.
+/// A session in the heap, the one ready first (its last answer plus its think time) on top:
+/// with one think time for all, the one idle longest.
 #[derive(Debug)]
 struct Idle(Session);
 
+impl Session {
+    fn ready_s(&self) -> f64 {
+        self.last_s + self.think_s
+    }
+}
+
 impl Ord for Idle {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.0.last_s.total_cmp(&self.0.last_s)
+        other.0.ready_s().total_cmp(&self.0.ready_s())
     }
 }
 
@@ -120,21 +133,17 @@ impl Eq for Idle {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::journey::{Account, Journey};
+    use crate::scenario::{Player, Scenario, Values, journal};
     use rand::SeedableRng;
+    use std::sync::OnceLock;
 
     fn session(last_s: f64) -> Session {
-        let a = Account {
-            email: "a@x".into(),
-            password: "p".into(),
-        };
-        let mut s = Session::new(
-            Journey::Reader,
-            a,
-            5,
-            false,
-            rand_chacha::ChaCha8Rng::seed_from_u64(1),
-        );
+        static JOURNAL: OnceLock<Scenario> = OnceLock::new();
+        let scenario = JOURNAL.get_or_init(|| journal(Default::default()).unwrap());
+        let rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        // The journal's reader (journey 2).
+        let player = Player::new(scenario, 2, Values::new(), 5, false, rng).unwrap();
+        let mut s = Session::new(2, player, 20.0, None, false);
         s.last_s = last_s;
         s
     }

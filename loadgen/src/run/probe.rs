@@ -129,7 +129,7 @@ fn step_config(cfg: &RunConfig, rate: f64, step_s: f64) -> RunConfig {
     };
     c.compression = 1.0;
     c.thresholds.clear();
-    c.sessions.think_s = PROBE_THINK_S;
+    c.sessions.think_s = Some(PROBE_THINK_S);
     c.accounts = cfg.accounts.min(8);
     c.progress = false;
     // The probe measures the client side only; the run measures the server.

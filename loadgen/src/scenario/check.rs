@@ -162,7 +162,7 @@ pub fn mix_weights(scenario: &Scenario, mix: &str) -> Result<Vec<u32>, String> {
             .position(|j| j.name == name.trim())
             .ok_or_else(|| {
                 format!(
-                    "--mix names journey '{}', which the scenario lacks (it has {})",
+                    "--mix names unknown journey '{}', which the scenario lacks (it has {})",
                     name.trim(),
                     names()
                 )

@@ -101,6 +101,7 @@ mod play;
 mod raw;
 mod step;
 mod template;
+mod walk;
 
 pub use capture::{
     Capture, CaptureFailure, Reason, Response, Saved, Source, apply, base64url_decode, jwt_exp,

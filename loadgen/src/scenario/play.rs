@@ -28,10 +28,12 @@ pub enum Phase {
 
 /// The next request of a session.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Next {
+pub struct Next<'a> {
     pub phase: Phase,
     /// The step's `route` label, for reports.
     pub route: String,
+    /// The step it renders (its method and route borrow from the scenario).
+    pub step: &'a Step,
     pub request: Request,
     /// Age of the token the request carries, when it carries one.
     pub token_age_s: Option<f64>,
@@ -151,6 +153,22 @@ impl<'a> Player<'a> {
         self.done
     }
 
+    /// The session spec it signs in with (`None`: a journey without sign-in).
+    pub fn session(&self) -> Option<&'a SessionSpec> {
+        self.session
+    }
+
+    /// Whether it has not yet signed in once (its next sign-in is the first: a registration for
+    /// an `account = "new"` session).
+    pub fn first_sign_in(&self) -> bool {
+        !self.signed_in_once
+    }
+
+    /// Lifetime of the token it holds, seconds (`None`: no token, or one without a lifetime).
+    pub fn token_lifetime_s(&self) -> Option<f64> {
+        self.token.map(|t| t.lifetime_s).filter(|l| l.is_finite())
+    }
+
     fn steps_of(&self, phase: Phase) -> &'a [Step] {
         let s = self.session;
         match phase {
@@ -195,7 +213,7 @@ impl<'a> Player<'a> {
     }
 
     /// The next request at `now`, or `None` when the session has ended.
-    pub fn next_request(&mut self, now: Now) -> Option<Next> {
+    pub fn next_request(&mut self, now: Now) -> Option<Next<'a>> {
         // A journey step lacking a value gives way to the next one; after a whole round of
         // skips the session has nothing left to do.
         let rounds = self.journey.opening.len() + self.journey.steps.len() + 1;
@@ -217,6 +235,7 @@ impl<'a> Player<'a> {
                     return Some(Next {
                         phase,
                         route,
+                        step,
                         request,
                         token_age_s,
                     });

@@ -1,7 +1,7 @@
-//! `summary.json`, schema v1.5: the file costcalc reads (documented in docs/summary-json.md). Each minor
+//! `summary.json`, schema v1.6: the file costcalc reads (documented in docs/summary-json.md). Each minor
 //! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block; v1.3
 //! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`; v1.5
-//! the server block's `log_bytes_per_request`), so an older reader still works and the added
+//! the server block's `log_bytes_per_request`; v1.6 `failure_reasons`), so an older reader still works and the added
 //! fields read as absent from an older file.
 //!
 //! The types (`types`, and [`server`] for the server block) serialize to exactly the documented field names; [`build`] turns the raw
@@ -24,7 +24,7 @@ pub use crate::stats::latency;
 pub use endpoints::stats;
 pub use types::*;
 
-pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.5";
+pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.6";
 
 /// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
 pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Summary {
@@ -69,7 +69,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         idle_gap_threshold_s: info.idle_gap_threshold_s,
         idle_gaps: idle::idle_gaps(samples, f, info.idle_gap_threshold_s),
         thresholds: Vec::new(),
-        sessions: info.sessions.map(|s| count_session_requests(s, samples)),
+        sessions: info.sessions,
         windows,
         overload: Some(overload),
         compress_auto: info.compress_auto,
@@ -77,6 +77,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
         shard: None,
         merged_shards: None,
         alignment: None,
+        failure_reasons: Vec::new(),
         histograms: Some(
             hdr::Recorded::from_samples(samples, hdr::interval_for(profile_s / f)).encode(),
         ),
@@ -110,19 +111,5 @@ fn arrivals(info: &RunInfo, samples: &[Sample], dropped: u64, failed: u64) -> Ar
 }
 
 /// Fills the request counts of the sessions from what was sent.
-fn count_session_requests(mut s: Sessions, samples: &[Sample]) -> Sessions {
-    for x in samples {
-        match x.route {
-            "/api/v1/auth/login" => s.logins += 1,
-            "/api/v1/auth/register" => s.registrations += 1,
-            "/api/v1/auth/refresh" => s.refreshes += 1,
-            "/api/v1/auth/logout" => s.logouts += 1,
-            "/health" => {}
-            _ => s.session_requests += 1,
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests;

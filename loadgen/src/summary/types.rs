@@ -58,10 +58,23 @@ pub struct Summary {
     /// shard's own `started_at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alignment: Option<Alignment>,
+    /// v1.6: failures that are not a status: a step's capture that found nothing, or found an
+    /// array where a value is wanted, by endpoint and reason (the session signed in again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure_reasons: Vec<FailureReason>,
     /// v1.3: HDR histograms (latency, scheduled latency, lateness) per endpoint, over the run
     /// and per second; what `loadgen merge` adds up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub histograms: Option<super::hdr::Histograms>,
+}
+
+/// v1.6: failures of one endpoint for one reason (`cannot save 'id': not found`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureReason {
+    pub method: String,
+    pub route: String,
+    pub reason: String,
+    pub count: u64,
 }
 
 /// v1.1: the sessions of the run (see README: Sessions).

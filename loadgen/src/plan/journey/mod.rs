@@ -1,105 +1,48 @@
-//! What the simulated users do: the kinds of session (journeys), their weights (`--mix`), and
-//! what each request of a step is, as pure data (no I/O).
-//!
-//! A session signs in once (a login, or a registration for a newcomer), then repeats its
-//! journey's cycle of steps; [`crate::plan::session`] decides which step comes next (and when the token
-//! needs a refresh). The requests follow the journal API contract (api/README.md, "Routes"),
-//! which the original FastAPI journal API also speaks.
-//!
-//! The journeys and their steps are here; [`Mix`] is in `mix`, [`plan`] and what it returns in
-//! `request`.
+//! Which journey each new session plays: `--mix` (or the scenario's weights) as one weight per
+//! journey of the scenario, in its order. What a journey sends is data ([`crate::scenario`]).
 
-mod mix;
-mod request;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 
-pub use mix::{DEFAULT_MIX, Mix};
-pub use request::{Body, Context, Planned, form_encode, plan};
+/// Kept for `tune`, which builds journal-api events itself: the scenario module owns encoding.
+pub use crate::scenario::form_encode;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Journey {
-    /// Registers a new account, writes a first entry, then writes like a writer.
-    Newcomer,
-    /// Logs in, then creates, edits and deletes entries.
-    Writer,
-    /// Logs in, then lists the newest entries and reads one, again and again.
-    Reader,
-    /// One GET /health, what a load balancer or uptime monitor sends; no session.
-    Health,
+/// Session weights, one per journey of the scenario in its order: the share of *sessions* of
+/// each (a one-request journey, such as a health probe, is a session of one request).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mix {
+    pub weights: Vec<u32>,
 }
 
-pub const JOURNEYS: [Journey; 4] = [
-    Journey::Newcomer,
-    Journey::Writer,
-    Journey::Reader,
-    Journey::Health,
-];
+impl Mix {
+    /// The index of a journey drawn by weight.
+    pub fn pick(&self, rng: &mut ChaCha8Rng) -> usize {
+        let total: u32 = self.weights.iter().sum();
+        let mut x = rng.random_range(0..total.max(1));
+        for (i, w) in self.weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        self.weights.len().saturating_sub(1)
+    }
 
-impl Journey {
-    pub fn name(self) -> &'static str {
-        match self {
-            Journey::Newcomer => "newcomer",
-            Journey::Writer => "writer",
-            Journey::Reader => "reader",
-            Journey::Health => "health",
+    /// The weights of only the journeys `keep` accepts (by index), the others 0.
+    pub fn only(&self, keep: impl Fn(usize) -> bool) -> Mix {
+        Mix {
+            weights: (self.weights.iter().enumerate())
+                .map(|(i, w)| if keep(i) { *w } else { 0 })
+                .collect(),
         }
     }
 
-    pub fn index(self) -> usize {
-        JOURNEYS.iter().position(|j| *j == self).unwrap_or(0)
-    }
-
-    /// How the session signs in; `None` for health probes, which carry no token.
-    pub fn sign_in(self) -> Option<Step> {
-        match self {
-            Journey::Newcomer => Some(Step::Register),
-            Journey::Writer | Journey::Reader => Some(Step::Login),
-            Journey::Health => None,
-        }
-    }
-
-    /// Steps played once after signing in, before the cycle.
-    pub fn opening(self) -> &'static [Step] {
-        match self {
-            // The newcomer's first entry stays: what a new account looks like after a visit.
-            Journey::Newcomer => &[Step::Create],
-            _ => &[],
-        }
-    }
-
-    /// Steps repeated until the session has sent its number of requests.
-    pub fn cycle(self) -> &'static [Step] {
-        match self {
-            Journey::Newcomer | Journey::Writer => &[Step::Create, Step::Update, Step::Delete],
-            Journey::Reader => &[Step::List, Step::Get],
-            Journey::Health => &[Step::Health],
-        }
+    pub fn is_empty(&self) -> bool {
+        self.weights.iter().all(|w| *w == 0)
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    Register,
-    Login,
-    Refresh,
-    Logout,
-    Create,
-    List,
-    Get,
-    Update,
-    Delete,
-    Health,
-}
-
-impl Step {
-    /// Steps that sign in, refresh or sign out, as opposed to the requests a session is for.
-    pub fn is_auth(self) -> bool {
-        matches!(
-            self,
-            Step::Register | Step::Login | Step::Refresh | Step::Logout
-        )
-    }
-}
-
+/// An account sessions sign in as (`account.email`, `account.password`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub email: String,
@@ -107,4 +50,32 @@ pub struct Account {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn journeys_are_drawn_by_weight_in_the_scenario_order() {
+        // 1:9:19:1 over 30,000 draws: shares 1/30, 9/30, 19/30, 1/30.
+        let mix = Mix {
+            weights: vec![1, 9, 19, 1],
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut n = [0u32; 4];
+        for _ in 0..30_000 {
+            n[mix.pick(&mut rng)] += 1;
+        }
+        for (got, w) in n.iter().zip([1.0, 9.0, 19.0, 1.0]) {
+            let want = 30_000.0 * w / 30.0;
+            assert!((f64::from(*got) - want).abs() < want * 0.1 + 30.0, "{n:?}");
+        }
+        let members = mix.only(|i| i == 1 || i == 2);
+        assert_eq!(members.weights, [0, 9, 19, 0]);
+        assert!(!members.is_empty() && mix.only(|_| false).is_empty());
+        // A zero weight is never drawn.
+        let one = Mix {
+            weights: vec![0, 5, 0],
+        };
+        assert!((0..100).all(|_| one.pick(&mut rng) == 1));
+    }
+}

@@ -1,12 +1,10 @@
-//! How sessions are shaped: how many requests each sends (`--session-requests`, drawn per
-//! session), the share that log out, and the think time between two requests.
+//! How sessions are shaped: how many requests each sends (drawn per session), the share that
+//! log out, and the think time between two requests; the scenario's, or the flags' for all.
 
+use crate::scenario::{JourneySpec, SessionRequests, SessionSpec};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::str::FromStr;
-
-/// `--session-requests` default (see README: Sessions).
-pub const DEFAULT_SESSION_REQUESTS: &str = "geo:12";
 
 /// Requests a session sends after signing in (refreshes and the logout not counted).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,14 +95,44 @@ impl SessionLength {
     }
 }
 
-/// How sessions are shaped (`--session-requests`, `--logout-share`, `--think-time`).
-#[derive(Clone, Debug, PartialEq)]
+impl From<SessionRequests> for SessionLength {
+    fn from(r: SessionRequests) -> SessionLength {
+        match r {
+            SessionRequests::Fixed(n) => SessionLength::Fixed(n),
+            SessionRequests::Geometric(m) => SessionLength::Geometric(m),
+            SessionRequests::Uniform(a, b) => SessionLength::Uniform(a, b),
+        }
+    }
+}
+
+/// What `--session-requests`, `--logout-share` and `--think-time` override for every journey
+/// (`None`: each journey's own, from the scenario).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionConfig {
-    pub length: SessionLength,
+    pub length: Option<SessionLength>,
     /// Share of sessions, 0 to 1, that end with a logout.
-    pub logout_share: f64,
+    pub logout_share: Option<f64>,
     /// Least schedule time between two requests of a session.
-    pub think_s: f64,
+    pub think_s: Option<f64>,
+}
+
+impl SessionConfig {
+    /// Requests a session of journey `j` sends after signing in.
+    pub fn length(&self, j: &JourneySpec) -> SessionLength {
+        self.length.unwrap_or_else(|| j.session_requests.into())
+    }
+
+    pub fn think_s(&self, j: &JourneySpec) -> f64 {
+        self.think_s.unwrap_or(j.think_s)
+    }
+
+    /// Share of the sessions of `s` that log out (0 without a logout block).
+    pub fn logout_share(&self, s: Option<&SessionSpec>) -> f64 {
+        match s.and_then(|s| s.logout.as_ref()) {
+            Some(l) => self.logout_share.unwrap_or(l.share),
+            None => 0.0,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use super::Shared;
 use crate::plan::dispatch::{Arrival, Claim};
-use crate::plan::journey::{Body, Planned};
 use crate::plan::session::Now;
+use crate::scenario::{RenderedBody, Request, Response};
 use crate::summary::Sample;
 use goose::goose::GooseResponse;
 use goose::prelude::*;
@@ -66,38 +66,45 @@ fn user_done(shared: &Shared, user: &mut GooseUser) {
     }
 }
 
-/// The goose request for `plan`, built on the user's client.
+/// The goose request for `req`, built on the user's client; named `route` (goose groups its
+/// metrics by name).
 fn goose_request(
     user: &GooseUser,
-    plan: Planned,
+    req: Request,
+    route: &'static str,
 ) -> Result<GooseRequest<'static>, Box<TransactionError>> {
+    let bad = |e: String| Box::new(TransactionError::Custom(e));
     // The URL parsed once, against the already parsed base: goose's get_request_builder parses
     // the path, then base + path, then reqwest the resulting string again (host, IDNA and all),
     // which perf put at 4% of loadgen's CPU at 40,000 req/s.
-    let url = user.base_url.join(&plan.path).map_err(|e| {
-        Box::new(TransactionError::Custom(format!(
-            "bad request path {}: {e}",
-            plan.path
-        )))
-    })?;
-    let mut rb = user.client.request(plan.method.clone(), url);
-    match plan.body {
-        Body::None => {}
-        Body::Json(s) => rb = rb.header("content-type", "application/json").body(s),
-        Body::Form(s) => {
+    let url = (user.base_url.join(&req.path))
+        .map_err(|e| bad(format!("bad request path {}: {e}", req.path)))?;
+    let method = reqwest::Method::from_bytes(req.method.as_bytes())
+        .map_err(|e| bad(format!("bad method {}: {e}", req.method)))?;
+    let mut rb = user.client.request(method, url);
+    for (name, value) in &req.headers {
+        rb = rb.header(name, value);
+    }
+    match req.body {
+        RenderedBody::None => {}
+        RenderedBody::Json(s) => rb = rb.header("content-type", "application/json").body(s),
+        RenderedBody::Form(s) => {
             rb = rb
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(s)
         }
     }
-    if let Some(t) = &plan.bearer {
-        rb = rb.bearer_auth(t);
-    }
-    // goose takes the method and URL from the request builder; the name groups its metrics.
     Ok(GooseRequest::builder()
-        .name(plan.route)
+        .name(route)
         .set_request_builder(rb)
         .build())
+}
+
+/// A response's headers as captures read them.
+pub fn header_list(h: &reqwest::header::HeaderMap) -> Vec<(String, Vec<u8>)> {
+    h.iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
+        .collect()
 }
 
 /// One goose transaction: claim the next arrival, wait for it, send it.
@@ -120,10 +127,20 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
         sched_s: due.sched_s,
         wall_s: due.wall_s,
     };
-    let (session, plan) = shared.session_for(now, &mut worker(shared, user).rng);
-    let (step, method, route) = (plan.step, plan.method, plan.route);
-    let request_bytes = plan.body.len() as u64;
-    let request = goose_request(user, plan)?;
+    let probes_only = shared.crowd.probes_only;
+    let rng = &mut worker(shared, user).rng;
+    let Some((session, next)) = shared.session_for(now, rng, probes_only) else {
+        // Stopping: the arrival stays unsent.
+        return Ok(());
+    };
+    let kind = session.kind(&next);
+    let (method, route) = (next.step.method.as_str(), next.step.route.as_str());
+    let request_bytes = match &next.request.body {
+        RenderedBody::None => 0,
+        RenderedBody::Json(b) | RenderedBody::Form(b) => b.len() as u64,
+    };
+    let request = goose_request(user, next.request, route)?;
+    let headers_wanted = shared.crowd.headers_wanted;
     let t0 = shared.t0();
     let sent = Instant::now();
     let answer = async {
@@ -132,7 +149,12 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
                 response: Ok(r), ..
             }) => {
                 let status = r.status().as_u16();
-                Some((status, crate::body::read(r).await))
+                let headers = if headers_wanted {
+                    header_list(r.headers())
+                } else {
+                    Vec::new()
+                };
+                Some((status, headers, crate::body::read(r).await))
             }
             _ => None,
         }
@@ -145,19 +167,24 @@ pub async fn arrival(shared: &Shared, user: &mut GooseUser) -> TransactionResult
     let latency_ms = sent.elapsed().as_secs_f64() * 1000.0;
     // No response, or a body cut short (by the server, or at the read bound), is a transport
     // error (status 0); its bytes are still counted.
-    let (status, body, response_bytes) = match &response {
-        Some((status, b)) if b.complete => (*status, &b.kept[..], b.len),
-        Some((_, b)) => (0, &[][..], b.len),
-        None => (0, &[][..], 0),
+    let (status, headers, body, response_bytes) = match &response {
+        Some((status, h, b)) if b.complete => (*status, &h[..], &b.kept[..], b.len),
+        Some((_, _, b)) => (0, &[][..], &[][..], b.len),
+        None => (0, &[][..], &[][..], 0),
     };
     // The answer's time in schedule seconds: latency is not compressed, so under --compress F
     // a session's think time starts F x latency after its request was due.
     let answered_s = now.sched_s
         + (Instant::now().saturating_duration_since(t0).as_secs_f64() - due.wall_s)
             * shared.clock.timeline.compression;
-    let ok = shared.answered(session, step, status, body, now, answered_s);
+    let resp = Response {
+        status,
+        headers,
+        body,
+    };
+    let ok = shared.answered(session, (kind, method, route), &resp, now, answered_s);
     shared.tally.samples.push(Sample {
-        method: method.as_str(),
+        method,
         route,
         status,
         ok,
