@@ -114,6 +114,8 @@ async fn main() -> anyhow::Result<()> {
             database_url: db.clone(),
             jwt_secret: "tune-native-example-secret-of-at-least-32-bytes".into(),
             log: dir.path().join("function.log"),
+            journal_env: true,
+            ..FunctionSpec::default()
         },
         requests: n,
         cold_starts: 0,

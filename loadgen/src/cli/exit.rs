@@ -6,6 +6,8 @@ pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_BAD_FILE: i32 = 2;
 /// `loadgen tune`: no cgroup v2 subtree this process may create groups in.
 pub const EXIT_NO_CGROUP: i32 = 2;
+/// `loadgen tune --function-cmd`: the command's program (the interpreter) is nowhere to be found.
+pub const EXIT_NO_INTERPRETER: i32 = 2;
 /// `loadgen run`: every step worked but a --threshold failed.
 pub const EXIT_THRESHOLD: i32 = 3;
 /// The command was interrupted (Ctrl-C) before it finished.

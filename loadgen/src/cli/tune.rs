@@ -6,21 +6,32 @@ use std::time::Duration;
 use clap::Args;
 use rand::Rng;
 
-use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP};
+use super::exit::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NO_CGROUP, EXIT_NO_INTERPRETER};
 use crate::plan::profile::parse_duration;
-use crate::tune::function::{FunctionSpec, check_executable};
+use crate::tune::function::{DEFAULT_PATH, FunctionSpec, check_executable, resolve_program};
 use crate::tune::sweep::SweepConfig;
 use crate::tune::{DEFAULT_MEMORY, MemoryError, TuneConfig, TuneError, parse_memory, table};
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Needs root and a writable cgroup cpu controller (cgroup v2, or the v1 cpu, cpuacct and memory hierarchies). The CPU share is emulated on this machine's processor. Exit status: 0 at least one size usable; 1 bad input, a function whose migrate invocation fails, or no usable size; 2 not root or no cgroup cpu controller; 130 Ctrl-C (tune.json keeps the sizes measured). See loadgen/README.md, \"Lambda memory tuning\"."
+    after_help = "Needs root and a writable cgroup cpu controller (cgroup v2, or the v1 cpu, cpuacct and memory hierarchies). The CPU share is emulated on this machine's processor. Exit status: 0 at least one size usable; 1 bad input, a function whose migrate invocation fails, or no usable size; 2 not root, no cgroup cpu controller, or --function-cmd's program not found; 130 Ctrl-C (tune.json keeps the sizes measured). See loadgen/README.md, \"Lambda memory tuning\"."
 )]
 pub struct TuneArgs {
     /// The function: a Lambda custom runtime binary speaking the journal API [default:
     /// journal-api beside loadgen's own executable; build it with `cargo build --release -p api`]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "function_cmd")]
     pub function: Option<PathBuf>,
+    /// The function as a command line, split as a shell would (quotes, backslashes) and run
+    /// without one, e.g. 'python -m awslambdaric app.handler' (any runtime interface client).
+    /// Unlike --function, no migrate invocation and no journal-api variables
+    #[arg(long, value_name = "'CMD ARGS'")]
+    pub function_cmd: Option<String>,
+    /// The function's working directory (Lambda's task root) [default: this one]
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<PathBuf>,
+    /// A variable for the function (repeatable); set last, so it wins over loadgen's own
+    #[arg(long = "env", value_name = "K=V")]
+    pub env: Vec<String>,
     /// DATABASE_URL for the function [default: a SQLite file in a temporary folder]; PostgreSQL
     /// figures need a postgres:// URL
     #[arg(long, value_name = "URL")]
@@ -66,6 +77,15 @@ pub enum TuneArgsError {
     NoDefaultFunction(String),
     #[error("--function: {0}")]
     Function(String),
+    #[error("--function-cmd: {0}")]
+    FunctionCmd(String),
+    /// The command's program is not on the function's PATH, or not executable.
+    #[error("--function-cmd: {0}")]
+    NoInterpreter(String),
+    #[error("--cwd: {0}")]
+    Cwd(String),
+    #[error("--env: {0:?} is not NAME=VALUE")]
+    Env(String),
     /// --prices or --p99-slo: costcalc's now; the command to run instead.
     #[error("loadgen tune no longer prices or picks: run {0}")]
     Moved(String),
@@ -110,24 +130,19 @@ impl TuneArgs {
         if self.requests == 0 {
             return Err(TuneArgsError::NoRequests);
         }
-        let path = match &self.function {
-            Some(p) => p.clone(),
-            None => default_function().map_err(TuneArgsError::NoDefaultFunction)?,
-        };
-        check_executable(&path).map_err(TuneArgsError::Function)?;
-        let (database_url, database) = match &self.database_url {
-            Some(url) => (url.clone(), url.split(':').next().unwrap_or("").to_string()),
+        let function = self.function_spec()?;
+        // journal-api (a binary given by path) migrates through its own `migrate` role and gets
+        // a temporary SQLite file without --database-url; a command gets neither.
+        let migrate = self.function_cmd.is_none();
+        let user_url = self.database_url.as_deref().or_else(|| {
+            let given = function.env.iter().rev().find(|(k, _)| k == "DATABASE_URL");
+            given.map(|(_, v)| v.as_str())
+        });
+        let database = match user_url {
+            Some(url) => url.split(':').next().unwrap_or("").to_string(),
             // Filled in by `temporary_database` once the cgroup check has passed.
-            None => (String::new(), "sqlite (temporary file)".to_string()),
-        };
-        let function = FunctionSpec {
-            name: path
-                .file_name()
-                .map_or("function".into(), |n| n.to_string_lossy().into_owned()),
-            path: std::path::absolute(&path).unwrap_or(path),
-            database_url,
-            jwt_secret: random_secret(),
-            log: self.out.join("function.log"),
+            None if migrate => "sqlite (temporary file)".to_string(),
+            None => "none given".to_string(),
         };
         let cfg = TuneConfig {
             sweep: SweepConfig {
@@ -140,14 +155,93 @@ impl TuneArgs {
             memory,
             out: self.out.clone(),
             database,
+            migrate,
         };
         Ok(cfg)
     }
+
+    /// The program, its arguments, directory and variables; checks that the program exists.
+    fn function_spec(&self) -> Result<FunctionSpec, TuneArgsError> {
+        let env = self
+            .env
+            .iter()
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+                _ => Err(TuneArgsError::Env(kv.clone())),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let cwd = match &self.cwd {
+            Some(d) if !d.is_dir() => {
+                return Err(TuneArgsError::Cwd(format!(
+                    "{} is not a folder",
+                    d.display()
+                )));
+            }
+            Some(d) => Some(std::path::absolute(d).unwrap_or(d.clone())),
+            None => None,
+        };
+        let (path, args) = match &self.function_cmd {
+            Some(line) => split_command(line, cwd.as_deref(), &env)?,
+            None => {
+                let path = match &self.function {
+                    Some(p) => p.clone(),
+                    None => default_function().map_err(TuneArgsError::NoDefaultFunction)?,
+                };
+                check_executable(&path).map_err(TuneArgsError::Function)?;
+                (std::path::absolute(&path).unwrap_or(path), Vec::new())
+            }
+        };
+        let database_url = self.database_url.clone().unwrap_or_default();
+        Ok(FunctionSpec {
+            name: path
+                .file_name()
+                .map_or("function".into(), |n| n.to_string_lossy().into_owned()),
+            path,
+            args,
+            cwd,
+            env,
+            journal_env: self.function_cmd.is_none(),
+            database_url,
+            jwt_secret: random_secret(),
+            log: self.out.join("function.log"),
+        })
+    }
+}
+
+/// `--function-cmd`'s words, the first resolved on the function's PATH (`--env PATH=` or
+/// [`DEFAULT_PATH`]) as exec would.
+fn split_command(
+    line: &str,
+    cwd: Option<&std::path::Path>,
+    env: &[(String, String)],
+) -> Result<(PathBuf, Vec<String>), TuneArgsError> {
+    let words = shlex::split(line)
+        .ok_or_else(|| TuneArgsError::FunctionCmd(format!("{line:?} has an unclosed quote")))?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(TuneArgsError::FunctionCmd("the command is empty".into()));
+    };
+    let path_var = env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "PATH")
+        .map_or(DEFAULT_PATH, |(_, v)| v.as_str());
+    let here = std::env::current_dir().unwrap_or_default();
+    let dir = cwd.unwrap_or(&here);
+    let path = resolve_program(program, dir, path_var).ok_or_else(|| {
+        TuneArgsError::NoInterpreter(if program.contains('/') {
+            format!("{program} is not an executable file (from {})", dir.display())
+        } else {
+            format!(
+                "{program} is not on the function's PATH ({path_var}); give its full path or --env PATH=..."
+            )
+        })
+    })?;
+    Ok((path, args.to_vec()))
 }
 
 /// Without --database-url: a SQLite file in a temporary folder (removed when dropped).
 fn temporary_database(cfg: &mut TuneConfig) -> Result<Option<tempfile::TempDir>, TuneArgsError> {
-    if !cfg.sweep.function.database_url.is_empty() {
+    if !cfg.database.starts_with("sqlite (temporary") {
         return Ok(None);
     }
     let dir = tempfile::tempdir().map_err(TuneArgsError::TempDir)?;
@@ -162,7 +256,10 @@ pub async fn main(args: &TuneArgs) -> i32 {
         Ok(c) => c,
         Err(e) => {
             errln!("loadgen: error: {e}");
-            return EXIT_ERROR;
+            return match e {
+                TuneArgsError::NoInterpreter(_) => EXIT_NO_INTERPRETER,
+                _ => EXIT_ERROR,
+            };
         }
     };
     // Before anything is printed: no root or no cpu controller is one line and exit 2.
@@ -185,7 +282,7 @@ pub async fn main(args: &TuneArgs) -> i32 {
     if progress {
         errln!(
             "loadgen tune: {} at {} MB, {} warm requests per route, {} cold starts per size",
-            cfg.sweep.function.path.display(),
+            cfg.sweep.function.describe(),
             cfg.memory
                 .iter()
                 .map(u32::to_string)

@@ -314,6 +314,18 @@ impl Cgroup {
         Ok(parse_key(&self.read(file)?, "oom_kill").unwrap_or(0))
     }
 
+    /// The most memory the group's processes have held at once, in bytes: `memory.peak` (cgroup
+    /// v2, Linux 5.19+) or `memory.max_usage_in_bytes` (v1). Lambda's "Max Memory Used". Both
+    /// count the page cache the group charged (files it read), as Lambda's figure does not
+    /// quite; None when the kernel keeps no peak.
+    pub fn memory_peak(&self) -> Option<u64> {
+        let file = match &self.layout {
+            Layout::V2 { .. } => self.dirs[0].join("memory.peak"),
+            Layout::V1 { .. } => self.dirs[1].join("memory.max_usage_in_bytes"),
+        };
+        std::fs::read_to_string(file).ok()?.trim().parse().ok()
+    }
+
     fn pids(&self) -> Vec<i32> {
         self.dirs
             .iter()

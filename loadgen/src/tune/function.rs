@@ -1,5 +1,7 @@
 //! The function under test: one process per execution environment, started inside the size's
-//! cgroup with the environment Lambda gives a custom runtime, and its own Runtime API.
+//! cgroup with the environment Lambda gives a runtime, and its own Runtime API. The process is
+//! any program that speaks the Runtime API: a custom runtime binary (journal-api), or an
+//! interpreter running a runtime interface client (`python -m awslambdaric app.handler`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -8,15 +10,36 @@ use std::time::{Duration, Instant};
 use crate::tune::cgroup::Cgroup;
 use crate::tune::runtime_api::{Answer, InvokeError, RuntimeApi};
 
-/// The environment Lambda would give the function, besides the Runtime API address.
-#[derive(Debug, Clone)]
+/// The program, and the environment Lambda would give the function besides the Runtime API
+/// address.
+#[derive(Debug, Clone, Default)]
 pub struct FunctionSpec {
+    /// The executable, absolute (symbolic links kept: a venv's `bin/python` must stay one).
     pub path: PathBuf,
+    /// Its arguments (`-m awslambdaric app.handler`); none for a custom runtime binary.
+    pub args: Vec<String>,
+    /// Its working directory (Lambda's task root, `LAMBDA_TASK_ROOT`); loadgen's own without one.
+    pub cwd: Option<PathBuf>,
+    /// Variables given by the user, set last (they win over the ones below).
+    pub env: Vec<(String, String)>,
+    /// journal-api's own variables (JWT_SECRET, no per-client rate limits): a function given by
+    /// path is journal-api-like; one given as a command is not.
+    pub journal_env: bool,
     pub name: String,
+    /// DATABASE_URL; not set when empty.
     pub database_url: String,
     pub jwt_secret: String,
     /// stdout and stderr of every process, appended (the function's CloudWatch log).
     pub log: PathBuf,
+}
+
+impl FunctionSpec {
+    /// The command line as tune.json and the progress line name it.
+    pub fn describe(&self) -> String {
+        let mut words = vec![self.path.display().to_string()];
+        words.extend(self.args.iter().cloned());
+        words.join(" ")
+    }
 }
 
 /// Why an environment stopped answering; the size is unusable for that reason.
@@ -67,8 +90,9 @@ impl FunctionSpec {
             .map_err(|e| spawn_err(format!("cannot open {}: {e}", self.log.display())))?;
         let log2 = log.try_clone().map_err(|e| spawn_err(e.to_string()))?;
         let mut cmd = tokio::process::Command::new(&self.path);
-        cmd.env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        cmd.args(&self.args)
+            .env_clear()
+            .env("PATH", DEFAULT_PATH)
             .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", &self.name)
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string())
@@ -83,16 +107,24 @@ impl FunctionSpec {
             .env("AWS_REGION", "us-east-1")
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("_HANDLER", handler)
-            .env("DATABASE_URL", &self.database_url)
-            .env("JWT_SECRET", &self.jwt_secret)
-            // Every timed login comes from one client: the per-client limits would answer 429.
-            .env("AUTH_RATE_PER_MINUTE", "0")
-            .env("FAILED_LOGINS_PER_MINUTE", "0")
-            .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log2)
             .kill_on_drop(true);
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir).env("LAMBDA_TASK_ROOT", dir);
+        }
+        if !self.database_url.is_empty() {
+            cmd.env("DATABASE_URL", &self.database_url);
+        }
+        if self.journal_env {
+            cmd.env("JWT_SECRET", &self.jwt_secret)
+                // Every timed login comes from one client: the per-client limits would answer 429.
+                .env("AUTH_RATE_PER_MINUTE", "0")
+                .env("FAILED_LOGINS_PER_MINUTE", "0")
+                .env("RUST_LOG", "warn");
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         let procs = group.map(Cgroup::procs_files).unwrap_or_default();
         // SAFETY: between fork and exec the closure only calls open, write and close (async-signal
         // safe) on paths allocated before the fork.
@@ -121,6 +153,25 @@ impl FunctionSpec {
             started,
         })
     }
+}
+
+/// The PATH a function gets unless `--env PATH=...` says otherwise.
+pub const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// Where `program` is: itself when it names a path (relative to `cwd`), else the first executable
+/// of that name on `path_var`. None when there is none: the interpreter is missing.
+pub fn resolve_program(program: &str, cwd: &Path, path_var: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        let p = cwd.join(program);
+        return check_executable(&p)
+            .is_ok()
+            .then(|| std::path::absolute(&p).unwrap_or(p));
+    }
+    path_var
+        .split(':')
+        .filter(|d| !d.is_empty())
+        .map(|d| cwd.join(d).join(program))
+        .find(|p| check_executable(p).is_ok())
 }
 
 /// `path` is a file this process may execute.

@@ -86,6 +86,9 @@ pub struct TuneConfig {
     pub out: PathBuf,
     /// What the database is, for the file ("sqlite (temporary file)", "postgres").
     pub database: String,
+    /// Apply journal-api's migrations through its `migrate` role first (a custom runtime binary
+    /// given by path); a function given as a command gets no such invocation.
+    pub migrate: bool,
 }
 
 pub struct Outcome {
@@ -167,7 +170,7 @@ pub async fn run(
         emulation: emulation(&layout, &machine.cpu_model),
         machine,
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
-        function: cfg.sweep.function.path.display().to_string(),
+        function: cfg.sweep.function.describe(),
         database: cfg.database.clone(),
         sizes: Vec::new(),
     };
@@ -178,9 +181,11 @@ pub async fn run(
         })
     };
     let mut path = write(&file)?;
-    tokio::select! {
-        r = migrate(&cfg.sweep) => r.map_err(TuneError::Migrate)?,
-        _ = shutdown.wait() => return Ok(Outcome { file, path, interrupted: true }),
+    if cfg.migrate {
+        tokio::select! {
+            r = migrate(&cfg.sweep) => r.map_err(TuneError::Migrate)?,
+            _ = shutdown.wait() => return Ok(Outcome { file, path, interrupted: true }),
+        }
     }
     for mb in &cfg.memory {
         let size = tokio::select! {

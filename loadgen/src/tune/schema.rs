@@ -1,4 +1,5 @@
-//! tune.json, schema `deploycost.loadgen.tune/v1`: what costcalc reads
+//! tune.json, schema `deploycost.loadgen.tune/v1.1` (v1.1 added `max_memory_used_mb`; a v1
+//! reader ignores it): what costcalc reads
 //! (costcalc/src/workload/source/tune.rs, `report --lambda-tune`); documented field by
 //! field in docs/tune-json.md. Fields costcalc does not know are
 //! ignored by it and kept for people (`init_ms`, `p90`, `mean`, `emulation`).
@@ -10,7 +11,7 @@ use serde::Serialize;
 use crate::stats::Latency;
 use crate::tune::measure::Spread;
 
-pub const SCHEMA: &str = "deploycost.loadgen.tune/v1";
+pub const SCHEMA: &str = "deploycost.loadgen.tune/v1.1";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TuneFile {
@@ -18,7 +19,8 @@ pub struct TuneFile {
     pub machine: Machine,
     /// YYYY-MM-DD (UTC) of the run.
     pub date: String,
-    /// The function binary that was measured.
+    /// The function's command line (a custom runtime binary, or an interpreter and its
+    /// arguments).
     pub function: String,
     /// How a memory size's CPU was emulated, for whoever reads the figures.
     pub emulation: String,
@@ -43,6 +45,9 @@ pub struct SizeReport {
     pub cold_start_ms: Option<Spread>,
     /// Process start to the first poll of /next (INIT alone).
     pub init_ms: Option<Spread>,
+    /// The cgroup's peak memory over the size's whole run, MiB rounded up (v1.1): Lambda's
+    /// REPORT line's "Max Memory Used"; null when the kernel keeps no peak.
+    pub max_memory_used_mb: Option<u64>,
     pub routes: Vec<RouteReport>,
 }
 
@@ -54,6 +59,11 @@ pub struct RouteReport {
     pub duration_ms: Latency,
     /// Mean of each invocation's duration rounded up to 1 ms.
     pub billed_ms_mean: f64,
+}
+
+/// Bytes as whole MiB, rounded up: Lambda's "Max Memory Used: 31 MB" counts MiB.
+pub fn mib_ceil(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 /// Writes `DIR/tune.json` (through a temporary file, so a reader never sees half of it).
@@ -98,6 +108,15 @@ mod tests {
     }
 
     #[test]
+    fn peak_bytes_round_up_to_whole_mib() {
+        assert_eq!(mib_ceil(0), 0);
+        assert_eq!(mib_ceil(1), 1);
+        assert_eq!(mib_ceil(1 << 20), 1);
+        // 31 MiB and one byte: Lambda would not print 31.
+        assert_eq!(mib_ceil((31 << 20) + 1), 32);
+    }
+
+    #[test]
     fn the_file_has_costcalcs_fields() {
         let f = TuneFile {
             schema: SCHEMA,
@@ -120,6 +139,7 @@ mod tests {
                     mean: 11.0,
                 }),
                 init_ms: None,
+                max_memory_used_mb: Some(41),
                 routes: vec![RouteReport {
                     method: "GET",
                     route: "/health",
@@ -130,7 +150,8 @@ mod tests {
             }],
         };
         let v = serde_json::to_value(&f).unwrap();
-        assert_eq!(v["schema"], "deploycost.loadgen.tune/v1");
+        assert_eq!(v["schema"], "deploycost.loadgen.tune/v1.1");
+        assert_eq!(v["sizes"][0]["max_memory_used_mb"], 41);
         let s = &v["sizes"][0];
         assert_eq!(s["cold_start_ms"]["p99"], 12.0);
         assert_eq!(s["routes"][0]["duration_ms"]["p50"], 0.0);

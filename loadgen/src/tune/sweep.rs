@@ -65,6 +65,7 @@ pub async fn measure_size(
     let oom_before = group.oom_kills()?;
     let result = run_size(cfg, mb, &group).await;
     let oom = group.oom_kills()? > oom_before;
+    let peak = group.memory_peak().map(crate::tune::schema::mib_ceil);
     let mut report = SizeReport {
         memory_mb: mb,
         usable: true,
@@ -72,6 +73,7 @@ pub async fn measure_size(
         cpus: round3(limits.cpus()),
         cold_start_ms: None,
         init_ms: None,
+        max_memory_used_mb: peak,
         routes: Vec::new(),
     };
     match result {

@@ -1,4 +1,4 @@
-//! The sweep as a table of what was measured: each size's cold start, INIT, and each route's
+//! The sweep as a table of what was measured: each size's cold start, INIT, Max Memory Used, and each route's
 //! p50/p99 and mean billed duration (pure). What a size costs, and which size to pick, is
 //! costcalc's (`costcalc report --lambda-tune tune.json --lambda-memory-mb auto`).
 
@@ -20,6 +20,7 @@ pub fn render(sizes: &[SizeReport]) -> String {
         "MB".to_string(),
         "cold p50/p99".into(),
         "INIT p50/p99".into(),
+        "max MiB".into(),
     ];
     for r in ROUTES {
         head.push(format!("{} p50/p99", r.name()));
@@ -38,6 +39,7 @@ pub fn render(sizes: &[SizeReport]) -> String {
         }
         row.push(spread(s.cold_start_ms));
         row.push(spread(s.init_ms));
+        row.push(s.max_memory_used_mb.map_or("-".into(), |m| m.to_string()));
         for r in &s.routes {
             row.push(pair(r.duration_ms.p50, r.duration_ms.p99));
             row.push(format!("{:.2}", r.billed_ms_mean));
@@ -94,6 +96,7 @@ mod tests {
                 p99: 4.0,
                 mean: 3.5,
             }),
+            max_memory_used_mb: Some(37),
             routes: ROUTES
                 .iter()
                 .map(|r| RouteReport {
@@ -120,6 +123,7 @@ mod tests {
         let row = t.lines().nth(2).unwrap();
         // No cold start measured, INIT 3/4 ms, every route 0.0/100.0 and 20.00 billed ms.
         assert!(row.contains(" - ") && row.contains("3.0/4.0"), "{t}");
+        assert!(t.contains("max MiB") && row.contains(" 37 "), "{t}");
         assert_eq!(row.matches("0.0/100.0").count(), ROUTES.len(), "{t}");
         assert_eq!(row.matches("20.00").count(), ROUTES.len(), "{t}");
         assert!(!t.contains('$'), "no cost column: {t}");

@@ -23,6 +23,7 @@
 
 mod bad_input;
 mod pick;
+mod python;
 mod quota;
 mod sweep;
 

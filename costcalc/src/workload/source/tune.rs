@@ -1,4 +1,4 @@
-//! Reading a Lambda memory sweep (`tune.json`, schema `deploycost.loadgen.tune/v1`, written by
+//! Reading a Lambda memory sweep (`tune.json`, schema `deploycost.loadgen.tune/v1.x`, written by
 //! `loadgen tune`): the function run at each memory size's CPU share on the load machine, its
 //! cold start and per-route durations. From it: the billed duration per request at each size over
 //! a route mix, the INIT duration a cold start bills, and the size to pick for a p99 target.

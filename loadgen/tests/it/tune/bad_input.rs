@@ -102,3 +102,48 @@ fn unsafe_geteuid() -> u32 {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() }
 }
+
+#[test]
+fn tune_function_cmd_without_its_interpreter_is_one_line_and_exit_2() {
+    // Checked before root and the cgroup: any machine gives this answer.
+    fails_with(
+        &[
+            "--function-cmd",
+            "python3.99-absent -m awslambdaric app.handler",
+        ],
+        2,
+        "--function-cmd: python3.99-absent is not on the function's PATH (/usr/local/bin:/usr/bin:/bin)",
+    );
+    fails_with(
+        &[
+            "--function-cmd",
+            "./bin/python -m awslambdaric app.handler",
+            "--cwd",
+            "/tmp",
+        ],
+        2,
+        "--function-cmd: ./bin/python is not an executable file (from /tmp)",
+    );
+    // The function's PATH is --env's when it gives one.
+    fails_with(
+        &["--function-cmd", "sh -c true", "--env", "PATH=/nonexistent"],
+        2,
+        "sh is not on the function's PATH (/nonexistent)",
+    );
+    fails_with(&["--function-cmd", "'unclosed"], 1, "has an unclosed quote");
+    fails_with(
+        &["--function-cmd", "  "],
+        1,
+        "--function-cmd: the command is empty",
+    );
+    fails_with(
+        &["--function-cmd", "sh", "--env", "NOEQUALS"],
+        1,
+        "--env: \"NOEQUALS\"",
+    );
+    fails_with(
+        &["--function-cmd", "sh", "--cwd", "/nonexistent"],
+        1,
+        "--cwd: /nonexistent",
+    );
+}

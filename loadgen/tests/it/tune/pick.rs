@@ -17,6 +17,7 @@ fn size(mb: u32, billed: [f64; 4], p99: [f64; 4]) -> SizeReport {
         cpus: f64::from(mb) / 1769.0,
         cold_start_ms: None,
         init_ms: None,
+        max_memory_used_mb: None,
         routes: ROUTES
             .iter()
             .enumerate()

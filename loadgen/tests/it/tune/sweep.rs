@@ -23,6 +23,9 @@ fn assert_size_consistent(s: &Value, requests: u64) {
         cold["p50"].as_f64().unwrap() <= cold["p99"].as_f64().unwrap(),
         "{s}"
     );
+    // Max Memory Used: something, and never past the size's limit.
+    let peak = s["max_memory_used_mb"].as_u64().unwrap();
+    assert!(0 < peak && peak <= s["memory_mb"].as_u64().unwrap(), "{s}");
     for (method, path) in [
         ("GET", "/health"),
         ("GET", "/api/v1/entries"),
@@ -88,7 +91,7 @@ fn tune_sweep_of_journal_api_writes_consistent_figures() {
     let file: Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("tune.json")).unwrap())
             .unwrap();
-    assert_eq!(file["schema"], "deploycost.loadgen.tune/v1");
+    assert_eq!(file["schema"], "deploycost.loadgen.tune/v1.1");
     let sizes = file["sizes"].as_array().unwrap();
     assert_eq!(
         sizes
