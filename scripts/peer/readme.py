@@ -89,8 +89,8 @@ say("## Lambda: each memory size")
 say("")
 tunes = {n: load("tune", n, "tune.json") for n in NAMES}
 if not any(tunes.values()):
-    say("Not measured: `loadgen tune` did not run here (it needs root and a cgroup cpu "
-        "controller); Lambda is priced from the runs' server time.")
+    say("No sweep in this folder (`loadgen tune` did not run or did not finish): Lambda is "
+        "priced from the runs' server time per route.")
 for n in NAMES:
     t = tunes[n]
     if t is None:
