@@ -101,3 +101,39 @@ if fails:
 print(f"report rendered in Chromium: every section, {charts} charts, {len(report['deployments'])} breakdowns, "
       f"no network request, no console message; screenshots in {keep}")
 PY
+
+# The comparison page (`report --compare`) from the committed compare fixtures: every section,
+# a chart per deployment and a sweep per implementation rendered, and nothing fetched.
+data=costcalc/tests/data/compare
+"$bin" report --compare "rust=$data/rust.json,$data/rust-tune.json" \
+  "python=$data/python.json,$data/python-tune.json" --requests-per-month 1e8 --peak-rps 100 \
+  --format html >"$work/compare.html"
+browse --enable-logging=stderr --log-net-log="$work/compare-netlog.json" --dump-dom \
+  "file://$work/compare.html" >"$work/compare-dom.html" 2>"$work/compare-chromium.log"
+browse --window-size=1280,2400 --screenshot="$keep/compare.png" "file://$work/compare.html" >/dev/null 2>&1
+python3 - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+dom = open(f"{work}/compare-dom.html").read()
+fails = []
+for section in ["answer", "deployments", "chart-ec2", "chart-fargate", "chart-lambda", "lambda-sweeps", "sources"]:
+    if f'id="{section}"' not in dom:
+        fails.append(f"section #{section} rendered")
+if dom.count("<svg") != 5:
+    fails.append(f"5 charts rendered (found {dom.count('<svg')})")
+# The totals worked by hand in costcalc/tests/it/compare.rs.
+for total in ["$37.63", "$91.20", "$81.54", "$223.52"]:
+    if total not in dom:
+        fails.append(f"{total} in the page")
+net = json.load(open(f"{work}/compare-netlog.json"))
+kinds = {v: k for k, v in net["constants"]["logEventTypes"].items()}
+requested = sorted({e["params"]["url"] for e in net["events"]
+                    if kinds.get(e["type"]) == "URL_REQUEST_START_JOB"
+                    and "file://" in e.get("params", {}).get("network_isolation_key", "")})
+if requested:
+    fails.append(f"no network request from the page (saw {requested})")
+if fails:
+    print("compare page browser check FAILED:\n  " + "\n  ".join(fails))
+    sys.exit(1)
+print("compare page rendered in Chromium: 3 deployment charts, 2 sweeps, the worked totals, no network request")
+PY

@@ -2,6 +2,7 @@
 //! module knows flag names (`flags`); `run` returns the text to print.
 
 mod breakeven;
+mod compare;
 mod database;
 pub mod flags;
 mod lambda_memory;

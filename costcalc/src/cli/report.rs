@@ -2,6 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
+use super::compare;
 use super::flags;
 use super::scenario::{Scenario, ScenarioArgs, scenario};
 use crate::error::Result;
@@ -31,6 +32,7 @@ pub enum ReportFormat {
   costcalc report --from-cloudwatch --lambda-function journal-api --days 14
   costcalc report --prices with-rates.toml --commitment compute-sp --term 3y --payment all --rds-reserved
   costcalc report --prices with-rates.toml --compare-commitments
+  costcalc report --compare fastapi=fa.json,fa-tune.json journal-api=ja.json,ja-tune.json --format html > compare.html
   costcalc report --spot --fargate-arch x86_64 --spot-discount 0.7   Fargate Spot and EC2 Spot at 70% off (assumed)")]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -47,6 +49,18 @@ pub struct ReportArgs {
     /// provisioned, and where the database changes the cheapest deployment
     #[arg(long)]
     pub compare_databases: bool,
+    /// Compare 2 to 8 implementations of one API, each priced from its own loadgen run
+    /// (summary.json) and optionally its memory sweep (tune.json), every other flag the same:
+    /// totals per deployment side by side, the cheapest deployment of each, the difference.
+    /// Refused when they cannot be compared (other traffic, other volumes, one sweep only, ...)
+    #[arg(
+        long,
+        value_name = "NAME=SUMMARY[,TUNE]",
+        num_args = 2..=8,
+        value_parser = compare::spec,
+        conflicts_with_all = ["from_loadgen", "lambda_tune", "workload", "from_cloudwatch", "from_logs", "compare_commitments", "compare_databases"],
+    )]
+    pub compare: Vec<compare::Spec>,
 }
 
 /// The report, the CloudWatch read-report when the workload was measured there, and the scenario.
@@ -129,6 +143,9 @@ pub fn run(a: &ReportArgs) -> Result<String> {
             .scenario
             .aws
             .print_queries(a.scenario.prices.region.as_deref());
+    }
+    if !a.compare.is_empty() {
+        return compare::run(&a.scenario, &a.compare, a.format);
     }
     let (r, read, sc) = build_with(&a.scenario, a.compare_commitments, a.compare_databases)?;
     let read = read.map(|t| t + "\n").unwrap_or_default();

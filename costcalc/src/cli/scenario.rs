@@ -1,7 +1,7 @@
 //! The one place where flags become the engine's `Workload` and `Options` (for `report` and
 //! `breakeven`), where prices are loaded, and where engine errors get their flag names.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use rust_decimal::Decimal;
@@ -64,7 +64,7 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "FILE", help_heading = "Workload")]
     pub from_loadgen: Option<PathBuf>,
     /// Price a loadgen run that did not keep up anyway (more than 1% dropped or failed, or queueing), with the warning in every output
-    #[arg(long, requires = "from_loadgen", help_heading = "Workload")]
+    #[arg(long, help_heading = "Workload")]
     pub allow_overloaded: bool,
     /// Where figures nobody measured or gave come from: journal-api's committed measured profile
     /// (costcalc/profiles/journal-api.json: CPU and server time per request, database CPU, bytes),
@@ -207,9 +207,25 @@ pub struct Scenario {
 }
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
+    scenario_of(s, s.from_loadgen.as_deref(), s.lambda_tune.as_deref())
+}
+
+/// The scenario of one loadgen run (`summary`) and memory sweep (`tune`) in place of the flags':
+/// `report --compare` prices each implementation with every other flag the same.
+pub fn scenario_of(
+    s: &ScenarioArgs,
+    summary: Option<&Path>,
+    tune: Option<&Path>,
+) -> Result<Scenario> {
+    if s.allow_overloaded && summary.is_none() {
+        return Err(Error::flag(
+            "--allow-overloaded",
+            "prices an overloaded loadgen run anyway: give the run (--from-loadgen FILE)",
+        ));
+    }
     let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
-    let (mut workload, measured, run, logs_read) = workload(s)?;
+    let (mut workload, measured, run, logs_read) = workload(s, summary)?;
     match run.as_ref().map(super::database::idle_gaps) {
         Some(Ok(gaps)) => workload.idle_gaps = gaps,
         Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
@@ -222,7 +238,7 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
             Traffic::Weekdays
         }
     };
-    if let Some(path) = &s.lambda_tune {
+    if let Some(path) = tune {
         tuned(&mut workload, path, run.as_ref(), options.hours)?;
     }
     if let Memory::Auto = s.lambda_memory_mb {
@@ -251,10 +267,11 @@ pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
 #[allow(clippy::type_complexity)]
 fn workload(
     s: &ScenarioArgs,
+    summary: Option<&Path>,
 ) -> Result<(Workload, Option<Measurement>, Option<View>, Option<String>)> {
     let hours = s.prices.hours_per_month;
     let logs = s.logs.measure(hours)?;
-    let (mut base, run) = match (&s.workload, &s.from_loadgen, &logs) {
+    let (mut base, run) = match (&s.workload, summary, &logs) {
         (_, _, Some((w, _))) => (w.clone(), None),
         (Some(f), _, _) => (workload::from_file(f)?, None),
         (None, Some(f), _) => {
@@ -316,10 +333,8 @@ fn workload(
         overridden = true;
     }
     if overridden {
-        let all_defaults_before = s.workload.is_none()
-            && s.from_loadgen.is_none()
-            && logs.is_none()
-            && measured.is_none();
+        let all_defaults_before =
+            s.workload.is_none() && summary.is_none() && logs.is_none() && measured.is_none();
         w.source = if all_defaults_before {
             "flags".into()
         } else {
@@ -332,7 +347,7 @@ fn workload(
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then
 /// carries the warning.
 fn measured_run(
-    path: &std::path::Path,
+    path: &Path,
     hours: Decimal,
     target_utilization: Decimal,
     allow: bool,

@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 
 use crate::money;
 
+mod compare;
 mod input;
+pub use compare::{Incomparable, THROUGHPUT};
 pub use input::Input;
 
 /// What was wrong with an input.
@@ -200,6 +202,16 @@ pub enum Error {
     /// An AWS API or the AWS CLI's output failed; the text names the API and the way out.
     #[error("{0}")]
     Aws(String),
+    /// Implementations that cannot be put side by side, and why (boxed: its names and files
+    /// would make every `Result` of the crate as large).
+    #[error("cannot compare: {0}")]
+    Incomparable(Box<Incomparable>),
+}
+
+impl From<Box<Incomparable>> for Error {
+    fn from(e: Box<Incomparable>) -> Self {
+        Error::Incomparable(e)
+    }
 }
 
 impl Error {

@@ -4,16 +4,17 @@
 mod assumptions;
 pub mod breakeven;
 pub mod commitments;
+pub mod compare;
 pub mod csv;
 pub mod databases;
 pub mod html;
-mod inputs;
+pub mod inputs;
 pub mod json;
 pub mod markdown;
 pub mod svg;
 pub mod sweep;
 pub mod table;
-mod text;
+pub mod text;
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

@@ -25,6 +25,7 @@ mod aws_cloudwatch;
 mod aws_prices;
 mod breakeven;
 mod commitments;
+mod compare;
 mod defaults;
 mod errors;
 mod fargate_tasks;

@@ -3,7 +3,7 @@
 //! comes first; each section appears when its input is there (the run's charts with a loadgen
 //! summary, the break-even chart when the analysis ran).
 
-mod charts;
+pub(crate) mod charts;
 
 use rust_decimal::Decimal;
 
@@ -13,7 +13,7 @@ use crate::deployment::{Deployment, Kind};
 use crate::money;
 use crate::workload::source::loadgen::view::View;
 
-const STYLE: &str = include_str!("style.css");
+pub(crate) const STYLE: &str = include_str!("style.css");
 
 /// What the page shows beside the report.
 pub struct Extras<'a> {
