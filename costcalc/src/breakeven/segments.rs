@@ -338,10 +338,16 @@ mod tests {
         }
     }
 
+    // One test per case: each sweeps its whole range, and a debug build on a loaded machine
+    // must not run all four within one test's time limit.
     #[test]
     fn totals_are_affine_between_breakpoints() {
         let w = Workload::default();
         assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
+    }
+
+    #[test]
+    fn totals_are_affine_with_free_tier_rest_x86_and_ha() {
         let o = Options {
             free_tier: true,
             api: apigw::ApiKind::Rest,
@@ -357,6 +363,10 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &o, dec!(1), dec!(100000000000));
+    }
+
+    #[test]
+    fn totals_are_affine_without_the_proxy_and_with_a_measured_database_cpu() {
         // Without RDS Proxy, Lambda's connections size the database; so does a measured database CPU.
         let o = Options {
             rds_proxy: false,
@@ -368,6 +378,10 @@ mod tests {
             ..Workload::default()
         };
         assert_affine(&w, &o, dec!(1000), dec!(10000000000));
+    }
+
+    #[test]
+    fn totals_are_affine_with_cpu_credits_under_flat_traffic() {
         // Flat traffic (a peak of 1.2 x the average) runs burstable instances and the database
         // above their baselines: CPU credits start at a kink per instance count.
         let w = Workload {
