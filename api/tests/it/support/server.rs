@@ -26,11 +26,11 @@ pub fn clean_command() -> Command {
 }
 
 /// A clean command with a JWT secret, request logs (tower_http at debug logs "started processing
-/// request": tests wait for it) and `env`.
+/// request" inside the request's span, which exists at debug only: tests wait for it) and `env`.
 pub fn journal_api(env: &[(&str, &str)]) -> Command {
     let mut cmd = clean_command();
     cmd.env("JWT_SECRET", SECRET)
-        .env("RUST_LOG", "info,tower_http=debug");
+        .env("RUST_LOG", "info,tower_http=debug,journal_api::app=debug");
     for (k, v) in env {
         cmd.env(k, v);
     }
