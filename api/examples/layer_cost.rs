@@ -8,12 +8,10 @@
 //!     cargo run --release -p api --example layer_cost [-- REQUESTS]
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Request, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use journal_api::app::{self, AppState, RequestIds};
@@ -21,7 +19,11 @@ use journal_api::config::LogFormat;
 use journal_api::db::{Db, DbSettings};
 use journal_api::metrics::{Metrics, Track};
 use journal_api::{deadline, headers, telemetry};
-use tower::{ServiceBuilder, ServiceExt};
+use tower::ServiceBuilder;
+
+#[path = "support/timing.rs"]
+mod timing;
+use timing::per_request;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
@@ -36,21 +38,6 @@ async fn health() -> impl IntoResponse {
 
 fn bare() -> Router {
     Router::new().route("/health", get(health))
-}
-
-/// Nanoseconds per request: the best of 5 passes of `n` requests.
-async fn per_request(app: &Router, n: u32) -> f64 {
-    let mut best = f64::MAX;
-    for _ in 0..5 {
-        let start = Instant::now();
-        for _ in 0..n {
-            let req = Request::get("/health").body(Body::empty()).unwrap();
-            let res = app.clone().oneshot(req).await.unwrap();
-            assert!(res.status().is_success());
-        }
-        best = best.min(start.elapsed().as_nanos() as f64 / f64::from(n));
-    }
-    best
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -10,30 +10,13 @@
 //!     cargo build --release -p api --example log_cost
 //!     for f in warn info warn info; do target/release/examples/log_cost $f >/dev/null; done
 
-use std::time::Instant;
-
-use axum::body::Body;
-use axum::http::Request;
 use journal_api::app::{self, AppState};
 use journal_api::config::LogFormat;
 use journal_api::db::{Db, DbSettings};
 use journal_api::telemetry;
-use tower::ServiceExt;
-
-/// Nanoseconds of wall time per request: the best of 5 passes of `n` requests.
-async fn per_request(app: &axum::Router, n: u32) -> f64 {
-    let mut best = f64::MAX;
-    for _ in 0..5 {
-        let start = Instant::now();
-        for _ in 0..n {
-            let req = Request::get("/health").body(Body::empty()).unwrap();
-            let res = app.clone().oneshot(req).await.unwrap();
-            assert!(res.status().is_success());
-        }
-        best = best.min(start.elapsed().as_nanos() as f64 / f64::from(n));
-    }
-    best
-}
+#[path = "support/timing.rs"]
+mod timing;
+use timing::per_request;
 
 /// CPU seconds of the whole process so far (every thread: the log writer's too).
 fn process_cpu_s() -> f64 {
