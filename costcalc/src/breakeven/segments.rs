@@ -408,6 +408,7 @@ mod tests {
                 acu_max: dec!(8),
                 pause_after_s: dec!(300),
                 storage: crate::pricing::aurora::AuroraStorage::Standard,
+                scale_down_lag_s: dec!(60),
             }),
             ..Options::default()
         };

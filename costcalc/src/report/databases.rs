@@ -40,6 +40,7 @@ fn serverless(o: &Options) -> Serverless {
             acu_max: dec!(4),
             pause_after_s: dec!(300),
             storage: AuroraStorage::Standard,
+            scale_down_lag_s: crate::deployment::aurora_capacity::DEFAULT_SCALE_DOWN_LAG_S,
         },
     }
 }
