@@ -185,3 +185,63 @@ pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deployment::aurora;
+    use crate::pricing::aurora::AuroraStorage;
+
+    /// 2.1 x 10^8 requests a month on weekdays at 10 ms of database CPU each, on a 0.5-16 ACU
+    /// cluster stepping down 0.5 ACU per 60 s. 5 x 730 / 168 = 21.726 weekdays x 9 h = 195.536
+    /// busy hours (703,928.6 s): 298.33 req/s x 0.010 / 0.25 = 11.93 -> 12 ACU while busy.
+    #[test]
+    fn the_cluster_and_its_proxy_bill_the_same_timeline() {
+        let p = crate::catalog::bundled("us-east-1").unwrap();
+        let s = Serverless {
+            acu_min: dec!(0.5),
+            acu_max: dec!(16),
+            pause_after_s: dec!(300),
+            storage: AuroraStorage::Standard,
+            scale_down_lag_s: dec!(60),
+        };
+        let w = Workload {
+            requests_per_month: dec!(210000000),
+            db_cpu_ms_per_request: Some(dec!(10)),
+            traffic: Traffic::Weekdays,
+            ..Workload::default()
+        };
+        let o = Options::default();
+        // The cluster: 0.5 x 730 = 365, + 11.5 x 195.536 = 2,248.661 above the floor while busy,
+        // + each evening's 23 steps down from 12 to 0.5, 60 s each: 60 x 0.5 x (23 x 24 / 2) =
+        // 8,280 ACU-s x 21.726 = 49.970 ACU-hours: 2,663.631 x $0.12 = $319.6357 -> $319.64.
+        let mut out = Vec::new();
+        let notes = aurora::lines(&s, &w, &o, &p, &mut out).unwrap();
+        assert_eq!(out[0].cost_usd.round_dp(2), dec!(319.64));
+        assert!(
+            notes[0].contains("holds 0.5 to 12 ACU over weekdays 09:00-18:00")
+                && notes[0].contains("2,663.63 ACU-hours a month, 49.97 of them from the"),
+            "{notes:?}"
+        );
+        // RDS Proxy bills the same timeline at 8 ACUs or more an hour: 8 x 730 = 5,840, + 4 x
+        // 195.536 = 782.143 above 8 while busy, + the steps from 12 down to 8, 60 s each:
+        // 60 x (4 + 3.5 + ... + 0.5) = 1,080 ACU-s x 21.726 = 6.518 ACU-hours: 6,628.661 x
+        // $0.015 = $99.4299 -> $99.43 (billing 12 ACUs all month, as before, was $131.40).
+        let proxy = aurora::proxy_lines(&s, &w, &o, &p).unwrap();
+        assert_eq!(proxy[0].cost_usd.round_dp(2), dec!(99.43));
+        assert!(
+            proxy[0].name.contains("0.5-12 ACU") && proxy[0].name.contains("at least 8 ACUs"),
+            "{}",
+            proxy[0].name
+        );
+        // Evenly over the month the rate is 79.9 req/s -> 3.2 -> 3.5 ACU all month, below the
+        // proxy's minimum: 8 x 730 x $0.015 = $87.60.
+        let even = Workload {
+            traffic: Traffic::Even,
+            ..w
+        };
+        let proxy = aurora::proxy_lines(&s, &even, &o, &p).unwrap();
+        assert_eq!(proxy[0].cost_usd.round_dp(2), dec!(87.60));
+        assert!(proxy[0].name.contains("8-ACU minimum"), "{}", proxy[0].name);
+    }
+}

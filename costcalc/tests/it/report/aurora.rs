@@ -159,16 +159,6 @@ fn a_loadgen_runs_idle_gaps_repeat_over_the_month() {
         cost(deployment(&v, "ec2"), "Serverless v2 (Standard)"),
         "32.90"
     );
-    let v = costcalc_json(&[
-        "report",
-        "--from-loadgen",
-        path.to_str().unwrap(),
-        "--db",
-        "aurora-serverless",
-        "--acu-min",
-        "0",
-    ]);
-    let d = deployment(&v, "ec2");
     assert!(
         notes.contains("the loadgen run's 1 idle gaps over its 3,600 s profile, repeated"),
         "{notes}"
