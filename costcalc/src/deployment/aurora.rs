@@ -223,7 +223,7 @@ fn capacity_note(
         )
     } else {
         format!(
-            "holds {} ACU while up, its minimum: no database CPU was measured",
+            "holds {} ACU while up (its minimum; no database CPU was measured)",
             c.floor.normalize()
         )
     };

@@ -101,13 +101,16 @@ pub fn compare(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<DbCompari
     for (label, mut why, opts) in variants(o) {
         opts.validate(p)?;
         let deployments = deployment::build_all(w, &opts, p)?;
-        // The paused hours and resumes, the same for each deployment.
-        if let Some(n) = deployments
-            .iter()
-            .flat_map(|d| &d.notes)
-            .find(|n| n.starts_with("auto-pause after"))
-        {
-            why.push_str(&format!("; {n}"));
+        // The ACUs over time (with the scale-down lag assumed) and the paused hours and resumes,
+        // the same for each deployment.
+        for start in ["Aurora Serverless v2 holds", "auto-pause after"] {
+            if let Some(n) = deployments
+                .iter()
+                .flat_map(|d| &d.notes)
+                .find(|n| n.starts_with(start))
+            {
+                why.push_str(&format!("; {n}"));
+            }
         }
         let cheapest = deployments
             .iter()
