@@ -3,8 +3,9 @@
 //!
 //! Assumptions, each stated in the report's notes:
 //! - capacity while up: the minimum (at least 0.5 ACU), or the measured database CPU at the
-//!   month's average rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an
-//!   ACU is about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range;
+//!   timeline's rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an ACU is
+//!   about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range, followed
+//!   up at once and down at the assumed scale-down lag (`aurora_capacity`);
 //! - idle gaps: a loadgen run's, else the traffic shape's (`workload::shape`): the month's
 //!   requests evenly spaced, or on weekdays 09:00-18:00;
 //! - a gap pauses only after the API's pool has closed its last connection (600 s idle, in
@@ -153,10 +154,12 @@ pub fn proxy_lines(
     })?;
     let floor = s.acu_min.max(STEP).max(rate.minimum_acus);
     let c = aurora_capacity::capacity(s, w, o, floor, false);
+    // The cluster's own range, for the line's name (the proxy's basis clamps it at its minimum).
+    let cluster = aurora_capacity::capacity(s, w, o, s.acu_min.max(STEP), false);
     Ok(pricing::rds_proxy::price_serverless(
         &ProxyBasis {
-            floor: s.acu_min.max(STEP),
-            peak: c.peak,
+            floor: cluster.floor,
+            peak: cluster.peak,
             acu_hours: o.hours * floor + c.excess_h,
         },
         rate,
@@ -227,13 +230,19 @@ fn capacity_note(
             c.floor.normalize()
         )
     };
+    let lag = if s.scale_down_lag_s.is_zero() {
+        "assumed: up and down at once, no lag, the lower bound".to_string()
+    } else {
+        format!(
+            "assumed: up at once, down 0.5 ACU per {} s; a lag of 0 is the lower bound",
+            s.scale_down_lag_s.normalize()
+        )
+    };
     format!(
         "Aurora Serverless v2 {held}: {} ACU-hours a month, {} of them from the scale-down lag \
-         (assumed: up at once, down 0.5 ACU per {} s; AWS publishes no scale-down rate, only \
-         that scaling down is gradual; a lag of 0 is the lower bound)",
+         ({lag}; AWS publishes no scale-down rate, only that scaling down is gradual)",
         money::quantity(acu_hours, 2),
         money::quantity(lag_h, 2),
-        s.scale_down_lag_s.normalize()
     )
 }
 
