@@ -133,6 +133,40 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
+    fn a_runs_timeline_becomes_buckets_of_real_time() {
+        use crate::workload::source::loadgen::view::Second;
+        let second = |second, sent| Second {
+            second,
+            sent,
+            errors: 0,
+            dropped: 0,
+        };
+        // A day (86,400 s) played 144 times faster: 600 wall seconds, each 144 real seconds; a
+        // second past the profile (700) is the run draining, not the profile.
+        let v = View {
+            compression: 144.0,
+            profile_seconds: Some(86400.0),
+            timeline: vec![second(0, 5), second(599, 3), second(700, 9)],
+            ..View::default()
+        };
+        let t = request_timeline(&v).unwrap();
+        assert_eq!((t.bucket_s, t.requests.len()), (dec!(144), 600));
+        assert_eq!((t.requests[0], t.requests[599]), (dec!(5), dec!(3)));
+        assert_eq!(t.requests.iter().sum::<Decimal>(), dec!(8));
+        // Nothing sent, or no profile length: no timeline.
+        let idle = View {
+            timeline: vec![second(0, 0)],
+            ..v.clone()
+        };
+        assert!(request_timeline(&idle).is_none());
+        let unknown = View {
+            profile_seconds: None,
+            ..v
+        };
+        assert!(request_timeline(&unknown).is_none());
+    }
+
+    #[test]
     fn pause_after_takes_seconds_minutes_or_hours() {
         assert_eq!(duration_s("300"), Ok(dec!(300)));
         assert_eq!(duration_s("300s"), Ok(dec!(300)));
