@@ -91,6 +91,12 @@ fn settings_aws_refuses_are_refused_naming_the_flag_and_why() {
         e.contains("--acu-min: 0.3: expected 0 (auto-pause) or 0.5 to 256 in 0.5 steps"),
         "{e}"
     );
+    // A scale-down lag beyond an hour per 0.5 ACU is refused (2h = 7,200 s).
+    let e = refused(&["--acu-scale-down-lag", "2h"]);
+    assert_eq!(
+        e,
+        "error: --acu-scale-down-lag: 7200 is too large (at most 3,600)"
+    );
     let e = refused(&["--acu-min", "8", "--acu-max", "4"]);
     assert!(e.contains("--acu-max: 4: below the minimum (8 ACU)"), "{e}");
     let e = refused(&["--acu-min", "0", "--pause-after", "1m"]);
