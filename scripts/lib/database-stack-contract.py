@@ -1,5 +1,5 @@
 """The promises of infra/database.yaml to the app stacks (lambda/, fargate/, ec2/) and to costcalc:
-the database choice (RDS PostgreSQL or Aurora PostgreSQL Serverless v2), never an RDS Proxy on an
+the database choice (RDS PostgreSQL, Aurora PostgreSQL provisioned or Serverless v2), never an RDS Proxy on an
 auto-pausing cluster, and exports that every import of the app stacks finds.
 
     python scripts/lib/database-stack-contract.py DATABASE_TEMPLATE APP_TEMPLATE...
@@ -21,7 +21,8 @@ from cfnlint.decode import decode
 # (ServerlessV2ScalingConfiguration: MinCapacity 0 to 256, MaxCapacity 1 to 256,
 # SecondsUntilAutoPause 300 to 86,400).
 PARAMETERS = {
-    "DbEngine": ("String", "rds", ["rds", "aurora-serverless"], None, None),
+    "DbEngine": ("String", "rds", ["rds", "aurora", "aurora-serverless"], None, None),
+    "AuroraInstanceClass": ("String", "db.t4g.medium", None, None, None),
     "EnableProxy": ("String", "false", ["true", "false"], None, None),
     "MultiAZ": ("String", "false", ["true", "false"], None, None),
     "AuroraMinCapacity": ("Number", "0", None, "0", "256"),
@@ -34,7 +35,7 @@ AUTO_PAUSE_SINCE = {"13": (13, 15), "14": (14, 12), "15": (15, 7), "16": (16, 3)
 STORAGE_TYPE = {"standard": "aurora", "io-optimized": "aurora-iopt1"}
 # Values tried for the parameters that decide what the stack creates.
 VARIED = {
-    "DbEngine": ["rds", "aurora-serverless"],
+    "DbEngine": ["rds", "aurora-serverless", "aurora"],
     "EnableProxy": ["true", "false"],
     "MultiAZ": ["true", "false"],
     "AuroraMinCapacity": ["0", "0.5", "8"],
@@ -153,6 +154,11 @@ class Contract:
                 "MaxValue": None if "MaxValue" not in p else str(p["MaxValue"]),
             }
             want = {"Type": ptype, "AllowedValues": allowed, "MinValue": low, "MaxValue": high}
+            if allowed is None and ptype == "String":
+                # A class list: only that it has one, holding its default.
+                got["AllowedValues"] = want["AllowedValues"] = None
+                if default not in [str(v) for v in p.get("AllowedValues", [])]:
+                    self.problem(f"parameter {name} does not allow its default {default}")
             if default is not None:
                 got["Default"], want["Default"] = str(p.get("Default")), default
             for key in want:
@@ -189,7 +195,7 @@ class Contract:
             refs = targets(obj) | set([deps] if isinstance(deps, str) else deps)
             for t in sorted(refs & set(res) - c.present):
                 self.problem(f"{name} refers to {t}, which is not created under {where}")
-        aurora = p["DbEngine"] == "aurora-serverless"
+        aurora = p["DbEngine"] in ("aurora", "aurora-serverless")
         clusters = {k: r for k, r in live.items() if r["Type"] == "AWS::RDS::DBCluster"}
         instances = {k: r for k, r in live.items() if r["Type"] == "AWS::RDS::DBInstance"}
         alone = [k for k, r in instances.items() if "DBClusterIdentifier" not in r.get("Properties", {})]
@@ -197,7 +203,7 @@ class Contract:
             self.aurora(clusters, instances, alone, p, where)
         elif clusters or len(alone) != 1:
             self.problem(f"expected one RDS instance and no cluster under {where}, found {sorted(alone)} and {sorted(clusters)}")
-        auto_pause = aurora and float(p["AuroraMinCapacity"]) == 0
+        auto_pause = p["DbEngine"] == "aurora-serverless" and float(p["AuroraMinCapacity"]) == 0
         proxies = sorted(k for k, r in live.items() if r["Type"] in PROXY_TYPES)
         if auto_pause and proxies:
             self.problem(
@@ -220,16 +226,22 @@ class Contract:
         members = [r["Properties"] for r in instances.values()
                    if r["Properties"].get("DBClusterIdentifier") == {"Ref": cid}]
         want = 2 if p["MultiAZ"] == "true" else 1
-        if len(members) != want or any(m.get("DBInstanceClass") != "db.serverless" for m in members):
-            self.problem(f"expected {want} db.serverless instance(s) in {cid} under {where}, found {members}")
-        scaling = props.get("ServerlessV2ScalingConfiguration", {})
-        pause = scaling.get("SecondsUntilAutoPause")
+        serverless = p["DbEngine"] == "aurora-serverless"
+        cls = "db.serverless" if serverless else p["AuroraInstanceClass"]
+        if len(members) != want or any(m.get("DBInstanceClass") != cls for m in members):
+            self.problem(f"expected {want} {cls} instance(s) in {cid} under {where}, found {members}")
         checks = {
             "Engine": (props.get("Engine"), "aurora-postgresql"),
+            "StorageType": (props.get("StorageType"), STORAGE_TYPE[p["AuroraStorage"]]),
+        }
+        if not serverless and "ServerlessV2ScalingConfiguration" in props:
+            self.problem(f"{cid} has a ServerlessV2ScalingConfiguration under {where}, a provisioned cluster")
+        scaling = props.get("ServerlessV2ScalingConfiguration", {})
+        pause = scaling.get("SecondsUntilAutoPause")
+        checks |= {} if not serverless else {
             "MinCapacity": (scaling.get("MinCapacity"), p["AuroraMinCapacity"]),
             "MaxCapacity": (scaling.get("MaxCapacity"), p["AuroraMaxCapacity"]),
             "SecondsUntilAutoPause": (pause, p["AuroraSecondsUntilAutoPause"] if float(p["AuroraMinCapacity"]) == 0 else None),
-            "StorageType": (props.get("StorageType"), STORAGE_TYPE[p["AuroraStorage"]]),
         }
         for key, (got, expected) in checks.items():
             if str(got) != str(expected):

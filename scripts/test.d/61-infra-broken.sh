@@ -30,6 +30,16 @@ if break_copy "$db" "$work/db/output.yaml" 's/^    Value: !If \[UseAurora, !GetA
   expect_failure "contract: an output naming the RDS instance on Aurora" "output DbEndpoint refers to Database, which is not created under DbEngine=aurora-serverless" \
     db_contract "$work/db/output.yaml" "${app_templates[@]}"
 fi
+if break_copy "$db" "$work/db/class.yaml" 's/DBInstanceClass: !If \[UseServerless, db.serverless, !Ref AuroraInstanceClass\]/DBInstanceClass: db.serverless/'; then
+  # Aurora provisioned (DbEngine=aurora) runs its writer on AuroraInstanceClass, not db.serverless.
+  expect_failure "contract: Aurora provisioned on db.serverless" "expected 1 db.t4g.medium instance\(s\) in AuroraCluster under DbEngine=aurora," \
+    db_contract "$work/db/class.yaml" "${app_templates[@]}"
+fi
+if break_copy "$db" "$work/db/provisioned.yaml" 's/^  UseAurora: !Or .*/  UseAurora: !Condition UseServerless/'; then
+  # DbEngine=aurora must give an Aurora cluster, not fall back to the RDS instance.
+  expect_failure "contract: DbEngine=aurora without a cluster" "expected one Aurora cluster and no RDS instance under DbEngine=aurora," \
+    db_contract "$work/db/provisioned.yaml" "${app_templates[@]}"
+fi
 if break_copy infra/lambda/template.yaml "$work/db/lambda.yaml" 's/^        DB_PROXY: !ImportValue .*/        DB_PROXY: "1"/'; then
   expect_failure "contract: Lambda's DB_PROXY fixed whatever the proxy" 'DB_PROXY must be the import of \$\{DatabaseStack\}-ProxyEnabled' \
     db_contract "$db" "$work/db/lambda.yaml" infra/fargate/template.yaml infra/ec2/template.yaml

@@ -65,6 +65,9 @@ if grep -q 'EnableProxy' "$work/lambda-pause.out"; then fail "an auto-pausing Au
 expect_lines "lambda on auto-pausing Aurora says why there is no proxy" "$work/lambda-pause.err" "no RDS Proxy: Aurora with --acu-min 0 pauses when idle"
 
 # --db alone: Aurora at its stack default minimum, 0, which pauses: no proxy either.
+dry fargate-aurora fargate -n --db aurora --aurora-class db.r7g.large --aurora-storage io-optimized
+expect_lines "fargate on Aurora provisioned" "$work/fargate-aurora.out" \
+  "--parameter-overrides DbEngine=aurora AuroraInstanceClass=db.r7g.large AuroraStorage=io-optimized"
 dry lambda-aurora-default lambda -n --db=aurora-serverless
 expect_lines "lambda on Aurora by default" "$work/lambda-aurora-default.out" \
   "--stack-name journal-db --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset --parameter-overrides DbEngine=aurora-serverless AuroraMinCapacity=0"
@@ -117,7 +120,9 @@ bad_args "one target at a time" lambda ec2 --dry-run
 bad_args "ec2 needs an S3 bucket" ec2 --dry-run
 bad_args "--param wants KEY=VALUE" lambda --dry-run --param ApiType
 bad_args "CpuArchitecture must be ARM64 or X86_64" fargate --dry-run --param CpuArchitecture=arm
-bad_args "--db must be rds or aurora-serverless, got 'aurora'" lambda --dry-run --db aurora
+bad_args "--db must be rds, aurora or aurora-serverless, got 'aurora-v1'" lambda --dry-run --db aurora-v1
+bad_args "--acu-min, --acu-max and --pause-after need --db aurora-serverless, not aurora" lambda --dry-run --db aurora --acu-max 4
+bad_args "--aurora-class needs --db aurora \\(Aurora provisioned\\), not aurora-serverless" lambda --dry-run --db aurora-serverless --aurora-class db.r7g.large
 bad_args "--acu-min, --acu-max, --pause-after and --aurora-storage need --db aurora-serverless" lambda --dry-run --acu-max 4
 bad_args "need --db aurora-serverless, not rds" lambda --dry-run --db rds --aurora-storage standard
 bad_args "--acu-min must be 0 or 0.5 to 256 in steps of 0.5, got '0.3'" lambda --dry-run --db aurora-serverless --acu-min 0.3

@@ -408,6 +408,7 @@ mod tests {
                 acu_max: dec!(8),
                 pause_after_s: dec!(300),
                 storage: crate::pricing::aurora::AuroraStorage::Standard,
+                scale_down_lag_s: dec!(60),
             }),
             ..Options::default()
         };
@@ -431,6 +432,37 @@ mod tests {
             ..o
         };
         assert_affine(&w, &o, dec!(1), dec!(10000000000));
+    }
+
+    #[test]
+    fn totals_stay_affine_over_a_runs_timeline_with_a_scale_down_lag() {
+        // A run's timeline of 60 s buckets (30, idle, idle, 120, 5 requests, then idle): each
+        // bucket's demand steps at its own 0.5-ACU levels, and between them the step-downs (0.5
+        // ACU per 60 s) hold the same ACU-seconds; RDS Proxy bills the same timeline above 8.
+        let mut requests = vec![dec!(30), dec!(0), dec!(0), dec!(120), dec!(5)];
+        requests.extend([Decimal::ZERO; 55]);
+        let w = Workload {
+            db_cpu_ms_per_request: Some(dec!(0.5)),
+            request_timeline: Some(crate::workload::RequestTimeline {
+                bucket_s: dec!(60),
+                requests,
+            }),
+            ..Workload::default()
+        };
+        for rds_proxy in [true, false] {
+            let o = Options {
+                rds_proxy,
+                database: aurora::Database::AuroraServerless(aurora::Serverless {
+                    acu_min: dec!(0.5),
+                    acu_max: dec!(16),
+                    pause_after_s: dec!(300),
+                    storage: crate::pricing::aurora::AuroraStorage::Standard,
+                    scale_down_lag_s: dec!(60),
+                }),
+                ..Options::default()
+            };
+            assert_affine(&w, &o, dec!(1000), dec!(1000000000));
+        }
     }
 
     #[test]

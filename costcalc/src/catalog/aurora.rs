@@ -121,33 +121,6 @@ impl AuroraPrices {
         }
         Ok(())
     }
-
-    /// Say on every source that these rates were not re-read (a fetched snapshot keeps the
-    /// template's `[aurora]` until `prices fetch` reads the Aurora usage types).
-    pub fn mark_kept_from(&mut self, template_date: &str) {
-        let note = |s: &mut String| {
-            *s = format!("not read by prices fetch yet: bundled snapshot of {template_date}; {s}");
-        };
-        let a = self;
-        for p in [
-            &mut a.serverless_v2.standard,
-            &mut a.serverless_v2.io_optimized,
-            &mut a.storage.standard,
-            &mut a.storage.io_optimized,
-            &mut a.io.standard,
-        ] {
-            note(&mut p.source);
-        }
-        if let Some(b) = a.backup.as_mut() {
-            note(&mut b.source);
-        }
-        if let Some(x) = a.proxy.as_mut() {
-            note(&mut x.acu.source);
-        }
-        for i in a.instances.values_mut() {
-            note(&mut i.source);
-        }
-    }
 }
 
 /// The snapshot's Aurora rates, or an error naming the rate `what` needs (`usage_type`) and the

@@ -7,8 +7,8 @@ use super::scenario::ScenarioArgs;
 use super::values::nonneg;
 use crate::deployment::aurora::{Database, Serverless};
 use crate::pricing::aurora::AuroraStorage;
-use crate::workload::IdleGaps;
 use crate::workload::source::loadgen::view::View;
+use crate::workload::{IdleGaps, RequestTimeline};
 
 /// A loadgen run's idle gaps, when it says how long its profile is at real time; a run whose gaps
 /// add up to more than its profile is not used, and the reason is given.
@@ -34,6 +34,41 @@ pub fn idle_gaps(v: &View) -> std::result::Result<Option<IdleGaps>, String> {
         gaps_s,
         profile_seconds: profile,
     }))
+}
+
+const MAX_BUCKETS: u32 = 1_000_000;
+
+/// A loadgen run's requests per wall second over its profile, each bucket `profile / n` real
+/// seconds (n the profile's wall seconds): what Aurora Serverless v2's ACUs follow. None when the
+/// run does not say how long its profile is or sent nothing in it.
+pub fn request_timeline(v: &View) -> Option<RequestTimeline> {
+    let profile = v.profile_seconds.and_then(|p| Decimal::try_from(p).ok())?;
+    let compression = Decimal::try_from(v.compression).ok()?;
+    if profile <= Decimal::ZERO || compression <= Decimal::ZERO {
+        return None;
+    }
+    // As many buckets as a summary's timeline may hold (`view::check`): a million wall seconds.
+    let n = (profile / compression).ceil().max(Decimal::ONE);
+    if n > Decimal::from(MAX_BUCKETS) {
+        return None;
+    }
+    let len = usize::try_from(n.mantissa()).ok()? / 10usize.pow(n.scale());
+    let mut requests = vec![Decimal::ZERO; len];
+    for s in &v.timeline {
+        if let Some(r) = usize::try_from(s.second)
+            .ok()
+            .and_then(|i| requests.get_mut(i))
+        {
+            *r += Decimal::from(s.sent);
+        }
+    }
+    requests
+        .iter()
+        .any(|r| !r.is_zero())
+        .then(|| RequestTimeline {
+            bucket_s: profile / n,
+            requests,
+        })
 }
 
 /// `--db`.
@@ -71,6 +106,7 @@ pub fn database(s: &ScenarioArgs) -> Database {
             acu_min: s.acu_min,
             acu_max: s.acu_max,
             pause_after_s: s.pause_after,
+            scale_down_lag_s: s.acu_scale_down_lag,
             storage,
         }),
     }
@@ -95,6 +131,40 @@ pub fn duration_s(text: &str) -> std::result::Result<Decimal, String> {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn a_runs_timeline_becomes_buckets_of_real_time() {
+        use crate::workload::source::loadgen::view::Second;
+        let second = |second, sent| Second {
+            second,
+            sent,
+            errors: 0,
+            dropped: 0,
+        };
+        // A day (86,400 s) played 144 times faster: 600 wall seconds, each 144 real seconds; a
+        // second past the profile (700) is the run draining, not the profile.
+        let v = View {
+            compression: 144.0,
+            profile_seconds: Some(86400.0),
+            timeline: vec![second(0, 5), second(599, 3), second(700, 9)],
+            ..View::default()
+        };
+        let t = request_timeline(&v).unwrap();
+        assert_eq!((t.bucket_s, t.requests.len()), (dec!(144), 600));
+        assert_eq!((t.requests[0], t.requests[599]), (dec!(5), dec!(3)));
+        assert_eq!(t.requests.iter().sum::<Decimal>(), dec!(8));
+        // Nothing sent, or no profile length: no timeline.
+        let idle = View {
+            timeline: vec![second(0, 0)],
+            ..v.clone()
+        };
+        assert!(request_timeline(&idle).is_none());
+        let unknown = View {
+            profile_seconds: None,
+            ..v
+        };
+        assert!(request_timeline(&unknown).is_none());
+    }
 
     #[test]
     fn pause_after_takes_seconds_minutes_or_hours() {

@@ -40,6 +40,7 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         AcuMin => "--acu-min",
         AcuMax => "--acu-max",
         PauseAfter => "--pause-after",
+        AcuScaleDownLag => "--acu-scale-down-lag",
         RdsProxy => "--proxy",
         AuroraStorageGb => "--db-storage-gb",
         DbIoPerRequest => "--db-io-per-request",

@@ -175,6 +175,9 @@ pub struct ScenarioArgs {
     /// With --acu-min 0: pause after this long without connections, 5m to 24h (e.g. 300s, 5m, 2h)
     #[arg(long, value_name = "T", default_value = "5m", value_parser = duration_s, help_heading = "Deployments")]
     pub pause_after: Decimal,
+    /// Aurora Serverless v2 scale-down: seconds per 0.5-ACU step down when demand falls, 0 to 1h (e.g. 0, 30s, 2m) [assumed: AWS publishes no rate, only that scaling down is gradual; 0 follows demand at once, the lower bound]
+    #[arg(long, value_name = "T", default_value = "60s", value_parser = duration_s, help_heading = "Deployments")]
+    pub acu_scale_down_lag: Decimal,
     /// When in the week the requests fall, for Aurora's auto-pause: even (over the whole month) or weekdays (Monday to Friday 09:00-18:00, evenly spaced within them; nights and weekends idle). Replaces a loadgen run's idle gaps
     #[arg(long, value_enum, default_value_t = TrafficArg::Even, help_heading = "Deployments")]
     pub traffic: TrafficArg,
@@ -231,10 +234,12 @@ pub fn scenario_of(
         Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
         _ => {}
     }
+    workload.request_timeline = run.as_ref().and_then(super::database::request_timeline);
     workload.traffic = match s.traffic {
         TrafficArg::Even => Traffic::Even,
         TrafficArg::Weekdays => {
             workload.idle_gaps = None;
+            workload.request_timeline = None;
             Traffic::Weekdays
         }
     };

@@ -3,8 +3,9 @@
 //!
 //! Assumptions, each stated in the report's notes:
 //! - capacity while up: the minimum (at least 0.5 ACU), or the measured database CPU at the
-//!   month's average rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an
-//!   ACU is about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range;
+//!   timeline's rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an ACU is
+//!   about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range, followed
+//!   up at once and down at the assumed scale-down lag (`aurora_capacity`);
 //! - idle gaps: a loadgen run's, else the traffic shape's (`workload::shape`): the month's
 //!   requests evenly spaced, or on weekdays 09:00-18:00;
 //! - a gap pauses only after the API's pool has closed its last connection (600 s idle, in
@@ -17,12 +18,15 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::Options;
+use super::aurora_capacity::{self, Capacity};
+pub use super::aurora_connections::{connections_note, max_connections};
 use crate::catalog::PriceSnapshot;
 use crate::catalog::aurora_rates;
 use crate::error::{Error, Input, Problem, Result, check_range};
 use crate::money;
 use crate::pricing::aurora::{self, AuroraCapacity, AuroraStorage, AuroraUsage};
 use crate::pricing::aurora_pause::{self, IdleMonth};
+use crate::pricing::rds_proxy::ProxyBasis;
 use crate::pricing::{self, LineItem};
 use crate::workload::Workload;
 use crate::workload::shape::{self, Traffic};
@@ -32,7 +36,7 @@ use crate::workload::shape::{self, Traffic};
 pub const POOL_IDLE_S: Decimal = dec!(600);
 /// vCPUs per ACU (assumed; see the module comment).
 pub const VCPU_PER_ACU: Decimal = dec!(0.25);
-const STEP: Decimal = dec!(0.5);
+use crate::pricing::aurora_scaling::STEP;
 
 /// Aurora Serverless v2 settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +47,8 @@ pub struct Serverless {
     /// Seconds without connections before an instance at 0 ACUs pauses (300 to 86,400).
     pub pause_after_s: Decimal,
     pub storage: AuroraStorage,
+    /// Seconds per 0.5-ACU step down when demand falls (assumed; 0 follows demand at once).
+    pub scale_down_lag_s: Decimal,
 }
 
 impl Serverless {
@@ -95,6 +101,12 @@ pub fn check(s: &Serverless, rds_proxy: bool, p: &PriceSnapshot) -> Result<()> {
         ));
     }
     check_range(
+        Input::AcuScaleDownLag,
+        s.scale_down_lag_s,
+        Decimal::ZERO,
+        aurora_capacity::MAX_SCALE_DOWN_LAG_S,
+    )?;
+    check_range(
         Input::PauseAfter,
         s.pause_after_s,
         aurora_pause::MIN_PAUSE_AFTER_S,
@@ -119,32 +131,9 @@ pub fn check(s: &Serverless, rds_proxy: bool, p: &PriceSnapshot) -> Result<()> {
     aurora_rates(p, Input::Database, "aurora-serverless", usage).map(|_| ())
 }
 
-/// Seconds of the month the requests arrive in, at the schedule's rate played at real time: the
-/// whole month, or the weekdays' 09:00-18:00.
-fn busy_s(w: &Workload, o: &Options) -> Decimal {
-    match w.traffic {
-        Traffic::Even => o.hours * dec!(3600),
-        Traffic::Weekdays => shape::weekdays_per_month(o.hours) * shape::DAY_S,
-    }
-}
-
-/// ACUs held while the requests arrive: the measured database CPU at the schedule's rate, at
-/// 0.25 vCPU per ACU, rounded up to the next 0.5 ACU within the range. Capacity is assumed to
-/// follow demand at once, up and down (AWS publishes no scale-down time constant; its lag
-/// would add ACU-hours after each busy period, so these are a lower bound).
-fn acus(s: &Serverless, w: &Workload, o: &Options) -> Decimal {
-    let floor = s.acu_min.max(STEP);
-    let need = match w.db_cpu_ms_per_request {
-        Some(ms) => w.requests_per_month / busy_s(w, o) * ms / dec!(1000) / VCPU_PER_ACU,
-        None => Decimal::ZERO,
-    };
-    ((need / STEP).ceil() * STEP)
-        .max(floor)
-        .min(s.acu_max.max(floor))
-}
-
-/// RDS Proxy in front of the cluster: per ACU-hour of what it holds while up (a proxy rules out
-/// auto-pause, so all month), at least the snapshot's minimum ACUs.
+/// RDS Proxy in front of the cluster: per ACU-hour of what the cluster holds over the month (a
+/// proxy rules out auto-pause, so it is up all month), each hour at least the snapshot's minimum
+/// ACUs: the cluster's own capacity timeline, with its floor raised to that minimum.
 pub fn proxy_lines(
     s: &Serverless,
     w: &Workload,
@@ -164,9 +153,16 @@ pub fn proxy_lines(
             },
         )
     })?;
+    let floor = s.acu_min.max(STEP).max(rate.minimum_acus);
+    let c = aurora_capacity::capacity(s, w, o, floor, false);
+    // The cluster's own range, for the line's name (the proxy's basis clamps it at its minimum).
+    let cluster = aurora_capacity::capacity(s, w, o, s.acu_min.max(STEP), false);
     Ok(pricing::rds_proxy::price_serverless(
-        acus(s, w, o),
-        o.hours,
+        &ProxyBasis {
+            floor: cluster.floor,
+            peak: cluster.peak,
+            acu_hours: o.hours * floor + c.excess_h,
+        },
         rate,
     ))
 }
@@ -179,37 +175,25 @@ pub fn lines(
     p: &PriceSnapshot,
     out: &mut Vec<LineItem>,
 ) -> Result<Vec<String>> {
-    let up = acus(s, w, o);
     let instances = if o.multi_az { dec!(2) } else { dec!(1) };
-    let mut notes = vec![format!(
-        "Aurora Serverless v2 holds {} ACU while up (assumed 0.25 vCPU per ACU{})",
-        up.normalize(),
-        if w.db_cpu_ms_per_request.is_some() {
-            match w.traffic {
-                Traffic::Even => ", for the measured database CPU at the average rate",
-                Traffic::Weekdays => {
-                    " on weekdays 09:00-18:00, for the measured database CPU at their rate, and \
-                     its minimum the rest of the time it is up; capacity assumed to follow demand \
-                     at once, up and down (no scale-down lag: a lower bound)"
-                }
-            }
-        } else {
-            ", at the minimum: no database CPU was measured"
-        }
-    )];
+    let floor = s.acu_min.max(STEP);
+    let c = aurora_capacity::capacity(s, w, o, floor, s.auto_pause());
     let up_h = if s.auto_pause() {
         let (paused_h, note) = paused(s, w, o)?;
-        notes.push(note);
-        o.hours - paused_h
+        (paused_h, Some(note))
     } else {
-        o.hours
+        (Decimal::ZERO, None)
     };
-    // On weekdays the busy hours hold `up` and the rest of the up time the floor. (At traffic
-    // low enough to pause within a day, `up` is the floor unless a request takes minutes of
-    // database CPU, so the split stays affine between the shape's kinks.)
-    let busy_h = (busy_s(w, o) / dec!(3600)).min(up_h);
-    let floor = s.acu_min.max(STEP).min(up);
-    let acu_hours = instances * (busy_h * up + (up_h - busy_h) * floor);
+    let (paused_h, pause_note) = up_h;
+    let up_h = o.hours - paused_h;
+    // Above the floor only while up: never more than the peak's excess all that time (a month
+    // at one rate holds it exactly; a timeline's pauses are `paused`'s to count).
+    let cap = (c.peak - floor) * up_h;
+    let (excess_h, at_once_h) = (c.excess_h.min(cap), c.at_once_h.min(cap));
+    let acu_hours = instances * (up_h * floor + excess_h);
+    let lag_h = instances * (excess_h - at_once_h);
+    let mut notes = vec![capacity_note(s, w, &c, acu_hours, lag_h)];
+    notes.extend(pause_note);
     out.extend(aurora::price(
         &AuroraUsage {
             capacity: AuroraCapacity::ServerlessV2 { acu_hours },
@@ -222,6 +206,45 @@ pub fn lines(
         p,
     )?);
     Ok(notes)
+}
+
+/// What the ACU line rests on: the range held, the timeline, and the scale-down lag with what it
+/// adds (shown even when it adds nothing, so that the assumption is always in view).
+fn capacity_note(
+    s: &Serverless,
+    w: &Workload,
+    c: &Capacity,
+    acu_hours: Decimal,
+    lag_h: Decimal,
+) -> String {
+    let held = if w.db_cpu_ms_per_request.is_some() {
+        format!(
+            "holds {} to {} ACU over {}, for the measured database CPU at its rate played at \
+             real time (assumed 0.25 vCPU per ACU)",
+            c.floor.normalize(),
+            c.peak.normalize(),
+            c.timeline
+        )
+    } else {
+        format!(
+            "holds {} ACU while up (its minimum; no database CPU was measured)",
+            c.floor.normalize()
+        )
+    };
+    let lag = if s.scale_down_lag_s.is_zero() {
+        "assumed: up and down at once, no lag, the lower bound".to_string()
+    } else {
+        format!(
+            "assumed: up at once, down 0.5 ACU per {} s; a lag of 0 is the lower bound",
+            s.scale_down_lag_s.normalize()
+        )
+    };
+    format!(
+        "Aurora Serverless v2 {held}: {} ACU-hours a month, {} of them from the scale-down lag \
+         ({lag}; AWS publishes no scale-down rate, only that scaling down is gradual)",
+        money::quantity(acu_hours, 2),
+        money::quantity(lag_h, 2),
+    )
 }
 
 /// Paused hours a month with auto-pause, and the note saying how they were found: from a loadgen
@@ -331,15 +354,7 @@ fn pause_note(
 /// per request) pairs: the 0.5-ACU steps of a measured database CPU, and with auto-pause over
 /// evenly spaced requests, the R at which the gaps get too short to pause (month / wait).
 pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal)> {
-    let mut v = Vec::new();
-    if let Some(ms) = w.db_cpu_ms_per_request {
-        let per_request = ms / dec!(1000) / VCPU_PER_ACU / busy_s(w, o);
-        let mut level = STEP;
-        while level <= s.acu_max {
-            v.push((level, per_request));
-            level += STEP;
-        }
-    }
+    let mut v = aurora_capacity::kinks(s, w, o);
     if s.auto_pause() && w.idle_gaps.is_none() {
         let wait = POOL_IDLE_S + s.pause_after_s;
         match w.traffic {
@@ -348,54 +363,6 @@ pub fn kinks(s: &Serverless, w: &Workload, o: &Options) -> Vec<(Decimal, Decimal
         }
     }
     v
-}
-
-/// Aurora Serverless v2 PostgreSQL's default `max_connections`, which follows the maximum ACUs
-/// (not the current capacity) and is capped at 2,000 with a minimum of 0 or 0.5 ACU (AWS,
-/// "Performance and scaling for Aurora Serverless v2", Maximum connections). AWS shows 189 at a
-/// maximum of 1 ACU, 3,360 at 16 and 5,000 (the Aurora formula's ceiling,
-/// `LEAST(DBInstanceClassMemory/9531392, 5000)`) from 32 (AWS re:Post, "Working of
-/// max_connections for Amazon Aurora PostgreSQL Serverless"); between those points this takes
-/// the straight line, rounded down (assumed: the formula is linear in memory).
-pub fn max_connections(s: &Serverless) -> Decimal {
-    let points = [
-        (dec!(1), dec!(189)),
-        (dec!(16), dec!(3360)),
-        (dec!(32), dec!(5000)),
-    ];
-    let m = s.acu_max;
-    let v = if m >= dec!(32) {
-        dec!(5000)
-    } else {
-        let i = if m <= dec!(16) { 0 } else { 1 };
-        let ((x0, y0), (x1, y1)) = (points[i], points[i + 1]);
-        (y0 + (y1 - y0) * (m.max(x0) - x0) / (x1 - x0)).floor()
-    };
-    if s.acu_min <= dec!(0.5) {
-        v.min(dec!(2000))
-    } else {
-        v
-    }
-}
-
-/// The warning when the connections at the peak exceed `max_connections` at `--acu-max`.
-pub fn connections_note(s: &Serverless, connections: Decimal) -> Option<String> {
-    let m = max_connections(s);
-    (connections > m).then(|| {
-        format!(
-            "{} connections at the peak exceed Aurora Serverless v2's max_connections at {} ACU \
-             maximum ({}{}): raise --acu-max, pool fewer connections, or use RDS Proxy (not \
-             with auto-pause)",
-            money::quantity(connections, 0),
-            s.acu_max.normalize(),
-            money::quantity(m, 0),
-            if s.acu_min <= dec!(0.5) {
-                ", capped at 2,000 with a minimum of 0 or 0.5 ACU"
-            } else {
-                ""
-            }
-        )
-    })
 }
 
 /// How the summary names it.
@@ -409,28 +376,8 @@ pub fn summary(s: &Serverless) -> String {
 }
 
 #[cfg(test)]
-mod connection_tests {
+mod capacity_tests {
     use super::*;
-
-    #[test]
-    fn max_connections_follow_awss_values_at_the_maximum_acus() {
-        let s = |acu_min, acu_max| Serverless {
-            acu_min,
-            acu_max,
-            pause_after_s: dec!(300),
-            storage: AuroraStorage::Standard,
-        };
-        // AWS's shown values: 0.5-1 -> 189; 1-16 -> 3,360; 0.5-16 -> 2,000 (cap); 1-32 -> 5,000.
-        assert_eq!(max_connections(&s(dec!(0.5), dec!(1))), dec!(189));
-        assert_eq!(max_connections(&s(dec!(1), dec!(16))), dec!(3360));
-        assert_eq!(max_connections(&s(dec!(0.5), dec!(16))), dec!(2000));
-        assert_eq!(max_connections(&s(dec!(1), dec!(64))), dec!(5000));
-        // 0-4 (auto-pause): 189 + (3,360 - 189) x 3 / 15 = 823.2 -> 823.
-        assert_eq!(max_connections(&s(dec!(0), dec!(4))), dec!(823));
-        let n = connections_note(&s(dec!(0), dec!(4)), dec!(900)).unwrap();
-        assert!(n.starts_with("900 connections at the peak exceed"), "{n}");
-        assert!(connections_note(&s(dec!(0), dec!(4)), dec!(823)).is_none());
-    }
 
     #[test]
     fn acus_follow_the_schedules_rate_in_half_acu_steps() {
@@ -440,8 +387,13 @@ mod connection_tests {
             acu_max: dec!(4),
             pause_after_s: dec!(300),
             storage: AuroraStorage::Standard,
+            scale_down_lag_s: dec!(60),
         };
-        let acu_line = |traffic| {
+        let acu_line = |traffic, scale_down_lag_s| {
+            let s = Serverless {
+                scale_down_lag_s,
+                ..s
+            };
             let w = Workload {
                 requests_per_month: dec!(10000000),
                 db_cpu_ms_per_request: Some(dec!(10)),
@@ -453,11 +405,25 @@ mod connection_tests {
             out[0].cost_usd
         };
         // Even: 10^7 / 2,628,000 s = 3.805 req/s x 0.010 s / 0.25 vCPU per ACU = 0.152 -> 0.5
-        // ACU all month: 0.5 x 730 x $0.12 = $43.80.
-        assert_eq!(acu_line(Traffic::Even).round_dp(2), dec!(43.80));
+        // ACU all month: 0.5 x 730 x $0.12 = $43.80, whatever the lag (demand never falls).
+        assert_eq!(acu_line(Traffic::Even, dec!(60)).round_dp(2), dec!(43.80));
         // Weekdays: 5 x 730 / 168 = 21.726 weekdays x 9 h = 195.536 busy hours (703,928.6 s):
-        // 14.206 req/s x 0.010 / 0.25 = 0.568 -> 1 ACU while busy, 0.5 the other 534.464 h:
-        // (195.536 + 267.232) x $0.12 = $55.532.
-        assert_eq!(acu_line(Traffic::Weekdays).round_dp(2), dec!(55.53));
+        // 14.206 req/s x 0.010 / 0.25 = 0.568 -> 1 ACU while busy, 0.5 the other 534.464 h.
+        // Following demand at once: (195.536 + 267.232) x $0.12 = $55.532.
+        assert_eq!(
+            acu_line(Traffic::Weekdays, dec!(0)).round_dp(2),
+            dec!(55.53)
+        );
+        // Down 0.5 ACU per 60 s: 1 ACU for 60 s more after each of the 21.726 days, 0.5 above the
+        // floor: 21.726 x 30 ACU-s = 651.79 ACU-s = 0.18105 ACU-hours, $0.0217 more: $55.554.
+        assert_eq!(
+            acu_line(Traffic::Weekdays, dec!(60)).round_dp(2),
+            dec!(55.55)
+        );
+        // Down 0.5 ACU per hour: 21.726 x 1,800 ACU-s = 10.863 ACU-hours, $1.3036 more: $56.84.
+        assert_eq!(
+            acu_line(Traffic::Weekdays, dec!(3600)).round_dp(2),
+            dec!(56.84)
+        );
     }
 }

@@ -19,6 +19,8 @@ mod credits;
 mod sizing;
 pub use sizing::count_for_peak;
 pub mod aurora;
+pub mod aurora_capacity;
+pub mod aurora_connections;
 pub mod aurora_provisioned;
 pub mod database;
 mod options;

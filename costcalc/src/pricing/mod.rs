@@ -7,6 +7,7 @@ pub mod alb;
 pub mod apigw;
 pub mod aurora;
 pub mod aurora_pause;
+pub mod aurora_scaling;
 pub mod commitment;
 pub mod credits;
 pub mod ec2;

@@ -40,6 +40,7 @@ fn serverless(o: &Options) -> Serverless {
             acu_max: dec!(4),
             pause_after_s: dec!(300),
             storage: AuroraStorage::Standard,
+            scale_down_lag_s: crate::deployment::aurora_capacity::DEFAULT_SCALE_DOWN_LAG_S,
         },
     }
 }
@@ -100,13 +101,16 @@ pub fn compare(w: &Workload, o: &Options, p: &PriceSnapshot) -> Result<DbCompari
     for (label, mut why, opts) in variants(o) {
         opts.validate(p)?;
         let deployments = deployment::build_all(w, &opts, p)?;
-        // The paused hours and resumes, the same for each deployment.
-        if let Some(n) = deployments
-            .iter()
-            .flat_map(|d| &d.notes)
-            .find(|n| n.starts_with("auto-pause after"))
-        {
-            why.push_str(&format!("; {n}"));
+        // The ACUs over time (with the scale-down lag assumed) and the paused hours and resumes,
+        // the same for each deployment.
+        for start in ["Aurora Serverless v2 holds", "auto-pause after"] {
+            if let Some(n) = deployments
+                .iter()
+                .flat_map(|d| &d.notes)
+                .find(|n| n.starts_with(start))
+            {
+                why.push_str(&format!("; {n}"));
+            }
         }
         let cheapest = deployments
             .iter()

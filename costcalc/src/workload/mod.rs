@@ -58,6 +58,17 @@ pub struct Workload {
     pub idle_gaps: Option<IdleGaps>,
     /// When in the week the requests fall, when no run's idle gaps say so.
     pub traffic: Traffic,
+    /// A loadgen run's requests over its profile, for Aurora Serverless v2's ACUs over time.
+    #[serde(skip)]
+    pub request_timeline: Option<RequestTimeline>,
+}
+
+/// Requests in each bucket of a profile (`bucket_s` real seconds each), in order: the profile is
+/// `bucket_s` x the number of buckets long, and the month repeats it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestTimeline {
+    pub bucket_s: Decimal,
+    pub requests: Vec<Decimal>,
 }
 
 /// A profile's idle gaps (seconds, real time) and the profile's real length: the month repeats it.
@@ -88,6 +99,7 @@ impl Default for Workload {
             cold_starts_per_month: None,
             idle_gaps: None,
             traffic: Traffic::Even,
+            request_timeline: None,
         }
     }
 }

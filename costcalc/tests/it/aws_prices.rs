@@ -87,6 +87,7 @@ async fn fetch_pages_through_throttling_and_rebuilds_the_bundled_prices() {
     assert_prices_equal_the_bundled_ones(&bundled, &snap);
     assert_usage_types_tiers_and_decoys(&snap);
     assert_reserved_terms_and_instance_sizes(&snap);
+    assert_aurora_read_from_the_list(&snap);
     assert_written_file_reloads(&snap, &bundled);
     assert_requests_paged_filtered_and_signed(&server);
 }
@@ -108,6 +109,38 @@ fn assert_prices_equal_the_bundled_ones(bundled: &PriceSnapshot, snap: &PriceSna
             row.source
         );
     }
+}
+
+/// Aurora PostgreSQL's rates come from the list (the fixture writes the bundled ones: see
+/// make_fixtures.py); Aurora MySQL's rows of the same usage types (made-up $0.13 an ACU-hour,
+/// $0.21 a million I/Os) are not taken; the proxy's per-ACU rate is kept and says so.
+fn assert_aurora_read_from_the_list(snap: &PriceSnapshot) {
+    let a = snap.aurora.as_ref().expect("the template's [aurora]");
+    assert_eq!(a.serverless_v2.standard.usd, dec!(0.12));
+    assert_eq!(
+        a.serverless_v2.standard.usage_type,
+        "USE1-Aurora:ServerlessV2Usage"
+    );
+    assert!(
+        a.serverless_v2.standard.source.contains("AmazonRDS sku FX"),
+        "{}",
+        a.serverless_v2.standard.source
+    );
+    assert_eq!(a.serverless_v2.io_optimized.usd, dec!(0.16));
+    assert_eq!(
+        (a.storage.standard.usd, a.storage.io_optimized.usd),
+        (dec!(0.1), dec!(0.225))
+    );
+    // $0.0000002 an I/O in the list, x 10^6 = $0.20 a million.
+    assert_eq!(a.io.standard.usd, dec!(0.2));
+    let i = &a.instances["db.r6g.large"];
+    assert_eq!((i.standard, i.io_optimized), (dec!(0.26), dec!(0.338)));
+    assert!(i.source.contains("I/O-Optimized sku FX"), "{}", i.source);
+    let proxy = &a.proxy.as_ref().unwrap().acu.source;
+    assert!(
+        proxy.starts_with("not read by prices fetch: bundled snapshot of 2026-11-01"),
+        "{proxy}"
+    );
 }
 
 fn assert_usage_types_tiers_and_decoys(snap: &PriceSnapshot) {

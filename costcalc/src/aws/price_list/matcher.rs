@@ -12,6 +12,7 @@ use crate::catalog::{Ec2Instance, Price, RdsInstance, Tier, TieredPrice};
 /// (RDS Proxy and storage are listed per engine), other load balancer kinds.
 fn fits(p: &Product) -> bool {
     match p.service_code.as_str() {
+        "AmazonRDS" if p.base_usage_type().starts_with("Aurora:") => super::aurora::fits(p),
         "AmazonRDS" => matches!(p.attr("databaseEngine"), "" | "Any" | "PostgreSQL"),
         "AWSELB" => p.product_family == "Load Balancer-Application",
         _ => true,
@@ -34,7 +35,7 @@ impl<'a> Matcher<'a> {
             .collect()
     }
 
-    fn source(&self, p: &Product) -> String {
+    pub(super) fn source(&self, p: &Product) -> String {
         let published = if p.publication_date.is_empty() {
             String::new()
         } else {

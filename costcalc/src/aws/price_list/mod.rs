@@ -13,6 +13,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+mod aurora;
 mod matcher;
 mod query;
 mod reserved;

@@ -110,11 +110,16 @@ pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
     let r = || f("regionCode", region);
     let rds_usage = rds_usage_types(template);
     let rds_usage_types: Vec<&str> = rds_usage.iter().map(String::as_str).collect();
+    let aurora_types: Vec<&str> = template
+        .aurora
+        .iter()
+        .flat_map(|a| a.instances.keys().map(String::as_str))
+        .collect();
     let q = |service_code, filters| Query {
         service_code,
         filters,
     };
-    vec![
+    let mut v = vec![
         q("AWSLambda", vec![r()]),
         q("AmazonApiGateway", vec![r()]),
         q("AmazonECS", vec![r()]),
@@ -171,7 +176,22 @@ pub fn queries(region: &str, template: &PriceSnapshot) -> Vec<Query> {
                 f("transferType", "AWS Outbound"),
             ],
         ),
-    ]
+    ];
+    if template.aurora.is_some() {
+        v.push(q(
+            "AmazonRDS",
+            vec![r(), usage_types(region, &super::aurora::USAGE_TYPES)],
+        ));
+        v.push(q(
+            "AmazonRDS",
+            vec![
+                r(),
+                f("databaseEngine", super::aurora::ENGINE),
+                any_of("instanceType", &aurora_types),
+            ],
+        ));
+    }
+    v
 }
 
 /// The same queries as `aws pricing get-products` commands, for `--price-list-file`.

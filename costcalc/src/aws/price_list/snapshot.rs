@@ -239,7 +239,7 @@ pub fn build_snapshot(
     s.savings_plans = None;
     s.rds_reserved = super::reserved::rds_offers(&in_region, &s.rds.instances, origin);
     if let Some(a) = s.aurora.as_mut() {
-        a.mark_kept_from(&template.as_of);
+        m.aurora(a, &template.as_of);
     }
     // CPU credits: one price per burstable family, kept from the template when not listed.
     for (family, price) in s.ec2.cpu_credits.iter_mut() {

@@ -231,6 +231,25 @@ a.update({"fromRegionCode": "us-east-1", "fromLocation": LOCATION["us-east-1"], 
           "toLocationType": "Other", "transferType": "AWS Outbound"})
 files["datatransfer"] = [out]
 
+# Aurora PostgreSQL (appended last so that the other files' skus stay as they were). Aurora MySQL
+# rows share the usage types at made-up different rates (decoys); the I/O rate is listed per request.
+A = SNAP["aurora"]
+pg = {"databaseEngine": "Aurora PostgreSQL"}
+aurora = [
+    flat("AmazonRDS", "ServerlessV2", "USE1-Aurora:ServerlessV2Usage", "ACU-Hr", A["serverless_v2"]["standard"]["usd"], extra=pg),
+    flat("AmazonRDS", "ServerlessV2", "USE1-Aurora:ServerlessV2Usage", "ACU-Hr", "0.13", extra={"databaseEngine": "Aurora MySQL"}),
+    flat("AmazonRDS", "ServerlessV2", "USE1-Aurora:ServerlessV2IOOptimizedUsage", "ACU-Hr", A["serverless_v2"]["io_optimized"]["usd"], extra=pg),
+    flat("AmazonRDS", "Database Storage", "Aurora:StorageUsage", "GB-Mo", A["storage"]["standard"]["usd"], extra=pg),
+    flat("AmazonRDS", "Database Storage", "Aurora:IO-OptimizedStorageUsage", "GB-Mo", A["storage"]["io_optimized"]["usd"], extra=pg),
+    flat("AmazonRDS", "System Operation", "Aurora:StorageIOUsage", "IOs", str(Decimal(A["io"]["standard"]["usd"]) / Decimal(1000000)), extra=pg),
+    flat("AmazonRDS", "System Operation", "Aurora:StorageIOUsage", "IOs", "0.00000021", extra={"databaseEngine": "Aurora MySQL"}),
+]
+for name, i in A["instances"].items():
+    common = {"instanceType": name, "vcpu": str(i["vcpus"]), **pg}
+    aurora.append(flat("AmazonRDS", "Database Instance", f"InstanceUsage:{name}", "Hrs", i["standard"], extra=common))
+    aurora.append(flat("AmazonRDS", "Database Instance", f"InstanceUsageIOOptimized:{name}", "Hrs", i["io_optimized"], extra=common))
+files["aurora"] = aurora
+
 (HERE / "pricing").mkdir(exist_ok=True)
 for name, products in files.items():
     doc = {"FormatVersion": "aws_v1", "PriceList": [json.dumps(p, separators=(",", ":")) for p in products]}

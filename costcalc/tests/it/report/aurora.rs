@@ -91,6 +91,12 @@ fn settings_aws_refuses_are_refused_naming_the_flag_and_why() {
         e.contains("--acu-min: 0.3: expected 0 (auto-pause) or 0.5 to 256 in 0.5 steps"),
         "{e}"
     );
+    // A scale-down lag beyond an hour per 0.5 ACU is refused (2h = 7,200 s).
+    let e = refused(&["--acu-scale-down-lag", "2h"]);
+    assert_eq!(
+        e,
+        "error: --acu-scale-down-lag: 7200 is too large (at most 3,600)"
+    );
     let e = refused(&["--acu-min", "8", "--acu-max", "4"]);
     assert!(e.contains("--acu-max: 4: below the minimum (8 ACU)"), "{e}");
     let e = refused(&["--acu-min", "0", "--pause-after", "1m"]);
@@ -106,7 +112,15 @@ fn a_loadgen_runs_idle_gaps_repeat_over_the_month() {
     // The fixture's run with a 3,600 s profile holding one 1,800 s idle gap (real time): the
     // month (2,628,000 s) repeats it 730 times. Each gap pauses after 600 s (pool) + 300 s, for
     // 1,800 - 900 = 900 s: 730 x 900 = 657,000 s = 182.5 h paused, 730 resumes. Up 730 - 182.5 =
-    // 547.5 h x 0.5 ACU = 273.75 ACU-hours x $0.12 = $32.85.
+    // 547.5 h x 0.5 ACU = 273.75 ACU-hours at the floor.
+    // ACUs over the run's timeline: its 2,000 requests a 3,600 s profile are 1.46M a month; its
+    // timeline (97 and 104 sent in seconds 0 and 1, compression 1) shares them as 201 were, x
+    // 2,000 / 201 = 9.95: 965 and 1,035 req/s x 0.2667 ms (the default profile's database CPU)
+    // / 0.25 vCPU per ACU = 1.03 and 1.10 ACU -> 1.5 ACU for 2 s, 1 ACU above the floor: 2
+    // ACU-s. Then idle: down 0.5 ACU per 60 s (the default lag), 1.5 for 60 s and 1 for 60 s
+    // more: 60 x 1 + 60 x 0.5 = 90 ACU-s, done long before the pause (900 s). 92 ACU-s x 730 =
+    // 67,160 ACU-s = 18.6556 ACU-hours; with the floor 292.4056 x $0.12 = $35.0887 -> $35.09.
+    // Of them the lag's: 90 x 730 / 3,600 = 18.25.
     let text = include_str!("../../data/summary-v1.json").replacen(
         "\"duration_s\": 20.0,",
         "\"duration_s\": 3600.0,",
@@ -126,8 +140,31 @@ fn a_loadgen_runs_idle_gaps_repeat_over_the_month() {
         "0",
     ]);
     let d = deployment(&v, "ec2");
-    assert_eq!(cost(d, "Serverless v2 (Standard)"), "32.85");
+    assert_eq!(cost(d, "Serverless v2 (Standard)"), "35.09");
     let notes = d["notes"].to_string();
+    assert!(
+        notes.contains(
+            "holds 0.5 to 1.5 ACU over the loadgen run's timeline, for the measured database CPU"
+        ) && notes.contains("292.41 ACU-hours a month, 18.25 of them from the scale-down lag")
+            && notes.contains("down 0.5 ACU per 60 s"),
+        "{notes}"
+    );
+    // No lag: 273.75 + 2 x 730 / 3,600 = 274.1556 x $0.12 = $32.8987 -> $32.90.
+    let v = costcalc_json(&[
+        "report",
+        "--from-loadgen",
+        path.to_str().unwrap(),
+        "--db",
+        "aurora-serverless",
+        "--acu-min",
+        "0",
+        "--acu-scale-down-lag",
+        "0",
+    ]);
+    assert_eq!(
+        cost(deployment(&v, "ec2"), "Serverless v2 (Standard)"),
+        "32.90"
+    );
     assert!(
         notes.contains("the loadgen run's 1 idle gaps over its 3,600 s profile, repeated"),
         "{notes}"
