@@ -77,7 +77,7 @@ impl Default for Workload {
             request_bytes: dec!(256),
             response_bytes: dec!(2048),
             peak_rps: None,
-            peak_to_average: dec!(10),
+            peak_to_average: shape::weekdays_peak_to_average(),
             throughput_rps_per_vcpu: dec!(100),
             log_bytes_per_request: dec!(200),
             origins: Origins::default(),
