@@ -90,6 +90,9 @@ pub struct ScenarioArgs {
     /// Requests per second one vCPU sustains (sizes EC2 and Fargate) [default: journal-api's measured requests per CPU-second x --target-utilization; generic: 100]
     #[arg(long, value_name = "R", value_parser = positive, help_heading = "Workload")]
     pub throughput_per_vcpu: Option<Decimal>,
+    /// Database CPU per request, ms of one vCPU (sizes the database class) [default: journal-api's measured profile; generic: not measured]
+    #[arg(long, value_name = "MS", value_parser = nonneg, help_heading = "Workload")]
+    pub db_cpu_ms_per_request: Option<Decimal>,
     /// Application log bytes per request [default: 200]
     #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
     pub log_bytes_per_request: Option<Decimal>,
@@ -333,6 +336,20 @@ fn workload(
     if s.peak_rps.is_some() {
         w.peak_rps = s.peak_rps;
         w.origins.peak = Origin::Flag;
+        overridden = true;
+    }
+    if let Some(ms) = s.db_cpu_ms_per_request {
+        if ms > crate::limits::DURATION_MS {
+            return Err(Error::flag(
+                "--db-cpu-ms-per-request",
+                format!(
+                    "expected 0 to {} ms, got {ms}",
+                    crate::money::quantity(crate::limits::DURATION_MS, 0)
+                ),
+            ));
+        }
+        w.db_cpu_ms_per_request = Some(ms);
+        w.origins.db_cpu_ms_per_request = Origin::Flag;
         overridden = true;
     }
     if let Some(x) = s.peak_to_average {

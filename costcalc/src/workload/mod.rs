@@ -58,6 +58,12 @@ pub struct Workload {
     pub idle_gaps: Option<IdleGaps>,
     /// When in the week the requests fall, when no run's idle gaps say so.
     pub traffic: Traffic,
+    /// A measured shape's peak at the time scale that carries to another volume, and what it is:
+    /// access logs' busiest minute. A quiet log's busiest second is arrival noise (3 requests in
+    /// a second of a 0.01 req/s week) that does not grow with the volume; its busiest minute is
+    /// the shape loadgen replays. `carry_peak_to` takes it in place of `peak_rps`.
+    #[serde(skip)]
+    pub carried_peak: Option<(Decimal, String)>,
 }
 
 /// A profile's idle gaps (seconds, real time) and the profile's real length: the month repeats it.
@@ -88,6 +94,7 @@ impl Default for Workload {
             cold_starts_per_month: None,
             idle_gaps: None,
             traffic: Traffic::Even,
+            carried_peak: None,
         }
     }
 }
@@ -149,6 +156,10 @@ impl Workload {
         if self.requests_per_month <= Decimal::ZERO {
             return;
         }
+        let (p, field) = match self.carried_peak.take() {
+            Some((p, what)) => (p, what),
+            None => (p, field.clone()),
+        };
         let ratio = p / self.average_rps(hours);
         self.origins.peak = Origin::Measured {
             from: from.clone(),

@@ -168,3 +168,32 @@ fn a_total_on_a_database_too_small_is_incomplete_and_never_the_answer() {
         "{html}"
     );
 }
+
+#[test]
+fn a_given_database_cpu_per_request_sizes_the_class() {
+    // 10^9 requests a month: 380.5175 req/s on average, the default peak (weekdays shape) 168 / 45
+    // x that = 1,420.599 req/s, x 2 ms = 2.8412 vCPUs / 0.6 target utilization = 4.74 vCPUs: more
+    // than a db.t4g.xlarge's 4, so db.t4g.2xlarge (8).
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "1000000000",
+        "--db-cpu-ms-per-request",
+        "2",
+    ]);
+    let e = deployment(&v, "ec2");
+    assert!(
+        e["summary"].as_str().unwrap().ends_with("db.t4g.2xlarge"),
+        "{}",
+        e["summary"]
+    );
+    assert!(v["warnings"].to_string().contains("needs 4.74 vCPUs"));
+    let out = crate::support::costcalc(&["report", "--db-cpu-ms-per-request", "1000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "error: --db-cpu-ms-per-request: expected 0 to 900,000 ms, got 1000000"
+    );
+}
