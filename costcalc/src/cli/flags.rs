@@ -12,6 +12,7 @@ pub fn scenario(input: Input) -> Option<&'static str> {
         RequestBytes => "--request-bytes",
         ResponseBytes => "--response-bytes",
         PeakRps => "--peak-rps",
+        PeakToAverage => "--peak-to-average",
         ThroughputPerVcpu => "--throughput-per-vcpu",
         LogBytesPerRequest => "--log-bytes-per-request",
         HoursPerMonth | Hours => "--hours-per-month",

@@ -32,7 +32,8 @@ pub enum LogFormat {
 }
 
 impl LogFormat {
-    fn choice(self) -> Choice {
+    /// The reader's choice of format (`loadgen profile from-logs` takes the same flag).
+    pub fn choice(self) -> Choice {
         Choice::Fixed(match self {
             LogFormat::Auto => return Choice::Auto,
             LogFormat::Alb => Format::Alb,
@@ -97,8 +98,9 @@ impl AccessLogArgs {
         };
         let logs = read::read(&self.from_logs, &o)?;
         if let Some(path) = &self.write_profile {
-            let text = profile::render(&logs.aggregate, &measure::origin_name(&logs));
-            std::fs::write(path, text).map_err(|source| Error::Write {
+            let origin = measure::origin_name(&logs);
+            let rendered = profile::render(&logs.aggregate, &origin, "costcalc --write-profile");
+            std::fs::write(path, rendered.text).map_err(|source| Error::Write {
                 path: path.clone(),
                 source,
             })?;

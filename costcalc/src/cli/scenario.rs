@@ -81,12 +81,18 @@ pub struct ScenarioArgs {
     /// Mean response body, bytes [default: journal-api's measured mean; generic: 2048]
     #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
     pub response_bytes: Option<Decimal>,
-    /// Peak requests per second, at least the average [default: 10 x the average]
+    /// Peak requests per second, at least the average [default: the weekdays traffic shape's, 168 / 45 = 3.73 x the average: Monday to Friday 09:00-18:00]
     #[arg(long, value_name = "R", value_parser = nonneg, help_heading = "Workload")]
     pub peak_rps: Option<Decimal>,
+    /// The peak as a multiple of the month's average rate, at any volume (at least 1) [default: the weekdays traffic shape's 168 / 45]
+    #[arg(long, value_name = "X", value_parser = positive, conflicts_with = "peak_rps", help_heading = "Workload")]
+    pub peak_to_average: Option<Decimal>,
     /// Requests per second one vCPU sustains (sizes EC2 and Fargate) [default: journal-api's measured requests per CPU-second x --target-utilization; generic: 100]
     #[arg(long, value_name = "R", value_parser = positive, help_heading = "Workload")]
     pub throughput_per_vcpu: Option<Decimal>,
+    /// Database CPU per request, ms of one vCPU (sizes the database class) [default: journal-api's measured profile; generic: not measured]
+    #[arg(long, value_name = "MS", value_parser = nonneg, help_heading = "Workload")]
+    pub db_cpu_ms_per_request: Option<Decimal>,
     /// Application log bytes per request [default: 200]
     #[arg(long, value_name = "B", value_parser = nonneg, help_heading = "Workload")]
     pub log_bytes_per_request: Option<Decimal>,
@@ -334,6 +340,25 @@ fn workload(
     );
     if s.peak_rps.is_some() {
         w.peak_rps = s.peak_rps;
+        w.origins.peak = Origin::Flag;
+        overridden = true;
+    }
+    if let Some(ms) = s.db_cpu_ms_per_request {
+        if ms > crate::limits::DURATION_MS {
+            return Err(Error::flag(
+                "--db-cpu-ms-per-request",
+                format!(
+                    "expected 0 to {} ms, got {ms}",
+                    crate::money::quantity(crate::limits::DURATION_MS, 0)
+                ),
+            ));
+        }
+        w.db_cpu_ms_per_request = Some(ms);
+        w.origins.db_cpu_ms_per_request = Origin::Flag;
+        overridden = true;
+    }
+    if let Some(x) = s.peak_to_average {
+        (w.peak_rps, w.peak_to_average) = (None, x);
         w.origins.peak = Origin::Flag;
         overridden = true;
     }

@@ -154,7 +154,11 @@ mod tests {
     #[test]
     fn connections_size_the_class_up_or_are_reported() {
         let p = bundled("us-east-1").unwrap();
-        let w = Workload::default();
+        // The peak at 10 x the average, as these connections were worked.
+        let w = Workload {
+            peak_to_average: dec!(10),
+            ..Workload::default()
+        };
         let o = Options::default();
         // 12 tasks x 10 = 120 > 112 (micro): the next class that holds 120 is db.t4g.small (225).
         let c = choose(&w, &o, &p, dec!(120)).unwrap();
@@ -206,6 +210,7 @@ mod tests {
         let w = Workload {
             db_cpu_ms_per_request: Some(dec!(2)),
             requests_per_month: dec!(1000000000),
+            peak_to_average: dec!(10),
             ..Workload::default()
         };
         let c = choose(&w, &o, &p, dec!(10)).unwrap();

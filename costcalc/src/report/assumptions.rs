@@ -86,6 +86,11 @@ fn workload(w: &Workload, o: &Options) -> String {
         ),
         (Origin::Measured { .. }, Some(_), _) => "measured".to_string(),
         (_, Some(_), _) => "given".to_string(),
+        (Origin::Default { .. }, None, _) => format!(
+            "{} x the average rate: the {} traffic shape's busy hours, Monday to Friday 09:00-18:00, at the month's volume (assumed)",
+            q(w.peak_to_average),
+            crate::workload::shape::DEFAULT_PEAK_SHAPE
+        ),
         (origin, None, _) => format!(
             "{} x the average rate{}",
             q(w.peak_to_average),

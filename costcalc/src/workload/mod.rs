@@ -61,6 +61,12 @@ pub struct Workload {
     /// A loadgen run's requests over its profile, for Aurora Serverless v2's ACUs over time.
     #[serde(skip)]
     pub request_timeline: Option<RequestTimeline>,
+    /// A measured shape's peak at the time scale that carries to another volume, and what it is:
+    /// access logs' busiest minute. A quiet log's busiest second is arrival noise (3 requests in
+    /// a second of a 0.01 req/s week) that does not grow with the volume; its busiest minute is
+    /// the shape loadgen replays. `carry_peak_to` takes it in place of `peak_rps`.
+    #[serde(skip)]
+    pub carried_peak: Option<(Decimal, String)>,
 }
 
 /// Requests in each bucket of a profile (`bucket_s` real seconds each), in order: the profile is
@@ -88,7 +94,7 @@ impl Default for Workload {
             request_bytes: dec!(256),
             response_bytes: dec!(2048),
             peak_rps: None,
-            peak_to_average: dec!(10),
+            peak_to_average: shape::weekdays_peak_to_average(),
             throughput_rps_per_vcpu: dec!(100),
             log_bytes_per_request: dec!(200),
             origins: Origins::default(),
@@ -100,6 +106,7 @@ impl Default for Workload {
             idle_gaps: None,
             traffic: Traffic::Even,
             request_timeline: None,
+            carried_peak: None,
         }
     }
 }
@@ -161,6 +168,10 @@ impl Workload {
         if self.requests_per_month <= Decimal::ZERO {
             return;
         }
+        let (p, field) = match self.carried_peak.take() {
+            Some((p, what)) => (p, what),
+            None => (p, field.clone()),
+        };
         let ratio = p / self.average_rps(hours);
         self.origins.peak = Origin::Measured {
             from: from.clone(),

@@ -72,7 +72,9 @@ impl Default for Origins {
             duration_ms: d("a database-backed handler; measure it with loadgen"),
             request_bytes: d("a small JSON body"),
             response_bytes: d("a short JSON list"),
-            peak: d("10 x the average, a bursty small API"),
+            peak: d(
+                "the weekdays traffic shape at the month's volume: Monday to Friday 09:00-18:00, 45 of the week's 168 hours, run at 168 / 45 x the average",
+            ),
             throughput_rps_per_vcpu: d("a conservative guess; measure it with loadgen"),
             log_bytes_per_request: d("one JSON access-log line"),
             db_cpu_ms_per_request: d(

@@ -20,6 +20,17 @@ pub const NIGHT_S: Decimal = dec!(54000);
 /// Seconds from Friday 18:00 to Monday 09:00.
 pub const WEEKEND_S: Decimal = dec!(226800);
 const WEEK_H: Decimal = dec!(168);
+/// Hours of a week the `weekdays` shape carries traffic in: Monday to Friday, 09:00 to 18:00.
+const BUSY_H: Decimal = dec!(45);
+
+/// The shape the default peak comes from when neither a flag nor a measurement gives one.
+pub const DEFAULT_PEAK_SHAPE: &str = "weekdays";
+
+/// The `weekdays` shape's peak-to-average ratio: a month's requests in 45 of every 168 hours, so
+/// those hours run at 168 / 45 = 3.7333... x the month's average rate.
+pub fn weekdays_peak_to_average() -> Decimal {
+    WEEK_H / BUSY_H
+}
 
 /// When the month's requests fall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

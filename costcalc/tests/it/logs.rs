@@ -374,7 +374,9 @@ fn a_measured_shapes_peak_carries_to_a_given_volume() {
             .ends_with("the shape's peak-to-average ratio (1.04 x) carried to the given volume"),
         "{origin}"
     );
-    // The same from logs: the week at 100 times its volume keeps its 59 / (81,060 / 604,800).
+    // The same from logs: the week at 100 times its volume carries its busiest minute's ratio
+    // (Wednesday 12:00: 30 + 58 = 88 requests, 88 / 60 = 1.4667 req/s, not the 59 of its
+    // busiest second): 88 / 60 x 100 = 146.67 req/s.
     let d = dir("grow");
     week(&d);
     let p = d.display().to_string();
@@ -385,5 +387,11 @@ fn a_measured_shapes_peak_carries_to_a_given_volume() {
         "--requests-per-month",
         "35222500",
     ]);
-    assert_eq!(v["workload"]["peak_rps"], "5900");
+    let peak = v["workload"]["peak_rps"].as_str().unwrap();
+    assert!(peak.starts_with("146.66666"), "{peak}");
+    let t = report(&["--from-logs", &p, "--requests-per-month", "35222500"]);
+    has(
+        &t,
+        "the busiest minute, 88 requests from 2026-12-09T12:00:00Z (/ 60 s: at a larger volume a quiet log's busiest second is noise, its minutes are the shape); the shape's peak-to-average ratio (10.94 x) carried to the given volume",
+    );
 }

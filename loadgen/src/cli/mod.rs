@@ -1,10 +1,11 @@
 //! The command line, the only user of clap: one file per command ([`run`], [`tune`], [`merge`],
-//! [`scenario`], [`scenario_try`] and [`scenario_init`]),
+//! [`scenario`], [`scenario_try`], [`scenario_init`] and [`profile`]),
 //! each with its arguments, their checks, its entry point and what it prints; the exit statuses
 //! in [`exit`].
 
 pub mod exit;
 pub mod merge;
+pub mod profile;
 pub mod run;
 mod run_args;
 pub mod scenario;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Scenario files (journeys as data): check one at line:column, or try each journey once
     /// against a live server
     Scenario(scenario::ScenarioArgs),
+    /// Profile files: `from-logs` writes one from access logs (the rate per minute over the
+    /// logged window) with the logs' route shares beside it
+    Profile(profile::ProfileArgs),
 }
 
 /// Runs the command; returns the process exit status.
@@ -52,5 +56,6 @@ pub async fn main_with(cli: Cli) -> i32 {
         Command::Tune(args) => crate::cli::tune::main(&args).await,
         Command::Merge(args) => merge::main(&args),
         Command::Scenario(args) => scenario::main(&args).await,
+        Command::Profile(args) => profile::main(&args),
     }
 }

@@ -36,6 +36,7 @@ mod docs;
 mod e2e;
 mod hostile;
 mod openapi;
+mod profile_from_logs;
 mod scenario;
 mod scenario_run;
 mod server;

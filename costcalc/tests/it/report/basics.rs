@@ -110,9 +110,10 @@ fn free_tier_and_options_change_the_right_lines() {
 
 #[test]
 fn high_traffic_sizes_instances_from_the_peak() {
-    // 1e9 requests/month: average 380.5 req/s, peak x10 = 3,805.2 req/s. t4g.micro = 2 vCPU x
-    // 100 req/s = 200 -> ceil(19.03) = 20 instances (and an ALB); Fargate 0.25 vCPU = 25 req/s ->
-    // ceil(152.2) = 153 tasks.
+    // 1e9 requests/month: average 380.5175 req/s; the default peak, the weekdays shape's busy
+    // hours, is 168 / 45 x that = 1,420.60 req/s. t4g.micro = 2 vCPU x 100 req/s = 200 ->
+    // ceil(7.10) = 8 instances (and an ALB); Fargate 0.25 vCPU = 25 req/s -> ceil(56.82) = 57
+    // tasks.
     let v = costcalc_json(&[
         "report",
         "--defaults",
@@ -124,7 +125,7 @@ fn high_traffic_sizes_instances_from_the_peak() {
         deployment(&v, "ec2")["summary"]
             .as_str()
             .unwrap()
-            .starts_with("20 x t4g.micro")
+            .starts_with("8 x t4g.micro")
     );
     assert!(
         deployment(&v, "ec2")["line_items"]
@@ -137,7 +138,29 @@ fn high_traffic_sizes_instances_from_the_peak() {
         deployment(&v, "fargate")["summary"]
             .as_str()
             .unwrap()
-            .starts_with("153 x")
+            .starts_with("57 x")
+    );
+    // The old assumption, given: 10 x = 3,805.2 req/s, ceil(19.03) = 20 instances, ceil(152.2) =
+    // 153 tasks; the peak's origin is then the flag.
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "1000000000",
+        "--peak-to-average",
+        "10",
+    ]);
+    let ec2 = deployment(&v, "ec2")["summary"].as_str().unwrap();
+    assert!(ec2.starts_with("20 x t4g.micro"), "{ec2}");
+    let fargate = deployment(&v, "fargate")["summary"].as_str().unwrap();
+    assert!(fargate.starts_with("153 x"), "{fargate}");
+    let out = costcalc(&["report", "--peak-to-average", "0.5"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim_end(),
+        "error: --peak-to-average: expected 1 to 1,000,000, got 0.5"
     );
 }
 

@@ -8,14 +8,17 @@ use crate::support::costcalc_json;
 /// remedy priced.
 #[test]
 fn connections_beyond_max_connections_size_the_database_or_say_so() {
-    // 100M requests a month, peak 380.5 req/s: 16 Fargate tasks x 10 = 160 > 112 (db.t4g.micro),
-    // which db.t4g.small (2 GiB: 2,147,483,648 / 9,531,392 = 225) holds.
+    // 100M requests a month, peak (given as 10 x the average) 380.5 req/s: 16 Fargate tasks x 10
+    // = 160 > 112 (db.t4g.micro), which db.t4g.small (2 GiB: 2,147,483,648 / 9,531,392 = 225)
+    // holds.
     let v = costcalc_json(&[
         "report",
         "--defaults",
         "generic",
         "--requests-per-month",
         "100000000",
+        "--peak-to-average",
+        "10",
     ]);
     let f = deployment(&v, "fargate");
     assert!(
@@ -48,6 +51,9 @@ fn connections_beyond_max_connections_size_the_database_or_say_so() {
         "generic",
         "--requests-per-month",
         "100000000",
+        // The peak as worked: 10 x the average, 380.5 req/s (2 instances, 16 tasks).
+        "--peak-to-average",
+        "10",
         "--db-instance-class",
         "db.t4g.micro",
     ]);
@@ -106,6 +112,8 @@ fn burstable_instances_above_baseline_bill_cpu_credits() {
         "generic",
         "--requests-per-month",
         "262800000",
+        "--peak-to-average",
+        "10",
     ]);
     let items = deployment(&v, "ec2")["line_items"].to_string();
     assert!(!items.contains("CPU credits"), "{items}");
@@ -125,6 +133,9 @@ fn a_total_on_a_database_too_small_is_incomplete_and_never_the_answer() {
         "generic",
         "--requests-per-month",
         "100000000",
+        // The peak as worked: 10 x the average, 380.5 req/s (2 instances, 16 tasks).
+        "--peak-to-average",
+        "10",
         "--db-instance-class",
         "db.t4g.micro",
         "--db-pool-size",
@@ -155,5 +166,34 @@ fn a_total_on_a_database_too_small_is_incomplete_and_never_the_answer() {
     assert!(
         html.contains("<strong>Lambda</strong> is the cheapest complete total"),
         "{html}"
+    );
+}
+
+#[test]
+fn a_given_database_cpu_per_request_sizes_the_class() {
+    // 10^9 requests a month: 380.5175 req/s on average, the default peak (weekdays shape) 168 / 45
+    // x that = 1,420.599 req/s, x 2 ms = 2.8412 vCPUs / 0.6 target utilization = 4.74 vCPUs: more
+    // than a db.t4g.xlarge's 4, so db.t4g.2xlarge (8).
+    let v = costcalc_json(&[
+        "report",
+        "--defaults",
+        "generic",
+        "--requests-per-month",
+        "1000000000",
+        "--db-cpu-ms-per-request",
+        "2",
+    ]);
+    let e = deployment(&v, "ec2");
+    assert!(
+        e["summary"].as_str().unwrap().ends_with("db.t4g.2xlarge"),
+        "{}",
+        e["summary"]
+    );
+    assert!(v["warnings"].to_string().contains("needs 4.74 vCPUs"));
+    let out = crate::support::costcalc(&["report", "--db-cpu-ms-per-request", "1000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "error: --db-cpu-ms-per-request: expected 0 to 900,000 ms, got 1000000"
     );
 }

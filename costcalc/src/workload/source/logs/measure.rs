@@ -43,6 +43,30 @@ fn mean(s: &Sum) -> Option<Decimal> {
     (s.lines > 0).then(|| Decimal::from(s.total as u64) / Decimal::from(s.lines))
 }
 
+/// The busiest whole minute from the window's first second (the steps of the profile loadgen
+/// replays; a last, shorter step counts only when the window is under a minute): its start and
+/// requests.
+fn busiest_minute(a: &super::aggregate::Aggregate) -> (i64, u64) {
+    let counts = a.per_step(60);
+    let whole = if a.window_s() < 60 {
+        counts.len()
+    } else {
+        (a.window_s() / 60) as usize
+    };
+    let first = a.first_s.unwrap_or(0);
+    counts
+        .iter()
+        .take(whole)
+        .enumerate()
+        .fold((first, 0), |best, (i, c)| {
+            if *c > best.1 {
+                (first + 60 * i as i64, *c)
+            } else {
+                best
+            }
+        })
+}
+
 /// The logs' workload over a month of `hours`.
 pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
     let a = &logs.aggregate;
@@ -78,6 +102,14 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
     w.origins.peak = m(format!(
         "the busiest second, {peak} requests at {}",
         iso(peak_at)
+    ));
+    let (minute_at, in_minute) = busiest_minute(a);
+    w.carried_peak = Some((
+        (Decimal::from(in_minute) / dec!(60)).max(requests / window),
+        format!(
+            "the busiest minute, {in_minute} requests from {} (/ 60 s: at a larger volume a quiet log's busiest second is noise, its minutes are the shape)",
+            iso(minute_at)
+        ),
     ));
     if let Some(b) = mean(&a.all.request_bytes) {
         w.request_bytes = b;

@@ -1,0 +1,132 @@
+//! `loadgen profile from-logs`: access logs as a profile file `run --profile` replays (the rate
+//! per minute over the logged window, repeating) and the logs' route shares beside it.
+//!
+//! The logs are read by costcalc's reader and the file written by its profile writer (the one
+//! owner of both: `costcalc report --from-logs` reads the same logs the same way, with the same
+//! bounds and errors). What loadgen adds: the file is checked by its own profile parser before it
+//! is written, and the figures printed are the ones `run` will play.
+
+use super::exit::{EXIT_BAD_INPUT, EXIT_ERROR};
+use crate::plan::profile::{self, Profile};
+use costcalc::cli::logs::LogFormat;
+use costcalc::workload::source::logs::measure::origin_name;
+use costcalc::workload::source::logs::profile::{render, shares};
+use costcalc::workload::source::logs::read::{self, Options};
+use costcalc::workload::source::logs::route::Templates;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub command: ProfileCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// Write a profile file from access logs (ALB, API Gateway, CloudFront, CLF, Combined): the
+    /// rate per minute over the logged window, which `run --profile FILE` replays (repeated when
+    /// --duration is longer), and the route shares beside it (FILE's stem + .routes.tsv)
+    FromLogs(FromLogsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FromLogsArgs {
+    /// Access logs: files or folders of them, plain or gzip (as `costcalc report --from-logs`)
+    #[arg(value_name = "FILE|DIR", required = true)]
+    pub logs: Vec<PathBuf>,
+    /// The logs' format
+    #[arg(long, value_enum, default_value_t = LogFormat::Auto)]
+    pub log_format: LogFormat,
+    /// A route template for the logs' paths, e.g. /users/{name} or "GET /users/{name}" (repeat
+    /// it; API Gateway's routeKey wins, numeric, UUID and long hex segments become {id} otherwise)
+    #[arg(long = "route", value_name = "PATTERN")]
+    pub routes: Vec<String>,
+    /// Write the profile even when more than 1% of the logs' lines cannot be read
+    #[arg(long)]
+    pub allow_bad_lines: bool,
+    /// The profile file to write (TOML); the route shares go beside it, as STEM.routes.tsv
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `loadgen profile`: returns the process exit status.
+pub fn main(args: &ProfileArgs) -> i32 {
+    match &args.command {
+        ProfileCommand::FromLogs(a) => from_logs(a),
+    }
+}
+
+/// Where the route shares of the profile `out` go: `traffic.toml` -> `traffic.routes.tsv`.
+pub fn shares_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().map_or_else(
+        || "profile".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    out.with_file_name(format!("{stem}.routes.tsv"))
+}
+
+fn from_logs(a: &FromLogsArgs) -> i32 {
+    let bad = |m: String| {
+        errln!("loadgen: error: {}", m.replace('\n', " "));
+        EXIT_BAD_INPUT
+    };
+    let templates = match Templates::new(&a.routes) {
+        Ok(t) => t,
+        Err(m) => return bad(format!("--route: {m}")),
+    };
+    let o = Options {
+        format: a.log_format.choice(),
+        templates,
+        allow_bad_lines: a.allow_bad_lines,
+    };
+    let logs = match read::read(&a.logs, &o) {
+        Ok(l) => l,
+        Err(e) => return bad(e.to_string()),
+    };
+    let origin = origin_name(&logs);
+    let rendered = render(&logs.aggregate, &origin, "loadgen profile from-logs");
+    let out = a.out.display().to_string();
+    // The writer and the parser live in two crates: a file `run` would refuse is a bug, said
+    // before anything is written.
+    let played = match profile::parse_file(&out, &rendered.text) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("loadgen: error: the profile written from the logs does not parse: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let tsv = shares(&logs.aggregate);
+    let routes = shares_path(&a.out);
+    for (path, text) in [(&a.out, &rendered.text), (&routes, &tsv)] {
+        if let Err(e) = std::fs::write(path, text) {
+            errln!("loadgen: error: cannot write {}: {e}", path.display());
+            return EXIT_ERROR;
+        }
+    }
+    print_summary(
+        &played,
+        rendered.step_s,
+        logs.aggregate.requests,
+        &a.out,
+        &routes,
+    );
+    outln!("{}", tsv.trim_end());
+    0
+}
+
+fn print_summary(p: &Profile, step_s: i64, requests: u64, out: &Path, routes: &Path) {
+    let window = p.duration_s();
+    outln!(
+        "loadgen: wrote {}: {} segments, the rate per {step_s} s over {window:.0} s ({:.2} days) of logs: {requests} requests, mean {:.6} req/s, busiest {step_s} s at {:.6} req/s",
+        out.display(),
+        p.segments.len(),
+        window / profile::DAY_S,
+        p.mean_rate(),
+        p.peak_rate(),
+    );
+    outln!(
+        "loadgen: play it with `loadgen run --profile {} --duration {window:.0}s --compress F`; the route shares are in {} (give a scenario's journeys weights that match them with --mix)",
+        out.display(),
+        routes.display()
+    );
+}
