@@ -90,11 +90,25 @@ rows = [
      lambda s: f"{s['server']['db_cpu_s'] * 1000 / s['server']['requests']:.2f}"),
     ("Client latency p50 / p99 (ms)",
      lambda s: f"{s['totals']['latency_ms']['p50']:.1f} / {s['totals']['latency_ms']['p99']:.1f}"),
-    ("Overload detected", lambda s: str(s.get("overload", {}).get("detected", "-"))),
+    ("Dropped / failed arrivals", lambda s: f"{s['arrivals']['dropped']} / {s['arrivals']['failed']}"),
+    ("Failed requests by route and status", lambda s: "; ".join(
+        f"{e['method']} {e['route']}: " + ", ".join(
+            f"{n} x {c}" for c, n in e.get("status_codes", {}).items() if not c.startswith("2"))
+        for e in s["endpoints"] if e.get("failures")) or "none"),
+    ("Overload detected (loadgen's verdict)", lambda s: "yes: " + "; ".join(s["overload"]["reasons"])
+     if s.get("overload", {}).get("detected") else "no"),
 ]
 for label, f in rows:
     say(f"| {label} | {cell('fastapi', f)} | {cell('journal-api', f)} |")
 say("")
+if cell("fastapi", lambda s: next(e for e in s["endpoints"] if e["route"] ==
+                                   "/api/v1/entries/{id}" and e.get("failures"))) != "-":
+    say("The peer's 404s are no overload: its entry list has no ORDER BY, so PostgreSQL returns "
+        "rows in heap order, where an edited row moves to the end. The reader journey reads the "
+        "last entry listed (journal-api lists newest first, so that is the seeded entry no writer "
+        "deletes); on the peer it is often a writer's entry, deleted before the read. Both are "
+        "priced with `--allow-overloaded`; costcalc repeats loadgen's verdict among the warnings.")
+    say("")
 
 say("## Lambda: each memory size")
 say("")
