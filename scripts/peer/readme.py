@@ -63,7 +63,7 @@ for label, volume in [("10k", "10,000"), ("1m", "1,000,000"), ("100m", "100,000,
             f"{usd(r['difference_usd'])} | {r['ratio'] or '-'}x |")
 say("")
 say("100 million a month (38 req/s on average) is priced with a peak of 76.1 req/s (twice the "
-    "average); 10 thousand and 1 million with the runs' own peak. Full reports: compare.md, "
+    "average); 10 thousand and 1 million with the runs' own peak. Lambda's memory size is the cheapest whose p99 is within 1 s (`--lambda-memory-mb auto --p99-slo 1000`: the peer's bcrypt login passes the default 500 ms at every size). Full reports: compare.md, "
     "compare.html, compare.json (at the runs' volume), compare-10k/1m/100m.json.")
 say("")
 
