@@ -7,6 +7,12 @@ source scripts/lib/venv.sh
 # (loadgen/tests/it/tune/python.rs): its venv, found through TUNE_PYTHON_VENV.
 venv_ensure lambda-python
 export TUNE_PYTHON_VENV="$ROOT/.venv/lambda-python"
+# ... and on a plain Node.js handler run by aws-lambda-ric, Lambda's Node.js runtime interface client
+# (loadgen/tests/it/tune/node.rs): built from npm by scripts/lib/lambda-node.sh, found through
+# TUNE_NODE_RIC.
+source scripts/lib/lambda-node.sh
+lambda_node_ensure
+export TUNE_NODE_RIC="$LAMBDA_NODE_RIC"
 if command -v cargo-nextest >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-tests=warn
   cargo test --workspace --locked --doc

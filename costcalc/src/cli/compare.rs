@@ -9,8 +9,8 @@ use super::report::ReportFormat;
 use super::scenario::{ScenarioArgs, scenario_of};
 use crate::catalog::PriceSnapshot;
 use crate::error::{Error, Result};
-use crate::report::Report;
 use crate::report::compare::{self, Comparison, Implementation, Window};
+use crate::report::{Report, Subject};
 
 /// One `--compare` value.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +58,9 @@ fn window(path: &Path) -> Result<Window> {
 /// One implementation priced as `report` would price its run.
 fn implementation(s: &ScenarioArgs, spec: &Spec) -> Result<(Implementation, PriceSnapshot)> {
     let sc = scenario_of(s, Some(&spec.summary), spec.tune.as_deref())?;
+    // The NAME says which API this is, whatever its sweep ran.
     let report = Report::build(
+        Subject::named(&spec.name),
         sc.info.clone(),
         sc.workload.clone(),
         sc.options.clone(),

@@ -7,7 +7,7 @@ use super::values::positive;
 use crate::catalog::PriceSnapshot;
 use crate::deployment::Options;
 use crate::error::{Error, Result};
-use crate::report::sweep;
+use crate::report::{Subject, sweep};
 use crate::workload::duration::Duration;
 use crate::workload::source::loadgen::view::View;
 use crate::workload::source::tune;
@@ -38,13 +38,13 @@ pub fn memory(s: &str) -> std::result::Result<Memory, String> {
 }
 
 /// The Lambda duration from a memory sweep, over the run's route mix (the tune's own without a
-/// run), and the cold starts of the run's idle gaps.
+/// run), and the cold starts of the run's idle gaps; the API the sweep ran, by its own words.
 pub fn tuned(
     w: &mut Workload,
     path: &std::path::Path,
     run: Option<&View>,
     hours: Decimal,
-) -> Result<()> {
+) -> Result<Subject> {
     let measured = tune::from_file(path)?;
     let mix: Vec<(String, Decimal)> = run
         .map(|v| {
@@ -75,7 +75,10 @@ pub fn tuned(
             "sizes[].routes[].billed_ms_mean over the run's route mix"
         },
     );
-    Ok(())
+    Ok(Subject::of_tune(
+        &measured.function,
+        measured.scenario.as_deref(),
+    ))
 }
 
 /// `--lambda-memory-mb auto`: the cheapest size of the sweep whose p99 meets the target.

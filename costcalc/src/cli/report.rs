@@ -87,6 +87,7 @@ fn build_with(
         (logs, cw) => logs.or(cw),
     };
     let mut r = Report::build(
+        sc.subject.clone(),
         sc.info.clone(),
         sc.workload.clone(),
         sc.options.clone(),

@@ -20,7 +20,7 @@ use crate::deployment::{Options, defaults};
 use crate::error::{Error, Result};
 use crate::pricing::apigw;
 use crate::purchase::Arch;
-use crate::report::PriceInfo;
+use crate::report::{PriceInfo, Subject};
 use crate::workload::duration::Duration;
 use crate::workload::shape::Traffic;
 use crate::workload::source::cloudwatch::Measurement;
@@ -213,6 +213,8 @@ pub struct Scenario {
     pub run: Option<View>,
     /// The access logs' read-report, when the workload came from them.
     pub logs_read: Option<String>,
+    /// The API priced: journal-api unless a memory sweep names another.
+    pub subject: Subject,
 }
 
 pub fn scenario(s: &ScenarioArgs) -> Result<Scenario> {
@@ -249,9 +251,10 @@ pub fn scenario_of(
             Traffic::Weekdays
         }
     };
-    if let Some(path) = tune {
-        tuned(&mut workload, path, run.as_ref(), options.hours)?;
-    }
+    let subject = match tune {
+        Some(path) => tuned(&mut workload, path, run.as_ref(), options.hours)?,
+        None => Subject::JournalApi,
+    };
     if let Memory::Auto = s.lambda_memory_mb {
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
         options.lambda_p99_slo_ms = Some(s.p99_slo);
@@ -270,6 +273,7 @@ pub fn scenario_of(
         measured,
         run,
         logs_read,
+        subject,
     })
 }
 

@@ -12,6 +12,8 @@ use crate::money;
 use crate::workload::duration::{self, Duration};
 use crate::workload::{Origin, Workload};
 
+use super::Subject;
+
 /// " (assumed)" after a figure nobody supplied.
 fn assumed(o: &Origin) -> &'static str {
     match o {
@@ -22,9 +24,9 @@ fn assumed(o: &Origin) -> &'static str {
 }
 
 /// Every figure the numbers rest on, in words.
-pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> {
+pub fn assumptions(w: &Workload, o: &Options, p: &PriceSnapshot, s: &Subject) -> Vec<String> {
     let mut a = vec![workload(w, o), per_request(w, o), sizing(w, o)];
-    a.extend(deployments(w, o, p));
+    a.extend(deployments(w, o, p, s));
     match o.database {
         crate::deployment::aurora::Database::AuroraServerless(s) => {
             a.push(format!("{}.", io_note(o, s.storage)));
@@ -167,11 +169,18 @@ fn sizing(w: &Workload, o: &Options) -> String {
 }
 
 /// What each deployment runs, and what is and is not billed.
-fn deployments(w: &Workload, o: &Options, p: &PriceSnapshot) -> Vec<String> {
+fn deployments(w: &Workload, o: &Options, p: &PriceSnapshot, s: &Subject) -> Vec<String> {
     let nat_hours = p.nat.hour.usd * o.hours;
     let nat_ip = p.ipv4.hour.usd * o.hours;
+    // Why 512 MB suffices is journal-api's own measurement: another API's report says only what
+    // Lambda gives every function.
+    let cpu = if s.is_journal_api() {
+        "512 MB buys ~1/3 vCPU, enough for argon2 logins and a fast cold start"
+    } else {
+        "CPU in proportion to memory: 1,769 MB buys one vCPU"
+    };
     vec![
-        format!("Lambda: {} MB {} (512 MB buys ~1/3 vCPU, enough for argon2 logins and a fast cold start), {} ephemeral storage, {} provisioned concurrency, behind an {}.",
+        format!("Lambda: {} MB {} ({cpu}), {} ephemeral storage, {} provisioned concurrency, behind an {}.",
             q(o.lambda_memory_mb), o.lambda_arch.as_str(),
             if o.lambda_ephemeral_mb > dec!(512) { format!("{} MB", q(o.lambda_ephemeral_mb)) } else { "the free 512 MB".into() },
             q(o.provisioned_concurrency), o.api.as_str()),

@@ -9,7 +9,8 @@ fn cell(s: &str) -> String {
 
 pub fn report(r: &Report) -> String {
     let mut s = format!(
-        "# Monthly cost of the journal API at {} requests/month\n\n{}\n\n",
+        "# Monthly cost of {} at {} requests/month\n\n{}\n\n",
+        super::text::md(&r.subject.phrase()),
         money::quantity(r.workload.requests_per_month, 4),
         r.prices.line()
     );

@@ -11,6 +11,7 @@ pub mod html;
 pub mod inputs;
 pub mod json;
 pub mod markdown;
+pub mod subject;
 pub mod svg;
 pub mod sweep;
 pub mod table;
@@ -28,6 +29,7 @@ use crate::workload::duration::Duration;
 
 pub use assumptions::assumptions;
 pub use inputs::{Figure, InputRow};
+pub use subject::Subject;
 
 /// Which snapshot priced this output.
 #[derive(Debug, Clone)]
@@ -77,6 +79,8 @@ pub struct Bill {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub prices: PriceInfo,
+    /// The API priced: its title, and whether the words may speak of journal-api's internals.
+    pub subject: Subject,
     pub workload: Workload,
     pub options: Options,
     pub deployments: Vec<Deployment>,
@@ -99,8 +103,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// Price the three deployments for `workload` (already validated with `options`).
+    /// Price the three deployments of `subject` for `workload` (already validated with `options`).
     pub fn build(
+        subject: Subject,
         prices: PriceInfo,
         workload: Workload,
         options: Options,
@@ -157,13 +162,14 @@ impl Report {
                 ));
             }
         }
-        let mut assumptions = assumptions(&workload, &options, p);
+        let mut assumptions = assumptions(&workload, &options, p, &subject);
         let purchase = commitments::describe(&options, p);
         if !purchase.is_empty() {
             assumptions.push(format!("Bought as: {}.", purchase.join("; ")));
             assumptions.push(commitments::EXPLAINED.into());
         }
         Ok(Report {
+            subject,
             prices,
             workload,
             options,

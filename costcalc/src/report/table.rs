@@ -54,7 +54,8 @@ pub fn bill(b: &Bill) -> String {
 pub fn report(r: &Report) -> String {
     let mut s = String::new();
     s.push_str(&format!(
-        "Monthly cost of the journal API at {} requests/month\n{}\n\n",
+        "Monthly cost of {} at {} requests/month\n{}\n\n",
+        super::text::one_line(&r.subject.phrase()),
         money::quantity(r.workload.requests_per_month, 4),
         r.prices.line()
     ));

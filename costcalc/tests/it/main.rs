@@ -35,5 +35,6 @@ mod no_panic;
 mod pricing_examples;
 mod readme;
 mod report;
+mod subject;
 mod support;
 mod tune;

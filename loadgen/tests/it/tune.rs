@@ -24,6 +24,7 @@
 
 mod bad_input;
 mod formats;
+mod node;
 mod pick;
 mod python;
 mod quota;

@@ -6,12 +6,19 @@ use rust_decimal_macros::dec;
 use super::*;
 use crate::catalog::bundled;
 use crate::deployment::Options;
-use crate::report::PriceInfo;
+use crate::report::{PriceInfo, Subject};
 use crate::workload::{Origin, Workload};
 
 fn implementation(name: &str, w: Workload) -> Implementation {
     let p = bundled("us-east-1").unwrap();
-    let report = Report::build(PriceInfo::new(&p, "bundled"), w, Options::default(), &p).unwrap();
+    let report = Report::build(
+        Subject::named(name),
+        PriceInfo::new(&p, "bundled"),
+        w,
+        Options::default(),
+        &p,
+    )
+    .unwrap();
     Implementation {
         name: name.into(),
         summary: format!("{name}.json"),

@@ -35,12 +35,13 @@ pub fn esc(s: &str) -> String {
 
 pub fn page(r: &Report, x: &Extras) -> String {
     let requests = money::quantity(r.workload.requests_per_month, 0);
+    let subject = esc(&r.subject.phrase());
     let mut s = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Monthly cost of the journal API at {requests} requests/month</title>\n\
+         <title>Monthly cost of {subject} at {requests} requests/month</title>\n\
          <style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n\
-         <h1>Monthly cost of the journal API at {requests} requests a month</h1>\n\
+         <h1>Monthly cost of {subject} at {requests} requests a month</h1>\n\
          <p class=\"meta\">{}</p>\n",
         esc(&r.prices.line())
     );

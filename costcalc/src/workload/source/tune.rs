@@ -19,6 +19,12 @@ pub struct Tune {
     pub machine: Machine,
     #[serde(default)]
     pub date: String,
+    /// The command that ran (a path, or `--function-cmd`'s words): names the API it ran.
+    #[serde(default)]
+    pub function: String,
+    /// The scenario the requests came from (v1.1; absent before).
+    #[serde(default)]
+    pub scenario: Option<String>,
     pub sizes: Vec<Size>,
 }
 
