@@ -1,6 +1,7 @@
-//! What each middleware layer of journal-api costs a `GET /health`, in CPU time per request:
-//! the bare handler, then the handler under each layer alone (built from the same parts as
-//! `app::router`), then the real router without and with metrics. Requests go through
+//! What journal-api's middleware costs a `GET /health`, in CPU time per request: the bare
+//! handler, then the handler under the one layer every request passes (`edge::Edge`: request id,
+//! panic catcher, JSON errors, deadline, body limit, access line), without and with metrics, then
+//! the real router without and with metrics. Requests go through
 //! `oneshot` on one thread, without sockets, so the figures are the layers' own work, free of
 //! the network and of the machine's other load (each is the best of several passes).
 //! `scripts/bench-api` measures the whole server over loopback instead.
@@ -10,24 +11,19 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use journal_api::app::{self, AppState, RequestIds};
+use journal_api::app::{self, AppState};
 use journal_api::config::LogFormat;
 use journal_api::db::{Db, DbSettings};
-use journal_api::metrics::{Metrics, Track};
-use journal_api::{deadline, headers, telemetry};
-use tower::ServiceBuilder;
+use journal_api::edge::Edge;
+use journal_api::metrics::Metrics;
+use journal_api::telemetry;
 
 #[path = "support/timing.rs"]
 mod timing;
 use timing::per_request;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 async fn health() -> impl IntoResponse {
     (
@@ -48,44 +44,13 @@ async fn main() -> anyhow::Result<()> {
     let db = Db::connect(&DbSettings::new("sqlite::memory:")).await?;
     let state = AppState::from_secret(b"layer-cost-secret-layer-cost-secret-0123", db.clone());
     let metrics = Arc::new(Metrics::new(db));
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(app::request_span)
-        .on_request(DefaultOnRequest::new().level(Level::DEBUG))
-        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    let metered = state.clone().with_metrics(metrics);
     let stacks: Vec<(&str, Router)> = vec![
         ("bare handler", bare()),
-        ("body limit", bare().layer(DefaultBodyLimit::max(65536))),
-        (
-            "deadline (timeout + grace)",
-            bare().layer(deadline::Bounded::new(&state)),
-        ),
-        (
-            "JSON errors + nosniff",
-            bare().layer(ServiceBuilder::new().map_response(app::finish_response)),
-        ),
-        (
-            "request id check",
-            bare().layer(ServiceBuilder::new().map_request(headers::sanitize_request_id)),
-        ),
-        (
-            "request id",
-            bare().layer(SetRequestIdLayer::x_request_id(RequestIds::default())),
-        ),
-        ("trace span + access log", bare().layer(trace)),
-        (
-            "request id echo",
-            bare().layer(PropagateRequestIdLayer::x_request_id()),
-        ),
-        (
-            "panic catcher",
-            bare().layer(CatchPanicLayer::custom(app::panic_response)),
-        ),
-        ("metrics", bare().layer(Track(metrics.clone()))),
+        ("edge (every layer in one)", bare().layer(Edge::new(&state))),
+        ("edge + metrics", bare().layer(Edge::new(&metered))),
         ("journal-api router", app::router(state.clone())),
-        (
-            "journal-api router + metrics",
-            app::router(state.with_metrics(metrics)),
-        ),
+        ("journal-api router + metrics", app::router(metered)),
     ];
     per_request(&stacks[0].1, n).await; // warm-up: allocator, caches, timer wheel
     let mut results = Vec::new();

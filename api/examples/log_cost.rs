@@ -7,9 +7,16 @@
 //! `oneshot` on one thread, no sockets, so the figures are free of the network and of most of the
 //! machine's load (each is the best of several passes).
 //!
+//! `bare` instead of a filter answers from a bare axum router (the same body, no layer; logging
+//! set up at `info`): the floor that the router's figures compare with.
+//!
 //!     cargo build --release -p api --example log_cost
-//!     for f in warn info warn info; do target/release/examples/log_cost $f >/dev/null; done
+//!     for f in bare warn info bare warn info; do target/release/examples/log_cost $f >/dev/null; done
 
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
 use journal_api::app::{self, AppState};
 use journal_api::config::LogFormat;
 use journal_api::db::{Db, DbSettings};
@@ -43,19 +50,40 @@ async fn main() -> anyhow::Result<()> {
     } else {
         LogFormat::Text
     };
-    telemetry::init(format, &filter, telemetry::LogTarget::StdoutQueued);
-    let db = Db::connect(&DbSettings::new("sqlite::memory:")).await?;
-    let state = AppState::from_secret(b"log-cost-secret-log-cost-secret-0123456", db);
-    let app = app::router(state);
+    let bare = filter == "bare";
+    let level = if bare { "info" } else { filter.as_str() };
+    telemetry::init(format, level, telemetry::LogTarget::StdoutQueued);
+    let app = if bare {
+        Router::new().route("/health", get(health))
+    } else {
+        let db = Db::connect(&DbSettings::new("sqlite::memory:")).await?;
+        app::router(AppState::from_secret(
+            b"log-cost-secret-log-cost-secret-0123456",
+            db,
+        ))
+    };
     per_request(&app, n / 10).await; // warm-up: allocator, caches, timer wheel
     let cpu0 = process_cpu_s();
     let ns = per_request(&app, n).await;
     telemetry::flush();
     let cpu = process_cpu_s() - cpu0;
     eprintln!(
-        "RUST_LOG={filter:<5} {}: {ns:>7.0} ns/request (best of 5 x {n}), process CPU {:.0} ns/request",
+        "{:<14} {}: {ns:>7.0} ns/request (best of 5 x {n}), process CPU {:.0} ns/request",
+        if bare {
+            "bare".into()
+        } else {
+            format!("RUST_LOG={filter}")
+        },
         if json { "json" } else { "text" },
         cpu * 1e9 / (5.0 * f64::from(n))
     );
     Ok(())
+}
+
+/// The bare router's answer: the API's `/health` body and content type.
+async fn health() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"status":"healthy"}"#,
+    )
 }

@@ -11,15 +11,10 @@
 
 use std::cell::{Cell, RefCell};
 use std::io::Write;
-use std::pin::Pin;
 use std::sync::OnceLock;
-use std::task::{Context, Poll};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::Request;
-use axum::http::Response;
 use axum::http::StatusCode;
-use tower_http::request_id::RequestId;
 
 use crate::log_queue::QUEUE;
 
@@ -31,22 +26,13 @@ pub fn set_json(json: bool) {
     let _ = JSON.set(json);
 }
 
-fn enabled() -> bool {
+/// Whether `RUST_LOG` keeps the access line (target `tower_http::trace::on_response`, `info`).
+pub fn enabled() -> bool {
     tracing::enabled!(target: "tower_http::trace::on_response", tracing::Level::INFO)
 }
 
-tokio::task_local! {
-    /// The request id of the request this task serves, while the access log is on.
-    static REQUEST_ID: String;
-}
-
-/// The id of the request being served (its `x-request-id`), for the warnings and errors it logs:
-/// `-` outside a request or with the access log off.
-pub fn request_id() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".into())
-}
+/// The id of the request being served, for the warnings and errors it logs (`crate::current`).
+pub use crate::current::request_id;
 
 /// What a line says about its request.
 pub struct Line<'a> {
@@ -60,31 +46,61 @@ pub struct Line<'a> {
 impl Line<'_> {
     /// Appends the line, newline included, stamped `now` (RFC 3339, microseconds, UTC).
     pub fn write_to(&self, json: bool, now: &str, out: &mut Vec<u8>) {
+        if json {
+            self.write_json(now, out);
+        } else {
+            self.write_text(now, out);
+        }
+    }
+
+    fn write_json(&self, now: &str, out: &mut Vec<u8>) {
         let (status, ms) = (self.status.as_u16(), self.millis);
         // Writing to a Vec cannot fail.
-        let _ = if json {
-            let s = |out: &mut Vec<u8>, v: &str| serde_json::to_writer(out, v);
-            let _ = write!(
-                out,
-                "{{\"timestamp\":\"{now}\",\"level\":\"INFO\",\"message\":\"finished processing request\",\
-                 \"latency\":\"{ms} ms\",\"status\":{status},\"target\":\"tower_http::trace::on_response\",\
-                 \"span\":{{\"id\":"
-            );
-            let _ = s(out, self.id);
-            out.extend_from_slice(b",\"method\":");
-            let _ = s(out, self.method);
-            out.extend_from_slice(b",\"path\":");
-            let _ = s(out, self.path);
-            out.write_all(b",\"name\":\"request\"}}\n")
-        } else {
-            let (id, method, path) = (self.id, self.method, self.path);
-            writeln!(
-                out,
-                "{now}  INFO request{{id={id} method={method} path={path}}}: \
-                 tower_http::trace::on_response: finished processing request latency={ms} ms status={status}"
-            )
-        };
+        let s = |out: &mut Vec<u8>, v: &str| serde_json::to_writer(out, v);
+        let _ = write!(
+            out,
+            "{{\"timestamp\":\"{now}\",\"level\":\"INFO\",\"message\":\"finished processing request\",\
+             \"latency\":\"{ms} ms\",\"status\":{status},\"target\":\"tower_http::trace::on_response\",\
+             \"span\":{{\"id\":"
+        );
+        let _ = s(out, self.id);
+        out.extend_from_slice(b",\"method\":");
+        let _ = s(out, self.method);
+        out.extend_from_slice(b",\"path\":");
+        let _ = s(out, self.path);
+        out.extend_from_slice(b",\"name\":\"request\"}}\n");
     }
+
+    /// Piece by piece, not through `write!`'s formatting machinery: the line's only numbers are
+    /// the latency and the status, whose text `StatusCode` keeps.
+    fn write_text(&self, now: &str, out: &mut Vec<u8>) {
+        for part in [now, "  INFO request{id=", self.id, " method=", self.method] {
+            out.extend_from_slice(part.as_bytes());
+        }
+        for part in [" path=", self.path, "}: tower_http::trace::on_response: "] {
+            out.extend_from_slice(part.as_bytes());
+        }
+        out.extend_from_slice(b"finished processing request latency=");
+        push_decimal(out, self.millis);
+        out.extend_from_slice(b" ms status=");
+        out.extend_from_slice(self.status.as_str().as_bytes());
+        out.push(b'\n');
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut Vec<u8>, mut n: u128) {
+    let mut digits = [0u8; 39];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `2026-12-06T03:46:51.091517Z` for `secs` and `micros` since the epoch; the part up to the
@@ -116,8 +132,9 @@ thread_local! {
     static SECOND: Cell<(u64, [u8; 20])> = const { Cell::new((0, [0; 20])) };
 }
 
-/// Writes the line and counts its bytes to the request's route (`journal_log_bytes_total`).
-fn write(line: &Line<'_>) {
+/// Writes the line; the bytes written, for the route's `journal_log_bytes_total` (none when the
+/// full queue dropped it or stdout failed).
+pub fn write(line: &Line<'_>) -> Option<usize> {
     let d = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -133,73 +150,8 @@ fn write(line: &Line<'_>) {
             // No queue (Lambda): written before the response leaves, as any other line there.
             None => std::io::stdout().lock().write_all(buf).is_ok(),
         };
-        if written {
-            crate::metrics::logged(buf.len());
-        }
-    });
-}
-
-/// The layer, inside the request id (it logs the id the answer carries).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AccessLog;
-
-impl<S> tower::Layer<S> for AccessLog {
-    type Service = Logged<S>;
-    fn layer(&self, inner: S) -> Logged<S> {
-        Logged { inner }
-    }
-}
-
-/// A service whose requests [`AccessLog`] logs.
-#[derive(Debug, Clone)]
-pub struct Logged<S> {
-    inner: S,
-}
-
-impl<S, B> tower::Service<Request> for Logged<S>
-where
-    S: tower::Service<Request, Response = Response<B>>,
-    S::Future: Send + 'static,
-    S::Error: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = Response<B>;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<B>, S::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        if !enabled() {
-            return Box::pin(self.inner.call(req));
-        }
-        let start = Instant::now();
-        let id = req
-            .extensions()
-            .get::<RequestId>()
-            .and_then(|id| id.header_value().to_str().ok())
-            .unwrap_or("-")
-            .to_owned();
-        let method = req.method().clone();
-        // The path shares the request's bytes: a reference count, not a copy.
-        let uri = req.uri().clone();
-        let fut = self.inner.call(req);
-        Box::pin(REQUEST_ID.scope(id, async move {
-            let res = fut.await?;
-            REQUEST_ID.with(|id| {
-                write(&Line {
-                    id,
-                    method: method.as_str(),
-                    path: uri.path(),
-                    status: res.status(),
-                    millis: start.elapsed().as_millis(),
-                });
-            });
-            Ok(res)
-        }))
-    }
+        written.then_some(buf.len())
+    })
 }
 
 #[cfg(test)]

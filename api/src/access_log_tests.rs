@@ -72,8 +72,8 @@ fn the_json_line_has_the_fields_of_the_fmt_subscriber_and_escapes_the_path() {
 #[tokio::test]
 async fn the_bytes_of_each_access_line_count_to_its_route() {
     use crate::log_queue::LineQueue;
-    use crate::metrics::{Metrics, PoolStats, Track};
-    use axum::{Router, body::Body, routing::get};
+    use crate::metrics::{Metrics, PoolStats};
+    use axum::{Router, body::Body, extract::Request, routing::get};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
     use tower::ServiceExt;
@@ -108,10 +108,14 @@ async fn the_bytes_of_each_access_line_count_to_its_route() {
             .finish(),
     );
     let metrics = Arc::new(Metrics::new(NoPool));
+    let db = crate::db::Db::connect(&crate::db::DbSettings::new("sqlite::memory:"))
+        .await
+        .unwrap();
+    let state = crate::state::AppState::from_secret(b"log-bytes-secret-log-bytes-secret-0123", db)
+        .with_metrics(metrics.clone());
     let app = Router::new()
         .route("/log-bytes/{n}", get(|| async { "ok" }))
-        .layer(AccessLog)
-        .layer(Track(metrics.clone()));
+        .layer(crate::edge::Edge::new(&state));
     for uri in [
         "/log-bytes/1",
         "/log-bytes/22",

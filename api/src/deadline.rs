@@ -2,99 +2,93 @@
 //! the shutdown grace period ends, answers 503 JSON instead of hanging or being cut off. While
 //! the database is resuming ([`crate::db::resume`]), the timeout stretches to the resume wait,
 //! so requests that arrived during a resume are answered once it is up.
+//!
+//! The router's edge (`crate::edge`) polls the handler first and arms a [`Bounds::guard`] only
+//! when the handler has to wait: a request answered in its first poll (`/health`, a rejection)
+//! never touches the timer wheel or the grace flag.
 
 use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Layer: runs the rest of the stack within `state.request_timeout`, and gives up at once when
-/// the grace period is over. A tower layer holding only what it needs, not an
-/// `axum::middleware::from_fn` over the whole state: that cloned the state (eight reference
-/// counts) and the stack below on every request.
+/// How long a request may run, and the flag that ends every request at the end of the grace
+/// period.
 #[derive(Debug, Clone)]
-pub struct Bounded {
+pub struct Bounds {
     timeout: Duration,
     resume_wait: Duration,
     grace_over: watch::Receiver<bool>,
 }
 
-impl Bounded {
-    pub fn new(state: &AppState) -> Bounded {
-        Bounded {
+/// Why a request was cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// Its timeout (or the resume wait) is up.
+    TimedOut,
+    /// The shutdown grace period is over.
+    ShuttingDown,
+}
+
+impl Cut {
+    /// The 503 the request answers instead.
+    pub fn response(self) -> Response {
+        match self {
+            Cut::TimedOut => ApiError::timed_out().into_response(),
+            Cut::ShuttingDown => {
+                ApiError::unavailable("Server shutting down: try again").into_response()
+            }
+        }
+    }
+}
+
+/// A guard: resolves when the request it watches must stop.
+pub type Guard = Pin<Box<dyn Future<Output = Cut> + Send>>;
+
+impl Bounds {
+    pub fn new(state: &AppState) -> Bounds {
+        Bounds {
             timeout: state.request_timeout,
             resume_wait: state.resume_wait,
             grace_over: state.grace_over.clone(),
         }
     }
-}
 
-impl<S> tower::Layer<S> for Bounded {
-    type Service = BoundedService<S>;
-    fn layer(&self, inner: S) -> BoundedService<S> {
-        BoundedService {
-            inner,
-            bounds: self.clone(),
-        }
-    }
-}
-
-/// A service whose requests are bounded by [`Bounded`].
-#[derive(Debug, Clone)]
-pub struct BoundedService<S> {
-    inner: S,
-    bounds: Bounded,
-}
-
-impl<S> tower::Service<Request> for BoundedService<S>
-where
-    S: tower::Service<Request, Response = Response>,
-    S::Future: Send + 'static,
-    S::Error: Send + 'static,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        let (timeout, resume_wait) = (self.bounds.timeout, self.bounds.resume_wait);
-        let mut grace_over = self.bounds.grace_over.clone();
-        let fut = self.inner.call(req);
+    /// Watches a request from now: resolves when its timeout is up (stretched to the resume wait
+    /// while the database resumes) or the grace period is over, whichever comes first.
+    pub fn guard(&self) -> Guard {
+        let (timeout, resume_wait) = (self.timeout, self.resume_wait);
+        let mut grace_over = self.grace_over.clone();
         Box::pin(async move {
-            let started = tokio::time::Instant::now();
+            let started = Instant::now();
             let mut until = started + timeout;
-            let mut fut = std::pin::pin!(fut);
             loop {
                 tokio::select! {
-                    res = &mut fut => return res,
                     () = tokio::time::sleep_until(until) => {
                         let longest = started + resume_wait;
                         if until < longest && crate::db::resume::resuming() {
                             until = longest;
                             continue;
                         }
-                        tracing::warn!(timeout = ?until - started, "request timed out");
-                        return Ok(ApiError::timed_out().into_response());
+                        tracing::warn!(
+                            request_id = %crate::access_log::request_id(),
+                            timeout = ?until - started,
+                            "request timed out"
+                        );
+                        return Cut::TimedOut;
                     },
-                    () = wait_true(&mut grace_over) => {
-                        return Ok(ApiError::unavailable("Server shutting down: try again")
-                            .into_response());
-                    }
+                    () = wait_true(&mut grace_over) => return Cut::ShuttingDown,
                 }
             }
         })
     }
 }
+
 /// Resolves when the flag turns true; never, if its sender is gone without doing so.
 pub async fn wait_true(flag: &mut watch::Receiver<bool>) {
     if flag.wait_for(|v| *v).await.is_err() {

@@ -1,6 +1,5 @@
 //! Response headers every answer carries, and the request id an incoming request may bring.
 
-use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 
@@ -25,18 +24,12 @@ pub async fn no_store(mut res: Response) -> Response {
     res
 }
 
-/// Drops an incoming `X-Request-Id` that is too long or has characters other than
-/// `A-Z a-z 0-9 - _ . : /`; the request then gets a generated one.
-pub fn sanitize_request_id(mut req: Request) -> Request {
-    let ok = req.headers().get("x-request-id").is_none_or(|v| {
-        let b = v.as_bytes();
-        !b.is_empty()
-            && b.len() <= MAX_REQUEST_ID
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || b"-_.:/".contains(c))
-    });
-    if !ok {
-        req.headers_mut().remove("x-request-id");
-    }
-    req
+/// Whether an incoming `X-Request-Id` is kept: at most [`MAX_REQUEST_ID`] bytes of
+/// `A-Z a-z 0-9 - _ . : /`; otherwise the request gets a generated id.
+pub fn valid_request_id(v: &HeaderValue) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b.len() <= MAX_REQUEST_ID
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"-_.:/".contains(c))
 }

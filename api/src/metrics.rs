@@ -1,15 +1,14 @@
 //! The API's own cost drivers as Prometheus metrics, served on a separate listener
 //! (`METRICS_ADDR`, see [`router`]) and never on the public port.
 //!
-//! Per-request work (database time and queries, pool waits, password hashes) is added up in a
-//! task-local [`Cost`] while the request runs ([`cost`]), and written to the shared families once,
-//! when its response is produced ([`Track`]): the hot path touches no shared state but the two
-//! families every request updates anyway. Without `METRICS_ADDR` the middleware is not installed
-//! and the task-local is never set, so what remains is one failed task-local lookup per query.
+//! Per-request work (database time and queries, pool waits, password hashes, log bytes) is added
+//! up in the request's [`Cost`] while it runs ([`cost`], `crate::current`), and written to the
+//! shared families once, when its response is produced (by `crate::edge`, which calls
+//! [`Metrics::record`]): the hot path touches no shared state but the two families every request
+//! updates anyway. Without `METRICS_ADDR` no cost is kept, so what remains is one thread-local
+//! lookup per query.
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -27,7 +26,7 @@ use std::sync::atomic::AtomicU64;
 pub mod cost;
 pub mod process;
 
-pub use cost::{Cost, QueryTimer, hash_done, logged};
+pub use cost::{Cost, QueryTimer, hash_done};
 pub use process::PoolStats;
 
 /// When the first byte of a request's head arrived (set by the native server's connection
@@ -41,6 +40,10 @@ pub struct RequestStart(pub Instant);
 pub struct Route(Option<MatchedPath>);
 
 impl Route {
+    /// The route a request was routed to (`MatchedPath`, set by the router), or `unmatched`.
+    pub fn of(req: &Request) -> Route {
+        Route(req.extensions().get::<MatchedPath>().cloned())
+    }
     fn as_str(&self) -> &str {
         self.0.as_ref().map_or("unmatched", |p| p.as_str())
     }
@@ -224,7 +227,8 @@ impl Metrics {
         out
     }
 
-    fn record(
+    /// Counts one answered request: its status class, duration and cost.
+    pub fn record(
         &self,
         method: MethodLabel,
         route: Route,
@@ -280,63 +284,6 @@ pub fn status_class(status: StatusCode) -> &'static str {
         3 => "3xx",
         4 => "4xx",
         _ => "5xx",
-    }
-}
-
-/// The middleware, outermost on every route and the fallback: times the request, runs it with a
-/// fresh task-local [`Cost`], and records both once the response is produced.
-///
-/// A tower layer rather than `axum::middleware::from_fn`: that clones the whole stack below it
-/// and boxes a second future on every request, which showed on `/health` (see README.md).
-#[derive(Debug, Clone)]
-pub struct Track(pub Arc<Metrics>);
-
-impl<S> tower::Layer<S> for Track {
-    type Service = Tracked<S>;
-    fn layer(&self, inner: S) -> Tracked<S> {
-        Tracked {
-            inner,
-            metrics: self.0.clone(),
-        }
-    }
-}
-
-/// A service measured by [`Track`].
-#[derive(Debug, Clone)]
-pub struct Tracked<S> {
-    inner: S,
-    metrics: Arc<Metrics>,
-}
-
-impl<S> tower::Service<Request> for Tracked<S>
-where
-    S: tower::Service<Request, Response = Response>,
-    S::Future: Send + 'static,
-    S::Error: Send + 'static,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        let start = req
-            .extensions()
-            .get::<RequestStart>()
-            .map_or_else(Instant::now, |s| s.0);
-        let route = Route(req.extensions().get::<MatchedPath>().cloned());
-        let method = MethodLabel::of(req.method());
-        let metrics = self.metrics.clone();
-        let fut = self.inner.call(req);
-        Box::pin(async move {
-            let (res, c) = cost::measure(fut).await;
-            let res = res?;
-            metrics.record(method, route, res.status(), start.elapsed(), c);
-            Ok(res)
-        })
     }
 }
 

@@ -1,13 +1,15 @@
 # The access log's cost, for scripts/bench-api (sourced after its servers are up: $BIN, $BARE_PORT,
-# $BASE's database and tokens, $WORK, $THREADS, $DURATION, $ROUNDS, LOG_PIDS).
+# $BARE_LIST, $BASE's database and tokens, $WORK, $THREADS, $DURATION, $ROUNDS, LOG_PIDS).
 #
 # journal-api with its default logging (RUST_LOG=info: one text access-log line per request to
-# stdout, here a file) against the same binary at RUST_LOG=warn (no access log) and the bare axum
-# server, on GET /health and on the list of 20 entries, one after the other in each round, so the
-# machine's load falls on all alike; only same-round ratios are compared. With BENCH_BASELINE_BIN
-# (an older journal-api, say the commit before a logging change) its two servers run in the same
-# rounds, so before and after come from one run. Then each info server's lines against what it
-# served: a log that lost lines would look cheap.
+# stdout, here a file) against the same binary at RUST_LOG=warn (no access log) and against bare
+# axum servers (api/examples/bare_health.rs for GET /health, api/examples/bare_list.rs for the list
+# of 20: the handler's token check, query and JSON, no middleware), one after the other in each
+# round, so the machine's load falls on all alike; only same-round ratios are compared, and the
+# order of the servers is reversed every other round, so that a load that rises or falls within a
+# round does not favour one of them. With BENCH_BASELINE_BIN (an older journal-api, say the commit
+# before a change) its two servers run in the same rounds, so before and after come from one run.
+# Then each info server's lines against what it served: a log that lost lines would look cheap.
 # shellcheck shell=bash disable=SC2154 # bench-api's variables
 
 LOG_CONNECTIONS=${BENCH_LOG_CONNECTIONS:-16}
@@ -42,19 +44,44 @@ access_log_rounds() {
     log_server before-info "$BENCH_BASELINE_BIN" info
     log_server before-warn "$BENCH_BASELINE_BIN" warn
   fi
-  local round route path script bare b row
+  local port
+  port=$(free_port)
+  "$BARE_LIST" "127.0.0.1:$port" >"$WORK/bare-list.log" 2>&1 &
+  LOG_PIDS+=($!)
+  local i n
+  for ((i = 0; i < 300; i++)); do
+    n=$(curl -fsS --max-time 1 -H "Authorization: Bearer $READER" "http://127.0.0.1:$port/api/v1/entries" 2>/dev/null \
+      | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null) && break
+    sleep 0.1
+  done
+  [ "${n:-}" = 20 ] || die "the bare list server should answer the reader's 20 entries, answered ${n:-nothing}"
+  LOG_URL[bare-list]=http://127.0.0.1:$port
+  local round route path script b row name servers rates
   for round in $(seq 1 "$ROUNDS"); do
     for route in health list; do
-      say "access-log round $round/$ROUNDS: $route on bare (/health only) and ${LOG_BINS[*]} at info and warn ($DURATION each)"
-      if [ $route = health ]; then path=/health script=; else path=/api/v1/entries script=scripts/bench/list.lua; fi
-      bare=-
-      [ $route = health ] && bare=$(log_rps bare "http://127.0.0.1:$BARE_PORT/health")
-      row="$round $(cut -d' ' -f1 /proc/loadavg) $route $bare"
-      for b in "${LOG_BINS[@]}"; do
-        row+=" $(TOKEN=$READER log_rps "$b-info" "${LOG_URL[$b-info]}$path" "$script")"
-        row+=" $(TOKEN=$READER log_rps "$b-warn" "${LOG_URL[$b-warn]}$path" "$script")"
+      say "access-log round $round/$ROUNDS: $route on bare and ${LOG_BINS[*]} at info and warn ($DURATION each)"
+      if [ $route = health ]; then
+        path=/health script=
+        LOG_URL[bare]=http://127.0.0.1:$BARE_PORT
+      else
+        path=/api/v1/entries script=scripts/bench/list.lua
+        LOG_URL[bare]=${LOG_URL[bare-list]}
+      fi
+      servers=(bare)
+      for b in "${LOG_BINS[@]}"; do servers+=("$b-info" "$b-warn"); done
+      if [ $((round % 2)) = 0 ]; then
+        local reversed=()
+        for ((i = ${#servers[@]} - 1; i >= 0; i--)); do reversed+=("${servers[i]}"); done
+        servers=("${reversed[@]}")
+      fi
+      declare -A rates=()
+      for name in "${servers[@]}"; do
+        rates[$name]=$(TOKEN=$READER log_rps "$name-$route" "${LOG_URL[$name]}$path" "$script")
       done
+      row="$round $(cut -d' ' -f1 /proc/loadavg) $route ${rates[bare]}"
+      for b in "${LOG_BINS[@]}"; do row+=" ${rates[$b-info]} ${rates[$b-warn]}"; done
       LOG_ROWS+=("$row")
+      unset rates
     done
   done
 }
@@ -63,32 +90,30 @@ access_log_report() {
   echo
   echo "access log, req/s (wrk -t$THREADS -c$LOG_CONNECTIONS, $DURATION each, in turns; ratios within a round):"
   python3 - "$WORK" "${LOG_BINS[*]}" "${LOG_ROWS[@]}" <<'PY'
-import collections, pathlib, sys
+import collections, pathlib, statistics, sys
 work, bins, rows = pathlib.Path(sys.argv[1]), sys.argv[2].split(), sys.argv[3:]
 head = f"{'round':<6} {'load':>5} {'route':<7} {'bare':>8}"
 for b in bins:
-    head += f" {b + ' info':>12} {b + ' warn':>12} {'info/warn':>9} {'info/bare':>9}"
+    head += f" {b + ' info':>12} {b + ' warn':>12} {'info/warn':>9} {'info/bare':>9} {'warn/bare':>9}"
 print(head)
-worst = collections.defaultdict(lambda: [9.0, 9.0])
+ratios = collections.defaultdict(list)
 for row in rows:
     r, load, route, bare, *v = row.split()
-    line = f"{r:<6} {load:>5} {route:<7} {bare:>8}"
+    line = f"{r:<6} {load:>5} {route:<7} {int(bare):>8,}"
     for i, b in enumerate(bins):
         info, warn = int(v[2 * i]), int(v[2 * i + 1])
-        iw = info / warn
-        ib = info / int(bare) if bare != "-" else None
-        line += f" {info:>12,} {warn:>12,} {iw:>9.2f} {'-' if ib is None else format(ib, '.2f'):>9}"
-        w = worst[(b, route)]
-        w[0] = min(w[0], iw)
-        if ib is not None:
-            w[1] = min(w[1], ib)
+        got = {"info/warn": info / warn, "info/bare": info / int(bare), "warn/bare": warn / int(bare)}
+        line += f" {info:>12,} {warn:>12,}" + "".join(f" {x:>9.2f}" for x in got.values())
+        for k, x in got.items():
+            ratios[(b, route, k)].append(x)
     print(line)
-for (b, route), (iw, ib) in sorted(worst.items()):
-    print(f"{b}, {route}: lowest info/warn {iw:.2f}" + (f", lowest info/bare {ib:.2f}" if ib < 9 else ""))
+print("medians over the rounds (lowest to highest):")
+for (b, route, k), xs in sorted(ratios.items()):
+    print(f"  {b:<6} {route:<7} {k}: {statistics.median(xs):.2f} ({min(xs):.2f} to {max(xs):.2f})")
 served = collections.Counter()
 for line in (work / "served").read_text().splitlines():
     name, n = line.split()
-    served[name] += int(n)
+    served[name.rsplit("-", 1)[0]] += int(n)
 for b in bins:
     log = (work / f"{b}-info.log").read_text(errors="replace")
     lines = sum(1 for l in log.splitlines() if "finished processing request" in l)

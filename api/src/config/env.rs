@@ -110,8 +110,11 @@ fn host(var: &impl Fn(&str) -> Option<String>) -> Result<IpAddr, ConfigError> {
     }
 }
 
+/// `LOG_FORMAT`; unset, JSON on AWS Lambda (`AWS_LAMBDA_FUNCTION_NAME` is set there), whose
+/// logs go to CloudWatch Logs, where a JSON line is queryable by field; text elsewhere.
 fn log_format(var: &impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
     match var("LOG_FORMAT").map(|v| v.trim().to_ascii_lowercase()) {
+        None if var("AWS_LAMBDA_FUNCTION_NAME").is_some() => Ok(LogFormat::Json),
         None => Ok(LogFormat::Text),
         Some(v) if v == "text" => Ok(LogFormat::Text),
         Some(v) if v == "json" => Ok(LogFormat::Json),

@@ -171,3 +171,13 @@ fn metrics_never_share_the_public_listener() {
         );
     }
 }
+
+#[test]
+fn logs_are_json_by_default_on_lambda_and_log_format_still_decides() {
+    let on_lambda = ("AWS_LAMBDA_FUNCTION_NAME", "journal-api");
+    let c = cfg(&[("JWT_SECRET", SECRET), on_lambda], SecretPolicy::Required).unwrap();
+    assert_eq!(c.log_format, LogFormat::Json);
+    let given = [("JWT_SECRET", SECRET), on_lambda, ("LOG_FORMAT", "text")];
+    let c = cfg(&given, SecretPolicy::Required).unwrap();
+    assert_eq!(c.log_format, LogFormat::Text);
+}

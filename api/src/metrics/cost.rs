@@ -1,52 +1,30 @@
 //! What one request costs the server beyond its own CPU: database calls and the time spent
-//! waiting on them, pool waits, password hashes. Added up in a task-local while the request
-//! runs, because the code that does the work (a query in `db`, a hash in `auth::password`) does
-//! not know which route it serves; the middleware ([`super::Track`]) reads the sum at the end.
+//! waiting on them, pool waits, password hashes. Added up in the thread's current request
+//! (`crate::current`) while the request runs, because the code that does the work (a query in
+//! `db`, a hash in `auth::password`) does not know which route it serves; the router's edge
+//! (`crate::edge`) reads the sum at the end.
 
-use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-/// One request's work, as counted so far.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cost {
-    /// Pooled database calls (a query, or a migration or transaction run as one call).
-    pub queries: u64,
-    /// Time from asking for a connection to the call's result, summed over the calls.
-    pub db_nanos: u64,
-    /// Calls that found no idle connection in the pool (they waited for one to be opened or
-    /// returned).
-    pub pool_waits: u64,
-    /// argon2id hashes and verifications.
-    pub hashes: u64,
-    /// Time computing them (on the blocking pool; queueing for a core is not included).
-    pub hash_nanos: u64,
-    /// Bytes of log handed to the log writer (the access line; a line the full queue dropped is
-    /// not counted).
-    pub log_bytes: u64,
-}
+pub use crate::current::Cost;
+use crate::current::{self, Current};
 
-tokio::task_local! {
-    // A Cell: only the request's own task touches it, so no atomics on the hot path.
-    static COST: Cell<Cost>;
-}
-
-/// Runs `f` with a fresh [`Cost`] in scope, and returns its output and what it cost.
+/// Runs `f` with a fresh [`Cost`] in scope, and returns its output and what it cost. (The
+/// router's requests are measured by `edge`, which keeps the cost in its own future.)
 pub async fn measure<F: Future>(f: F) -> (F::Output, Cost) {
-    COST.scope(Cell::new(Cost::default()), async {
-        let out = f.await;
-        (out, COST.with(Cell::get))
-    })
-    .await
+    let mut f = std::pin::pin!(f);
+    let mut cur = Current {
+        id: None,
+        cost: Some(Cost::default()),
+    };
+    let out = std::future::poll_fn(|cx| current::within(&mut cur, || f.as_mut().poll(cx))).await;
+    (out, cur.cost.unwrap_or_default())
 }
 
 /// Adds to the current request's cost; outside a measured request (metrics off, migrations,
 /// background work) it does nothing.
 fn add(f: impl FnOnce(&mut Cost)) {
-    let _ = COST.try_with(|c| {
-        let mut v = c.get();
-        f(&mut v);
-        c.set(v);
-    });
+    current::add_cost(f);
 }
 
 /// Times one database call, from before it asks the pool for a connection until it is dropped
@@ -58,14 +36,10 @@ impl QueryTimer {
     /// Starts timing; `idle` (the pool's idle connections) is only read when a request is being
     /// measured.
     pub fn start(idle: impl FnOnce() -> usize) -> QueryTimer {
-        let measured = COST
-            .try_with(|c| {
-                let mut v = c.get();
-                v.queries += 1;
-                v.pool_waits += u64::from(idle() == 0);
-                c.set(v);
-            })
-            .is_ok();
+        let measured = current::add_cost(|c| {
+            c.queries += 1;
+            c.pool_waits += u64::from(idle() == 0);
+        });
         QueryTimer(measured.then(Instant::now))
     }
 }
@@ -85,11 +59,6 @@ pub fn hash_done(took: Duration) {
         c.hashes += 1;
         c.hash_nanos += nanos(took);
     });
-}
-
-/// Counts `bytes` of log written for the current request.
-pub fn logged(bytes: usize) {
-    add(|c| c.log_bytes += u64::try_from(bytes).unwrap_or(u64::MAX));
 }
 
 fn nanos(d: Duration) -> u64 {

@@ -381,6 +381,40 @@ fn non_regular_and_oversized_files_are_refused_before_reading() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A summary within the size bound but with more endpoints than costcalc reads is refused while
+/// it is parsed, at the entry past the bound: here the file is cut short after the 10,001st
+/// endpoint, so a reader that parsed the whole file first would call it invalid JSON instead.
+#[test]
+fn an_over_long_endpoints_list_is_refused_while_parsing_naming_file_and_field() {
+    let dir = scratch("endpoints");
+    let entry = r#"{"method":"GET","route":"/e","count":1,"latency_ms":{"p50":1,"p90":2,"p99":3}}"#;
+    let valid = data("summary-v1.1-server.json");
+    let rest = valid.trim_start().strip_prefix('{').unwrap();
+    let mut text = String::from(r#"{"endpoints": ["#);
+    text.push_str(&vec![entry; 10_001].join(","));
+    let cut = dir.join("cut.json");
+    std::fs::write(&cut, format!("{text}, {entry}")).unwrap();
+    let whole = dir.join("whole.json");
+    std::fs::write(&whole, format!("{text}], {rest}")).unwrap();
+    for path in [&cut, &whole] {
+        let p = path.display().to_string();
+        let args = ["report", "--from-loadgen", &p, "--format", "json"];
+        let o = run(&args);
+        check("endpoints", &args, &o);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "error: {p}: endpoints has more than 10000 entries, the most costcalc reads; \
+                 check that it is the right file"
+            ),
+            "{args:?}"
+        );
+        assert_eq!(o.status.code(), Some(1), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_failed_write_of_the_output_is_an_error() {
     for args in [

@@ -18,6 +18,7 @@ use rust_decimal_macros::dec;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::strict_json::Refused;
 use crate::workload::duration::Duration;
 use crate::workload::{Origin, Workload, lenient};
 
@@ -141,8 +142,10 @@ pub fn from_json(
     target_utilization: Decimal,
 ) -> Result<Run> {
     let err = |m: String| Error::file(origin, m);
-    let raw: serde_json::Value =
-        crate::strict_json::value(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
+    let raw = crate::strict_json::value_bounded(text, &view::LIST_BOUNDS).map_err(|e| match e {
+        Refused::Json(e) => err(format!("not valid JSON: {e}")),
+        Refused::TooLong(why) => err(why),
+    })?;
     check_schema(&raw).map_err(err)?;
     let run_view = view::read(&raw);
     let s: Summary = serde_json::from_value(raw)

@@ -5,6 +5,8 @@
 
 use serde::Deserialize;
 
+use crate::limits::{LIST_ENTRIES, TIMELINE_SECONDS};
+
 #[derive(Debug, Clone, Default)]
 pub struct View {
     pub compression: f64,
@@ -86,10 +88,20 @@ pub fn read(raw: &serde_json::Value) -> View {
     }
 }
 
+/// The most entries of the summary's lists, refused while the file is parsed
+/// (`strict_json::value_bounded`): a file within the size bound can still hold 60,000 endpoints,
+/// hundreds of megabytes once parsed.
+pub const LIST_BOUNDS: [(&str, usize); 4] = [
+    ("endpoints", LIST_ENTRIES),
+    ("timeline", TIMELINE_SECONDS),
+    ("idle_gaps", LIST_ENTRIES),
+    ("windows", TIMELINE_SECONDS),
+];
+
 /// The view's lists are of a size a chart can draw and its figures finite and in range (the
 /// summary's own figures are checked where they are read).
 pub fn check(v: &View) -> Result<(), String> {
-    use crate::limits::{LIST_ENTRIES, TIMELINE_SECONDS, entries};
+    use crate::limits::entries;
     entries("endpoints", v.endpoints.len(), LIST_ENTRIES)?;
     entries("timeline", v.timeline.len(), TIMELINE_SECONDS)?;
     entries("idle_gaps", v.idle_gaps.len(), LIST_ENTRIES)?;
