@@ -121,7 +121,7 @@ pub fn svg_marked(
 
 /// Title, grid, axes and their labels.
 fn frame(g: &Plot, prices: &PriceInfo) -> String {
-    let mut s = CANVAS.open("Monthly cost of the journal API vs monthly requests");
+    let mut s = CANVAS.open("Monthly cost vs monthly requests");
     s.push_str(&format!(
         "<text x=\"{LEFT}\" y=\"46\" fill=\"#555\">{}</text>\n",
         esc(&prices.line())

@@ -35,8 +35,8 @@ use service::{
 #[command(
     name = "costcalc",
     version,
-    about = "Exact monthly AWS cost of the journal API on EC2, ECS Fargate and Lambda",
-    long_about = "Exact monthly AWS cost of the journal API on EC2, ECS Fargate and Lambda, every line item \
+    about = "Exact monthly AWS cost of an API on EC2, ECS Fargate and Lambda",
+    long_about = "Exact monthly AWS cost of an API on EC2, ECS Fargate and Lambda, every line item \
 shown, from a dated price snapshot bundled in the binary (no AWS account needed).\n\n\
 With an AWS account: `costcalc prices fetch` writes today's list prices for any region (pricing:GetProducts) \
 and `costcalc report --from-cloudwatch` prices what the API really served (cloudwatch:GetMetricData); \
