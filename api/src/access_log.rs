@@ -89,8 +89,13 @@ impl Line<'_> {
 }
 
 /// Appends `n` in decimal.
-fn push_decimal(out: &mut Vec<u8>, mut n: u128) {
-    let mut digits = [0u8; 39];
+fn push_decimal(out: &mut Vec<u8>, n: u128) {
+    out.extend_from_slice(decimal(n, &mut [0; 39]));
+}
+
+/// `n`'s decimal digits, written into `digits` (39 hold any u128) without allocating: the access
+/// line and the generated request id both format a number on every request.
+pub(crate) fn decimal(mut n: u128, digits: &mut [u8; 39]) -> &[u8] {
     let mut at = digits.len();
     loop {
         at -= 1;
@@ -100,7 +105,7 @@ fn push_decimal(out: &mut Vec<u8>, mut n: u128) {
             break;
         }
     }
-    out.extend_from_slice(&digits[at..]);
+    &digits[at..]
 }
 
 /// `2026-12-06T03:46:51.091517Z` for `secs` and `micros` since the epoch; the part up to the

@@ -147,3 +147,11 @@ async fn the_bytes_of_each_access_line_count_to_its_route() {
         );
     }
 }
+
+#[test]
+fn decimal_writes_every_digit_of_any_u128() {
+    for n in [0, 9, 10, 1_234_567_890, u128::from(u64::MAX), u128::MAX] {
+        let mut d = [0; 39];
+        assert_eq!(super::decimal(n, &mut d), n.to_string().as_bytes());
+    }
+}

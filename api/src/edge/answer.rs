@@ -105,20 +105,13 @@ fn generated_id() -> HeaderValue {
         b.set((next + 1, end));
         next
     });
+    // A u64 has at most 20 decimal digits.
     let mut buf = [0u8; 9 + 20];
     buf[..9].copy_from_slice(prefix);
-    let mut digits = [0u8; 20];
-    let (mut at, mut rest) = (digits.len(), n);
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let len = 9 + digits.len() - at;
-    buf[9..len].copy_from_slice(&digits[at..]);
+    let mut scratch = [0; 39];
+    let digits = crate::access_log::decimal(u128::from(n), &mut scratch);
+    let len = 9 + digits.len();
+    buf[9..len].copy_from_slice(digits);
     // Hex digits, a dash and decimal digits: always a valid header value.
     HeaderValue::from_bytes(&buf[..len]).unwrap_or(HeaderValue::from_static("-"))
 }
