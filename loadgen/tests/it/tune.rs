@@ -50,6 +50,23 @@ pub fn layout() -> Option<Layout> {
     }
 }
 
+/// The path in `var`, which scripts/test.d/20-cargo-test.sh sets to a runtime it installed, when
+/// the machine can tune at all. Without it a test says why and returns, except under CI=true,
+/// where it fails: CI always installs the runtimes.
+pub fn installed(var: &str) -> Option<std::path::PathBuf> {
+    layout()?;
+    match std::env::var_os(var) {
+        Some(v) => Some(v.into()),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("{var} is not set: scripts/test.d/20-cargo-test.sh sets it in CI")
+        }
+        None => {
+            eprintln!("skipped: {var} is not set (scripts/test.d/20-cargo-test.sh makes it)");
+            None
+        }
+    }
+}
+
 pub fn tune(args: &[&str], out: &Path) -> (Option<i32>, String, u32) {
     let child = loadgen()
         .arg("tune")

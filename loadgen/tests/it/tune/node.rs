@@ -9,25 +9,13 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::{assert_no_group_left, layout, tune};
+use super::{assert_no_group_left, tune};
 
 const APP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda_node");
 
 /// aws-lambda-ric's entry point, when there is one to test with.
 fn ric() -> Option<PathBuf> {
-    layout()?;
-    match std::env::var_os("TUNE_NODE_RIC") {
-        Some(v) => Some(PathBuf::from(v)),
-        None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("TUNE_NODE_RIC is not set: scripts/test.d/20-cargo-test.sh sets it in CI")
-        }
-        None => {
-            eprintln!(
-                "skipped: TUNE_NODE_RIC is not set (scripts/test.d/20-cargo-test.sh makes it)"
-            );
-            None
-        }
-    }
+    super::installed("TUNE_NODE_RIC")
 }
 
 /// Runs the handler through the client with `extra` flags; the exit code, the output and tune.json.

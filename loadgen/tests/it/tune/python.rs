@@ -10,26 +10,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{assert_no_group_left, layout, tune};
+use super::{assert_no_group_left, tune};
 use crate::support::loadgen;
 
 pub const APP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda_python");
 
 /// The venv's python, when there is one to test with.
 pub fn python() -> Option<PathBuf> {
-    layout()?;
-    match std::env::var_os("TUNE_PYTHON_VENV") {
-        Some(v) => Some(PathBuf::from(v).join("bin/python")),
-        None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("TUNE_PYTHON_VENV is not set: scripts/test.d/20-cargo-test.sh sets it in CI")
-        }
-        None => {
-            eprintln!(
-                "skipped: TUNE_PYTHON_VENV is not set (scripts/test.d/20-cargo-test.sh makes it)"
-            );
-            None
-        }
-    }
+    Some(super::installed("TUNE_PYTHON_VENV")?.join("bin/python"))
 }
 
 /// The flags that run the app; `extra` go after (more `--env`, `--memory`, ...).
