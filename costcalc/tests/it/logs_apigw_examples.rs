@@ -72,7 +72,9 @@ fn lines_of(format: &str) -> String {
     REQUESTS
         .iter()
         .map(|r| {
-            let line = r.iter().fold(format.to_string(), |s, (k, v)| s.replace(k, v));
+            let line = r
+                .iter()
+                .fold(format.to_string(), |s, (k, v)| s.replace(k, v));
             assert!(!line.contains("$context"), "{line}");
             line + "\n"
         })

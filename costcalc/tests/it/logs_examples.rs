@@ -92,7 +92,10 @@ fn alb_user_guide_examples() {
     let (kind, field) = origin(&v, "Duration per request");
     assert_eq!(kind, "measured");
     has(&field, "target_processing_time");
-    assert_eq!(origin(&v, "Request body").1, "received_bytes (headers included)");
+    assert_eq!(
+        origin(&v, "Request body").1,
+        "received_bytes (headers included)"
+    );
     assert_eq!(origin(&v, "Peak rate").0, "measured");
 
     // The Lambda entries (2018-11-30, one second): the failed one logs elb_status_code 502 and

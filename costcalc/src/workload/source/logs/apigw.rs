@@ -125,7 +125,10 @@ mod tests {
         assert!(why.starts_with("looks like an API Gateway REST API access log in CSV"));
         assert!(why.contains(REST_JSON));
         assert_eq!(unsupported("a,b,c,d,e,f,g,h"), None);
-        assert_eq!(unsupported("a,b,c,10/Oct/2000:13:55:36 -0700,-,f,g,h,i,j,k"), None);
+        assert_eq!(
+            unsupported("a,b,c,10/Oct/2000:13:55:36 -0700,-,f,g,h,i,j,k"),
+            None
+        );
         assert_eq!(unsupported("<request id=\"1\">"), None);
     }
 }

@@ -68,7 +68,10 @@ fn route_key<'a>(
     let path = rest.and_then(|r| r.split(' ').next()).unwrap_or("");
     if target != "-" && method(target).is_some() && path.starts_with('/') {
         let start = m.len() + 1;
-        return (Some(&request[start..start + target.len() + 1 + path.len()]), path);
+        return (
+            Some(&request[start..start + target.len() + 1 + path.len()]),
+            path,
+        );
     }
     (None, target)
 }
@@ -85,7 +88,10 @@ mod tests {
         assert_eq!(r.route_key.as_deref(), Some("GET /pets/{petId}"));
         assert_eq!((r.path.as_ref(), r.status), ("/pets/{petId}", 200));
         let line = r#"192.0.2.10 - - [07/Dec/2026:09:00:00 +0000] "POST $default HTTP/1.1" 201 2 JYjB9gH5IAMEP5A="#;
-        assert_eq!(parse(line, false).unwrap().route_key.as_deref(), Some("$default"));
+        assert_eq!(
+            parse(line, false).unwrap().route_key.as_deref(),
+            Some("$default")
+        );
         // An ordinary request line has no route key.
         let line = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326"#;
         assert_eq!(parse(line, false).unwrap().route_key, None);
