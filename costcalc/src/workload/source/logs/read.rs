@@ -357,10 +357,8 @@ fn read_file(path: &Path, o: &Options, logs: &mut Logs) -> Result<()> {
 fn first_format(name: &str, line: &str, asked: Option<Format>) -> Result<Format> {
     let seen = detect(line);
     // API Gateway's XML and CSV examples (no format reads them): what to set instead.
-    if seen.is_none() {
-        if let Some(why) = apigw::unsupported(line) {
-            return Err(Error::file(name, why));
-        }
+    if let (None, Some(why)) = (seen, apigw::unsupported(line)) {
+        return Err(Error::file(name, why));
     }
     match (asked, seen) {
         (Some(a), _) if a.parse(line).is_some() => Ok(a),
