@@ -1,25 +1,23 @@
 //! `--from-logs`: access logs as a measured workload, through the binary as a user runs it.
 //!
-//! Each format's documented example lines (the ALB User Guide's example HTTP, HTTPS and HTTP/2
-//! entries; CloudFront's example standard log; API Gateway's documented JSON access-log formats
-//! for HTTP and REST APIs, filled in; Apache's CLF and Combined examples with their -0700
-//! offset; nginx's `combined`), a generated week of ALB logs whose requests a month, peak and
-//! idle gaps are worked by hand below, gzip and plain files mixed in nested folders, lines out of
-//! order, a truncated final line, bad lines over 1%, and a file of another format.
+//! A generated week of ALB logs whose requests a month, peak and idle gaps are worked by hand
+//! below, gzip and plain files mixed in nested folders, lines out of order, a truncated final
+//! line, bad lines over 1%, and a file of another format. Each format's documented example
+//! lines, verbatim: `logs_examples`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::support::{costcalc, costcalc_json};
 
-fn dir(name: &str) -> PathBuf {
+pub(super) fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("costcalc-logs-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
-fn write(path: &Path, text: &str) -> String {
+pub(super) fn write(path: &Path, text: &str) -> String {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
     path.display().to_string()
@@ -34,7 +32,7 @@ fn gzip(path: &Path, text: &str) {
 }
 
 /// The report's text (table format); the run must succeed.
-fn report(args: &[&str]) -> String {
+pub(super) fn report(args: &[&str]) -> String {
     let mut a = vec!["report"];
     a.extend(args);
     let out = costcalc(&a);
@@ -47,7 +45,7 @@ fn report(args: &[&str]) -> String {
 }
 
 /// The one error line of a run that must fail.
-fn refused(args: &[&str]) -> String {
+pub(super) fn refused(args: &[&str]) -> String {
     let mut a = vec!["report"];
     a.extend(args);
     let out = costcalc(&a);
@@ -57,104 +55,8 @@ fn refused(args: &[&str]) -> String {
     err
 }
 
-fn has(text: &str, want: &str) {
+pub(super) fn has(text: &str, want: &str) {
     assert!(text.contains(want), "{want:?} not in:\n{text}");
-}
-
-// The ALB User Guide's example entries: HTTP, HTTPS and HTTP/2, all at 2018-07-02T22:23:00Z.
-const ALB_EXAMPLES: &str = r#"http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "-" "-" 0 2018-07-02T22:22:48.364000Z "forward" "-" "-" "10.0.0.1:80" "200" "-" "-" TID_1234abcd5678ef90
-https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" "arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012" 1 2018-07-02T22:22:48.364000Z "authenticate,forward" "-" "-" "10.0.0.1:80" "200" "-" "-" TID_1234abcd5678ef90
-h2 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 10.0.1.252:48160 10.0.0.66:9000 0.000 0.002 0.000 200 200 5 257 "GET https://10.0.2.105:773/ HTTP/2.0" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337327-72bd00b0343d75b906739c42" "-" "-" 1 2018-07-02T22:22:48.364000Z "redirect" "https://example.com:80/" "-" "10.0.0.66:9000" "200" "-" "-" TID_1234abcd5678ef90
-"#;
-
-// CloudFront's example standard log (Developer Guide, standard logging): the header lines, a
-// cache hit on /index.html and an origin error on /favicon.ico.
-const CLOUDFRONT_EXAMPLE: &str = "#Version: 1.0
-#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end
-2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tMozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)%20AppleWebKit/537.36%20(KHTML,%20like%20Gecko)%20Chrome/78.0.3904.108%20Safari/537.36\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\td111111abcdef8.cloudfront.net\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tHit\tHTTP/2.0\t-\t-\t11040\t0.001\tHit\ttext/html\t78\t-\t-
-2019-12-04\t21:02:31\tSEA19-C1\t900\t192.0.2.200\tGET\td111111abcdef8.cloudfront.net\t/favicon.ico\t502\thttp://www.example.com/\tMozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)%20AppleWebKit/537.36%20(KHTML,%20like%20Gecko)%20Chrome/78.0.3904.108%20Safari/537.36\t-\t-\tError\t1pkpNfBQ39sYMnjjUQjmH2w1wdJnbHYTbag21o_3OfcQgPzdL2RSSQ==\twww.example.com\thttp\t675\t0.102\t-\t-\t-\tError\tHTTP/1.1\t-\t-\t25260\t0.102\tOriginDnsError\ttext/html\t507\t-\t-
-";
-
-// API Gateway's documented JSON access-log formats with their $context variables filled in:
-// the HTTP API's (routeKey) with $context.integrationLatency added, and the REST API's
-// (resourcePath), one a line as CloudWatch Logs exports them (the event's time in front).
-const APIGW_HTTP: &str = r#"{ "requestId":"JYjB9gH5IAMEP5A=", "ip": "192.0.2.10", "requestTime":"06/Dec/2026:10:15:30 +0000", "httpMethod":"GET","routeKey":"GET /pets/{petId}", "status":"200","protocol":"HTTP/1.1", "responseLength":"48", "integrationLatency":"23" }
-{ "requestId":"JYjB9hEhIAMEPzw=", "ip": "192.0.2.11", "requestTime":"06/Dec/2026:10:15:30 +0000", "httpMethod":"POST","routeKey":"POST /pets", "status":"201","protocol":"HTTP/1.1", "responseLength":"80", "integrationLatency":"41" }
-"#;
-const APIGW_REST: &str = r#"2026-12-06T10:15:30.000Z { "requestId":"c4b7a3d2-1f0e-4d5c-9b8a-7f6e5d4c3b2a", "extendedRequestId":"JYjB9gH5IAMEP5A=","ip": "192.0.2.10", "caller":"-", "user":"-", "requestTime":"06/Dec/2026:10:15:30 +0000", "httpMethod":"GET", "resourcePath":"/pets/{petId}", "status":"200", "protocol":"HTTP/1.1", "responseLength":"48" }
-"#;
-
-// Apache's documented CLF and Combined lines (10/Oct/2000:13:55:36 -0700 is 20:55:36 UTC), and
-// nginx `combined` lines at +0200 in the same UTC second.
-const CLF: &str = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326
-192.0.2.1 - - [10/Oct/2000:22:55:36 +0200] "GET /api/v1/entries/42?x=1 HTTP/1.1" 404 -
-"#;
-const COMBINED: &str = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"
-192.0.2.1 - - [10/Oct/2000:22:55:36 +0200] "GET /api/v1/entries/42?x=1 HTTP/1.1" 200 512 "-" "curl/8.5.0"
-"#;
-
-/// Each documented example is read, in its named format and by `auto`: one second of logs, so
-/// the month is 2,628,000 times each second's requests (730 h x 3,600 s).
-#[test]
-fn each_formats_documented_examples_are_read() {
-    let d = dir("examples");
-    let cases = [
-        ("alb", write(&d.join("alb.log"), ALB_EXAMPLES)),
-        ("cloudfront", write(&d.join("cf.log"), CLOUDFRONT_EXAMPLE)),
-        ("apigw-http", write(&d.join("http.json"), APIGW_HTTP)),
-        ("apigw-rest", write(&d.join("rest.json"), APIGW_REST)),
-        ("clf", write(&d.join("access.log"), CLF)),
-        ("combined", write(&d.join("combined.log"), COMBINED)),
-    ];
-    for (format, path) in &cases {
-        for f in [*format, "auto"] {
-            let t = report(&["--from-logs", path, "--log-format", f]);
-            has(&t, "Window: ");
-            has(&t, ", 1 s (0 days)");
-        }
-    }
-    // ALB: 3 requests in one second -> 7,884,000 a month; received 34 + 0 + 5 = 39 B / 3 = 13;
-    // sent 366 + 57 + 257 = 680 / 3 = 226.67; target_processing_time 1, 48, 2 ms: p50 2, p99 48.
-    let t = report(&["--from-logs", &cases[0].1]);
-    has(&t, "Requests: 3 in the window, 7,884,000 a month");
-    has(&t, "an ALB access log");
-    assert!(
-        t.lines().any(|l| l.trim_start().starts_with("GET /")
-            && l.split_whitespace().collect::<Vec<_>>()[2..]
-                == ["3", "100.00%", "13", "227", "2", "48"]),
-        "{t}"
-    );
-    let v = costcalc_json(&["report", "--from-logs", &cases[0].1]);
-    assert_eq!(v["workload"]["requests_per_month"], "7884000");
-    assert_eq!(v["workload"]["peak_rps"], "3");
-    assert_eq!(v["workload"]["request_bytes"], "13");
-    // The mean latency, (1 + 48 + 2) / 3 = 17 ms, as the load balancer saw it.
-    assert_eq!(v["workload"]["duration_ms"], "17");
-    let inputs = v["inputs"].as_array().unwrap();
-    let peak = inputs.iter().find(|i| i["figure"] == "Peak rate").unwrap();
-    assert_eq!(peak["origin"]["kind"], "measured");
-    assert_eq!(peak["origin"]["from"], format!("logs: {}", cases[0].1));
-    // CloudFront: statuses 200 and 502, one each; sc-bytes (392 + 900) / 2 = 646, cs-bytes
-    // (23 + 675) / 2 = 349; time-taken 1 and 102 ms.
-    let t = report(&["--from-logs", &cases[1].1]);
-    has(&t, "  200                  1   50.00%");
-    has(&t, "  502                  1   50.00%");
-    let v = costcalc_json(&["report", "--from-logs", &cases[1].1]);
-    assert_eq!(v["workload"]["response_bytes"], "646");
-    assert_eq!(v["workload"]["request_bytes"], "349");
-    // API Gateway: the routeKey (HTTP) and the method with the resourcePath (REST) are the routes.
-    let t = report(&["--from-logs", &cases[2].1]);
-    has(&t, "GET /pets/{petId}");
-    has(&t, "POST /pets");
-    has(&t, "Requests: 2 in the window, 5,256,000 a month");
-    let t = report(&["--from-logs", &cases[3].1]);
-    has(&t, "GET /pets/{petId}");
-    // CLF and Combined: -0700 and +0200 are the same UTC second, so its 2 requests are the peak.
-    for path in [&cases[4].1, &cases[5].1] {
-        let t = report(&["--from-logs", path]);
-        has(&t, "busiest second 2 requests at 2000-10-10T20:55:36Z");
-        has(&t, "GET /api/v1/entries/{id}");
-    }
 }
 
 /// One ALB line at `t` ("2026-12-07T09:00:00"), a GET of `path`, the target's time in seconds.
@@ -307,7 +209,10 @@ fn a_generated_week_gives_the_hand_worked_month_peak_and_gaps() {
 #[test]
 fn a_file_of_another_format_is_named_in_one_line() {
     let d = dir("wrong");
-    let cf = write(&d.join("cf.log"), CLOUDFRONT_EXAMPLE);
+    let cf = write(
+        &d.join("cf.log"),
+        &std::fs::read_to_string(super::logs_examples::data("cloudfront-example.log")).unwrap(),
+    );
     let err = refused(&["--from-logs", &cf, "--log-format", "alb"]);
     has(
         &err,

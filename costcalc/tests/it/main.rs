@@ -31,6 +31,8 @@ mod errors;
 mod fargate_tasks;
 mod hostile;
 mod logs;
+mod logs_apigw_examples;
+mod logs_examples;
 mod no_panic;
 mod pricing_examples;
 mod readme;

@@ -39,6 +39,16 @@ pub fn parse(line: &str) -> Option<Record<'_>> {
 mod tests {
     use super::*;
 
+    /// The User Guide's failed-Lambda example entry with `-1` processing times, as its field
+    /// table says a request no target answered logs them: no latency, not a negative one.
+    #[test]
+    fn minus_one_processing_times_are_no_latency() {
+        let line = r#"http 2018-11-30T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 - -1 -1 -1 502 - 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337364-23a8c76965a2ef7629b185e3" "-" "-" 0 2018-11-30T22:22:48.364000Z "forward" "-" "LambdaInvalidResponse" "-" "-" "-" "-""#;
+        let r = parse(line).unwrap();
+        assert_eq!((r.status, r.latency_ms), (502, None));
+        assert_eq!((r.request_bytes, r.response_bytes), (Some(34), Some(366)));
+    }
+
     #[test]
     fn a_line_without_its_request_is_not_read() {
         assert_eq!(

@@ -14,13 +14,13 @@ pub fn detect(line: &str) -> Option<Format> {
     if alb::parse(line).is_some() {
         return Some(Format::Alb);
     }
-    if line.contains('{') && apigw::parse(line).is_some() {
-        let rest = line.contains("\"resourcePath\"") && !line.contains("\"routeKey\"");
-        return Some(if rest {
-            Format::ApigwRest
-        } else {
-            Format::ApigwHttp
-        });
+    if line.contains('{') {
+        if apigw::parse(line, false).is_some() {
+            return Some(Format::ApigwHttp);
+        }
+        if apigw::parse(line, true).is_some() {
+            return Some(Format::ApigwRest);
+        }
     }
     if line.contains('\t') && cloudfront::parse(line).is_some() {
         return Some(Format::Cloudfront);

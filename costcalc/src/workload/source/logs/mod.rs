@@ -104,7 +104,8 @@ impl Format {
     pub fn parse(self, line: &str) -> Option<Record<'_>> {
         match self {
             Format::Alb => alb::parse(line),
-            Format::ApigwHttp | Format::ApigwRest => apigw::parse(line),
+            Format::ApigwHttp => apigw::parse(line, false),
+            Format::ApigwRest => apigw::parse(line, true),
             Format::Cloudfront => cloudfront::parse(line),
             Format::Clf => clf::parse(line, false),
             Format::Combined => clf::parse(line, true),

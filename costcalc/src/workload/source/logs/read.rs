@@ -15,7 +15,7 @@ use flate2::read::MultiGzDecoder;
 use super::aggregate::Aggregate;
 use super::detect::{detect, is_comment};
 use super::route::Templates;
-use super::{FORMATS, Format};
+use super::{FORMATS, Format, apigw};
 use crate::calendar::iso;
 use crate::error::{Error, Result};
 
@@ -356,6 +356,10 @@ fn read_file(path: &Path, o: &Options, logs: &mut Logs) -> Result<()> {
 /// as it (a line of another known format is an error naming that format), or the one detected.
 fn first_format(name: &str, line: &str, asked: Option<Format>) -> Result<Format> {
     let seen = detect(line);
+    // API Gateway's XML and CSV examples (no format reads them): what to set instead.
+    if let (None, Some(why)) = (seen, apigw::unsupported(line)) {
+        return Err(Error::file(name, why));
+    }
     match (asked, seen) {
         (Some(a), _) if a.parse(line).is_some() => Ok(a),
         (Some(a), Some(s)) => Err(Error::file(
