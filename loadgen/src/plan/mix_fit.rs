@@ -220,8 +220,8 @@ mod tests {
             [1, 9, 19, 1]
         );
         assert_eq!(integer_weights(&[1.0, 0.0], 1_000_000), [1, 0]);
-        // 1 : 3.14159: the smallest to 1,000, the other 3,142 (0.01% off), halved.
-        assert_eq!(integer_weights(&[1.0, 3.14159], 1_000_000), [500, 1571]);
+        // 1 : 2.3456: the smallest to 1,000, the other 2,346 (0.02% off), halved.
+        assert_eq!(integer_weights(&[1.0, 2.3456], 1_000_000), [500, 1173]);
         // A ratio of 10^5 cannot give the small one 1,000 under 10^6: the top is 10^6 (then
         // 10 : 10^6, divided by 10).
         assert_eq!(integer_weights(&[1e-5, 1.0], 1_000_000), [1, 100_000]);

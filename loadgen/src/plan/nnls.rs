@@ -93,11 +93,12 @@ fn solve(columns: &[Vec<f64>], b: &[f64], passive: &[bool]) -> Option<Vec<f64>> 
             return None;
         }
         m.swap(c, p);
-        for r in 0..k {
+        let pivot = m[c].clone();
+        for (r, row) in m.iter_mut().enumerate() {
             if r != c {
-                let f = m[r][c] / m[c][c];
-                for col in c..=k {
-                    m[r][col] -= f * m[c][col];
+                let f = row[c] / pivot[c];
+                for (x, y) in row.iter_mut().zip(&pivot).skip(c) {
+                    *x -= f * y;
                 }
             }
         }
