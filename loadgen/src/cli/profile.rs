@@ -96,6 +96,12 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
     if let Err(m) = Templates::new(&a.routes) {
         return bad(format!("--route: {m}"));
     }
+    if a.scenario.is_some() && profile_mix::mix_path(&a.out) == a.out {
+        return bad(format!(
+            "--out {}: the mix goes to FILE's stem + .mix, which is this file: name the profile .toml",
+            a.out.display()
+        ));
+    }
     let scenario = match a.scenario.as_deref().map(which) {
         Some(w) => match super::scenario::load(&w, None) {
             Ok((label, s)) => Some((label, s, w.file)),

@@ -76,14 +76,19 @@ pub fn fit(
 
 /// At most [`NAMED`] of `n` items, and how many more.
 fn list<'a>(items: impl Iterator<Item = &'a str>, n: usize) -> String {
-    let mut named: Vec<&str> = items.take(NAMED).collect();
-    named.dedup();
+    let named: Vec<&str> = items.take(NAMED).collect();
     let more = n.saturating_sub(NAMED);
     let mut s = named.join(", ");
     if more > 0 {
         s.push_str(&format!(" and {more} more"));
     }
     if s.is_empty() { "nothing".into() } else { s }
+}
+
+/// Percentage points, a rounding-size difference shown as +0.00 (never -0.00).
+fn diff_pp(fitted: f64, logged: f64) -> f64 {
+    let d = (fitted - logged) * 100.0;
+    if d.abs() < 0.005 { 0.0 } else { d }
 }
 
 fn pct(x: f64) -> String {
@@ -122,7 +127,7 @@ pub fn print(f: &Fitted, label: &str, file: Option<&Path>, profile: &Path, mix: 
             r.route,
             pct(r.logged),
             pct(r.fitted),
-            (r.fitted - r.logged) * 100.0
+            diff_pp(r.fitted, r.logged)
         );
     }
     let journeys: Vec<String> = (f.names.iter().zip(&fit.weights).zip(&fit.request_shares))

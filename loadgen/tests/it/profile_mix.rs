@@ -177,6 +177,15 @@ fn logs_of_another_api_are_one_line_and_exit_2() {
         "{e}"
     );
     assert!(!tmp.path().join("traffic.mix").exists());
+    // A profile named .mix would be overwritten by the mix: refused before anything is read.
+    let e = refused(
+        &[logs.to_str().unwrap(), "--scenario", "journal"],
+        &tmp.path().join("traffic.mix"),
+    );
+    assert!(
+        e.contains("which is this file: name the profile .toml"),
+        "{e}"
+    );
 }
 
 #[test]
