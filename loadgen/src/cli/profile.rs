@@ -11,6 +11,7 @@ use super::exit::{EXIT_BAD_INPUT, EXIT_ERROR};
 use super::profile_mix::{self, Fitted};
 use super::scenario::{Builtin, Which};
 use crate::plan::profile::{self, Profile};
+use crate::scenario::Scenario;
 use costcalc::cli::logs::LogFormat;
 use costcalc::workload::source::logs::measure::origin_name;
 use costcalc::workload::source::logs::profile::{render, shares};
@@ -88,24 +89,29 @@ fn which(given: &Path) -> Which {
     }
 }
 
-fn from_logs(a: &FromLogsArgs) -> i32 {
-    let bad = |m: String| {
-        errln!("loadgen: error: {}", m.replace('\n', " "));
-        EXIT_BAD_INPUT
-    };
+/// The scenario `--scenario` names (its label, itself, its file) and the route patterns: the
+/// `--route` ones, then the scenario's. Err: the exit status, the error said.
+type Chosen = (Option<(String, Scenario, Option<PathBuf>)>, Templates);
+
+fn bad(m: String) -> i32 {
+    errln!("loadgen: error: {}", m.replace('\n', " "));
+    EXIT_BAD_INPUT
+}
+
+fn scenario_and_routes(a: &FromLogsArgs) -> Result<Chosen, i32> {
     if let Err(m) = Templates::new(&a.routes) {
-        return bad(format!("--route: {m}"));
+        return Err(bad(format!("--route: {m}")));
     }
     if a.scenario.is_some() && profile_mix::mix_path(&a.out) == a.out {
-        return bad(format!(
+        return Err(bad(format!(
             "--out {}: the mix goes to FILE's stem + .mix, which is this file: name the profile .toml",
             a.out.display()
-        ));
+        )));
     }
     let scenario = match a.scenario.as_deref().map(which) {
         Some(w) => match super::scenario::load(&w, None) {
             Ok((label, s)) => Some((label, s, w.file)),
-            Err(errors) => return super::scenario::print_errors(&errors),
+            Err(errors) => return Err(super::scenario::print_errors(&errors)),
         },
         None => None,
     };
@@ -113,9 +119,16 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
         Some((_, s, _)) => profile_mix::patterns(&a.routes, s),
         None => a.routes.clone(),
     };
-    let templates = match Templates::new(&patterns) {
-        Ok(t) => t,
-        Err(m) => return bad(format!("--route: {m}")),
+    match Templates::new(&patterns) {
+        Ok(t) => Ok((scenario, t)),
+        Err(m) => Err(bad(format!("--route: {m}"))),
+    }
+}
+
+fn from_logs(a: &FromLogsArgs) -> i32 {
+    let (scenario, templates) = match scenario_and_routes(a) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let o = Options {
         format: a.log_format.choice(),
