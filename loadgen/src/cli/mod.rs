@@ -6,6 +6,7 @@
 pub mod exit;
 pub mod merge;
 pub mod profile;
+mod profile_mix;
 pub mod run;
 mod run_args;
 pub mod scenario;

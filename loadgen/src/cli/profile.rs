@@ -4,10 +4,14 @@
 //! The logs are read by costcalc's reader and the file written by its profile writer (the one
 //! owner of both: `costcalc report --from-logs` reads the same logs the same way, with the same
 //! bounds and errors). What loadgen adds: the file is checked by its own profile parser before it
-//! is written, and the figures printed are the ones `run` will play.
+//! is written, and the figures printed are the ones `run` will play. With `--scenario`, a
+//! `--mix` for its journeys fitted to the logs' route shares ([`super::profile_mix`]).
 
 use super::exit::{EXIT_BAD_INPUT, EXIT_ERROR};
+use super::profile_mix::{self, Fitted};
+use super::scenario::{Builtin, Which};
 use crate::plan::profile::{self, Profile};
+use crate::scenario::Scenario;
 use costcalc::cli::logs::LogFormat;
 use costcalc::workload::source::logs::measure::origin_name;
 use costcalc::workload::source::logs::profile::{render, shares};
@@ -25,7 +29,8 @@ pub struct ProfileArgs {
 pub enum ProfileCommand {
     /// Write a profile file from access logs (ALB, API Gateway, CloudFront, CLF, Combined): the
     /// rate per minute over the logged window, which `run --profile FILE` replays (repeated when
-    /// --duration is longer), and the route shares beside it (FILE's stem + .routes.tsv)
+    /// --duration is longer), and the route shares beside it (FILE's stem + .routes.tsv); with
+    /// --scenario, a --mix of its journeys fitted to those shares (FILE's stem + .mix)
     FromLogs(FromLogsArgs),
 }
 
@@ -44,6 +49,11 @@ pub struct FromLogsArgs {
     /// Write the profile even when more than 1% of the logs' lines cannot be read
     #[arg(long)]
     pub allow_bad_lines: bool,
+    /// A scenario (a TOML file, or `journal`, the built-in) whose journeys get a --mix fitted to
+    /// the logs' route shares, written as STEM.mix (`loadgen run --mix @STEM.mix`); its paths
+    /// also serve as route patterns for the logs
+    #[arg(long, value_name = "FILE|NAME")]
+    pub scenario: Option<PathBuf>,
     /// The profile file to write (TOML); the route shares go beside it, as STEM.routes.tsv
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -65,18 +75,64 @@ pub fn shares_path(out: &Path) -> PathBuf {
     out.with_file_name(format!("{stem}.routes.tsv"))
 }
 
-fn from_logs(a: &FromLogsArgs) -> i32 {
-    let bad = |m: String| {
-        errln!("loadgen: error: {}", m.replace('\n', " "));
-        EXIT_BAD_INPUT
+/// `--scenario FILE|NAME` as `run` and `scenario check` take it: a file when one is there, else
+/// a built-in's name.
+fn which(given: &Path) -> Which {
+    use clap::ValueEnum;
+    let builtin = given
+        .to_str()
+        .and_then(|n| Builtin::from_str(n, true).ok())
+        .filter(|_| !given.is_file());
+    Which {
+        file: builtin.is_none().then(|| given.to_path_buf()),
+        builtin,
+    }
+}
+
+/// The scenario `--scenario` names (its label, itself, its file) and the route patterns: the
+/// `--route` ones, then the scenario's. Err: the exit status, the error said.
+type Chosen = (Option<(String, Scenario, Option<PathBuf>)>, Templates);
+
+fn bad(m: String) -> i32 {
+    errln!("loadgen: error: {}", m.replace('\n', " "));
+    EXIT_BAD_INPUT
+}
+
+fn scenario_and_routes(a: &FromLogsArgs) -> Result<Chosen, i32> {
+    if let Err(m) = Templates::new(&a.routes) {
+        return Err(bad(format!("--route: {m}")));
+    }
+    if a.scenario.is_some() && profile_mix::mix_path(&a.out) == a.out {
+        return Err(bad(format!(
+            "--out {}: the mix goes to FILE's stem + .mix, which is this file: name the profile .toml",
+            a.out.display()
+        )));
+    }
+    let scenario = match a.scenario.as_deref().map(which) {
+        Some(w) => match super::scenario::load(&w, None) {
+            Ok((label, s)) => Some((label, s, w.file)),
+            Err(errors) => return Err(super::scenario::print_errors(&errors)),
+        },
+        None => None,
     };
-    let templates = match Templates::new(&a.routes) {
-        Ok(t) => t,
-        Err(m) => return bad(format!("--route: {m}")),
+    let patterns = match &scenario {
+        Some((_, s, _)) => profile_mix::patterns(&a.routes, s),
+        None => a.routes.clone(),
+    };
+    match Templates::new(&patterns) {
+        Ok(t) => Ok((scenario, t)),
+        Err(m) => Err(bad(format!("--route: {m}"))),
+    }
+}
+
+fn from_logs(a: &FromLogsArgs) -> i32 {
+    let (scenario, templates) = match scenario_and_routes(a) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let o = Options {
         format: a.log_format.choice(),
-        templates,
+        templates: templates.clone(),
         allow_bad_lines: a.allow_bad_lines,
     };
     let logs = match read::read(&a.logs, &o) {
@@ -95,9 +151,27 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    let logged: Vec<(String, u64)> = (logs.aggregate.routes().into_iter())
+        .map(|(r, st)| (r.to_string(), st.requests))
+        .collect();
+    let fitted: Option<Fitted> = match &scenario {
+        Some((label, s, _)) => match profile_mix::fit(label, s, &templates, &logged) {
+            Ok(f) => Some(f),
+            Err((m, code)) => {
+                errln!("loadgen: error: {}", m.replace('\n', " "));
+                return code;
+            }
+        },
+        None => None,
+    };
     let tsv = shares(&logs.aggregate);
     let routes = shares_path(&a.out);
-    for (path, text) in [(&a.out, &rendered.text), (&routes, &tsv)] {
+    let mix = profile_mix::mix_path(&a.out);
+    let mut files = vec![(&a.out, rendered.text.clone()), (&routes, tsv.clone())];
+    if let Some(f) = &fitted {
+        files.push((&mix, format!("{}\n", f.text)));
+    }
+    for (path, text) in files {
         if let Err(e) = std::fs::write(path, text) {
             errln!("loadgen: error: cannot write {}: {e}", path.display());
             return EXIT_ERROR;
@@ -111,6 +185,14 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
         &routes,
     );
     outln!("{}", tsv.trim_end());
+    match (&fitted, &scenario) {
+        (Some(f), Some((label, _, file))) => {
+            profile_mix::print(f, label, file.as_deref(), &a.out, &mix)
+        }
+        _ => outln!(
+            "loadgen: for a --mix of a scenario's journeys fitted to these shares, add --scenario FILE|journal"
+        ),
+    }
     0
 }
 
@@ -125,7 +207,7 @@ fn print_summary(p: &Profile, step_s: i64, requests: u64, out: &Path, routes: &P
         p.peak_rate(),
     );
     outln!(
-        "loadgen: play it with `loadgen run --profile {} --duration {window:.0}s --compress F`; the route shares are in {} (give a scenario's journeys weights that match them with --mix)",
+        "loadgen: play it with `loadgen run --profile {} --duration {window:.0}s --compress F`; the route shares are in {}",
         out.display(),
         routes.display()
     );

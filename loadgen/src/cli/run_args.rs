@@ -58,7 +58,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
     /// Weights of the sessions users start, by journey name (default: the scenario's weights;
-    /// journal-api's: newcomer=1,writer=9,reader=19,health=1)
+    /// journal-api's: newcomer=1,writer=9,reader=19,health=1); @FILE reads them from FILE (as
+    /// `profile from-logs --scenario` writes STEM.mix)
     #[arg(long, value_name = "W")]
     pub mix: Option<String>,
     /// Requests per session after the sign-in, for every journey: N, geo:MEAN (geometric, most
@@ -238,7 +239,9 @@ impl RunArgs {
             .map(|t| t.parse::<Threshold>().map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let weights = match &self.mix {
-            Some(m) => scenario::mix_weights(scenario, m).map_err(anyhow::Error::msg)?,
+            Some(m) => super::scenario::mix_arg(m)
+                .and_then(|m| scenario::mix_weights(scenario, &m))
+                .map_err(anyhow::Error::msg)?,
             None => scenario.weights(),
         };
         let mix = Mix { weights };

@@ -47,7 +47,7 @@ pub enum Builtin {
 pub struct CheckArgs {
     #[command(flatten)]
     pub which: Which,
-    /// Also check a --mix (name=weight,...) against the file's journeys
+    /// Also check a --mix (name=weight,... or @FILE) against the file's journeys
     #[arg(long, value_name = "MIX")]
     pub mix: Option<String>,
 }
@@ -74,6 +74,23 @@ pub fn load(which: &Which, mix: Option<&str>) -> Result<(String, Scenario), Vec<
     }
 }
 
+/// A `--mix @FILE` is at most this long (a mix of a thousand journeys is well under it).
+pub const MAX_MIX_BYTES: u64 = 64 * 1024;
+
+/// `--mix` as given, or for `@FILE` the file's text (one `name=weight,...` line, as `profile
+/// from-logs --scenario` writes; lines are joined, `#` lines skipped).
+pub fn mix_arg(given: &str) -> Result<String, String> {
+    let Some(path) = given.strip_prefix('@') else {
+        return Ok(given.to_string());
+    };
+    let text = scenario::read_bounded(std::path::Path::new(path), MAX_MIX_BYTES)
+        .map_err(|e| format!("--mix @{path}: {e}: give name=weight,... or @FILE holding that"))?;
+    let lines: Vec<&str> = (text.lines().map(str::trim))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    Ok(lines.join(","))
+}
+
 /// Prints each error on its own line; returns the exit status for a bad file.
 pub fn print_errors(errors: &[CheckError]) -> i32 {
     for e in errors {
@@ -83,11 +100,18 @@ pub fn print_errors(errors: &[CheckError]) -> i32 {
 }
 
 fn check(args: &CheckArgs) -> i32 {
-    let (label, s) = match load(&args.which, args.mix.as_deref()) {
+    let mix = match args.mix.as_deref().map(mix_arg).transpose() {
+        Ok(m) => m,
+        Err(e) => {
+            errln!("loadgen: error: {e}");
+            return EXIT_BAD_FILE;
+        }
+    };
+    let (label, s) = match load(&args.which, mix.as_deref()) {
         Ok(x) => x,
         Err(errors) => return print_errors(&errors),
     };
-    let weights = match args.mix.as_deref() {
+    let weights = match mix.as_deref() {
         Some(mix) => match scenario::mix_weights(&s, mix) {
             Ok(w) => w,
             // Checked by load already; kept so a change there cannot panic here.

@@ -115,7 +115,7 @@ pub use model::{
     AccountSource, Body, JourneySpec, JsonTemplate, Logout, Refresh, RenderedBody, Request,
     Scenario, SessionRequests, SessionSpec, Step, form_encode, percent_encode,
 };
-pub use numbers::{duration_s, session_requests};
+pub use numbers::{MAX_WEIGHT, duration_s, session_requests};
 pub use play::{Next, Now, Outcome, Phase, Player};
 pub use template::{
     Generator, Missing, Part, RESERVED, Template, TemplateError, Values, WORDS_MAX_CHARS, is_name,

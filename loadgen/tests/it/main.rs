@@ -37,6 +37,7 @@ mod e2e;
 mod hostile;
 mod openapi;
 mod profile_from_logs;
+mod profile_mix;
 mod scenario;
 mod scenario_run;
 mod server;

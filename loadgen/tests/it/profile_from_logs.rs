@@ -10,7 +10,7 @@ use crate::support::loadgen;
 
 /// One ALB line at `t` (UTC, ISO 8601) for `request` ("GET /api/v1/entries/7"), 5 ms at the
 /// target, 200 bytes in, 900 out.
-fn alb(t: &str, request: &str) -> String {
+pub(crate) fn alb(t: &str, request: &str) -> String {
     format!(
         "https {t}.000000Z app/journal/50dc6c495c0c9188 192.0.2.1:2817 10.0.0.1:80 0.000 0.005 0.000 200 200 200 900 \"{request} HTTP/1.1\" \"loadgen\" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/t/73e2d6bc24d8a067 \"Root=1-0\" \"-\" \"-\" 0 {t}.000000Z \"forward\" \"-\" \"-\" \"10.0.0.1:80\" \"200\" \"-\" \"-\" TID_1\n"
     )
@@ -140,7 +140,7 @@ fn a_known_per_minute_shape_gives_exactly_that_profile() {
 }
 
 /// The one stderr line of a `profile from-logs` that must fail with exit 2.
-fn refused(args: &[&str], out: &Path) -> String {
+pub(crate) fn refused(args: &[&str], out: &Path) -> String {
     let res = loadgen()
         .args(["profile", "from-logs"])
         .args(args)

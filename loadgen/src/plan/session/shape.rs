@@ -77,6 +77,61 @@ impl SessionLength {
         }
     }
 
+    /// Expected plays of each position of a session that sends `opening` steps once, then
+    /// cycles through `cycle` steps (a [`crate::scenario::Player`] journey): position p (0 from
+    /// the first step after sign-in) is played when the session sends more than p requests,
+    /// P(N > p) under [`SessionLength::sample`]'s law. Returns `opening + cycle` figures, the
+    /// opening's first; all zero when `cycle` is 0 (such a journey sends nothing).
+    pub fn expected_plays(&self, opening: usize, cycle: usize) -> Vec<f64> {
+        let mut out = vec![0.0; opening + cycle];
+        if cycle == 0 {
+            return out;
+        }
+        if let SessionLength::Geometric(mean) = *self
+            && mean > 1.0
+        {
+            // P(N > p) = q^p with q = 1 - 1/mean (the inverse CDF above); a cycle step k is
+            // played at positions opening + k + n x cycle, n = 0, 1, ...: a geometric series.
+            let q = 1.0 - 1.0 / mean;
+            for (p, o) in out.iter_mut().enumerate().take(opening) {
+                *o = q.powi(p as i32);
+            }
+            let c = usize::min(cycle, i32::MAX as usize) as i32;
+            for (p, o) in out.iter_mut().enumerate().skip(opening) {
+                *o = q.powf(p as f64) / (1.0 - q.powi(c));
+            }
+            return out;
+        }
+        // Fixed, uniform (and geometric of mean 1): at most MAX_SESSION_REQUESTS positions.
+        let last = match *self {
+            SessionLength::Fixed(n) => n,
+            SessionLength::Uniform(_, b) => b,
+            SessionLength::Geometric(_) => 1,
+        };
+        // (A scenario's lengths are at most 10^6: a loop of at most that many terms.)
+        for p in 0..last {
+            let at = p as usize;
+            let i = if at < opening {
+                at
+            } else {
+                opening + (at - opening) % cycle
+            };
+            out[i] += self.survival(p);
+        }
+        out
+    }
+
+    /// P(N > p), for the lengths [`SessionLength::expected_plays`] sums term by term.
+    fn survival(&self, p: u32) -> f64 {
+        match *self {
+            SessionLength::Fixed(n) => f64::from(u8::from(p < n)),
+            SessionLength::Uniform(a, _) if p < a => 1.0,
+            SessionLength::Uniform(a, b) if p < b => f64::from(b - p) / f64::from(b - a + 1),
+            SessionLength::Uniform(..) => 0.0,
+            SessionLength::Geometric(_) => f64::from(u8::from(p < 1)),
+        }
+    }
+
     pub fn mean(&self) -> f64 {
         match *self {
             SessionLength::Fixed(n) => n as f64,
@@ -165,6 +220,38 @@ mod tests {
         let u = SessionLength::Uniform(5, 30);
         assert!((0..1000).all(|_| (5..=30).contains(&u.sample(&mut rng))));
         assert_eq!(g.describe(), "geo:12");
+    }
+
+    #[test]
+    fn expected_plays_of_each_step_follow_the_length_law() {
+        let close = |got: Vec<f64>, want: &[f64]| {
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(want) {
+                assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
+            }
+        };
+        // Fixed 4, one opening step then a cycle of 3: positions 0 (opening), 1, 2, 3.
+        close(
+            SessionLength::Fixed(4).expected_plays(1, 3),
+            &[1.0, 1.0, 1.0, 1.0],
+        );
+        close(SessionLength::Fixed(7).expected_plays(0, 2), &[4.0, 3.0]);
+        // Uniform 1..3: N = 1, 2, 3 alike; step 0 plays at positions 0 and 2 (1 + 1/3), step 1
+        // at position 1 (N >= 2: 2/3).
+        close(
+            SessionLength::Uniform(1, 3).expected_plays(0, 2),
+            &[4.0 / 3.0, 2.0 / 3.0],
+        );
+        // geo:12 (q = 11/12), the journal's newcomer: the opening once, then the cycle step k
+        // q^(1+k) / (1 - q^3), 1 - q^3 = 397/1728: 1584/397, 1452/397, 1331/397; 12 in all.
+        let g = SessionLength::Geometric(12.0).expected_plays(1, 3);
+        close(
+            g.clone(),
+            &[1.0, 1584.0 / 397.0, 1452.0 / 397.0, 1331.0 / 397.0],
+        );
+        assert!((g.iter().sum::<f64>() - 12.0).abs() < 1e-9);
+        // No cycle: nothing is sent, not even the opening (the player's rule).
+        close(SessionLength::Fixed(3).expected_plays(2, 0), &[0.0, 0.0]);
     }
 
     #[test]
