@@ -3,8 +3,9 @@
 //! timeline, followed with the scale-down lag (`pricing::aurora_scaling`).
 //!
 //! The timeline, in order of preference:
-//! - a loadgen run's `timeline` (requests per wall second, each `compression` real seconds),
-//!   scaled to the month's volume and repeated over the month like its profile;
+//! - a loadgen run's `timeline` (requests per wall second, each `compression` real seconds), or
+//!   access logs' requests a minute over the logged window, scaled to the month's volume and
+//!   repeated over the month like the profile (the window);
 //! - `--traffic weekdays`: one week of five 9-hour days at their rate, nights and the weekend idle,
 //!   repeated hours / 168 times;
 //! - otherwise the month at its average rate (one level: the lag never shows).
@@ -101,7 +102,7 @@ fn stretches(
         (Some(t), Traffic::Even) if !t.requests.is_empty() => {
             let (rates, repeats) = run_rates(t, w, o);
             let v = rates.into_iter().map(|r| at(t.bucket_s, r)).collect();
-            (v, repeats, "the loadgen run's timeline")
+            (v, repeats, t.source.timeline())
         }
         (_, Traffic::Weekdays) => {
             let rate = w.requests_per_month / busy_s(w, o);

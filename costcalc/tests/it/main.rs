@@ -31,6 +31,7 @@ mod errors;
 mod fargate_tasks;
 mod hostile;
 mod logs;
+mod logs_shape;
 mod no_panic;
 mod pricing_examples;
 mod readme;

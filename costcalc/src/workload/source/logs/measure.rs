@@ -1,19 +1,20 @@
 //! What a set of access logs measured, as a `Workload`: the window from the first logged second
 //! to the end of the last, scaled to the month; the busiest second as the peak; the mean bytes
 //! and latency of the lines that logged them; the idle gaps (silences of `IDLE_GAP_S` or more)
-//! for Aurora's auto-pause and Lambda's cold starts. Each figure's origin names the logs and the
-//! field. What the format does not log keeps its default.
+//! for Aurora's auto-pause and Lambda's cold starts, and the requests a minute for Aurora
+//! Serverless v2's ACUs over time, both over the window (the month repeats it). Each figure's
+//! origin names the logs and the field. What the format does not log keeps its default.
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::aggregate::Sum;
+use super::aggregate::{Aggregate, MAX_WINDOW_S, Sum};
 use super::read::Logs;
 use crate::calendar::iso;
 use crate::money;
 use crate::workload::duration::Duration;
 use crate::workload::source::tune;
-use crate::workload::{IdleGaps, Origin, Workload};
+use crate::workload::{IdleGaps, Measured, Origin, RequestTimeline, Workload};
 
 /// A silence this long or longer is an idle gap (loadgen's `--idle-gap` default).
 pub const IDLE_GAP_S: i64 = 60;
@@ -46,7 +47,7 @@ fn mean(s: &Sum) -> Option<Decimal> {
 /// The busiest whole minute from the window's first second (the steps of the profile loadgen
 /// replays; a last, shorter step counts only when the window is under a minute): its start and
 /// requests.
-fn busiest_minute(a: &super::aggregate::Aggregate) -> (i64, u64) {
+fn busiest_minute(a: &Aggregate) -> (i64, u64) {
     let counts = a.per_step(60);
     let whole = if a.window_s() < 60 {
         counts.len()
@@ -65,6 +66,26 @@ fn busiest_minute(a: &super::aggregate::Aggregate) -> (i64, u64) {
                 best
             }
         })
+}
+
+/// A window of at most 62 days has at most 89,281 minutes: within a loadgen timeline's bound, so
+/// the logs' timeline is never coarsened nor refused.
+const _: () = assert!((MAX_WINDOW_S / 60 + 1) as usize <= crate::limits::TIMELINE_SECONDS);
+
+/// The window's requests a minute from its first second (the busiest minute's steps), the n
+/// buckets sharing the window evenly: 60 s each when the window is whole minutes, a little less
+/// when its last minute is short. The timeline is then as long as the idle gaps' window, so the
+/// month repeats both alike. None for an empty window.
+fn timeline(a: &Aggregate) -> Option<RequestTimeline> {
+    let counts = a.per_step(60);
+    if counts.is_empty() || a.requests == 0 {
+        return None;
+    }
+    Some(RequestTimeline {
+        bucket_s: Decimal::from(a.window_s()) / Decimal::from(counts.len()),
+        requests: counts.into_iter().map(Decimal::from).collect(),
+        source: Measured::AccessLogs,
+    })
 }
 
 /// The logs' workload over a month of `hours`.
@@ -133,6 +154,8 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
     w.idle_gaps = Some(IdleGaps {
         gaps_s: gaps.into_iter().map(Decimal::from).collect(),
         profile_seconds: window,
+        source: Measured::AccessLogs,
     });
+    w.request_timeline = timeline(a);
     w
 }
