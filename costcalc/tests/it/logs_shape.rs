@@ -5,8 +5,6 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
-
 use crate::report::{cost, deployment};
 use crate::support::{costcalc, costcalc_json};
 
@@ -44,6 +42,102 @@ fn two_busy_hours() -> PathBuf {
     }
     text.push_str(&at(86399).repeat(6));
     log_file("busy-hours", &text)
+}
+
+/// A day of one request at the start of each minute (1,440), 24 more at 12:00:00 (the busiest
+/// second: 25), one at each of 13:00:01-13:00:59 (the busiest minute: 60, at most 2 in a second)
+/// and one at 23:59:59 (so the window is the whole day): 1,524 requests over 86,400 s.
+fn a_burst_and_a_busy_minute() -> PathBuf {
+    let mut text: String = (0..1440).map(|m| at(m * 60)).collect();
+    text.push_str(&at(12 * 3600).repeat(24));
+    for s in 1..60 {
+        text.push_str(&at(13 * 3600 + s));
+    }
+    text.push_str(&at(86399));
+    log_file("burst", &text)
+}
+
+#[test]
+fn breakeven_from_logs_crosses_where_the_busiest_minute_says() {
+    // 1,524 x 2,628,000 / 86,400 = 46,355 requests a month (x 30.4167). At 50 req/s a vCPU a
+    // t4g.micro (2 vCPU) serves 100 req/s. Priced at the busiest minute, the peak at R requests
+    // a month is 60 / 60 s x R / 46,355: a second instance (and, with two, an ALB) from
+    // 1 x R / 46,355 > 100, R > 4,635,500, so at 4,635,501. There EC2 goes from $25.06 (one
+    // instance: $6.13 + 8 GB gp3 $0.64 + IPv4 $3.65 + db.t4g.micro $11.68 + 20 GB $2.30, and
+    // $0.66 of logs and transfer) to $59.62 (+ $6.13 + $0.64 + $3.65, + ALB $16.43 + $0.41 LCUs
+    // + its two IPv4 $7.30), past Lambda's $30.27 (0.3 s x 0.5 GB x R x $0.0000133334 = $9.27,
+    // $0.2 + $1 a million requests = $5.57, the same database, $1.46 of logs and transfer):
+    // Lambda becomes the cheaper at 4,635,501 exactly. Priced at the busiest second (25 x R /
+    // 46,355) the second instance would come at R = 185,421, and EC2 would never be the
+    // cheapest between 1M and 10M (Lambda is $49.12 at 10M).
+    let log = a_burst_and_a_busy_minute();
+    let log = log.to_str().unwrap();
+    let flags = [
+        "--from-logs",
+        log,
+        "--defaults",
+        "generic",
+        "--proxy",
+        "off",
+        "--duration-ms",
+        "300",
+        "--throughput-per-vcpu",
+        "50",
+    ];
+    let mut args = vec!["breakeven", "--from", "1e6", "--to", "1e7"];
+    args.extend(flags);
+    let v = costcalc_json(&args);
+    let step = v["crossings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cheaper_below"] == "ec2" && c["cheaper_above"] == "lambda")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(step["requests_per_month"], "4635501");
+    assert_eq!(step["cost_usd"], "30.27");
+    assert_eq!(step["other_cost_usd"], "59.62");
+    let spans = v["cheapest_by_traffic"].as_array().unwrap();
+    assert!(
+        spans
+            .iter()
+            .any(|s| s["cheapest"] == "ec2" && s["to_requests_per_month"] == "4635500"),
+        "{spans:#?}"
+    );
+    // The busiest second given as the peak scales as every volume used to: Lambda throughout.
+    let mut a = args.clone();
+    a.extend(["--peak-rps", "25"]);
+    let second = costcalc_json(&a);
+    assert_eq!(second["cheapest_by_traffic"].as_array().unwrap().len(), 1);
+    assert_eq!(second["cheapest_by_traffic"][0]["cheapest"], "lambda");
+    assert_eq!(second["peak_origin"], "flag");
+    let peak = v["peak_origin"].as_str().unwrap();
+    assert!(
+        peak.contains("the busiest minute, 60 requests from 2026-12-02T13:00:00Z")
+            && peak.ends_with("; scaled with the volume)"),
+        "{peak}"
+    );
+    // `report --requests-per-month` prices both sides alike: one instance, then two.
+    for (r, want) in [("4635500", "EC2: 1 x t4g.micro"), ("4635501", "EC2: 2 x t4g.micro")] {
+        let mut a = vec!["report", "--requests-per-month", r];
+        a.extend(flags);
+        let out = costcalc(&a);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(want), "{want} at {r}:\n{text}");
+    }
+    // The table says which peak it used.
+    let out = costcalc(&args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Peak at each volume, scaled with it: measured (logs: "),
+        "{text}"
+    );
+    // At the logged volume a plain report still prices the busiest second it saw.
+    let out = costcalc(&[&["report"], &flags[..]].concat());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("the busiest second, 25 requests at 2026-12-02T12:00:00Z"),
+        "{text}"
+    );
 }
 
 #[test]
