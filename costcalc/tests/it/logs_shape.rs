@@ -117,7 +117,10 @@ fn breakeven_from_logs_crosses_where_the_busiest_minute_says() {
         "{peak}"
     );
     // `report --requests-per-month` prices both sides alike: one instance, then two.
-    for (r, want) in [("4635500", "EC2: 1 x t4g.micro"), ("4635501", "EC2: 2 x t4g.micro")] {
+    for (r, want) in [
+        ("4635500", "EC2: 1 x t4g.micro"),
+        ("4635501", "EC2: 2 x t4g.micro"),
+    ] {
         let mut a = vec!["report", "--requests-per-month", r];
         a.extend(flags);
         let out = costcalc(&a);
@@ -181,7 +184,9 @@ fn aurora_serverless_follows_the_logs_requests_a_minute() {
     let d = deployment(&flat, "ec2");
     assert_eq!(cost(d, "Serverless v2 (Standard)"), "43.80");
     assert!(
-        d["notes"].to_string().contains("over the month's average rate"),
+        d["notes"]
+            .to_string()
+            .contains("over the month's average rate"),
         "{}",
         d["notes"]
     );
