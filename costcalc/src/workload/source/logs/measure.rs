@@ -159,3 +159,43 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
     w.request_timeline = timeline(a);
     w
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::source::logs::Record;
+    use std::borrow::Cow;
+
+    fn logged(seconds: &[i64]) -> Aggregate {
+        let mut a = Aggregate::default();
+        for &s in seconds {
+            let r = Record {
+                epoch_s: s,
+                method: Cow::Borrowed("GET"),
+                path: Cow::Borrowed("/"),
+                route_key: None,
+                status: 200,
+                request_bytes: None,
+                response_bytes: None,
+                latency_ms: None,
+            };
+            a.add(&r, "GET /").unwrap();
+        }
+        a
+    }
+
+    #[test]
+    fn the_timeline_is_the_windows_minutes_as_long_as_the_window() {
+        // Seconds 0, 0, 59, 60 and 179 of a 180 s window: minutes of 3, 1 and 1, 60 s each.
+        let t = timeline(&logged(&[0, 0, 59, 60, 179])).unwrap();
+        assert_eq!(t.bucket_s, dec!(60));
+        assert_eq!(t.requests, vec![dec!(3), dec!(1), dec!(1)]);
+        assert_eq!(t.source, Measured::AccessLogs);
+        // A 150 s window (0 to 149): three minutes' counts, the last one short, share it evenly
+        // at 50 s each, so the timeline is as long as the idle gaps' window.
+        let t = timeline(&logged(&[0, 70, 149])).unwrap();
+        assert_eq!(t.bucket_s, dec!(50));
+        assert_eq!(t.requests, vec![dec!(1), dec!(1), dec!(1)]);
+        assert!(timeline(&Aggregate::default()).is_none());
+    }
+}
