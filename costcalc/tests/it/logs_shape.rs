@@ -138,7 +138,10 @@ fn breakeven_from_logs_crosses_where_the_busiest_minute_says() {
     let out = costcalc(&[&["report"], &flags[..]].concat());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("the busiest second, 25 requests at 2026-12-02T12:00:00Z"),
+        text.contains(
+            "the busiest second, 25 requests at 2026-12-02T12:00:00Z, at this volume; other \
+             volumes scale the busiest minute"
+        ),
         "{text}"
     );
 }

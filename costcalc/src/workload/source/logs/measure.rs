@@ -120,8 +120,11 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
         money::quantity(month_s / window, 6),
         hours.normalize()
     ));
+    // Said here, where the report shows it: the sensitivity rows and break-even price the
+    // busiest minute (`Workload::scaled_to`).
     w.origins.peak = m(format!(
-        "the busiest second, {peak} requests at {}",
+        "the busiest second, {peak} requests at {}, at this volume; other volumes scale the \
+         busiest minute",
         iso(peak_at)
     ));
     let (minute_at, in_minute) = busiest_minute(a);
