@@ -119,10 +119,11 @@ impl Breakpoints {
     }
 }
 
-/// The peak rate per monthly request: the peak is this x R. None when the peak does not scale
-/// (a given peak at zero traffic stays constant).
+/// The peak rate per monthly request: the peak is this x R (`Workload::scaled_to`'s peak: the
+/// logs' busiest minute where the workload carries one). None when the peak does not scale (a
+/// given peak at zero traffic stays constant).
 fn peak_per_request(w: &Workload, o: &Options) -> Option<Decimal> {
-    match w.peak_rps {
+    match w.scaling_peak().0 {
         Some(_) if w.requests_per_month.is_zero() => None,
         Some(peak) => Some(peak / w.requests_per_month),
         None => Some(w.peak_to_average / (o.hours * dec!(3600))),
@@ -446,6 +447,7 @@ mod tests {
             request_timeline: Some(crate::workload::RequestTimeline {
                 bucket_s: dec!(60),
                 requests,
+                source: crate::workload::Measured::LoadgenRun,
             }),
             ..Workload::default()
         };
@@ -463,6 +465,30 @@ mod tests {
             };
             assert_affine(&w, &o, dec!(1000), dec!(1000000000));
         }
+    }
+
+    #[test]
+    fn totals_are_affine_with_a_logs_busiest_minute() {
+        // Logs' busiest second (40 req/s) and busiest minute (2 req/s) at 1M requests: every
+        // volume is priced at the minute's 2 x R / 1M, so the steps sit where it crosses each
+        // instance's and task's capacity (R = 1M x n x 200 / 2 for 2-vCPU instances at 100 req/s
+        // a vCPU), not the second's; at the busiest second's places the totals would not be
+        // affine between the breakpoints found.
+        let w = Workload {
+            requests_per_month: dec!(1000000),
+            peak_rps: Some(dec!(40)),
+            carried_peak: Some((dec!(2), "the busiest minute".into())),
+            ..Workload::default()
+        };
+        let w = Workload {
+            origins: crate::workload::Origins {
+                peak: crate::workload::Origin::measured("logs: a.log", "the busiest second"),
+                ..w.origins.clone()
+            },
+            ..w
+        };
+        assert_eq!(w.scaling_peak().0, Some(dec!(2)));
+        assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
     }
 
     #[test]

@@ -63,9 +63,12 @@ pub fn run(a: &BreakevenArgs) -> Result<String> {
         })?;
     }
     let decades = || breakeven::sweep(w, o, p, &breakeven::decades(analysis.from, analysis.to));
+    // The peak every volume is priced at (a measured shape's carried peak where it has one).
+    let peak = w.scaling_peak().1.describe();
     Ok(match a.format {
         BreakevenFormat::Table => render::table_text(
             &sc.info,
+            &peak,
             &analysis,
             &decades().map_err(named)?,
             a.chart.as_deref(),
@@ -73,6 +76,7 @@ pub fn run(a: &BreakevenArgs) -> Result<String> {
         BreakevenFormat::Json => render::json_text(
             &sc.info,
             &w.source,
+            &peak,
             &analysis,
             &decades().map_err(named)?,
             samples.len(),

@@ -8,7 +8,7 @@ use super::values::nonneg;
 use crate::deployment::aurora::{Database, Serverless};
 use crate::pricing::aurora::AuroraStorage;
 use crate::workload::source::loadgen::view::View;
-use crate::workload::{IdleGaps, RequestTimeline};
+use crate::workload::{IdleGaps, Measured, RequestTimeline};
 
 /// A loadgen run's idle gaps, when it says how long its profile is at real time; a run whose gaps
 /// add up to more than its profile is not used, and the reason is given.
@@ -33,6 +33,7 @@ pub fn idle_gaps(v: &View) -> std::result::Result<Option<IdleGaps>, String> {
     Ok(Some(IdleGaps {
         gaps_s,
         profile_seconds: profile,
+        source: Measured::LoadgenRun,
     }))
 }
 
@@ -68,6 +69,7 @@ pub fn request_timeline(v: &View) -> Option<RequestTimeline> {
         .then(|| RequestTimeline {
             bucket_s: profile / n,
             requests,
+            source: Measured::LoadgenRun,
         })
 }
 

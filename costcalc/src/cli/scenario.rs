@@ -242,7 +242,9 @@ pub fn scenario_of(
         Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
         _ => {}
     }
-    workload.request_timeline = run.as_ref().and_then(super::database::request_timeline);
+    if let Some(run) = &run {
+        workload.request_timeline = super::database::request_timeline(run);
+    }
     workload.traffic = match s.traffic {
         TrafficArg::Even => Traffic::Even,
         TrafficArg::Weekdays => {
@@ -342,6 +344,10 @@ fn workload(
         &mut o.log_bytes_per_request,
         s.log_bytes_per_request,
     );
+    if s.peak_rps.is_some() || s.peak_to_average.is_some() {
+        // A given peak is the peak at every volume's scale: no measured shape's carried one.
+        w.carried_peak = None;
+    }
     if s.peak_rps.is_some() {
         w.peak_rps = s.peak_rps;
         w.origins.peak = Origin::Flag;

@@ -6,8 +6,8 @@
 //!   timeline's rate at 0.25 vCPU per ACU (Aurora's r-classes have 8 GiB per vCPU and an ACU is
 //!   about 2 GiB: docs/aurora-serverless-v2.md), rounded up to 0.5, within the range, followed
 //!   up at once and down at the assumed scale-down lag (`aurora_capacity`);
-//! - idle gaps: a loadgen run's, else the traffic shape's (`workload::shape`): the month's
-//!   requests evenly spaced, or on weekdays 09:00-18:00;
+//! - idle gaps: a loadgen run's or the access logs', else the traffic shape's
+//!   (`workload::shape`): the month's requests evenly spaced, or on weekdays 09:00-18:00;
 //! - a gap pauses only after the API's pool has closed its last connection (600 s idle, in
 //!   api/src/db.rs) and then `pause_after`; on Lambda, where a frozen environment keeps its
 //!   connection longer, this is a lower bound on the wait;
@@ -248,8 +248,8 @@ fn capacity_note(
 }
 
 /// Paused hours a month with auto-pause, and the note saying how they were found: from a loadgen
-/// run's idle gaps (its profile repeated over the month) when the workload has them, else from
-/// the month's requests evenly spaced.
+/// run's or the logs' idle gaps (the profile repeated over the month) when the workload has them,
+/// else from the month's requests evenly spaced.
 fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)> {
     if w.idle_gaps.is_none() && w.traffic == Traffic::Weekdays {
         return Ok(weekdays_paused(s, w, o));
@@ -262,9 +262,8 @@ fn paused(s: &Serverless, w: &Workload, o: &Options) -> Result<(Decimal, String)
             &g.gaps_s,
             month_s / g.profile_seconds,
             format!(
-                "the loadgen run's {} idle gaps over its {} s profile, repeated over the month",
-                g.gaps_s.len(),
-                money::quantity(g.profile_seconds, 0)
+                "{}, repeated over the month",
+                g.source.gaps(g.gaps_s.len(), g.profile_seconds)
             ),
         ),
         None => {

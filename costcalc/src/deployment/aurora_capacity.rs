@@ -3,8 +3,9 @@
 //! timeline, followed with the scale-down lag (`pricing::aurora_scaling`).
 //!
 //! The timeline, in order of preference:
-//! - a loadgen run's `timeline` (requests per wall second, each `compression` real seconds),
-//!   scaled to the month's volume and repeated over the month like its profile;
+//! - a loadgen run's `timeline` (requests per wall second, each `compression` real seconds), or
+//!   access logs' requests a minute over the logged window, scaled to the month's volume and
+//!   repeated over the month like the profile (the window);
 //! - `--traffic weekdays`: one week of five 9-hour days at their rate, nights and the weekend idle,
 //!   repeated hours / 168 times;
 //! - otherwise the month at its average rate (one level: the lag never shows).
@@ -85,6 +86,21 @@ fn run_rates(t: &RequestTimeline, w: &Workload, o: &Options) -> (Vec<Decimal>, D
     (rates, repeats)
 }
 
+/// Neighbours at the same ACUs, both idle or both busy, as one stretch: the scaling plays a
+/// stretch split in two exactly as the whole (the step-down clock and the idle time carry over),
+/// and a logged window's nights or a run's quiet stretches are then one stretch, not a minute
+/// or a second each (break-even prices the timeline hundreds of times).
+fn merged(stretches: impl Iterator<Item = Stretch>) -> Vec<Stretch> {
+    let mut v: Vec<Stretch> = Vec::new();
+    for x in stretches {
+        match v.last_mut() {
+            Some(last) if last.acus == x.acus && last.idle == x.idle => last.seconds += x.seconds,
+            _ => v.push(x),
+        }
+    }
+    v
+}
+
 /// The stretches of one repeat of the timeline, its repeats a month and its name.
 fn stretches(
     s: &Serverless,
@@ -100,8 +116,8 @@ fn stretches(
     match (&w.request_timeline, w.traffic) {
         (Some(t), Traffic::Even) if !t.requests.is_empty() => {
             let (rates, repeats) = run_rates(t, w, o);
-            let v = rates.into_iter().map(|r| at(t.bucket_s, r)).collect();
-            (v, repeats, "the loadgen run's timeline")
+            let v = merged(rates.into_iter().map(|r| at(t.bucket_s, r)));
+            (v, repeats, t.source.timeline())
         }
         (_, Traffic::Weekdays) => {
             let rate = w.requests_per_month / busy_s(w, o);
@@ -191,6 +207,40 @@ mod tests {
     use super::*;
     use crate::deployment::aurora;
     use crate::pricing::aurora::AuroraStorage;
+
+    #[test]
+    fn merged_neighbours_scale_as_the_minutes_they_were() {
+        // 60 s stretches at 3, 3, 1 ACU, two idle minutes, then 3 again: a step down under way
+        // across the merge, and an idle run that pauses (wait 90 s) part-way through.
+        let at = |acus, idle| Stretch {
+            seconds: dec!(60),
+            acus,
+            idle,
+        };
+        let minutes = [
+            at(dec!(3), false),
+            at(dec!(3), false),
+            at(dec!(1), false),
+            at(dec!(1), false),
+            at(dec!(0.5), true),
+            at(dec!(0.5), true),
+            at(dec!(3), false),
+        ];
+        let v = merged(minutes.into_iter());
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[0].seconds, dec!(120));
+        for pause_wait_s in [None, Some(dec!(90))] {
+            let s = Scaling {
+                floor: dec!(0.5),
+                lag_s: dec!(45),
+                pause_wait_s,
+            };
+            assert_eq!(
+                aurora_scaling::excess_acu_seconds(&v, &s),
+                aurora_scaling::excess_acu_seconds(&minutes, &s)
+            );
+        }
+    }
 
     /// 2.1 x 10^8 requests a month on weekdays at 10 ms of database CPU each, on a 0.5-16 ACU
     /// cluster stepping down 0.5 ACU per 60 s. 5 x 730 / 168 = 21.726 weekdays x 9 h = 195.536

@@ -30,6 +30,7 @@ fn pair(c: &Crossing) -> [Kind; 2] {
 
 pub fn table_text(
     info: &PriceInfo,
+    peak: &str,
     a: &Analysis,
     decades: &[Point],
     chart: Option<&Path>,
@@ -37,11 +38,12 @@ pub fn table_text(
     let mut s = format!("Break-even between deployments\n{}\n", info.line());
     s.push_str(&format!(
         "Exact over {} to {} requests/month: every size step, price tier and free allowance in the range \
-         evaluated ({} breakpoints), every crossing found to the request.\n\n",
+         evaluated ({} breakpoints), every crossing found to the request.\n",
         money::quantity(a.from, 0),
         money::quantity(a.to, 0),
         a.breakpoints.len()
     ));
+    s.push_str(&format!("Peak at each volume, scaled with it: {peak}.\n\n"));
     let mut t = table();
     t.set_header(vec!["Requests/month from", "to", "Cheapest"]);
     for span in &a.cheapest {
@@ -117,6 +119,7 @@ fn point_json(p: &Point) -> Value {
 pub fn json_text(
     info: &PriceInfo,
     workload_source: &str,
+    peak: &str,
     a: &Analysis,
     decades: &[Point],
     points: usize,
@@ -127,6 +130,7 @@ pub fn json_text(
         "prices_as_of": info.as_of,
         "prices_origin": info.origin,
         "workload_source": workload_source,
+        "peak_origin": peak,
         "from_requests_per_month": money::exact(a.from),
         "to_requests_per_month": money::exact(a.to),
         "breakpoints": a.breakpoints.len(),

@@ -53,18 +53,20 @@ pub struct Workload {
     /// Lambda cold starts a month (the run's idle gaps scaled to the month), billed at the INIT
     /// duration a tune measured.
     pub cold_starts_per_month: Option<Decimal>,
-    /// The idle gaps of a loadgen run's profile at real time, for Aurora's auto-pause.
+    /// The idle gaps of a loadgen run's profile or of the logged window at real time, for
+    /// Aurora's auto-pause.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_gaps: Option<IdleGaps>,
     /// When in the week the requests fall, when no run's idle gaps say so.
     pub traffic: Traffic,
-    /// A loadgen run's requests over its profile, for Aurora Serverless v2's ACUs over time.
+    /// A loadgen run's requests over its profile, or the logs' per minute, for Aurora Serverless
+    /// v2's ACUs over time.
     #[serde(skip)]
     pub request_timeline: Option<RequestTimeline>,
     /// A measured shape's peak at the time scale that carries to another volume, and what it is:
     /// access logs' busiest minute. A quiet log's busiest second is arrival noise (3 requests in
     /// a second of a 0.01 req/s week) that does not grow with the volume; its busiest minute is
-    /// the shape loadgen replays. `carry_peak_to` takes it in place of `peak_rps`.
+    /// the shape loadgen replays. `carry_peak_to` and `scaled_to` take it in place of `peak_rps`.
     #[serde(skip)]
     pub carried_peak: Option<(Decimal, String)>,
 }
@@ -75,6 +77,7 @@ pub struct Workload {
 pub struct RequestTimeline {
     pub bucket_s: Decimal,
     pub requests: Vec<Decimal>,
+    pub source: Measured,
 }
 
 /// A profile's idle gaps (seconds, real time) and the profile's real length: the month repeats it.
@@ -82,6 +85,41 @@ pub struct RequestTimeline {
 pub struct IdleGaps {
     pub gaps_s: Vec<Decimal>,
     pub profile_seconds: Decimal,
+    #[serde(skip)]
+    pub source: Measured,
+}
+
+/// What measured a timeline or idle gaps: the notes that rest on them name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measured {
+    LoadgenRun,
+    AccessLogs,
+}
+
+impl Measured {
+    /// The timeline, as Aurora's capacity note names it.
+    pub fn timeline(self) -> &'static str {
+        match self {
+            Measured::LoadgenRun => "the loadgen run's timeline",
+            Measured::AccessLogs => "the access logs' requests a minute",
+        }
+    }
+
+    /// "the loadgen run's 3 idle gaps over its 3,600 s profile".
+    pub fn gaps(self, count: usize, seconds: Decimal) -> String {
+        let (whose, span) = match self {
+            Measured::LoadgenRun => ("the loadgen run's", "its"),
+            Measured::AccessLogs => ("the access logs'", "their"),
+        };
+        let what = match self {
+            Measured::LoadgenRun => "profile",
+            Measured::AccessLogs => "logged window",
+        };
+        format!(
+            "{whose} {count} idle gaps over {span} {} s {what}",
+            crate::money::quantity(seconds, 0)
+        )
+    }
 }
 
 impl Default for Workload {
@@ -143,9 +181,19 @@ impl Workload {
         }
     }
 
-    /// The same workload at another monthly volume (peak scales with it).
+    /// The same workload at another monthly volume, the peak scaled with it (break-even, the
+    /// sensitivity rows). A measured shape's carried peak (the logs' busiest minute) replaces the
+    /// peak at every volume, the measured one included: one straight line in the volume, as
+    /// break-even's segments need, no volume priced from a busiest second's noise, and each
+    /// volume priced as `--requests-per-month` prices it (`carry_peak_to`). The origin says so.
     pub fn scaled_to(&self, requests_per_month: Decimal) -> Workload {
         let mut w = self.clone();
+        if let Some((p, what)) = w.carried_peak.take()
+            && let (Some(_), Origin::Measured { from, .. }) = (self.peak_rps, &self.origins.peak)
+        {
+            w.peak_rps = Some(p);
+            w.origins.peak = Origin::measured(from, &format!("{what}; scaled with the volume"));
+        }
         if let Some(p) = w.peak_rps
             && !self.requests_per_month.is_zero()
         {
@@ -155,6 +203,12 @@ impl Workload {
         }
         w.requests_per_month = requests_per_month;
         w
+    }
+
+    /// The peak `scaled_to` scales at the measured volume, and its origin.
+    pub fn scaling_peak(&self) -> (Option<Decimal>, Origin) {
+        let w = self.scaled_to(self.requests_per_month);
+        (w.peak_rps, w.origins.peak)
     }
 
     /// `requests_per_month` given for a measured shape (a run, logs, CloudWatch): the measured
@@ -235,5 +289,50 @@ impl Workload {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Logs at 1M requests a month: the busiest second 40 req/s, the busiest minute 2 req/s.
+    fn logs() -> Workload {
+        let mut w = Workload {
+            requests_per_month: dec!(1000000),
+            peak_rps: Some(dec!(40)),
+            carried_peak: Some((dec!(2), "the busiest minute".into())),
+            ..Workload::default()
+        };
+        w.origins.peak = Origin::measured("logs: a.log", "the busiest second");
+        w
+    }
+
+    #[test]
+    fn another_volume_scales_the_busiest_minute_not_the_busiest_second() {
+        // 2 req/s x 3M / 1M = 6 req/s (the busiest second would have made it 120); at the
+        // logged volume itself 2, so that the peak is one line through every volume.
+        let w = logs().scaled_to(dec!(3000000));
+        assert_eq!(w.peak_rps, Some(dec!(6)));
+        assert!(w.carried_peak.is_none());
+        assert_eq!(
+            w.origins.peak.describe(),
+            "measured (logs: a.log: the busiest minute; scaled with the volume)"
+        );
+        assert_eq!(logs().scaling_peak().0, Some(dec!(2)));
+        // The same as --requests-per-month carries it.
+        let mut given = logs();
+        given.carry_peak_to(dec!(3000000), dec!(730));
+        assert_eq!(given.peak_rps, w.peak_rps);
+        // A peak that is not measured (given, or of a workload file) scales as it is.
+        let mut flag = logs();
+        flag.origins.peak = Origin::Flag;
+        assert_eq!(flag.scaled_to(dec!(3000000)).peak_rps, Some(dec!(120)));
+        // Without a carried peak (a loadgen run, CloudWatch) the measured peak scales as before.
+        let run = Workload {
+            carried_peak: None,
+            ..logs()
+        };
+        assert_eq!(run.scaled_to(dec!(500000)).peak_rps, Some(dec!(20)));
     }
 }

@@ -238,6 +238,34 @@ fn report_from_metrics_file_matches() {
 }
 
 #[test]
+fn cloudwatchs_peak_is_the_one_breakeven_scales_over_logs() {
+    // With access logs as the base, CloudWatch measures the volume and the peak: break-even
+    // scales CloudWatch's busiest period, not the logs' busiest minute (of another volume).
+    let dir = std::env::temp_dir().join(format!("costcalc-cw-logs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("access.log");
+    std::fs::write(
+        &log,
+        "203.0.113.7 - - [02/Dec/2026:00:00:00 +0000] \"GET / HTTP/1.1\" 200 5\n\
+         203.0.113.7 - - [02/Dec/2026:01:00:00 +0000] \"GET / HTTP/1.1\" 200 5\n",
+    )
+    .unwrap();
+    let f = data("cloudwatch/get-metric-data.json")
+        .display()
+        .to_string();
+    let l = log.display().to_string();
+    let mut args = vec!["breakeven", "--format", "json", "--metrics-file", &f];
+    args.extend(RESOURCES);
+    args.extend(["--from-logs", &l]);
+    let v: Value = serde_json::from_str(&ok(&costcalc(&args, &[]))).unwrap();
+    let peak = v["peak_origin"].as_str().unwrap();
+    assert!(
+        peak.starts_with("measured (CloudWatch") && !peak.contains("busiest minute"),
+        "{peak}"
+    );
+}
+
+#[test]
 fn print_queries_gives_the_offline_command() {
     let mut args = vec!["report", "--print-queries"];
     args.extend(RESOURCES);

@@ -203,7 +203,10 @@ fn a_generated_week_gives_the_hand_worked_month_peak_and_gaps() {
         "--acu-min",
         "0",
     ]);
-    has(&t, "6 idle gaps over its 604,800 s");
+    has(
+        &t,
+        "the access logs' 6 idle gaps over their 604,800 s logged window",
+    );
 }
 
 #[test]

@@ -25,7 +25,7 @@ mod measured;
 
 use serde_json::Value;
 
-pub(super) fn deployment<'a>(v: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn deployment<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["deployments"]
         .as_array()
         .unwrap()
@@ -35,7 +35,7 @@ pub(super) fn deployment<'a>(v: &'a Value, name: &str) -> &'a Value {
 }
 
 /// Rounded cost of the one line item of `d` whose name contains `part`.
-pub(super) fn cost(d: &Value, part: &str) -> String {
+pub(crate) fn cost(d: &Value, part: &str) -> String {
     let items: Vec<_> = d["line_items"]
         .as_array()
         .unwrap()

@@ -219,6 +219,9 @@ pub fn measure(
     ));
     let period = Decimal::from(w.period);
     wl.peak_rps = Some(count.max / period);
+    // The peak is CloudWatch's now: a base's carried peak (access logs' busiest minute) is of
+    // another volume and would scale the wrong figure.
+    wl.carried_peak = None;
     wl.origins.peak = Origin::measured(
         &from,
         &format!("busiest {} s of {}", w.period, count.metric),

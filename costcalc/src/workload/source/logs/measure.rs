@@ -1,19 +1,20 @@
 //! What a set of access logs measured, as a `Workload`: the window from the first logged second
 //! to the end of the last, scaled to the month; the busiest second as the peak; the mean bytes
 //! and latency of the lines that logged them; the idle gaps (silences of `IDLE_GAP_S` or more)
-//! for Aurora's auto-pause and Lambda's cold starts. Each figure's origin names the logs and the
-//! field. What the format does not log keeps its default.
+//! for Aurora's auto-pause and Lambda's cold starts, and the requests a minute for Aurora
+//! Serverless v2's ACUs over time, both over the window (the month repeats it). Each figure's
+//! origin names the logs and the field. What the format does not log keeps its default.
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::aggregate::Sum;
+use super::aggregate::{Aggregate, MAX_WINDOW_S, Sum};
 use super::read::Logs;
 use crate::calendar::iso;
 use crate::money;
 use crate::workload::duration::Duration;
 use crate::workload::source::tune;
-use crate::workload::{IdleGaps, Origin, Workload};
+use crate::workload::{IdleGaps, Measured, Origin, RequestTimeline, Workload};
 
 /// A silence this long or longer is an idle gap (loadgen's `--idle-gap` default).
 pub const IDLE_GAP_S: i64 = 60;
@@ -46,7 +47,7 @@ fn mean(s: &Sum) -> Option<Decimal> {
 /// The busiest whole minute from the window's first second (the steps of the profile loadgen
 /// replays; a last, shorter step counts only when the window is under a minute): its start and
 /// requests.
-fn busiest_minute(a: &super::aggregate::Aggregate) -> (i64, u64) {
+fn busiest_minute(a: &Aggregate) -> (i64, u64) {
     let counts = a.per_step(60);
     let whole = if a.window_s() < 60 {
         counts.len()
@@ -65,6 +66,26 @@ fn busiest_minute(a: &super::aggregate::Aggregate) -> (i64, u64) {
                 best
             }
         })
+}
+
+/// A window of at most 62 days has at most 89,281 minutes: within a loadgen timeline's bound, so
+/// the logs' timeline is never coarsened nor refused.
+const _: () = assert!((MAX_WINDOW_S / 60 + 1) as usize <= crate::limits::TIMELINE_SECONDS);
+
+/// The window's requests a minute from its first second (the busiest minute's steps), the n
+/// buckets sharing the window evenly: 60 s each when the window is whole minutes, a little less
+/// when its last minute is short. The timeline is then as long as the idle gaps' window, so the
+/// month repeats both alike. None for an empty window.
+fn timeline(a: &Aggregate) -> Option<RequestTimeline> {
+    let counts = a.per_step(60);
+    if counts.is_empty() || a.requests == 0 {
+        return None;
+    }
+    Some(RequestTimeline {
+        bucket_s: Decimal::from(a.window_s()) / Decimal::from(counts.len()),
+        requests: counts.into_iter().map(Decimal::from).collect(),
+        source: Measured::AccessLogs,
+    })
 }
 
 /// The logs' workload over a month of `hours`.
@@ -99,8 +120,11 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
         money::quantity(month_s / window, 6),
         hours.normalize()
     ));
+    // Said here, where the report shows it: the sensitivity rows and break-even price the
+    // busiest minute (`Workload::scaled_to`).
     w.origins.peak = m(format!(
-        "the busiest second, {peak} requests at {}",
+        "the busiest second, {peak} requests at {}, at this volume; other volumes scale the \
+         busiest minute",
         iso(peak_at)
     ));
     let (minute_at, in_minute) = busiest_minute(a);
@@ -133,6 +157,48 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
     w.idle_gaps = Some(IdleGaps {
         gaps_s: gaps.into_iter().map(Decimal::from).collect(),
         profile_seconds: window,
+        source: Measured::AccessLogs,
     });
+    w.request_timeline = timeline(a);
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::source::logs::Record;
+    use std::borrow::Cow;
+
+    fn logged(seconds: &[i64]) -> Aggregate {
+        let mut a = Aggregate::default();
+        for &s in seconds {
+            let r = Record {
+                epoch_s: s,
+                method: Cow::Borrowed("GET"),
+                path: Cow::Borrowed("/"),
+                route_key: None,
+                status: 200,
+                request_bytes: None,
+                response_bytes: None,
+                latency_ms: None,
+            };
+            a.add(&r, "GET /").unwrap();
+        }
+        a
+    }
+
+    #[test]
+    fn the_timeline_is_the_windows_minutes_as_long_as_the_window() {
+        // Seconds 0, 0, 59, 60 and 179 of a 180 s window: minutes of 3, 1 and 1, 60 s each.
+        let t = timeline(&logged(&[0, 0, 59, 60, 179])).unwrap();
+        assert_eq!(t.bucket_s, dec!(60));
+        assert_eq!(t.requests, vec![dec!(3), dec!(1), dec!(1)]);
+        assert_eq!(t.source, Measured::AccessLogs);
+        // A 150 s window (0 to 149): three minutes' counts, the last one short, share it evenly
+        // at 50 s each, so the timeline is as long as the idle gaps' window.
+        let t = timeline(&logged(&[0, 70, 149])).unwrap();
+        assert_eq!(t.bucket_s, dec!(50));
+        assert_eq!(t.requests, vec![dec!(1), dec!(1), dec!(1)]);
+        assert!(timeline(&Aggregate::default()).is_none());
+    }
 }
