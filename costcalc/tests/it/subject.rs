@@ -2,7 +2,8 @@
 //! describes journal-api, and the input's own name for anything else (the `--compare` NAME, the
 //! memory sweep's scenario or command), never journal-api's internals for a foreign API. The
 //! inputs are the hand-made compare fixtures (tests/data/compare/); the sweeps below are
-//! python-tune.json with a `function` and `scenario` added, as `loadgen tune` writes them.
+//! python-tune.json with a `function` and `scenario` added, as `loadgen tune` writes them; the
+//! runs are python.json (a v1.1 summary) with a v1.7 `scenario` block added, or its routes renamed.
 
 use crate::support::{costcalc, costcalc_json};
 use serde_json::Value;
@@ -132,5 +133,135 @@ fn a_single_report_names_the_api_its_sweep_ran() {
     assert!(!md.contains("argon2"), "{md}");
     for p in [own, ric, own_scenario] {
         let _ = std::fs::remove_file(p);
+    }
+}
+
+/// A copy of python.json (a v1.1 summary: no `scenario`) edited by `edit`, in a file of its own.
+fn summary(name: &str, edit: &dyn Fn(&mut Value)) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(data!("python.json")).unwrap();
+    let mut s: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut s);
+    let path = std::env::temp_dir().join(format!(
+        "costcalc-subject-run-{name}-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, serde_json::to_string(&s).unwrap()).unwrap();
+    path
+}
+
+fn markdown_of(summary: &std::path::Path, tune: Option<&std::path::Path>) -> String {
+    let mut args = vec!["report", "--from-loadgen", summary.to_str().unwrap()];
+    args.extend(["--format", "md"]);
+    if let Some(t) = tune {
+        args.extend(["--lambda-tune", t.to_str().unwrap()]);
+    }
+    let out = costcalc(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn scenario(name: &str, source: &str) -> impl Fn(&mut Value) + use<> {
+    let (name, source) = (name.to_string(), source.to_string());
+    move |s: &mut Value| {
+        s["scenario"] =
+            serde_json::json!({"name": name, "source": source, "sha256": "ab".repeat(32)});
+    }
+}
+
+#[test]
+fn a_single_run_is_named_by_the_scenario_it_recorded() {
+    // Another API's scenario file: named by it, journal-api's internals not claimed, and the
+    // inputs say which scenario text it was (the hash's first 12 digits).
+    let other = summary("other", &scenario("fastapi-journal", "file"));
+    let md = markdown_of(&other, None);
+    assert!(
+        md.starts_with("# Monthly cost of fastapi-journal at "),
+        "{md}"
+    );
+    assert!(!md.contains("argon2"), "{md}");
+    assert!(
+        md.contains("scenario fastapi-journal, sha256 abababababab"),
+        "{md}"
+    );
+
+    // loadgen's built-in scenario is journal-api's.
+    let builtin = summary("builtin", &scenario("journal", "builtin"));
+    let md = markdown_of(&builtin, None);
+    assert!(
+        md.starts_with("# Monthly cost of the journal API at "),
+        "{md}"
+    );
+    assert!(md.contains(ARGON2), "{md}");
+
+    // A sweep that names its command still names the implementation; one of journal-api's own
+    // binary leaves the run's name.
+    let ric = sweep(
+        "run-ric",
+        "/srv/x/.venv/bin/python -m awslambdaric fastapi_lambda.api",
+        "journal.toml (embedded)",
+    );
+    assert!(
+        markdown_of(&other, Some(&ric))
+            .starts_with("# Monthly cost of `python -m awslambdaric fastapi_lambda.api` at ")
+    );
+    let own = sweep(
+        "run-own",
+        "target/release/journal-api",
+        "journal.toml (embedded)",
+    );
+    assert!(markdown_of(&other, Some(&own)).starts_with("# Monthly cost of fastapi-journal at "));
+    for p in [other, builtin, ric, own] {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+#[test]
+fn an_older_run_is_journal_apis_only_when_its_routes_are() {
+    // python.json records no scenario and plays journal-api's routes: today's title (the
+    // single-report test above). The same run on routes journal-api lacks: a neutral name.
+    let notes = summary("notes", &|s| {
+        for e in s["endpoints"].as_array_mut().unwrap() {
+            e["route"] = "/notes".into();
+        }
+    });
+    let md = markdown_of(&notes, None);
+    assert!(md.starts_with("# Monthly cost of your API at "), "{md}");
+    assert!(!md.contains("argon2"), "{md}");
+    let _ = std::fs::remove_file(notes);
+}
+
+#[test]
+fn a_bad_scenario_block_is_one_line_naming_the_field() {
+    let cases: [(&str, &dyn Fn(&mut Value), &str); 3] = [
+        (
+            "long",
+            &scenario(&"n".repeat(65), "file"),
+            "scenario.name is not a name of 1 to 64",
+        ),
+        (
+            "ctrl",
+            &scenario("a\u{1b}[2Jb", "file"),
+            "scenario.name is not a name of 1 to 64",
+        ),
+        (
+            "hash",
+            &|s: &mut Value| {
+                s["scenario"] = serde_json::json!({"name": "x", "source": "file", "sha256": "xyz"})
+            },
+            "scenario.sha256 is not 64 hex digits",
+        ),
+    ];
+    for (name, edit, want) in cases {
+        let path = summary(name, edit);
+        let out = costcalc(&["report", "--from-loadgen", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(want), "{name}: want {want:?} in {stderr}");
+        let _ = std::fs::remove_file(path);
     }
 }

@@ -9,8 +9,8 @@ use crate::run::worker::{Shared, journey_counts};
 use crate::server;
 use crate::summary::ShardInfo;
 use crate::summary::{
-    self, FailureReason, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary,
-    Users,
+    self, FailureReason, JourneyCount, ProfileInfo, RunInfo, ScenarioInfo, SegmentInfo, Sessions,
+    Setup, Summary, Users,
 };
 use anyhow::Context;
 use std::time::Instant;
@@ -66,6 +66,7 @@ pub(super) fn finish(
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
+    summary.scenario = Some(ScenarioInfo::of(&cfg.scenario.provenance));
     summary.failure_reasons = failure_reasons(shared);
     summary.arrivals.cancelled = shared
         .tally
