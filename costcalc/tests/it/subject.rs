@@ -67,24 +67,7 @@ fn sweep(name: &str, function: &str, scenario: &str) -> std::path::PathBuf {
 }
 
 fn markdown(tune: Option<&std::path::Path>) -> String {
-    let mut args = vec![
-        "report",
-        "--from-loadgen",
-        data!("python.json"),
-        "--format",
-        "md",
-    ];
-    if let Some(t) = tune {
-        args.extend(["--lambda-tune", t.to_str().unwrap()]);
-    }
-    let out = costcalc(&args);
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    markdown_of(std::path::Path::new(data!("python.json")), tune)
 }
 
 #[test]
