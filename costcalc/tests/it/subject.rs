@@ -219,7 +219,8 @@ fn an_older_run_is_journal_apis_only_when_its_routes_are() {
 
 #[test]
 fn a_bad_scenario_block_is_one_line_naming_the_field() {
-    let cases: [(&str, &dyn Fn(&mut Value), &str); 3] = [
+    type Edit<'a> = &'a dyn Fn(&mut Value);
+    let cases: [(&str, Edit, &str); 3] = [
         (
             "long",
             &scenario(&"n".repeat(65), "file"),
