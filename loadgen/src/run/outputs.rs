@@ -66,7 +66,7 @@ pub(super) fn finish(
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
-    summary.scenario = Some(ScenarioInfo::of(&cfg.scenario.provenance));
+    summary.scenario = Some(scenario_info(&cfg.scenario.provenance));
     summary.failure_reasons = failure_reasons(shared);
     summary.arrivals.cancelled = shared
         .tally
@@ -193,6 +193,15 @@ fn sessions_info(cfg: &RunConfig, shared: &Shared) -> Sessions {
 fn write_json<T: serde::Serialize>(path: &std::path::Path, v: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(v)?;
     std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The summary's `scenario` block, from the scenario's provenance (`summary` imports no scenario code).
+fn scenario_info(p: &crate::scenario::Provenance) -> ScenarioInfo {
+    ScenarioInfo {
+        name: p.name.clone(),
+        source: if p.builtin { "builtin" } else { "file" }.into(),
+        sha256: p.sha256.clone(),
+    }
 }
 
 pub fn profile_info(p: &Profile) -> ProfileInfo {

@@ -141,16 +141,6 @@ pub struct ScenarioInfo {
     pub sha256: String,
 }
 
-impl ScenarioInfo {
-    pub fn of(p: &crate::scenario::Provenance) -> Self {
-        ScenarioInfo {
-            name: p.name.clone(),
-            source: if p.builtin { "builtin" } else { "file" }.into(),
-            sha256: p.sha256.clone(),
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SegmentInfo {
     pub duration_s: f64,

@@ -10,12 +10,13 @@
 //! its 80 arrivals as sent or dropped, no account is shared, `loadgen merge` of the three accounts
 //! for all 240, its sent is the shards' sum and its alignment is `start_at` with no shard moved,
 //! and costcalc prices the merged summary and the single run at the same monthly requests (240 / 8
-//! x 730 x 3600); a merge missing a shard, with a shard twice, a shard of seed 12, of another
-//! scenario (another hash, none recorded, a name past 64 characters), or a corrupt histogram fails
-//! with one line naming the file; every shard and the merge record the built-in scenario; bad `--shard`/`--start-at` values are one line. A
-//! shard given a `--start-at` 3 s in the past reports `late_start_s` >= 3 (and says so on stderr
-//! despite `--quiet`), starts its clock at the asked start, and counts as dropped at least every
-//! arrival of its part due before 2.95 s (3 s less the 50 ms tolerance).
+//! x 730 x 3600); every shard and the merge record the built-in scenario; a merge missing a shard,
+//! with a shard twice, a shard of seed 12, of another scenario (another hash, none recorded, a
+//! name past 64 characters), or a corrupt histogram fails with one line naming the file; bad
+//! `--shard`/`--start-at` values are one line. A shard given a `--start-at` 3 s in the past
+//! reports `late_start_s` >= 3 (and says so on stderr despite `--quiet`), starts its clock at the
+//! asked start, and counts as dropped at least every arrival of its part due before 2.95 s (3 s
+//! less the 50 ms tolerance).
 
 use crate::cli::fails_with;
 use crate::support::{Server, costcalc, loadgen, one_at_a_time};
