@@ -16,6 +16,19 @@ macro_rules! data {
 
 const ARGON2: &str = "enough for argon2 logins";
 
+/// The report is titled by `subject`, and claims journal-api's argon2 logins only for it.
+fn titled(md: &str, subject: &str) {
+    assert!(
+        md.starts_with(&format!("# Monthly cost of {subject} at ")),
+        "{md}"
+    );
+    if subject == "the journal API" {
+        assert!(md.contains(ARGON2), "{md}");
+    } else {
+        assert!(!md.contains("argon2"), "{md}");
+    }
+}
+
 /// The Lambda line of a report's assumptions.
 fn lambda_line(report: &Value) -> String {
     report["assumptions"]
@@ -74,11 +87,7 @@ fn markdown(tune: Option<&std::path::Path>) -> String {
 fn a_single_report_names_the_api_its_sweep_ran() {
     // No sweep: nothing names another API, so journal-api's wording stays.
     let md = markdown(None);
-    assert!(
-        md.starts_with("# Monthly cost of the journal API at "),
-        "{md}"
-    );
-    assert!(md.contains(ARGON2), "{md}");
+    titled(&md, "the journal API");
 
     // journal-api's own binary on the embedded scenario: still journal-api.
     let own = sweep(
@@ -87,11 +96,7 @@ fn a_single_report_names_the_api_its_sweep_ran() {
         "journal.toml (embedded)",
     );
     let md = markdown(Some(&own));
-    assert!(
-        md.starts_with("# Monthly cost of the journal API at "),
-        "{md}"
-    );
-    assert!(md.contains(ARGON2), "{md}");
+    titled(&md, "the journal API");
 
     // The runtime interface client on the embedded scenario: named by its command.
     let ric = sweep(
@@ -100,20 +105,12 @@ fn a_single_report_names_the_api_its_sweep_ran() {
         "journal.toml (embedded)",
     );
     let md = markdown(Some(&ric));
-    assert!(
-        md.starts_with("# Monthly cost of `python -m awslambdaric fastapi_lambda.api` at "),
-        "{md}"
-    );
-    assert!(!md.contains("argon2"), "{md}");
+    titled(&md, "`python -m awslambdaric fastapi_lambda.api`");
 
     // A scenario file of its own: named by the file's stem.
     let own_scenario = sweep("scenario", "node index.js", "scenarios/express-notes.toml");
     let md = markdown(Some(&own_scenario));
-    assert!(
-        md.starts_with("# Monthly cost of express-notes at "),
-        "{md}"
-    );
-    assert!(!md.contains("argon2"), "{md}");
+    titled(&md, "express-notes");
     for p in [own, ric, own_scenario] {
         let _ = std::fs::remove_file(p);
     }
@@ -161,11 +158,7 @@ fn a_single_run_is_named_by_the_scenario_it_recorded() {
     // inputs say which scenario text it was (the hash's first 12 digits).
     let other = summary("other", &scenario("fastapi-journal", "file"));
     let md = markdown_of(&other, None);
-    assert!(
-        md.starts_with("# Monthly cost of fastapi-journal at "),
-        "{md}"
-    );
-    assert!(!md.contains("argon2"), "{md}");
+    titled(&md, "fastapi-journal");
     assert!(
         md.contains("scenario fastapi-journal, sha256 abababababab"),
         "{md}"
@@ -174,11 +167,7 @@ fn a_single_run_is_named_by_the_scenario_it_recorded() {
     // loadgen's built-in scenario is journal-api's.
     let builtin = summary("builtin", &scenario("journal", "builtin"));
     let md = markdown_of(&builtin, None);
-    assert!(
-        md.starts_with("# Monthly cost of the journal API at "),
-        "{md}"
-    );
-    assert!(md.contains(ARGON2), "{md}");
+    titled(&md, "the journal API");
 
     // A sweep that names its command still names the implementation; one of journal-api's own
     // binary leaves the run's name.
@@ -187,16 +176,16 @@ fn a_single_run_is_named_by_the_scenario_it_recorded() {
         "/srv/x/.venv/bin/python -m awslambdaric fastapi_lambda.api",
         "journal.toml (embedded)",
     );
-    assert!(
-        markdown_of(&other, Some(&ric))
-            .starts_with("# Monthly cost of `python -m awslambdaric fastapi_lambda.api` at ")
+    titled(
+        &markdown_of(&other, Some(&ric)),
+        "`python -m awslambdaric fastapi_lambda.api`",
     );
     let own = sweep(
         "run-own",
         "target/release/journal-api",
         "journal.toml (embedded)",
     );
-    assert!(markdown_of(&other, Some(&own)).starts_with("# Monthly cost of fastapi-journal at "));
+    titled(&markdown_of(&other, Some(&own)), "fastapi-journal");
     for p in [other, builtin, ric, own] {
         let _ = std::fs::remove_file(p);
     }
@@ -212,8 +201,7 @@ fn an_older_run_is_journal_apis_only_when_its_routes_are() {
         }
     });
     let md = markdown_of(&notes, None);
-    assert!(md.starts_with("# Monthly cost of your API at "), "{md}");
-    assert!(!md.contains("argon2"), "{md}");
+    titled(&md, "your API");
     let _ = std::fs::remove_file(notes);
 }
 
