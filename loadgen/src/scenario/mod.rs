@@ -7,8 +7,9 @@
 //! # The format
 //!
 //! ```toml
-//! [setup]                      # optional: once per pool account, before the clock starts
-//! steps = [{ method = "POST", path = "/register", json = { email = "{account.email}" } }]
+//! [setup]                      # optional: once per pool account, before the clock starts; what
+//!                              # it saves, the account's pool sessions start with ({seeded})
+//! steps = [{ method = "POST", path = "/register", json = { email = "{account.email}" }, save = { seeded = "/id" } }]
 //!
 //! [data.users]                 # a CSV file (relative to this file), one row per session
 //! file = "users.csv"
