@@ -4,7 +4,7 @@
 //! The layers, each depending only on the ones above it:
 //! - [`stats`]: samples and nearest-rank percentiles, the leaf; [`body`]: reading an HTTP body
 //!   no further than a stated size, another leaf.
-//! - [`summary`]: summary.json (v1.6), every type it contains, and its pure figures (HDR
+//! - [`summary`]: summary.json (v1.7), every type it contains, and its pure figures (HDR
 //!   histograms, overload windows and verdict, thresholds).
 //! - [`plan`]: pure and seeded, what a run will send (profile, timeline, shard, dispatch,
 //!   journeys, sessions).

@@ -103,11 +103,11 @@ for label, f in rows:
 say("")
 if cell("fastapi", lambda s: next(e for e in s["endpoints"] if e["route"] ==
                                    "/api/v1/entries/{id}" and e.get("failures"))) != "-":
-    say("The peer's 404s are no overload: its entry list has no ORDER BY, so PostgreSQL returns "
-        "rows in heap order, where an edited row moves to the end. The reader journey reads the "
-        "last entry listed (journal-api lists newest first, so that is the seeded entry no writer "
-        "deletes); on the peer it is often a writer's entry, deleted before the read. Both are "
-        "priced with `--allow-overloaded`; costcalc repeats loadgen's verdict among the warnings.")
+    say("The peer failed reads of one entry. They are not the race of earlier runs: the peer's "
+        "list has no ORDER BY, so the reader now reads the entry its own account seeded (saved "
+        "in the setup), which no writer edits or deletes; the run's summary.json says what each "
+        "failure was. Both are priced with `--allow-overloaded`; costcalc repeats loadgen's "
+        "verdict among the warnings.")
     say("")
 
 say("## Lambda: each memory size")

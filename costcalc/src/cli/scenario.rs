@@ -213,7 +213,7 @@ pub struct Scenario {
     pub run: Option<View>,
     /// The access logs' read-report, when the workload came from them.
     pub logs_read: Option<String>,
-    /// The API priced: journal-api unless a memory sweep names another.
+    /// The API priced: journal-api unless the run's scenario or a memory sweep names another.
     pub subject: Subject,
 }
 
@@ -253,10 +253,17 @@ pub fn scenario_of(
             Traffic::Weekdays
         }
     };
-    let subject = match tune {
-        Some(path) => tuned(&mut workload, path, run.as_ref(), options.hours)?,
-        None => Subject::JournalApi,
+    let swept = match tune {
+        Some(path) => Some(tuned(&mut workload, path, run.as_ref(), options.hours)?),
+        None => None,
     };
+    let ran = run.as_ref().map(|v| {
+        Subject::of_run(
+            v.scenario.as_ref(),
+            v.endpoints.iter().map(|e| e.route.as_str()),
+        )
+    });
+    let subject = Subject::of_run_and_tune(ran, swept);
     if let Memory::Auto = s.lambda_memory_mb {
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
         options.lambda_p99_slo_ms = Some(s.p99_slo);

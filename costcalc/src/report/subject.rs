@@ -4,6 +4,8 @@
 //! Only journal-api's wording may speak of its internals (argon2 logins): another API's report
 //! never claims them.
 
+use crate::workload::source::loadgen::view::Scenario;
+
 /// The API a report is about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Subject {
@@ -13,7 +15,26 @@ pub enum Subject {
     JournalApi,
     /// Another implementation, by the name its input gives.
     Named(String),
+    /// An API that no input names: a run from before summaries recorded their scenario, whose
+    /// routes are not journal-api's.
+    Unnamed,
 }
+
+/// journal-api's routes as its scenario labels them (api/README.md), by path: what a run from
+/// before summary v1.7 must stay within to be taken for journal-api's.
+pub const JOURNAL_API_ROUTES: [&str; 11] = [
+    "/",
+    "/health",
+    "/ready",
+    "/openapi.json",
+    "/api/v1/auth/register",
+    "/api/v1/auth/signup",
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/api/v1/entries",
+    "/api/v1/entries/{id}",
+];
 
 impl Subject {
     /// The `--compare` NAME: "journal-api" is the reference API, any other name another one.
@@ -50,11 +71,44 @@ impl Subject {
         }
     }
 
-    /// The title's words: "the journal API", or the name.
+    /// From a loadgen run: the scenario it recorded (summary v1.7), `journal` being journal-api's;
+    /// without one (an older summary), journal-api when every route is one of
+    /// [`JOURNAL_API_ROUTES`], else no name.
+    pub fn of_run<'a>(
+        scenario: Option<&Scenario>,
+        routes: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        match scenario {
+            Some(s) if s.is_journal() => Subject::JournalApi,
+            Some(s) => Subject::Named(s.name.clone()),
+            None => {
+                let mut routes = routes.into_iter().peekable();
+                let any = routes.peek().is_some();
+                if !any || routes.all(|r| JOURNAL_API_ROUTES.contains(&r)) {
+                    Subject::JournalApi
+                } else {
+                    Subject::Unnamed
+                }
+            }
+        }
+    }
+
+    /// The API of a report from a run and a sweep: a name beats journal-api, the sweep's (its
+    /// command or scenario names the implementation) beats the run's.
+    pub fn of_run_and_tune(run: Option<Self>, tune: Option<Self>) -> Self {
+        match (run, tune) {
+            (_, Some(t @ Subject::Named(_))) => t,
+            (Some(r), _) => r,
+            (None, t) => t.unwrap_or_default(),
+        }
+    }
+
+    /// The title's words: "the journal API", the name, or "your API".
     pub fn phrase(&self) -> String {
         match self {
             Subject::JournalApi => "the journal API".into(),
             Subject::Named(n) => n.clone(),
+            Subject::Unnamed => "your API".into(),
         }
     }
 
@@ -65,7 +119,77 @@ impl Subject {
 
 #[cfg(test)]
 mod tests {
-    use super::Subject;
+    use super::{JOURNAL_API_ROUTES, Scenario, Subject};
+
+    fn recorded(name: &str) -> Scenario {
+        Scenario {
+            name: name.into(),
+            source: "file".into(),
+            sha256: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_run_is_named_by_its_scenario_and_an_older_one_by_its_routes() {
+        let routes = ["/api/v1/entries", "/api/v1/entries/{id}", "/health"];
+        assert_eq!(
+            Subject::of_run(Some(&recorded("journal")), ["/x"]),
+            Subject::JournalApi
+        );
+        assert_eq!(
+            Subject::of_run(Some(&recorded("fastapi-journal")), routes),
+            Subject::Named("fastapi-journal".into())
+        );
+        assert_eq!(Subject::of_run(None, routes), Subject::JournalApi);
+        assert_eq!(
+            Subject::of_run(None, ["/health", "/notes"]),
+            Subject::Unnamed
+        );
+        assert_eq!(Subject::Unnamed.phrase(), "your API");
+        assert!(!Subject::Unnamed.is_journal_api());
+    }
+
+    #[test]
+    fn journal_apis_routes_cover_its_measured_profile() {
+        // The committed profile is a run of journal-api's own scenario: an older summary of it
+        // must still be taken for journal-api's.
+        let profile: serde_json::Value =
+            serde_json::from_str(include_str!("../../profiles/journal-api.json")).unwrap();
+        let routes: Vec<&str> = profile["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["route"].as_str().unwrap())
+            .collect();
+        assert!(routes.len() >= 5, "{routes:?}");
+        for r in &routes {
+            assert!(JOURNAL_API_ROUTES.contains(r), "{r}");
+        }
+    }
+
+    #[test]
+    fn a_sweeps_name_beats_the_runs_and_a_name_beats_journal_api() {
+        let named = |n: &str| Subject::Named(n.into());
+        let j = Subject::JournalApi;
+        assert_eq!(
+            Subject::of_run_and_tune(Some(named("run")), Some(named("cmd"))),
+            named("cmd")
+        );
+        assert_eq!(
+            Subject::of_run_and_tune(Some(named("run")), Some(j.clone())),
+            named("run")
+        );
+        assert_eq!(
+            Subject::of_run_and_tune(Some(Subject::Unnamed), Some(j.clone())),
+            Subject::Unnamed
+        );
+        assert_eq!(
+            Subject::of_run_and_tune(None, Some(named("cmd"))),
+            named("cmd")
+        );
+        assert_eq!(Subject::of_run_and_tune(Some(j.clone()), None), j);
+        assert_eq!(Subject::of_run_and_tune(None, None), j);
+    }
 
     #[test]
     fn a_compare_name_names_the_api_and_journal_api_is_the_reference() {

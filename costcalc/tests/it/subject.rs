@@ -2,7 +2,8 @@
 //! describes journal-api, and the input's own name for anything else (the `--compare` NAME, the
 //! memory sweep's scenario or command), never journal-api's internals for a foreign API. The
 //! inputs are the hand-made compare fixtures (tests/data/compare/); the sweeps below are
-//! python-tune.json with a `function` and `scenario` added, as `loadgen tune` writes them.
+//! python-tune.json with a `function` and `scenario` added, as `loadgen tune` writes them; the
+//! runs are python.json (a v1.1 summary) with a v1.7 `scenario` block added, or its routes renamed.
 
 use crate::support::{costcalc, costcalc_json};
 use serde_json::Value;
@@ -14,6 +15,19 @@ macro_rules! data {
 }
 
 const ARGON2: &str = "enough for argon2 logins";
+
+/// The report is titled by `subject`, and claims journal-api's argon2 logins only for it.
+fn titled(md: &str, subject: &str) {
+    assert!(
+        md.starts_with(&format!("# Monthly cost of {subject} at ")),
+        "{md}"
+    );
+    if subject == "the journal API" {
+        assert!(md.contains(ARGON2), "{md}");
+    } else {
+        assert!(!md.contains("argon2"), "{md}");
+    }
+}
 
 /// The Lambda line of a report's assumptions.
 fn lambda_line(report: &Value) -> String {
@@ -66,35 +80,14 @@ fn sweep(name: &str, function: &str, scenario: &str) -> std::path::PathBuf {
 }
 
 fn markdown(tune: Option<&std::path::Path>) -> String {
-    let mut args = vec![
-        "report",
-        "--from-loadgen",
-        data!("python.json"),
-        "--format",
-        "md",
-    ];
-    if let Some(t) = tune {
-        args.extend(["--lambda-tune", t.to_str().unwrap()]);
-    }
-    let out = costcalc(&args);
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    markdown_of(std::path::Path::new(data!("python.json")), tune)
 }
 
 #[test]
 fn a_single_report_names_the_api_its_sweep_ran() {
     // No sweep: nothing names another API, so journal-api's wording stays.
     let md = markdown(None);
-    assert!(
-        md.starts_with("# Monthly cost of the journal API at "),
-        "{md}"
-    );
-    assert!(md.contains(ARGON2), "{md}");
+    titled(&md, "the journal API");
 
     // journal-api's own binary on the embedded scenario: still journal-api.
     let own = sweep(
@@ -103,11 +96,7 @@ fn a_single_report_names_the_api_its_sweep_ran() {
         "journal.toml (embedded)",
     );
     let md = markdown(Some(&own));
-    assert!(
-        md.starts_with("# Monthly cost of the journal API at "),
-        "{md}"
-    );
-    assert!(md.contains(ARGON2), "{md}");
+    titled(&md, "the journal API");
 
     // The runtime interface client on the embedded scenario: named by its command.
     let ric = sweep(
@@ -116,21 +105,135 @@ fn a_single_report_names_the_api_its_sweep_ran() {
         "journal.toml (embedded)",
     );
     let md = markdown(Some(&ric));
-    assert!(
-        md.starts_with("# Monthly cost of `python -m awslambdaric fastapi_lambda.api` at "),
-        "{md}"
-    );
-    assert!(!md.contains("argon2"), "{md}");
+    titled(&md, "`python -m awslambdaric fastapi_lambda.api`");
 
     // A scenario file of its own: named by the file's stem.
     let own_scenario = sweep("scenario", "node index.js", "scenarios/express-notes.toml");
     let md = markdown(Some(&own_scenario));
-    assert!(
-        md.starts_with("# Monthly cost of express-notes at "),
-        "{md}"
-    );
-    assert!(!md.contains("argon2"), "{md}");
+    titled(&md, "express-notes");
     for p in [own, ric, own_scenario] {
         let _ = std::fs::remove_file(p);
+    }
+}
+
+/// A copy of python.json (a v1.1 summary: no `scenario`) edited by `edit`, in a file of its own.
+fn summary(name: &str, edit: &dyn Fn(&mut Value)) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(data!("python.json")).unwrap();
+    let mut s: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut s);
+    let path = std::env::temp_dir().join(format!(
+        "costcalc-subject-run-{name}-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, serde_json::to_string(&s).unwrap()).unwrap();
+    path
+}
+
+fn markdown_of(summary: &std::path::Path, tune: Option<&std::path::Path>) -> String {
+    let mut args = vec!["report", "--from-loadgen", summary.to_str().unwrap()];
+    args.extend(["--format", "md"]);
+    if let Some(t) = tune {
+        args.extend(["--lambda-tune", t.to_str().unwrap()]);
+    }
+    let out = costcalc(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn scenario(name: &str, source: &str) -> impl Fn(&mut Value) + use<> {
+    let (name, source) = (name.to_string(), source.to_string());
+    move |s: &mut Value| {
+        s["scenario"] =
+            serde_json::json!({"name": name, "source": source, "sha256": "ab".repeat(32)});
+    }
+}
+
+#[test]
+fn a_single_run_is_named_by_the_scenario_it_recorded() {
+    // Another API's scenario file: named by it, journal-api's internals not claimed, and the
+    // inputs say which scenario text it was (the hash's first 12 digits).
+    let other = summary("other", &scenario("fastapi-journal", "file"));
+    let md = markdown_of(&other, None);
+    titled(&md, "fastapi-journal");
+    assert!(
+        md.contains("scenario fastapi-journal, sha256 abababababab"),
+        "{md}"
+    );
+
+    // loadgen's built-in scenario is journal-api's.
+    let builtin = summary("builtin", &scenario("journal", "builtin"));
+    let md = markdown_of(&builtin, None);
+    titled(&md, "the journal API");
+
+    // A sweep that names its command still names the implementation; one of journal-api's own
+    // binary leaves the run's name.
+    let ric = sweep(
+        "run-ric",
+        "/srv/x/.venv/bin/python -m awslambdaric fastapi_lambda.api",
+        "journal.toml (embedded)",
+    );
+    titled(
+        &markdown_of(&other, Some(&ric)),
+        "`python -m awslambdaric fastapi_lambda.api`",
+    );
+    let own = sweep(
+        "run-own",
+        "target/release/journal-api",
+        "journal.toml (embedded)",
+    );
+    titled(&markdown_of(&other, Some(&own)), "fastapi-journal");
+    for p in [other, builtin, ric, own] {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+#[test]
+fn an_older_run_is_journal_apis_only_when_its_routes_are() {
+    // python.json records no scenario and plays journal-api's routes: today's title (the
+    // single-report test above). The same run on routes journal-api lacks: a neutral name.
+    let notes = summary("notes", &|s| {
+        for e in s["endpoints"].as_array_mut().unwrap() {
+            e["route"] = "/notes".into();
+        }
+    });
+    let md = markdown_of(&notes, None);
+    titled(&md, "your API");
+    let _ = std::fs::remove_file(notes);
+}
+
+#[test]
+fn a_bad_scenario_block_is_one_line_naming_the_field() {
+    type Edit<'a> = &'a dyn Fn(&mut Value);
+    let cases: [(&str, Edit, &str); 3] = [
+        (
+            "long",
+            &scenario(&"n".repeat(65), "file"),
+            "scenario.name is not a name of 1 to 64",
+        ),
+        (
+            "ctrl",
+            &scenario("a\u{1b}[2Jb", "file"),
+            "scenario.name is not a name of 1 to 64",
+        ),
+        (
+            "hash",
+            &|s: &mut Value| {
+                s["scenario"] = serde_json::json!({"name": "x", "source": "file", "sha256": "xyz"})
+            },
+            "scenario.sha256 is not 64 hex digits",
+        ),
+    ];
+    for (name, edit, want) in cases {
+        let path = summary(name, edit);
+        let out = costcalc(&["report", "--from-loadgen", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(want), "{name}: want {want:?} in {stderr}");
+        let _ = std::fs::remove_file(path);
     }
 }

@@ -88,12 +88,16 @@ pub async fn main(args: &TryArgs) -> i32 {
         started: Instant::now(),
         tag: format!("try{}", rand::random::<u32>()),
     };
-    let account = t.account("pool");
+    let mut account = t.account("pool");
     if !s.setup.is_empty() {
         outln!("setup");
-        if let Err(e) = t.setup(&account).await {
-            outln!("setup: FAILED: {e}");
-            return EXIT_ERROR;
+        match t.setup(&account).await {
+            // Pool sessions start with what the setup saved for their account, as in a run.
+            Ok(saved) => account = saved,
+            Err(e) => {
+                outln!("setup: FAILED: {e}");
+                return EXIT_ERROR;
+            }
         }
     }
     let mut failed = 0;
@@ -151,8 +155,8 @@ impl Try<'_> {
         v
     }
 
-    /// Plays the setup steps for `account`, whose saves (the token) it keeps.
-    async fn setup(&self, account: &Values) -> Result<(), TryError> {
+    /// Plays the setup steps for `account`; returns its values with the saves (the token).
+    async fn setup(&self, account: &Values) -> Result<Values, TryError> {
         let mut rng = ChaCha8Rng::seed_from_u64(rand::random());
         let mut values = account.clone();
         for step in &self.scenario.setup {
@@ -197,7 +201,7 @@ impl Try<'_> {
             print_line(&next, status, &shown, note);
             values.extend(saved.values);
         }
-        Ok(())
+        Ok(values)
     }
 
     /// Plays journey `i` once: sign-in, every step of its opening and cycle, logout.

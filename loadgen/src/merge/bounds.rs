@@ -4,6 +4,7 @@
 //! field.
 
 use super::{Input, MergeError};
+use crate::scenario::MAX_NAME_CHARS;
 use crate::summary::hdr::INTERVAL_LADDER_S;
 use crate::summary::{SCHEMA, Summary};
 use serde_json::Value;
@@ -105,6 +106,7 @@ pub fn shard(i: &Input) -> Result<(), MergeError> {
             ),
         ));
     }
+    scenario(f, s)?;
     lengths(f, s)?;
     counts(f, s)?;
     if let Some(h) = &s.histograms
@@ -118,6 +120,29 @@ pub fn shard(i: &Input) -> Result<(), MergeError> {
                 h.interval_s
             ),
         ));
+    }
+    Ok(())
+}
+
+/// The scenario block as loadgen writes it: a short one-line name and a SHA-256 in hex (the
+/// merged summary carries it on to costcalc, which names the API by it).
+fn scenario(f: &str, s: &Summary) -> Result<(), MergeError> {
+    let Some(sc) = &s.scenario else {
+        return Ok(());
+    };
+    let name_ok = (1..=MAX_NAME_CHARS).contains(&sc.name.chars().count())
+        && !sc.name.chars().any(char::is_control);
+    if !name_ok {
+        let why = format!("is not a name of 1 to {MAX_NAME_CHARS} printable characters");
+        return Err(bad(f, "scenario.name", why));
+    }
+    let hex = sc.sha256.len() == 64
+        && sc
+            .sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex {
+        return Err(bad(f, "scenario.sha256", "is not 64 lowercase hex digits"));
     }
     Ok(())
 }

@@ -41,7 +41,7 @@ pub enum MergeError {
     )]
     NoHistograms { file: String },
     #[error(
-        "{file}: {field} is {found} but {first} has {expected}: the shards of a merge must share one plan (seed, profile, compression, rate scale, shard count)"
+        "{file}: {field} is {found} but {first} has {expected}: the shards of a merge must share one plan (scenario, seed, profile, compression, rate scale, shard count)"
     )]
     Plan {
         file: String,
@@ -73,10 +73,19 @@ pub enum MergeError {
     Corrupt { file: String, error: HdrError },
 }
 
-/// The plan every shard must share, as (field, value) in words.
-fn plan(s: &Summary) -> [(&'static str, String); 5] {
+/// The plan every shard must share, as (field, value) in words. The scenario is one by its
+/// text's hash, not only its name; a shard that records none (before v1.7) matches only another
+/// that records none.
+fn plan(s: &Summary) -> [(&'static str, String); 6] {
     let p = &s.profile;
     [
+        (
+            "scenario",
+            s.scenario.as_ref().map_or_else(
+                || "not recorded (a summary before v1.7)".into(),
+                |sc| format!("'{}' (sha256 {})", sc.name, sc.sha256),
+            ),
+        ),
         ("seed", s.seed.to_string()),
         (
             "profile",

@@ -9,8 +9,8 @@ use crate::run::worker::{Shared, journey_counts};
 use crate::server;
 use crate::summary::ShardInfo;
 use crate::summary::{
-    self, FailureReason, JourneyCount, ProfileInfo, RunInfo, SegmentInfo, Sessions, Setup, Summary,
-    Users,
+    self, FailureReason, JourneyCount, ProfileInfo, RunInfo, ScenarioInfo, SegmentInfo, Sessions,
+    Setup, Summary, Users,
 };
 use anyhow::Context;
 use std::time::Instant;
@@ -66,6 +66,7 @@ pub(super) fn finish(
         compress_auto: cfg.compress_auto.clone(),
     };
     let mut summary = summary::build(info, &samples, &dropped);
+    summary.scenario = Some(scenario_info(&cfg.scenario.provenance));
     summary.failure_reasons = failure_reasons(shared);
     summary.arrivals.cancelled = shared
         .tally
@@ -192,6 +193,15 @@ fn sessions_info(cfg: &RunConfig, shared: &Shared) -> Sessions {
 fn write_json<T: serde::Serialize>(path: &std::path::Path, v: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(v)?;
     std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The summary's `scenario` block, from the scenario's provenance (`summary` imports no scenario code).
+fn scenario_info(p: &crate::scenario::Provenance) -> ScenarioInfo {
+    ScenarioInfo {
+        name: p.name.clone(),
+        source: if p.builtin { "builtin" } else { "file" }.into(),
+        sha256: p.sha256.clone(),
+    }
 }
 
 pub fn profile_info(p: &Profile) -> ProfileInfo {

@@ -3,7 +3,7 @@
 
 use super::compile::compile;
 use super::data::{DataSet, MAX_DATA_BYTES, MAX_SCENARIO_BYTES, read_bounded};
-use super::model::Scenario;
+use super::model::{Provenance, Scenario};
 use super::raw::{RawFile, all_saved_names, in_file_order};
 use super::step::Cx;
 use super::template::is_name;
@@ -59,7 +59,9 @@ pub fn load(path: &Path, opts: CheckOptions) -> Result<Scenario, Vec<CheckError>
 
 /// The embedded journal scenario.
 pub fn journal(opts: CheckOptions) -> Result<Scenario, Vec<CheckError>> {
-    parse("journal.toml", Path::new("."), JOURNAL_TOML, opts)
+    let mut s = parse("journal.toml", Path::new("."), JOURNAL_TOML, opts)?;
+    s.provenance.builtin = true;
+    Ok(s)
 }
 
 /// Checks scenario text named `label` (data file paths are relative to `base`).
@@ -92,6 +94,7 @@ pub fn parse(
     let data = load_data(&mut cx, &raw, base);
     let mut scenario = compile(&mut cx, &raw);
     scenario.data = data;
+    scenario.provenance = Provenance::of(label, text, false);
     if let Some(mix) = opts.mix
         && let Err(e) = mix_weights(&scenario, mix)
     {

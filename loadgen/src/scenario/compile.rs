@@ -10,7 +10,7 @@ use super::numbers::{
 use super::raw::{RawFile, RawJourney, RawSession, in_file_order};
 use super::step::{Cx, Scope};
 use super::template::{RESERVED, Template, is_name};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
 pub const MAX_JOURNEYS: usize = 100;
@@ -20,14 +20,12 @@ const DEFAULT_THINK: &str = "20s";
 
 /// Compiles what the file holds; data sets are filled in by the caller.
 pub fn compile(cx: &mut Cx, f: &RawFile) -> Scenario {
+    let mut setup_scope = Scope {
+        account: true,
+        ..Scope::default()
+    };
     let setup = match &f.setup {
-        Some(s) => {
-            let mut scope = Scope {
-                account: true,
-                ..Scope::default()
-            };
-            cx.steps(&s.get_ref().steps, &mut scope, false)
-        }
+        Some(s) => cx.steps(&s.get_ref().steps, &mut setup_scope, false),
         None => Vec::new(),
     };
     let mut sessions = Vec::new();
@@ -40,7 +38,7 @@ pub fn compile(cx: &mut Cx, f: &RawFile) -> Scenario {
             );
             break;
         }
-        let (spec, scope) = session(cx, name, raw);
+        let (spec, scope) = session(cx, name, raw, &setup_scope.names);
         after_sign_in.insert(name.clone(), scope);
         sessions.push(spec);
     }
@@ -74,6 +72,7 @@ pub fn compile(cx: &mut Cx, f: &RawFile) -> Scenario {
         sessions,
         journeys,
         data: Vec::new(),
+        provenance: Default::default(),
     }
 }
 
@@ -86,12 +85,23 @@ fn name_ok(cx: &mut Cx, at: usize, what: &str, name: &str) {
     }
 }
 
-fn session(cx: &mut Cx, name: &str, raw: &Spanned<RawSession>) -> (SessionSpec, Scope) {
+/// `setup_saves`: what the setup saves for each pool account, which a pool session starts with
+/// (its account's own values: a reader can read the entry its account seeded).
+fn session(
+    cx: &mut Cx,
+    name: &str,
+    raw: &Spanned<RawSession>,
+    setup_saves: &BTreeSet<String>,
+) -> (SessionSpec, Scope) {
     let at = raw.span().start;
     name_ok(cx, at, "session", name);
     let r = raw.get_ref();
     let account = account(cx, r, at);
-    let (vars, base) = vars(cx, r, account);
+    let setup_saves = match account {
+        AccountSource::Pool => setup_saves.clone(),
+        _ => BTreeSet::new(),
+    };
+    let (vars, base) = vars(cx, r, account, setup_saves);
     let mut after = base.clone();
     let sign_in = cx.steps(&r.sign_in, &mut after, false);
     let mut again_scope = base.clone();
@@ -146,10 +156,15 @@ fn account(cx: &mut Cx, r: &RawSession, at: usize) -> AccountSource {
 }
 
 /// The session's vars, each seeing the ones before it, and the scope they make.
-fn vars(cx: &mut Cx, r: &RawSession, account: AccountSource) -> (Vec<(String, Template)>, Scope) {
+fn vars(
+    cx: &mut Cx,
+    r: &RawSession,
+    account: AccountSource,
+    names: BTreeSet<String>,
+) -> (Vec<(String, Template)>, Scope) {
     let mut base = Scope {
         account: account != AccountSource::None,
-        ..Scope::default()
+        names,
     };
     let mut vars = Vec::new();
     let Some(map) = &r.vars else {

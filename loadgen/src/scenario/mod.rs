@@ -7,8 +7,9 @@
 //! # The format
 //!
 //! ```toml
-//! [setup]                      # optional: once per pool account, before the clock starts
-//! steps = [{ method = "POST", path = "/register", json = { email = "{account.email}" } }]
+//! [setup]                      # optional: once per pool account, before the clock starts; what
+//!                              # it saves, the account's pool sessions start with ({seeded})
+//! steps = [{ method = "POST", path = "/register", json = { email = "{account.email}" }, save = { seeded = "/id" } }]
 //!
 //! [data.users]                 # a CSV file (relative to this file), one row per session
 //! file = "users.csv"
@@ -86,8 +87,9 @@
 //! # Check
 //!
 //! [`load`] and [`parse`] report every problem as `FILE:LINE:COLUMN: message`: TOML syntax,
-//! unknown keys, unknown variables, variables used before a step saves them (sign-in saves are
-//! visible to every journey step, a step's saves to the later steps of its journey), bad
+//! unknown keys, unknown variables, variables used before a step saves them (a `[setup]` step's
+//! saves are visible to every step of a pool session, which starts with its account's values;
+//! sign-in saves to every journey step, a step's saves to the later steps of its journey), bad
 //! generators, ranges and numbers (all bounded), a `--mix` journey the file lacks, missing CSV
 //! files or columns. Files: at most 1 MiB (CSV 16 MiB), regular files only.
 
@@ -112,8 +114,9 @@ pub use check::{
 };
 pub use data::{DataSet, Exhausted, MAX_DATA_BYTES, MAX_SCENARIO_BYTES, read_bounded};
 pub use model::{
-    AccountSource, Body, JourneySpec, JsonTemplate, Logout, Refresh, RenderedBody, Request,
-    Scenario, SessionRequests, SessionSpec, Step, form_encode, percent_encode,
+    AccountSource, Body, JourneySpec, JsonTemplate, Logout, MAX_NAME_CHARS, Provenance, Refresh,
+    RenderedBody, Request, Scenario, SessionRequests, SessionSpec, Step, form_encode,
+    percent_encode,
 };
 pub use numbers::{MAX_WEIGHT, duration_s, session_requests};
 pub use play::{Next, Now, Outcome, Phase, Player};

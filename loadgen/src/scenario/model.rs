@@ -18,6 +18,48 @@ pub struct Scenario {
     pub journeys: Vec<JourneySpec>,
     /// `[data.NAME]` CSV files, read and checked.
     pub data: Vec<DataSet>,
+    /// Which scenario this is, for a run's provenance (summary.json `scenario`).
+    pub provenance: Provenance,
+}
+
+/// A scenario's name and the hash of its text: what a summary records so that a report can name
+/// the API and `loadgen merge` can tell shards of one scenario from shards of two.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The file's stem (`fastapi-journal` for `…/fastapi-journal.toml`), at most
+    /// [`MAX_NAME_CHARS`] characters; `journal` for the built-in scenario.
+    pub name: String,
+    /// The built-in journal.toml rather than a file given with `--scenario`.
+    pub builtin: bool,
+    /// SHA-256 of the scenario's text, lowercase hex.
+    pub sha256: String,
+}
+
+/// The longest scenario name recorded (a longer stem is cut).
+pub const MAX_NAME_CHARS: usize = 64;
+
+impl Provenance {
+    /// The provenance of scenario text read from `label` (a path, or the built-in's file name).
+    pub fn of(label: &str, text: &str, builtin: bool) -> Self {
+        use sha2::Digest;
+        let file = label.rsplit(['/', '\\']).next().unwrap_or(label);
+        let stem = file.strip_suffix(".toml").unwrap_or(file);
+        let name: String = stem
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(MAX_NAME_CHARS)
+            .collect();
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        Provenance {
+            name: if name.trim().is_empty() {
+                "scenario".into()
+            } else {
+                name
+            },
+            builtin,
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
 }
 
 impl Scenario {

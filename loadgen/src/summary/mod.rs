@@ -1,7 +1,7 @@
-//! `summary.json`, schema v1.6: the file costcalc reads (documented in docs/summary-json.md). Each minor
+//! `summary.json`, schema v1.7: the file costcalc reads (documented in docs/summary-json.md). Each minor
 //! version only adds fields (v1.1 sessions, windows, overload; v1.2 the `server` block; v1.3
 //! `shard`, `merged_shards` and `histograms`; v1.4 `histograms.interval_s` and `alignment`; v1.5
-//! the server block's `log_bytes_per_request`; v1.6 `failure_reasons` and `arrivals.cancelled`), so an older reader still works and the added
+//! the server block's `log_bytes_per_request`; v1.6 `failure_reasons` and `arrivals.cancelled`; v1.7 `scenario`), so an older reader still works and the added
 //! fields read as absent from an older file.
 //!
 //! The types (`types`, and [`server`] for the server block) serialize to exactly the documented field names; [`build`] turns the raw
@@ -24,7 +24,7 @@ pub use crate::stats::latency;
 pub use endpoints::stats;
 pub use types::*;
 
-pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.6";
+pub const SCHEMA: &str = "deploycost.loadgen.summary/v1.7";
 
 /// Builds the summary from the run's samples and the due times (wall seconds) of dropped arrivals.
 pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> Summary {
@@ -52,6 +52,7 @@ pub fn build(info: RunInfo, samples: &[Sample], dropped_due_wall_s: &[f64]) -> S
             version: env!("CARGO_PKG_VERSION").into(),
         },
         target: info.target,
+        scenario: None,
         compression: f,
         rate_scale: info.rate_scale,
         seed: info.seed,

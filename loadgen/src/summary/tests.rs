@@ -130,7 +130,7 @@ fn build_groups_endpoints_counts_codes_and_fills_the_timeline() {
     );
     assert_eq!(h.latency_ms.mean, 2.0);
     assert_eq!(s.totals.count, 4);
-    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.6");
+    assert_eq!(s.schema, "deploycost.loadgen.summary/v1.7");
     assert!(
         s.server.is_none(),
         "the run adds the server block, build does not"

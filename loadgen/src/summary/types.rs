@@ -10,6 +10,9 @@ pub struct Summary {
     pub schema: String,
     pub generator: Generator,
     pub target: String,
+    /// v1.7: the scenario the run played (absent from older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<ScenarioInfo>,
     pub profile: ProfileInfo,
     pub compression: f64,
     pub rate_scale: f64,
@@ -124,6 +127,18 @@ pub struct ProfileInfo {
     pub mean_rate_per_s: f64,
     pub peak_rate_per_s: f64,
     pub segments: Vec<SegmentInfo>,
+}
+
+/// summary.json's `scenario` block (v1.7): which journeys the run played, so a report names the
+/// API and `loadgen merge` refuses shards of two scenarios.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// The scenario file's stem (`fastapi-journal`), or `journal` for the built-in one.
+    pub name: String,
+    /// `builtin` (journal-api's journeys, compiled in) or `file` (`--scenario FILE`).
+    pub source: String,
+    /// SHA-256 of the scenario's text, lowercase hex: the same name can hold other journeys.
+    pub sha256: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -20,14 +20,35 @@ steps = [{ method = "GET", path = "/health", route = "health-whole", save = { x 
 "#;
 
 fn run(host: &str, scenario: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    run_with(host, scenario, out, &[])
+}
+
+/// 5 s of steady traffic (10 req/s, times `more`'s --rate-scale) from `scenario`.
+fn run_with(
+    host: &str,
+    scenario: &std::path::Path,
+    out: &std::path::Path,
+    more: &[&str],
+) -> std::process::Output {
     loadgen()
         .args(["run", "--host", host, "--profile", "steady", "--duration"])
         .args(["5s", "--quiet", "--scenario"])
         .arg(scenario)
+        .args(more)
         .arg("--out")
         .arg(out)
         .output()
         .unwrap()
+}
+
+/// The run's summary.json; the run must have succeeded.
+fn summary(res: &std::process::Output, out: &std::path::Path) -> Value {
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
 }
 
 #[test]
@@ -84,15 +105,19 @@ fn a_capture_that_finds_nothing_is_a_failure_counted_by_route_and_reason() {
     let path = dir.path().join("captures.toml");
     std::fs::write(&path, CAPTURES).unwrap();
     let out = dir.path().join("out");
-    let res = run(&server.url, &path, &out);
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
+    let s = summary(&run(&server.url, &path, &out), &out);
+    assert_eq!(s["schema"], "deploycost.loadgen.summary/v1.7");
+    // The scenario it played, by the file's stem and its text's hash (what costcalc names the
+    // API by, and what `loadgen merge` compares).
+    let sha: String = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(CAPTURES.as_bytes());
+        d.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert_eq!(
+        s["scenario"],
+        serde_json::json!({"name": "captures", "source": "file", "sha256": sha})
     );
-    let s: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(s["schema"], "deploycost.loadgen.summary/v1.6");
     let endpoint = |route: &str| {
         let e = s["endpoints"].as_array().unwrap().iter();
         e.clone()
@@ -123,4 +148,38 @@ fn a_capture_that_finds_nothing_is_a_failure_counted_by_route_and_reason() {
         total += count;
     }
     assert_eq!(s["totals"]["failures"].as_u64(), Some(total));
+}
+
+/// scripts/compare-peer's scenario against a real journal-api: each reader reads the entry its
+/// pool account seeded in the setup (`seeded_id`, a setup save a pool session starts with), so
+/// no read can race a writer's delete. Were the saved id not handed to the sessions, every read
+/// would be skipped (none sent); were it another account's entry, the read would be a 404.
+#[test]
+fn the_compare_scenarios_readers_read_their_accounts_seeded_entry() {
+    let _turn = one_at_a_time();
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/examples/fastapi-journal.toml");
+    let out = dir.path().join("out");
+    // A 1 s think time: sessions send their next step within the 5 s.
+    let more = ["--rate-scale", "3", "--think-time", "1s"];
+    let res = run_with(&server.url, &scenario, &out, &more);
+    let s = summary(&res, &out);
+    assert_eq!(s["scenario"]["name"], "fastapi-journal");
+    assert_eq!(s["scenario"]["source"], "file");
+    let read = s["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["method"] == "GET" && e["route"] == "/api/v1/entries/{id}")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let count = read["count"].as_u64().unwrap_or(0);
+    assert!(count > 0, "no read was sent: {s}");
+    assert_eq!(
+        read["status_codes"],
+        serde_json::json!({"200": count}),
+        "{read}"
+    );
 }

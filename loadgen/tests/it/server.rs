@@ -89,7 +89,7 @@ fn the_server_counts_exactly_what_loadgen_sent_route_by_route() {
     }
     assert!(f(&v["api_cpu_s"]) > 0.0, "{v}");
     assert!((f(&v["window_s"]) - f(&s["wall_seconds"])).abs() < 1e-9);
-    assert_eq!(s["schema"], "deploycost.loadgen.summary/v1.6");
+    assert_eq!(s["schema"], "deploycost.loadgen.summary/v1.7");
     // RUST_LOG=warn: the API wrote no access line, and its journal_log_bytes_total family says
     // so: a measured 0 bytes per request, not an absent figure.
     assert_eq!(f(&v["log_bytes_per_request"]), 0.0, "{v}");

@@ -10,11 +10,13 @@
 //! its 80 arrivals as sent or dropped, no account is shared, `loadgen merge` of the three accounts
 //! for all 240, its sent is the shards' sum and its alignment is `start_at` with no shard moved,
 //! and costcalc prices the merged summary and the single run at the same monthly requests (240 / 8
-//! x 730 x 3600); a merge missing a shard, with a shard twice, a shard of seed 12, or a corrupt
-//! histogram fails with one line naming the file; bad `--shard`/`--start-at` values are one line. A
-//! shard given a `--start-at` 3 s in the past reports `late_start_s` >= 3 (and says so on stderr
-//! despite `--quiet`), starts its clock at the asked start, and counts as dropped at least every
-//! arrival of its part due before 2.95 s (3 s less the 50 ms tolerance).
+//! x 730 x 3600); every shard and the merge record the built-in scenario; a merge missing a shard,
+//! with a shard twice, a shard of seed 12, of another scenario (another hash, none recorded, a
+//! name past 64 characters), or a corrupt histogram fails with one line naming the file; bad
+//! `--shard`/`--start-at` values are one line. A shard given a `--start-at` 3 s in the past
+//! reports `late_start_s` >= 3 (and says so on stderr despite `--quiet`), starts its clock at the
+//! asked start, and counts as dropped at least every arrival of its part due before 2.95 s (3 s
+//! less the 50 ms tolerance).
 
 use crate::cli::fails_with;
 use crate::support::{Server, costcalc, loadgen, one_at_a_time};
@@ -216,6 +218,19 @@ fn three_shards_play_the_single_run_and_merge_into_one_summary() {
     assert_accounted(&m, 240, "merged");
     assert_eq!(m["schema"], s1["schema"]);
     assert_eq!(m["merged_shards"], 3);
+    // The built-in scenario, recorded by every shard and kept by the merge.
+    let journal_sha: String = {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(include_str!("../../scenarios/journal.toml").as_bytes());
+        d.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let journal =
+        serde_json::json!({"name": "journal", "source": "builtin", "sha256": journal_sha});
+    assert_eq!(s1["scenario"], journal);
+    for shard in &shards {
+        assert_eq!(read(shard)["scenario"], journal);
+    }
+    assert_eq!(m["scenario"], journal);
     // One --start-at: lined up exactly, no shard moved.
     assert_eq!(m["alignment"]["method"], "start_at");
     assert_eq!(
@@ -269,6 +284,30 @@ fn bad_merges(shards: &[PathBuf], dir: &Path) {
     };
     let other_seed = tampered("seed12.json", &|v| v["seed"] = 12.into());
     refused(&other_seed, &out, "seed12.json: seed is 12 but");
+    // Shards of another scenario (same name, other text; or none recorded) are another plan.
+    let other_text = tampered("edited.json", &|v| {
+        v["scenario"]["sha256"] = "0".repeat(64).into()
+    });
+    refused(
+        &other_text,
+        &out,
+        &format!(
+            "edited.json: scenario is 'journal' (sha256 {}) but",
+            "0".repeat(64)
+        ),
+    );
+    let older = tampered("older.json", &|v| {
+        v.as_object_mut().unwrap().remove("scenario");
+    });
+    refused(&older, &out, "older.json: scenario is not recorded");
+    let long = tampered("long.json", &|v| {
+        v["scenario"]["name"] = "x".repeat(65).into()
+    });
+    refused(
+        &long,
+        &out,
+        "long.json: scenario.name is not a name of 1 to 64",
+    );
     let corrupt = tampered("corrupt.json", &|v| {
         v["histograms"]["totals"]["latency"] = "AAAA".into()
     });

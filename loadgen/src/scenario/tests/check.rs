@@ -389,3 +389,57 @@ fn the_module_doc_example_passes_check() {
         0.25
     );
 }
+
+#[test]
+fn a_pool_session_starts_with_its_accounts_setup_saves_and_no_other_session_does() {
+    // The setup saves the entry it seeds; a pool session's journey may read it, a session of
+    // new accounts (which never ran the setup) may not.
+    let text = |account: &str| {
+        format!(
+            "[setup]\nsteps = [{{ method = \"POST\", path = \"/seed\", save = {{ seeded = \"/id\" }} }}]\n\
+             [sessions.s]\naccount = \"{account}\"\n[[sessions.s.sign_in]]\nmethod = \"POST\"\npath = \"/login\"\n\
+             [journeys.j]\nweight = 1\nsession = \"s\"\nsteps = [{{ method = \"GET\", path = \"/items/{{seeded}}\" }}]\n"
+        )
+    };
+    assert_eq!(errors(&text("pool")), Vec::<String>::new());
+    let new = errors(&text("new"));
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(
+        new[0].contains("'{seeded}' is used before any step saves it"),
+        "{new:?}"
+    );
+}
+
+#[test]
+fn a_scenario_is_named_by_its_files_stem_and_hashed_by_its_text() {
+    // sha256("x"), as `printf x | sha256sum` gives it.
+    let p = Provenance::of("dir/fastapi-journal.toml", "x", false);
+    assert_eq!(
+        p,
+        Provenance {
+            name: "fastapi-journal".into(),
+            builtin: false,
+            sha256: "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881".into(),
+        }
+    );
+    // A long stem is cut to the bound, a control character made a space.
+    let long = format!("{}\u{7}.toml", "n".repeat(100));
+    let p = Provenance::of(&long, "", false);
+    assert_eq!(p.name, "n".repeat(MAX_NAME_CHARS));
+    assert_eq!(Provenance::of("a\u{7}b.toml", "", false).name, "a b");
+    // The built-in scenario: "journal", its embedded text's hash.
+    let j = journal(CheckOptions::default()).unwrap().provenance;
+    assert_eq!((j.name.as_str(), j.builtin), ("journal", true));
+    assert_eq!(j.sha256, Provenance::of("x", JOURNAL_TOML, false).sha256);
+    let f = parse(
+        "f.toml",
+        Path::new("."),
+        JOURNAL_TOML,
+        CheckOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (f.provenance.name.as_str(), f.provenance.builtin),
+        ("f", false)
+    );
+}

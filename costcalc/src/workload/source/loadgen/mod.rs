@@ -49,6 +49,9 @@ struct Summary {
     /// v1.1: what the server itself spent, when loadgen measured it.
     #[serde(default)]
     server: Option<server::Server>,
+    /// v1.7: the scenario the run played.
+    #[serde(default)]
+    scenario: Option<view::Scenario>,
 }
 
 #[derive(Deserialize)]
@@ -147,11 +150,15 @@ pub fn from_json(
         Refused::TooLong(why) => err(why),
     })?;
     check_schema(&raw).map_err(err)?;
-    let run_view = view::read(&raw);
+    let mut run_view = view::read(&raw);
     let s: Summary = serde_json::from_value(raw)
         .map_err(|e| err(format!("does not match {SCHEMA_PREFIX}1: {e}")))?;
     check_figures(&s).map_err(err)?;
     view::check(&run_view).map_err(err)?;
+    if let Some(sc) = &s.scenario {
+        sc.check().map_err(err)?;
+    }
+    run_view.scenario = s.scenario.clone();
     let month_seconds = hours_per_month * dec!(3600);
     let (requests_per_month, how) = monthly_requests(&s, month_seconds);
     // A timeline second is a wall-clock second, which stood for `compression` real seconds.
@@ -175,9 +182,14 @@ pub fn from_json(
         .as_ref()
         .and_then(|p| p.name.as_deref())
         .map_or_else(|| "unknown".into(), crate::input_file::one_line);
+    let scenario = s
+        .scenario
+        .as_ref()
+        .map(|sc| format!("{}, ", crate::input_file::one_line(&sc.describe())))
+        .unwrap_or_default();
     let mut w = Workload {
         source: format!(
-            "loadgen {origin} (profile {profile}, {} requests over {} s of schedule, {} failures)",
+            "loadgen {origin} ({scenario}profile {profile}, {} requests over {} s of schedule, {} failures)",
             s.totals.count.normalize(),
             s.schedule_seconds.normalize(),
             s.totals.failures.normalize()

@@ -9,6 +9,8 @@ use crate::limits::{LIST_ENTRIES, TIMELINE_SECONDS};
 
 #[derive(Debug, Clone, Default)]
 pub struct View {
+    /// v1.7: the scenario the run played; absent from older summaries.
+    pub scenario: Option<Scenario>,
     pub compression: f64,
     /// The profile's real length, seconds.
     pub profile_seconds: Option<f64>,
@@ -16,6 +18,53 @@ pub struct View {
     pub timeline: Vec<Second>,
     pub idle_gaps: Vec<IdleGap>,
     pub windows: Vec<Window>,
+}
+
+/// summary.json's `scenario` block: the name a report gives the API, and the text's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Scenario {
+    pub name: String,
+    /// `builtin` (journal-api's journeys, compiled into loadgen) or `file`.
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub sha256: String,
+}
+
+/// The longest scenario name read (loadgen writes at most 64 characters).
+pub const MAX_SCENARIO_NAME_CHARS: usize = 64;
+
+impl Scenario {
+    /// loadgen's built-in scenario, journal-api's journeys (or a file of that name: journal.toml).
+    pub fn is_journal(&self) -> bool {
+        self.name == "journal"
+    }
+
+    /// Name and bound: a printable name of at most [`MAX_SCENARIO_NAME_CHARS`], a hash of 64 hex
+    /// digits when there is one. One line naming the field otherwise.
+    pub fn check(&self) -> Result<(), String> {
+        let n = self.name.chars().count();
+        if n == 0 || n > MAX_SCENARIO_NAME_CHARS || self.name.chars().any(char::is_control) {
+            return Err(format!(
+                "scenario.name is not a name of 1 to {MAX_SCENARIO_NAME_CHARS} printable characters: re-run the load with loadgen, which writes it"
+            ));
+        }
+        let hex = self.sha256.len() == 64 && self.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        if !self.sha256.is_empty() && !hex {
+            return Err("scenario.sha256 is not 64 hex digits: re-run the load with loadgen, which writes it".into());
+        }
+        Ok(())
+    }
+
+    /// "scenario fastapi-journal, sha256 0123456789ab" for a report's provenance.
+    pub fn describe(&self) -> String {
+        let short: String = self.sha256.chars().take(12).collect();
+        if short.is_empty() {
+            format!("scenario {}", self.name)
+        } else {
+            format!("scenario {}, sha256 {short}", self.name)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +122,8 @@ pub fn read(raw: &serde_json::Value) -> View {
             .unwrap_or_default()
     }
     View {
+        // Read strictly with the summary (`from_json`), which puts it here.
+        scenario: None,
         compression: raw
             .get("compression")
             .and_then(|c| c.as_f64())
