@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
+use crate::report::subject::Subject;
 use crate::workload::Workload;
 use crate::workload::source::logs::read::{self, Choice, Options};
 use crate::workload::source::logs::route::Templates;
@@ -86,7 +87,7 @@ pub struct AccessLogArgs {
 
 impl AccessLogArgs {
     /// The logs' workload and read-report, when `--from-logs` was given.
-    pub fn measure(&self, hours: Decimal) -> Result<Option<(Workload, String)>> {
+    pub fn measure(&self, hours: Decimal) -> Result<Option<(Workload, String, Subject)>> {
         if self.from_logs.is_empty() {
             return Ok(None);
         }
@@ -105,9 +106,11 @@ impl AccessLogArgs {
                 source,
             })?;
         }
+        let routes = logs.aggregate.routes();
         Ok(Some((
             measure::workload(&logs, hours),
             text::report(&logs, hours),
+            Subject::of_routes(routes.iter().map(|(r, _)| *r)),
         )))
     }
 }

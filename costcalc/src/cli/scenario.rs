@@ -236,7 +236,7 @@ pub fn scenario_of(
     }
     let (prices, mut info) = load_prices(&s.prices)?;
     let mut options = options(s);
-    let (mut workload, measured, run, logs_read) = workload(s, summary)?;
+    let (mut workload, measured, run, logs_read, observed) = workload(s, summary)?;
     match run.as_ref().map(super::database::idle_gaps) {
         Some(Ok(gaps)) => workload.idle_gaps = gaps,
         Some(Err(why)) if s.db == DbKind::AuroraServerless => workload.warnings.push(why),
@@ -257,12 +257,15 @@ pub fn scenario_of(
         Some(path) => Some(tuned(&mut workload, path, run.as_ref(), options.hours)?),
         None => None,
     };
-    let ran = run.as_ref().map(|v| {
-        Subject::of_run(
-            v.scenario.as_ref(),
-            v.endpoints.iter().map(|e| e.route.as_str()),
-        )
-    });
+    let ran = run
+        .as_ref()
+        .map(|v| {
+            Subject::of_run(
+                v.scenario.as_ref(),
+                v.endpoints.iter().map(|e| e.route.as_str()),
+            )
+        })
+        .or(observed);
     let subject = Subject::of_run_and_tune(ran, swept);
     if let Memory::Auto = s.lambda_memory_mb {
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
@@ -292,11 +295,17 @@ pub fn scenario_of(
 fn workload(
     s: &ScenarioArgs,
     summary: Option<&Path>,
-) -> Result<(Workload, Option<Measurement>, Option<View>, Option<String>)> {
+) -> Result<(
+    Workload,
+    Option<Measurement>,
+    Option<View>,
+    Option<String>,
+    Option<Subject>,
+)> {
     let hours = s.prices.hours_per_month;
     let logs = s.logs.measure(hours)?;
     let (mut base, run) = match (&s.workload, summary, &logs) {
-        (_, _, Some((w, _))) => (w.clone(), None),
+        (_, _, Some((w, _, _))) => (w.clone(), None),
         (Some(f), _, _) => (workload::from_file(f)?, None),
         (None, Some(f), _) => {
             let (w, view) = measured_run(f, hours, s.target_utilization, s.allow_overloaded)?;
@@ -388,7 +397,13 @@ fn workload(
             format!("{} with flag overrides", w.source)
         };
     }
-    Ok((w, measured, run, logs.map(|(_, text)| text)))
+    // What observed the traffic names the API: CloudWatch's resources, else the logs' routes.
+    let observed = match (&measured, &logs) {
+        (Some(_), _) => s.aws.resources().ok().map(|r| Subject::of_resources(&r)),
+        (None, Some((_, _, subject))) => Some(subject.clone()),
+        (None, None) => None,
+    };
+    Ok((w, measured, run, logs.map(|(_, text, _)| text), observed))
 }
 
 /// A loadgen run's workload; a run that did not keep up is refused unless `allow`ed, and then

@@ -1,9 +1,11 @@
 //! Which API a report prices, in its title and its words. The project's reference API,
 //! journal-api, is what a figure nobody measured describes (its profile, the defaults); anything
-//! else is named by its input: the `--compare` NAME, or the memory sweep's scenario or function.
+//! else is named by its input: the `--compare` NAME, the memory sweep's scenario or function, the
+//! run's scenario, the CloudWatch resources, or "your API" for access logs of other routes.
 //! Only journal-api's wording may speak of its internals (argon2 logins): another API's report
 //! never claims them.
 
+use crate::workload::source::cloudwatch::Resources;
 use crate::workload::source::loadgen::view::Scenario;
 
 /// The API a report is about.
@@ -81,16 +83,47 @@ impl Subject {
         match scenario {
             Some(s) if s.is_journal() => Subject::JournalApi,
             Some(s) => Subject::Named(s.name.clone()),
-            None => {
-                let mut routes = routes.into_iter().peekable();
-                let any = routes.peek().is_some();
-                if !any || routes.all(|r| JOURNAL_API_ROUTES.contains(&r)) {
-                    Subject::JournalApi
-                } else {
-                    Subject::Unnamed
-                }
-            }
+            None => Self::of_routes(routes),
         }
+    }
+
+    /// From routes with nothing else naming the API (an older run, access logs): journal-api
+    /// when every route's path is one of [`JOURNAL_API_ROUTES`] (a log's "METHOD /path" is read
+    /// by its path), else no name.
+    pub fn of_routes<'a>(routes: impl IntoIterator<Item = &'a str>) -> Self {
+        let path = |r: &'a str| r.split_once(' ').map_or(r, |(_, p)| p);
+        let mut routes = routes.into_iter().peekable();
+        let any = routes.peek().is_some();
+        if !any || routes.all(|r| JOURNAL_API_ROUTES.contains(&path(r))) {
+            Subject::JournalApi
+        } else {
+            Subject::Unnamed
+        }
+    }
+
+    /// From the CloudWatch resources measured: the function, API, service, load balancer or
+    /// instance they name, names a user chose before generated ids (an HTTP API's, an
+    /// instance's). A database alone names no API.
+    pub fn of_resources(r: &Resources) -> Self {
+        let named = [
+            r.lambda_function
+                .as_ref()
+                .map(|f| format!("Lambda function {f}")),
+            r.rest_api
+                .as_ref()
+                .map(|(n, st)| format!("REST API {n} ({st})")),
+            r.ecs_service
+                .as_ref()
+                .map(|(c, sv)| format!("ECS service {c}/{sv}")),
+            r.alb.as_ref().map(|a| format!("load balancer {a}")),
+            r.http_api_id.as_ref().map(|id| format!("HTTP API {id}")),
+            r.instance_id.as_ref().map(|i| format!("instance {i}")),
+        ];
+        named
+            .into_iter()
+            .flatten()
+            .next()
+            .map_or(Subject::Unnamed, Subject::Named)
     }
 
     /// The API of a report from a run and a sweep: a name beats journal-api, the sweep's (its
@@ -147,6 +180,42 @@ mod tests {
         );
         assert_eq!(Subject::Unnamed.phrase(), "your API");
         assert!(!Subject::Unnamed.is_journal_api());
+    }
+
+    #[test]
+    fn logs_are_journal_apis_only_on_its_paths_and_cloudwatch_names_the_front() {
+        use crate::workload::source::cloudwatch::Resources;
+        let journal = [
+            "GET /api/v1/entries/{id}",
+            "POST /api/v1/auth/login",
+            "GET /health",
+        ];
+        assert_eq!(Subject::of_routes(journal), Subject::JournalApi);
+        assert_eq!(
+            Subject::of_routes(["GET /api/v1/entries", "GET /pets/{petId}"]),
+            Subject::Unnamed
+        );
+        assert_eq!(Subject::of_routes(["$default"]), Subject::Unnamed);
+        let r = Resources {
+            lambda_function: Some("notes-fn".into()),
+            http_api_id: Some("a1b2c3".into()),
+            ..Resources::default()
+        };
+        assert_eq!(
+            Subject::of_resources(&r).phrase(),
+            "Lambda function notes-fn"
+        );
+        let r = Resources {
+            http_api_id: Some("a1b2c3".into()),
+            rds_instance: Some("db".into()),
+            ..Resources::default()
+        };
+        assert_eq!(Subject::of_resources(&r).phrase(), "HTTP API a1b2c3");
+        let db_only = Resources {
+            rds_instance: Some("db".into()),
+            ..Resources::default()
+        };
+        assert_eq!(Subject::of_resources(&db_only), Subject::Unnamed);
     }
 
     #[test]

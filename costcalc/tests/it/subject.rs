@@ -18,10 +18,9 @@ const ARGON2: &str = "enough for argon2 logins";
 
 /// The report is titled by `subject`, and claims journal-api's argon2 logins only for it.
 fn titled(md: &str, subject: &str) {
-    assert!(
-        md.starts_with(&format!("# Monthly cost of {subject} at ")),
-        "{md}"
-    );
+    // A measured source's read-report (logs, CloudWatch) comes first; the title follows it.
+    let title = format!("# Monthly cost of {subject} at ");
+    assert!(md.lines().any(|l| l.starts_with(&title)), "{md}");
     if subject == "the journal API" {
         assert!(md.contains(ARGON2), "{md}");
     } else {
@@ -131,17 +130,10 @@ fn summary(name: &str, edit: &dyn Fn(&mut Value)) -> std::path::PathBuf {
 
 fn markdown_of(summary: &std::path::Path, tune: Option<&std::path::Path>) -> String {
     let mut args = vec!["report", "--from-loadgen", summary.to_str().unwrap()];
-    args.extend(["--format", "md"]);
     if let Some(t) = tune {
         args.extend(["--lambda-tune", t.to_str().unwrap()]);
     }
-    let out = costcalc(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    md_report(&args)
 }
 
 fn scenario(name: &str, source: &str) -> impl Fn(&mut Value) + use<> {
@@ -236,4 +228,60 @@ fn a_bad_scenario_block_is_one_line_naming_the_field() {
         assert!(stderr.contains(want), "{name}: want {want:?} in {stderr}");
         let _ = std::fs::remove_file(path);
     }
+}
+
+/// A report from `args` (markdown), which must succeed.
+fn md_report(args: &[&str]) -> String {
+    let mut a = args.to_vec();
+    a.extend(["--format", "md"]);
+    let out = costcalc(&a);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn logs_and_cloudwatch_name_what_they_observed() {
+    // Access logs of journal-api's paths are journal-api's; a log of other routes is "your API":
+    // the figures the log lacks are still journal-api's profile (the report says so), but the
+    // title claims nothing about the API.
+    let dir = std::env::temp_dir().join(format!("costcalc-subject-logs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let line = |path: &str| {
+        format!("203.0.113.7 - - [02/Dec/2026:00:00:00 +0000] \"GET {path} HTTP/1.1\" 200 5\n")
+    };
+    let journal = dir.join("journal.log");
+    std::fs::write(&journal, line("/api/v1/entries/42") + &line("/health")).unwrap();
+    let other = dir.join("pets.log");
+    std::fs::write(&other, line("/pets/7") + &line("/health")).unwrap();
+    titled(
+        &md_report(&["report", "--from-logs", journal.to_str().unwrap()]),
+        "the journal API",
+    );
+    titled(
+        &md_report(&["report", "--from-logs", other.to_str().unwrap()]),
+        "your API",
+    );
+    // CloudWatch: the recorded GetMetricData answer, of a Lambda function behind an HTTP API, is
+    // named by the function (a name its owner chose; the API's is a generated id).
+    let metrics = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/aws/cloudwatch/get-metric-data.json"
+    );
+    titled(
+        &md_report(&[
+            "report",
+            "--metrics-file",
+            metrics,
+            "--lambda-function",
+            "notes-fn",
+            "--http-api-id",
+            "a1b2c3d4e5",
+        ]),
+        "Lambda function notes-fn",
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
