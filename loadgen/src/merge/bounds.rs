@@ -20,8 +20,12 @@ pub const MAX_NUMBER: f64 = 1e15;
 pub const MAX_SPAN_S: f64 = 7.0 * 86_400.0;
 /// The most endpoints of one shard: costcalc's own bound, so that a merge is refused exactly
 /// when costcalc would refuse its result. A real run has one per distinct (method, route) of
-/// its scenario, at most [`crate::openapi::MAX_OPERATIONS`] from `scenario init --openapi`.
+/// its scenario: `scenario check` refuses more than this, and `scenario init --openapi` writes
+/// at most [`crate::openapi::MAX_OPERATIONS`].
 pub const ENDPOINTS: usize = costcalc::limits::LIST_ENTRIES;
+const _: () = assert!(
+    crate::openapi::MAX_OPERATIONS <= ENDPOINTS && crate::scenario::MAX_ROUTES == ENDPOINTS
+);
 /// The longest lists of one shard: (field, most entries), refused while the file is parsed
 /// (`costcalc::strict_json::read_bounded`).
 pub const MAX_LEN: [(&str, usize); 8] = [
