@@ -18,5 +18,5 @@ pub mod pricing;
 pub mod purchase;
 pub mod report;
 pub mod spelling;
-mod strict_json;
+pub mod strict_json;
 pub mod workload;

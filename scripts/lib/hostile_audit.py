@@ -177,6 +177,18 @@ def merge_rows():
     merge_case("M6", "schema .../v2", lambda a, b: a.__setitem__("schema", "deploycost.loadgen.summary/v2"))
     merge_case("M7", "arrivals.sent 2^64-3 (counts that wrap)",
                lambda a, b: a["arrivals"].__setitem__("sent", 2**64 - 3))
+    # 60,000 endpoints (within the 64 MiB bound), written as they are made like many_endpoints.
+    a = json.loads(json.dumps(SHARDS[0]))
+    e = a["endpoints"][0]
+    a["endpoints"] = "@ENDPOINTS@"
+    head, tail = json.dumps(a).split('"@ENDPOINTS@"')
+    pa = f"{WORK}/m/M9/s0/summary.json"
+    os.makedirs(os.path.dirname(pa), exist_ok=True)
+    with open(pa, "w") as f:
+        f.write(head + "[" + ",".join(json.dumps(dict(e, route=f"/r/{i}")) for i in range(60_000)) + "]" + tail)
+    pb = write("m/M9/s1/summary.json", json.dumps(SHARDS[1]))
+    row("M9", f"a shard with 60,000 endpoints ({os.path.getsize(pa) / 2**20:.1f} MiB)",
+        run(["loadgen", "merge", pa, pb, "--out", f"{WORK}/m/M9/out"]))
     before = open(f"{WORK}/cp/shard-0/summary.json", "rb").read()
     res = run(["loadgen", "merge", f"{WORK}/cp", "--out", f"{WORK}/cp/shard-0"])
     same = open(f"{WORK}/cp/shard-0/summary.json", "rb").read() == before

@@ -19,11 +19,21 @@ pub const MAX_NUMBER: f64 = 1e15;
 /// Shards without a common `--start-at` must have started within a week of one another:
 /// the merged timeline has one entry per second of the span.
 pub const MAX_SPAN_S: f64 = 7.0 * 86_400.0;
-/// The longest lists of one shard: (field, most entries).
-const MAX_LEN: [(&str, usize); 7] = [
+/// The most endpoints of one shard: costcalc's own bound, so that a merge is refused exactly
+/// when costcalc would refuse its result. A real run has one per distinct (method, route) of
+/// its scenario: `scenario check` refuses more than this, and `scenario init --openapi` writes
+/// at most [`crate::openapi::MAX_OPERATIONS`].
+pub const ENDPOINTS: usize = costcalc::limits::LIST_ENTRIES;
+const _: () = assert!(
+    crate::openapi::MAX_OPERATIONS <= ENDPOINTS && crate::scenario::MAX_ROUTES == ENDPOINTS
+);
+/// The longest lists of one shard: (field, most entries), refused while the file is parsed
+/// (`costcalc::strict_json::read_bounded`).
+pub const MAX_LEN: [(&str, usize); 8] = [
     ("timeline", 1_000_000),
     ("idle_gaps", 100_000),
-    ("endpoints", 1_000),
+    ("endpoints", ENDPOINTS),
+    ("histograms.endpoints", ENDPOINTS),
     ("journeys", 1_000),
     ("windows", 1_000),
     ("thresholds", 1_000),
@@ -153,7 +163,8 @@ fn lengths(f: &str, s: &Summary) -> Result<(), MergeError> {
         let len = match field {
             "timeline" => s.timeline.len(),
             "idle_gaps" => s.idle_gaps.len(),
-            "endpoints" => s.endpoints.len().max(hist.map_or(0, |h| h.endpoints.len())),
+            "endpoints" => s.endpoints.len(),
+            "histograms.endpoints" => hist.map_or(0, |h| h.endpoints.len()),
             "journeys" => s.journeys.len(),
             "windows" => s.windows.len(),
             "thresholds" => s.thresholds.len(),

@@ -3,6 +3,7 @@
 use super::bounds::{self, MAX_FILE_BYTES};
 use super::{Input, MergeError};
 use crate::summary::Summary;
+use costcalc::strict_json::Refused;
 use std::path::{Path, PathBuf};
 
 /// The summaries `path` names: itself (a file), its summary.json (a folder with one), or the
@@ -27,7 +28,8 @@ pub fn expand(path: &Path) -> Vec<PathBuf> {
 }
 
 /// Reads one shard's summary (a folder stands for its summary.json): a regular file of at most
-/// [`MAX_FILE_BYTES`], its schema, numbers and counts within [`super::bounds`].
+/// [`MAX_FILE_BYTES`], its lists within [`bounds::MAX_LEN`] (refused while parsing), its schema,
+/// numbers and counts within [`super::bounds`].
 pub fn read(path: &Path) -> Result<Input, MergeError> {
     let file = if path.is_dir() {
         path.join("summary.json")
@@ -39,9 +41,7 @@ pub fn read(path: &Path) -> Result<Input, MergeError> {
         file: name.clone(),
         reason,
     };
-    let text = read_bounded(&file).map_err(&fail)?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| fail(format!("not a loadgen summary.json: {e}")))?;
+    let value = read_bounded(&file, &name)?;
     if let Some(schema) = value.get("schema").and_then(|s| s.as_str()) {
         bounds::schema(&name, schema)?;
     }
@@ -54,26 +54,55 @@ pub fn read(path: &Path) -> Result<Input, MergeError> {
     })
 }
 
-/// The text of a regular file of at most [`MAX_FILE_BYTES`], read no further.
-fn read_bounded(file: &Path) -> Result<String, String> {
+/// The JSON of a regular file of at most [`MAX_FILE_BYTES`], parsed as it is read: a list past
+/// its bound ends the read there, so a 64 MiB shard of endpoints is never held whole.
+fn read_bounded(file: &Path, name: &str) -> Result<serde_json::Value, MergeError> {
     use std::io::Read as _;
-    // Checked before opening: opening a FIFO would wait for a writer.
-    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a regular file: pass a summary.json or its folder".into());
-    }
-    let f = std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?;
-    let mut bytes = Vec::new();
-    f.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
+    let fail = |reason: String| MergeError::Read {
+        file: name.to_string(),
+        reason,
+    };
+    let too_big = || {
+        fail(format!(
             "larger than {} MiB: not a shard's summary.json",
             MAX_FILE_BYTES >> 20
+        ))
+    };
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(file).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(fail(
+            "not a regular file: pass a summary.json or its folder".into(),
         ));
     }
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text: not a loadgen summary.json".into())
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let f = std::fs::File::open(file).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mut taken = f.take(MAX_FILE_BYTES + 1);
+    let parsed = parse(std::io::BufReader::new(&mut taken), name);
+    // A file that grew past the bound since its size was read: cut, whatever the parse said.
+    if taken.limit() == 0 {
+        return Err(too_big());
+    }
+    parsed
+}
+
+/// One shard's JSON from `reader`, read no further than the entry past a list's bound.
+fn parse(reader: impl std::io::Read, name: &str) -> Result<serde_json::Value, MergeError> {
+    costcalc::strict_json::read_bounded(reader, &bounds::MAX_LEN).map_err(|e| match e {
+        Refused::TooLong { field, most } => MergeError::Invalid {
+            file: name.to_string(),
+            field,
+            reason: format!(
+                "has more than {most} entries, the most loadgen merge reads: check that it is the right file"
+            ),
+        },
+        Refused::Json(e) => MergeError::Read {
+            file: name.to_string(),
+            reason: format!("not a loadgen summary.json: {e}"),
+        },
+    })
 }
 
 /// Refuses an `--out` folder that is an input's folder (a folder given, or a summary.json's) or
@@ -137,7 +166,61 @@ pub fn write(dir: &Path, merged: &Summary) -> Result<PathBuf, MergeError> {
 
 #[cfg(test)]
 mod tests {
-    use super::expand;
+    use super::{MergeError, expand, parse};
+
+    /// `{"endpoints": [{}, {}, ...` without end, that fails once `cap` bytes are served.
+    struct Capped {
+        served: usize,
+        cap: usize,
+    }
+
+    impl std::io::Read for Capped {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            const HEAD: &[u8] = br#"{"endpoints": ["#;
+            if self.served >= self.cap {
+                return Err(std::io::Error::other("read past the cap"));
+            }
+            let n = buf.len().min(self.cap - self.served);
+            for b in &mut buf[..n] {
+                *b = match self.served.checked_sub(HEAD.len()) {
+                    None => HEAD[self.served],
+                    Some(i) => b"{}, "[i % 4],
+                };
+                self.served += 1;
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_endless_endpoints_list_is_refused_after_the_entry_past_its_bound() {
+        let most = super::bounds::ENDPOINTS;
+        // 10,001 entries of 4 bytes, the opening and one BufReader buffer (8 KiB) read ahead.
+        let needed = 15 + (most + 1) * 4 + 8192;
+        let mut r = Capped {
+            served: 0,
+            cap: 1 << 20,
+        };
+        let e = parse(std::io::BufReader::new(&mut r), "s0.json").unwrap_err();
+        assert_eq!(
+            e,
+            MergeError::Invalid {
+                file: "s0.json".into(),
+                field: "endpoints".into(),
+                reason: format!(
+                    "has more than {most} entries, the most loadgen merge reads: check that it is the right file"
+                ),
+            }
+        );
+        assert!(r.served <= needed, "read {} bytes", r.served);
+        // A cap below what the refusal needs is hit instead: the bound is what stopped it.
+        let mut r = Capped {
+            served: 0,
+            cap: 1000,
+        };
+        let e = parse(std::io::BufReader::new(&mut r), "s0.json").unwrap_err();
+        assert!(e.to_string().contains("read past the cap"), "{e}");
+    }
 
     #[test]
     fn a_folder_of_shard_folders_stands_for_their_summaries() {

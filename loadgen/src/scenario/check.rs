@@ -14,6 +14,8 @@ use std::path::Path;
 /// journal-api's journeys, the default scenario.
 pub const JOURNAL_TOML: &str = include_str!("../../scenarios/journal.toml");
 const MAX_DATA_SETS: usize = 20;
+/// Distinct (method, route) pairs of one scenario: the endpoints costcalc reads of a summary.
+pub const MAX_ROUTES: usize = costcalc::limits::LIST_ENTRIES;
 
 /// One problem in a scenario file, at a line and column (both from 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +102,16 @@ pub fn parse(
     {
         let at = raw.journeys.as_ref().map_or(0, |j| j.span().start);
         cx.error(at, e);
+    }
+    if scenario.routes() > MAX_ROUTES {
+        // One endpoint each in the summary: past the bound, costcalc and `loadgen merge` would
+        // refuse what the run writes.
+        cx.error(
+            0,
+            format!(
+                "more than {MAX_ROUTES} distinct routes (method and route): the summary could not be priced or merged; give steps of one API route the same `route` label"
+            ),
+        );
     }
     if cx.errors.is_empty() {
         return Ok(scenario);

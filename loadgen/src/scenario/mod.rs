@@ -110,7 +110,7 @@ pub use capture::{
     jwt_lifetime_s, pointer,
 };
 pub use check::{
-    CheckError, CheckOptions, JOURNAL_TOML, journal, line_col, load, mix_weights, parse,
+    CheckError, CheckOptions, JOURNAL_TOML, MAX_ROUTES, journal, line_col, load, mix_weights, parse,
 };
 pub use data::{DataSet, Exhausted, MAX_DATA_BYTES, MAX_SCENARIO_BYTES, read_bounded};
 pub use model::{

@@ -1,6 +1,7 @@
 //! What a whole scenario reads, found once before a run: the environment variables its
 //! templates name (so a session copies those, not the whole environment) and whether any step
-//! captures a header (so the engine keeps response headers only then).
+//! captures a header (so the engine keeps response headers only then), and how many endpoints
+//! its runs can report.
 
 use super::capture::Source;
 use super::model::{Body, JsonTemplate, Scenario, Step};
@@ -49,6 +50,15 @@ impl Scenario {
             .filter_map(|n| n.strip_prefix("env."))
             .map(String::from)
             .collect()
+    }
+
+    /// The distinct (method, route) pairs of its steps: the most endpoints a run's summary can
+    /// have (setup's counted too, to be safe).
+    pub fn routes(&self) -> usize {
+        self.steps()
+            .map(|s| (s.method.as_str(), s.route.as_str()))
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 
     /// Whether any step saves a response header (`header:Name`).

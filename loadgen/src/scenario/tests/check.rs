@@ -443,3 +443,40 @@ fn a_scenario_is_named_by_its_files_stem_and_hashed_by_its_text() {
         ("f", false)
     );
 }
+
+#[test]
+fn more_distinct_routes_than_a_summary_may_report_are_refused() {
+    // 51 journeys of 100 opening steps and 100 steps, each its own route: 10,200, past the
+    // 10,000 endpoints costcalc and `loadgen merge` read; the same steps on 10,000 routes pass.
+    let scenario = |routes: usize| {
+        let mut text = String::new();
+        for j in 0..51 {
+            let step = |i: usize| {
+                let k = (j * 200 + i) % routes;
+                format!("{{ method = \"GET\", path = \"/r{k}\" }}")
+            };
+            let opening: Vec<String> = (0..100).map(step).collect();
+            let steps: Vec<String> = (100..200).map(step).collect();
+            text += &format!(
+                "[journeys.j{j}]\nweight = 1\nopening = [{}]\nsteps = [{}]\n",
+                opening.join(", "),
+                steps.join(", ")
+            );
+        }
+        text
+    };
+    assert_eq!(
+        errors(&scenario(10_200)),
+        [
+            "f.toml:1:1: more than 10000 distinct routes (method and route): the summary could not be priced or merged; give steps of one API route the same `route` label"
+        ]
+    );
+    let s = parse(
+        "f.toml",
+        Path::new("."),
+        &scenario(10_000),
+        CheckOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(s.routes(), 10_000);
+}

@@ -45,20 +45,31 @@ fn info(scheduled: u64, started_at: &str) -> RunInfo {
 
 /// A valid summary of shard k of 2: 20 requests over 10 s, 2 of them dropped.
 fn shard(k: u32) -> Value {
-    let sent: Vec<Sample> = (0..18)
+    shard_with(k, &["/a"])
+}
+
+/// Shard k of 2 whose requests (18, or one per route if more) go to `routes` in turn; 2 more
+/// arrivals were dropped.
+fn shard_with(k: u32, routes: &[&'static str]) -> Value {
+    let n = routes.len().max(18) as u32;
+    let sent: Vec<Sample> = (0..n)
         .map(|i| Sample {
             method: "GET",
-            route: "/a",
+            route: routes[i as usize % routes.len()],
             status: 200,
             ok: true,
-            due_wall_s: f64::from(i) / 2.0,
-            sent_wall_s: f64::from(i) / 2.0,
-            latency_ms: 1.0 + f64::from(i),
+            due_wall_s: f64::from(i) * 8.5 / f64::from(n - 1),
+            sent_wall_s: f64::from(i) * 8.5 / f64::from(n - 1),
+            latency_ms: 1.0 + f64::from(i % 18),
             request_bytes: 10,
             response_bytes: 100,
         })
         .collect();
-    let mut s = summary::build(info(20, "2026-01-01T00:00:00.000Z"), &sent, &[9.0, 9.5]);
+    let mut s = summary::build(
+        info(u64::from(n) + 2, "2026-01-01T00:00:00.000Z"),
+        &sent,
+        &[9.0, 9.5],
+    );
     s.shard = Some(ShardInfo {
         index: k,
         count: 2,
@@ -297,4 +308,67 @@ fn arbitrary_bytes_and_flipped_summaries_are_refused_in_one_line() {
         let out = merge(&[p, other.clone()], &dir.path().join("m"));
         sane_or_refused(&out, &format!("case {case}"));
     }
+}
+
+/// The line a shard of more endpoints than costcalc reads (10,000) gets.
+const TOO_MANY_ENDPOINTS: &str = "endpoints has more than 10000 entries, the most loadgen merge reads: check that it is the right file";
+
+#[test]
+fn a_shard_of_10001_endpoints_is_refused_while_parsing_also_when_cut_after_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = write(dir.path(), "s1", &shard(1));
+    let mut a = shard(0);
+    let one = serde_json::to_string(&a["endpoints"][0]).unwrap();
+    let whole = vec![a["endpoints"][0].clone(); 10_001];
+    let cut = {
+        // Every other field, then the 10,001 endpoints and nothing after them: a whole-file
+        // parse would call it broken JSON; the bound refuses it before the end is reached.
+        let rest = a.as_object_mut().unwrap();
+        rest.remove("endpoints");
+        let head = serde_json::to_string(&a).unwrap();
+        let list = vec![one.as_str(); 10_001].join(",");
+        format!("{},\"endpoints\":[{list}", head.trim_end_matches('}'))
+    };
+    a["endpoints"] = Value::Array(whole);
+    let whole = write(dir.path(), "s0", &a);
+    let cut_file = dir.path().join("cut.json");
+    std::fs::write(&cut_file, cut).unwrap();
+    for file in [whole, cut_file] {
+        let out = merge(&[file.clone(), other.clone()], &dir.path().join("m"));
+        let stderr = refused(&out, &file.display().to_string());
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            format!("loadgen: merge: {}: {TOO_MANY_ENDPOINTS}", file.display())
+        );
+    }
+    assert!(!dir.path().join("m/summary.json").exists());
+}
+
+#[test]
+fn shards_of_2000_endpoints_merge() {
+    // `scenario init --openapi` writes a scenario of up to 2,000 operations (its most): a real
+    // run of one has 2,000 endpoints, which merge refused while its bound was 1,000.
+    let routes: Vec<&'static str> = (0..2000)
+        .map(|i| &*Box::leak(format!("/r{i}").into_boxed_str()))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        write(dir.path(), "s0", &shard_with(0, &routes)),
+        write(dir.path(), "s1", &shard_with(1, &routes)),
+    ];
+    let out = merge(&files, &dir.path().join("merged"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("merged/summary.json")).unwrap())
+            .unwrap();
+    // Each route once per shard: 2,000 endpoints of 2 requests each, 4,000 sent in all.
+    assert_eq!(m["endpoints"].as_array().unwrap().len(), 2000);
+    assert_eq!(m["endpoints"][0]["count"], json!(2));
+    assert_eq!(m["arrivals"]["sent"], json!(4000));
 }

@@ -147,7 +147,9 @@ pub fn from_json(
     let err = |m: String| Error::file(origin, m);
     let raw = crate::strict_json::value_bounded(text, &view::LIST_BOUNDS).map_err(|e| match e {
         Refused::Json(e) => err(format!("not valid JSON: {e}")),
-        Refused::TooLong(why) => err(why),
+        too_long @ Refused::TooLong { .. } => err(format!(
+            "{too_long}, the most costcalc reads; check that it is the right file"
+        )),
     })?;
     check_schema(&raw).map_err(err)?;
     let mut run_view = view::read(&raw);
