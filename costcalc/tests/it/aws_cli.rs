@@ -208,7 +208,7 @@ fn report_from_cloudwatch_prints_what_it_read_then_the_tables() {
     assert!(text.contains("Measured deployment: Lambda"), "{text}");
     // The tables follow, at the measured volume: 17,300 x 730 x 3600 / (14 x 86400).
     let tables = text
-        .find("Monthly cost of the journal API at 37,586.3095")
+        .find("Monthly cost of Lambda function journal-api at 37,586.3095")
         .expect(&text);
     assert!(tables > text.find("CloudWatch us-east-1:").unwrap());
     assert_eq!(
