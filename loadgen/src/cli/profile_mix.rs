@@ -92,7 +92,9 @@ fn diff_pp(fitted: f64, logged: f64) -> f64 {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.2}", x * 100.0)
+    // A share a hair below zero (floating-point rounding of a difference) is 0.00, not -0.00.
+    let p = x * 100.0;
+    format!("{:.2}", if p.abs() < 0.005 { 0.0 } else { p })
 }
 
 /// The table and the lines around it (stdout); the poor-fit warning (stderr).
@@ -171,5 +173,15 @@ pub fn print(f: &Fitted, label: &str, file: Option<&Path>, profile: &Path, mix: 
             pct(POOR_DISTANCE),
             pct(POOR_UNPLAYABLE)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_rounding_hair_below_zero_prints_as_zero() {
+        assert_eq!(super::pct(-1e-12), "0.00");
+        assert_eq!(super::pct(-0.0001), "-0.01");
+        assert_eq!(super::pct(0.1234), "12.34");
     }
 }
