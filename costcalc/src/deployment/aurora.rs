@@ -167,14 +167,16 @@ pub fn proxy_lines(
     ))
 }
 
-/// The lines of an Aurora Serverless v2 cluster and the notes that explain them.
+/// The lines of an Aurora Serverless v2 cluster, the notes that explain them, and whether the
+/// load needs more than the maximum at its busiest (the cluster is then saturated: the price is
+/// what AWS bills for the capped capacity, and the total is incomplete).
 pub fn lines(
     s: &Serverless,
     w: &Workload,
     o: &Options,
     p: &PriceSnapshot,
     out: &mut Vec<LineItem>,
-) -> Result<Vec<String>> {
+) -> Result<(Vec<String>, bool)> {
     let instances = if o.multi_az { dec!(2) } else { dec!(1) };
     let floor = s.acu_min.max(STEP);
     let c = aurora_capacity::capacity(s, w, o, floor, s.auto_pause());
@@ -193,6 +195,15 @@ pub fn lines(
     let acu_hours = instances * (up_h * floor + excess_h);
     let lag_h = instances * (excess_h - at_once_h);
     let mut notes = vec![capacity_note(s, w, &c, acu_hours, lag_h)];
+    let saturated = c.needed > c.peak;
+    if saturated {
+        notes.push(format!(
+            "the database needs up to {} ACU (at its busiest), above --acu-max {}: raise the \
+             maximum",
+            c.needed.normalize(),
+            s.acu_max.normalize()
+        ));
+    }
     notes.extend(pause_note);
     out.extend(aurora::price(
         &AuroraUsage {
@@ -205,7 +216,7 @@ pub fn lines(
         },
         p,
     )?);
-    Ok(notes)
+    Ok((notes, saturated))
 }
 
 /// What the ACU line rests on: the range held, the timeline, and the scale-down lag with what it

@@ -33,8 +33,11 @@ pub const MAX_SCALE_DOWN_LAG_S: Decimal = dec!(3600);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capacity {
     pub floor: Decimal,
-    /// The most the load needs at any time.
+    /// The most the cluster holds at any time (the load's need, within the range).
     pub peak: Decimal,
+    /// The most the load needs at any time, above the maximum or not: when above, the cluster
+    /// is saturated at its busiest and the total is incomplete.
+    pub needed: Decimal,
     /// ACU-hours above the floor a month, with the lag, and with capacity following at once.
     pub excess_h: Decimal,
     pub at_once_h: Decimal,
@@ -51,16 +54,24 @@ pub fn busy_s(w: &Workload, o: &Options) -> Decimal {
     }
 }
 
-/// ACUs `rate` requests a second need, rounded up to 0.5, at least `floor`, at most the maximum
-/// (or the floor, when that is higher).
-fn demand(rate: Decimal, w: &Workload, s: &Serverless, floor: Decimal) -> Decimal {
+/// ACUs `rate` requests a second need, rounded up to 0.5, at least `floor`, whatever the maximum.
+fn need(rate: Decimal, w: &Workload, floor: Decimal) -> Decimal {
     let need = match w.db_cpu_ms_per_request {
         Some(ms) => rate * ms / dec!(1000) / VCPU_PER_ACU,
         None => Decimal::ZERO,
     };
-    ((need / STEP).ceil() * STEP)
-        .max(floor)
-        .min(s.acu_max.max(floor))
+    ((need / STEP).ceil() * STEP).max(floor)
+}
+
+/// What the cluster holds for a `need`: at most the maximum (or the floor, when that is higher).
+fn held(need: Decimal, s: &Serverless, floor: Decimal) -> Decimal {
+    need.min(s.acu_max.max(floor))
+}
+
+/// ACUs `rate` requests a second need, rounded up to 0.5, at least `floor`, at most the maximum
+/// (or the floor, when that is higher).
+fn demand(rate: Decimal, w: &Workload, s: &Serverless, floor: Decimal) -> Decimal {
+    held(need(rate, w, floor), s, floor)
 }
 
 /// ACUs held while the requests arrive at the schedule's average rate (the busy hours' on
@@ -101,19 +112,25 @@ fn merged(stretches: impl Iterator<Item = Stretch>) -> Vec<Stretch> {
     v
 }
 
-/// The stretches of one repeat of the timeline, its repeats a month and its name.
+/// The stretches of one repeat of the timeline, its repeats a month, its name, and the most the
+/// load needs in it (above the maximum or not).
 fn stretches(
     s: &Serverless,
     w: &Workload,
     o: &Options,
     floor: Decimal,
-) -> (Vec<Stretch>, Decimal, &'static str) {
-    let at = |seconds, rate: Decimal| Stretch {
-        seconds,
-        acus: demand(rate, w, s, floor),
-        idle: rate.is_zero(),
+) -> (Vec<Stretch>, Decimal, &'static str, Decimal) {
+    let mut needed = floor;
+    let mut at = |seconds, rate: Decimal| {
+        let n = need(rate, w, floor);
+        needed = needed.max(n);
+        Stretch {
+            seconds,
+            acus: held(n, s, floor),
+            idle: rate.is_zero(),
+        }
     };
-    match (&w.request_timeline, w.traffic) {
+    let (v, repeats, timeline) = match (&w.request_timeline, w.traffic) {
         (Some(t), Traffic::Even) if !t.requests.is_empty() => {
             let (rates, repeats) = run_rates(t, w, o);
             let v = merged(rates.into_iter().map(|r| at(t.bucket_s, r)));
@@ -136,7 +153,8 @@ fn stretches(
                 "the month's average rate",
             )
         }
-    }
+    };
+    (v, repeats, timeline, needed)
 }
 
 /// The month's capacity above `floor` (the minimum, or RDS Proxy's minimum ACUs for the proxy's
@@ -148,7 +166,7 @@ pub fn capacity(
     floor: Decimal,
     pause: bool,
 ) -> Capacity {
-    let (v, repeats, timeline) = stretches(s, w, o, floor);
+    let (v, repeats, timeline, needed) = stretches(s, w, o, floor);
     let scaling = |lag_s| Scaling {
         floor,
         lag_s,
@@ -159,6 +177,7 @@ pub fn capacity(
     Capacity {
         floor,
         peak: v.iter().map(|x| x.acus).max().unwrap_or(floor),
+        needed,
         excess_h: hours(s.scale_down_lag_s),
         at_once_h: hours(Decimal::ZERO),
         timeline,
@@ -266,7 +285,8 @@ mod tests {
         // + each evening's 23 steps down from 12 to 0.5, 60 s each: 60 x 0.5 x (23 x 24 / 2) =
         // 8,280 ACU-s x 21.726 = 49.970 ACU-hours: 2,663.631 x $0.12 = $319.6357 -> $319.64.
         let mut out = Vec::new();
-        let notes = aurora::lines(&s, &w, &o, &p, &mut out).unwrap();
+        let (notes, saturated) = aurora::lines(&s, &w, &o, &p, &mut out).unwrap();
+        assert!(!saturated);
         assert_eq!(out[0].cost_usd.round_dp(2), dec!(319.64));
         assert!(
             notes[0].contains("holds 0.5 to 12 ACU over weekdays 09:00-18:00")

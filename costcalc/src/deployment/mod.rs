@@ -86,12 +86,12 @@ fn database(
 ) -> Result<database::Choice> {
     match &o.database {
         aurora::Database::AuroraServerless(a) => {
-            let mut notes = aurora::lines(a, w, o, p, out)?;
+            let (mut notes, saturated) = aurora::lines(a, w, o, p, out)?;
             notes.extend(aurora::connections_note(a, connections));
             Ok(database::Choice {
                 class: aurora::summary(a),
                 notes,
-                too_small: false,
+                too_small: saturated,
             })
         }
         aurora::Database::AuroraProvisioned(s) => {

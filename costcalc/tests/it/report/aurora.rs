@@ -255,3 +255,67 @@ fn weekdays_traffic_pauses_over_nights_and_weekends() {
         "43.80"
     );
 }
+
+/// A load that needs more ACUs than `--acu-max` is billed at the maximum (what AWS would bill) and
+/// marked incomplete, as a too-small RDS class is; at the maximum exactly it is complete.
+#[test]
+fn a_load_above_the_acu_maximum_is_billed_capped_and_marked_incomplete() {
+    // 26,280,000 requests over 730 h (2,628,000 s) evenly: 10 req/s. At 120 ms of database CPU
+    // each: 10 x 0.120 = 1.2 vCPUs / 0.25 vCPU per ACU = 4.8 -> 5 ACU, above the 4 maximum.
+    // Billed at 4 ACU all month: 4 x 730 x $0.12 = $350.40. At 100 ms: 1.0 / 0.25 = 4 ACU
+    // exactly, the maximum: complete, the same $350.40.
+    let run = |ms: &str| {
+        costcalc_json(&[
+            "report",
+            "--defaults",
+            "generic",
+            "--db",
+            "aurora-serverless",
+            "--requests-per-month",
+            "26280000",
+            "--db-cpu-ms-per-request",
+            ms,
+        ])
+    };
+    let (over, at) = (run("120"), run("100"));
+    for name in ["ec2", "fargate", "lambda"] {
+        let d = deployment(&over, name);
+        assert_eq!(cost(d, "Serverless v2 (Standard)"), "350.40", "{name}");
+        assert_eq!(d["incomplete"], true, "{name}");
+        assert!(
+            d["summary"].as_str().unwrap().contains("[INCOMPLETE"),
+            "{}",
+            d["summary"]
+        );
+        let notes = d["notes"].to_string();
+        assert!(
+            notes.contains(
+                "the database needs up to 5 ACU (at its busiest), above --acu-max 4: raise the \
+                 maximum"
+            ),
+            "{notes}"
+        );
+        let d = deployment(&at, name);
+        assert_eq!(cost(d, "Serverless v2 (Standard)"), "350.40", "{name}");
+        assert_eq!(d["incomplete"], false, "{name}");
+        assert!(!d["notes"].to_string().contains("needs up to"), "{name}");
+    }
+    // Every format that marks a too-small RDS class marks this one.
+    for format in ["table", "md", "csv", "html"] {
+        let out = costcalc(&[
+            "report",
+            "--defaults",
+            "generic",
+            "--db",
+            "aurora-serverless",
+            "--requests-per-month",
+            "26280000",
+            "--db-cpu-ms-per-request",
+            "120",
+            "--format",
+            format,
+        ]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.matches("INCOMPLETE").count() >= 3, "{format}: {text}");
+    }
+}
