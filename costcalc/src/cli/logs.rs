@@ -11,7 +11,7 @@ use crate::report::subject::Subject;
 use crate::workload::Workload;
 use crate::workload::source::logs::read::{self, Choice, Options};
 use crate::workload::source::logs::route::Templates;
-use crate::workload::source::logs::{Format, measure, profile, text};
+use crate::workload::source::logs::{Format, files, measure, profile, text};
 
 /// `--log-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,7 +97,11 @@ impl AccessLogArgs {
             templates,
             allow_bad_lines: self.allow_bad_lines,
         };
-        let logs = read::read(&self.from_logs, &o)?;
+        let listed = files::list(&self.from_logs)?;
+        if let Some(path) = &self.write_profile {
+            files::check_outputs(&listed, &[("--write-profile", path)])?;
+        }
+        let logs = read::read_listed(&self.from_logs, &listed, &o)?;
         if let Some(path) = &self.write_profile {
             let origin = measure::origin_name(&logs);
             let rendered = profile::render(&logs.aggregate, &origin, "costcalc --write-profile");

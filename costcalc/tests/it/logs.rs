@@ -60,7 +60,7 @@ pub(super) fn has(text: &str, want: &str) {
 }
 
 /// One ALB line at `t` ("2026-12-07T09:00:00"), a GET of `path`, the target's time in seconds.
-fn alb(t: &str, path: &str, target_s: &str) -> String {
+pub(super) fn alb(t: &str, path: &str, target_s: &str) -> String {
     format!(
         "https {t}.123456Z app/journal/50dc6c495c0c9188 192.0.2.7:40000 10.0.0.1:8000 0.000 \
          {target_s} 0.000 200 200 300 1200 \"GET https://api.example.com:443{path} HTTP/1.1\" \

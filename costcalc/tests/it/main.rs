@@ -33,6 +33,7 @@ mod hostile;
 mod logs;
 mod logs_apigw_examples;
 mod logs_examples;
+mod logs_files;
 mod logs_shape;
 mod no_panic;
 mod pricing_examples;

@@ -13,6 +13,7 @@ use super::scenario::{Builtin, Which};
 use crate::plan::profile::{self, Profile};
 use crate::scenario::Scenario;
 use costcalc::cli::logs::LogFormat;
+use costcalc::workload::source::logs::files;
 use costcalc::workload::source::logs::measure::origin_name;
 use costcalc::workload::source::logs::profile::{render, shares};
 use costcalc::workload::source::logs::read::{self, Options};
@@ -135,7 +136,15 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
         templates: templates.clone(),
         allow_bad_lines: a.allow_bad_lines,
     };
-    let logs = match read::read(&a.logs, &o) {
+    // The outputs are checked against the logs before anything is read or written: writing
+    // over a log, or into a folder of them, would spoil the logs or their next read.
+    let (routes, mix) = (shares_path(&a.out), profile_mix::mix_path(&a.out));
+    let mut outputs = vec![("--out", a.out.as_path()), ("--out", routes.as_path())];
+    if scenario.is_some() {
+        outputs.push(("--out", mix.as_path()));
+    }
+    let listed = files::list(&a.logs).and_then(|l| files::check_outputs(&l, &outputs).map(|()| l));
+    let logs = match listed.and_then(|l| read::read_listed(&a.logs, &l, &o)) {
         Ok(l) => l,
         Err(e) => return bad(e.to_string()),
     };
@@ -165,13 +174,11 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
         None => None,
     };
     let tsv = shares(&logs.aggregate);
-    let routes = shares_path(&a.out);
-    let mix = profile_mix::mix_path(&a.out);
-    let mut files = vec![(&a.out, rendered.text.clone()), (&routes, tsv.clone())];
+    let mut written = vec![(&a.out, rendered.text.clone()), (&routes, tsv.clone())];
     if let Some(f) = &fitted {
-        files.push((&mix, format!("{}\n", f.text)));
+        written.push((&mix, format!("{}\n", f.text)));
     }
-    for (path, text) in files {
+    for (path, text) in written {
         if let Err(e) = std::fs::write(path, text) {
             errln!("loadgen: error: cannot write {}: {e}", path.display());
             return EXIT_ERROR;

@@ -190,3 +190,50 @@ fn bad_logs_are_one_line_and_exit_2() {
         "{e}"
     );
 }
+
+#[test]
+fn a_log_is_never_overwritten_nor_read_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    write_logs(&logs);
+    let v = logs.join("0.log");
+    let before = std::fs::read_to_string(&v).unwrap();
+    // --out on the log itself: refused before anything is written, the log kept.
+    let res = loadgen()
+        .args(["profile", "from-logs"])
+        .arg(&v)
+        .arg("--out")
+        .arg(&v)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    let v_s = v.display();
+    assert!(
+        err.contains(&format!("--out: {v_s} is one of the logs read ({v_s})")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&v).unwrap(), before);
+    assert!(!logs.join("0.routes.tsv").exists());
+    // Into the folder read: the next read would take the profile as a log.
+    let inside = logs.join("traffic.toml");
+    let e = refused(&[logs.to_str().unwrap()], &inside);
+    assert!(
+        e.contains(&format!(
+            "is inside the logs folder read ({})",
+            logs.display()
+        )),
+        "{e}"
+    );
+    assert!(!logs.join("traffic.routes.tsv").exists());
+    // The folder and a file in it: refused, not counted twice.
+    let out = tmp.path().join("traffic.toml");
+    let e = refused(&[logs.to_str().unwrap(), v.to_str().unwrap()], &out);
+    assert!(
+        e.contains(&format!(
+            "{v_s}: is given twice (as a file and inside a folder given): give each log once"
+        )),
+        "{e}"
+    );
+}

@@ -5,7 +5,8 @@
 //! line into a `Record` borrowed from it, `detect` (which format a line looks like), `route` (path
 //! templates), `histogram` and `aggregate` (the running figures, bounded in memory whatever the
 //! logs' size), `measure` (the aggregate as a `Workload` with each figure's origin) and `text` (the
-//! read-report). `read` is the only I/O: files and folders, plain or gzip, streamed line by line.
+//! read-report). `files` (which files, each once) and `read` are the only I/O: files and folders,
+//! plain or gzip, streamed line by line.
 
 pub mod aggregate;
 pub mod alb;
@@ -13,6 +14,7 @@ pub mod apigw;
 pub mod clf;
 pub mod cloudfront;
 pub mod detect;
+pub mod files;
 pub mod histogram;
 pub mod measure;
 pub mod profile;

@@ -1,5 +1,5 @@
-//! The I/O of access logs: files and folders (walked recursively, in name order, hidden entries
-//! skipped), plain or gzip (by the file's first bytes, not its name), read line by line through
+//! The I/O of access logs: the files [`super::files`] lists (folders walked recursively, in name
+//! order, hidden entries skipped, symlinks followed, each file once), plain or gzip (by the file's first bytes, not its name), read line by line through
 //! a fixed buffer so that no file is ever held whole. A line longer than `MAX_LINE` is a bad
 //! line, skipped without being stored. A final line without its newline that does not parse is
 //! counted as truncated (a file cut while written), not as bad; so is a gzip stream that ends
@@ -14,6 +14,7 @@ use flate2::read::MultiGzDecoder;
 
 use super::aggregate::Aggregate;
 use super::detect::{detect, is_comment};
+use super::files::{self, Listed};
 use super::route::Templates;
 use super::{FORMATS, Format, apigw};
 use crate::calendar::iso;
@@ -21,9 +22,6 @@ use crate::error::{Error, Result};
 
 /// Longest line read (64 KiB): an ALB line with a long URL and user agent is a few KB.
 pub const MAX_LINE: usize = 64 * 1024;
-/// Most files one read takes (an ALB writes one per node every 5 minutes: 62 days of 12 nodes
-/// is 214,272).
-pub const MAX_FILES: usize = 1_000_000;
 /// More than this share of unreadable lines (per cent) is an error unless allowed.
 pub const BAD_PERCENT: u64 = 1;
 /// Bad and truncated lines quoted.
@@ -70,6 +68,8 @@ pub struct Logs {
     pub bad_quoted: Vec<Quoted>,
     pub truncated: u64,
     pub truncated_quoted: Vec<Quoted>,
+    /// `ELBAccessLogTestFile`s skipped inside folders.
+    pub elb_test_files: u64,
 }
 
 impl Logs {
@@ -82,12 +82,19 @@ impl Logs {
 
 /// Read every file of `paths` into one aggregate.
 pub fn read(paths: &[PathBuf], o: &Options) -> Result<Logs> {
+    read_listed(paths, &files::list(paths)?, o)
+}
+
+/// Read the files `listed` lists from `paths` (listed first when outputs are checked against
+/// them: [`files::check_outputs`]).
+pub fn read_listed(paths: &[PathBuf], listed: &Listed, o: &Options) -> Result<Logs> {
     let mut logs = Logs {
         given: paths.iter().map(|p| p.display().to_string()).collect(),
+        elb_test_files: listed.elb_test_files,
         ..Logs::default()
     };
-    for path in list(paths)? {
-        read_file(&path, o, &mut logs)?;
+    for path in &listed.files {
+        read_file(path, o, &mut logs)?;
         logs.files += 1;
     }
     check(&logs, o)?;
@@ -130,68 +137,6 @@ pub fn percent(n: u64, of: u64) -> String {
     }
     let hundredths = (u128::from(n) * 10_000 / u128::from(of)) as u64;
     format!("{}.{:02}", hundredths / 100, hundredths % 100)
-}
-
-/// The files to read: each file given, and every file under each folder given, in name order.
-fn list(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|source| Error::Read {
-            path: p.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            let before = out.len();
-            walk(p, &mut out)?;
-            if out.len() == before {
-                return Err(Error::file(
-                    p.display().to_string(),
-                    "no log files in this folder",
-                ));
-            }
-        } else if meta.is_file() {
-            out.push(p.clone());
-        } else {
-            return Err(Error::file(
-                p.display().to_string(),
-                "is not a regular file or a folder (a pipe, socket or device); give log files or their folder",
-            ));
-        }
-        if out.len() > MAX_FILES {
-            return Err(Error::file(
-                p.display().to_string(),
-                format!("more than {MAX_FILES} files: give a shorter window's folder"),
-            ));
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .collect::<io::Result<Vec<_>>>()
-        .map_err(io)?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let ft = e.file_type().map_err(io)?;
-        if ft.is_dir() {
-            walk(&e.path(), out)?;
-        } else if ft.is_file() {
-            out.push(e.path());
-        }
-        if out.len() > MAX_FILES {
-            return Ok(());
-        }
-    }
-    Ok(())
 }
 
 /// A reader of the file's text: through gzip when it starts with gzip's magic bytes.

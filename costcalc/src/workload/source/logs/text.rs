@@ -54,6 +54,13 @@ pub fn report(logs: &Logs, hours: Decimal) -> String {
         logs.lines,
         q(Decimal::from(logs.bytes) / dec!(1048576), 1)
     );
+    if logs.elb_test_files > 0 {
+        let n = logs.elb_test_files;
+        s.push_str(&format!(
+            "  Skipped: {n} ELB test file{} (ELBAccessLogTestFile, written by the ALB when logging is enabled)\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     s.push_str(&format!(
         "  Window: {} to {}, {} s ({} days), scaled to a {}-hour month: x {}\n",
         iso(a.first_s.unwrap_or(0)),
