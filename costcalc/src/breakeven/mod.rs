@@ -80,7 +80,7 @@ pub fn totals_at(
     p: &PriceSnapshot,
     requests: Decimal,
 ) -> Result<[Decimal; 3]> {
-    let w = w.scaled_to(requests);
+    let w = w.scaled_to(requests, o.hours);
     let mut out = [Decimal::ZERO; 3];
     for (slot, d) in out.iter_mut().zip(deployment::build_all(&w, o, p)?) {
         *slot = d.total_usd;

@@ -123,7 +123,7 @@ impl Breakpoints {
 /// logs' busiest minute where the workload carries one). None when the peak does not scale (a
 /// given peak at zero traffic stays constant).
 fn peak_per_request(w: &Workload, o: &Options) -> Option<Decimal> {
-    match w.scaling_peak().0 {
+    match w.scaling_peak(o.hours).0 {
         Some(_) if w.requests_per_month.is_zero() => None,
         Some(peak) => Some(peak / w.requests_per_month),
         None => Some(w.peak_to_average / (o.hours * dec!(3600))),
@@ -187,7 +187,7 @@ fn sizes(b: &mut Breakpoints, w: &Workload, o: &Options, p: &PriceSnapshot) -> R
     for vcpus_each in [vcpus, o.fargate_vcpu] {
         let capacity = w.throughput_rps_per_vcpu * vcpus_each;
         let count = |r: Decimal| {
-            let peak = w.scaled_to(r).peak(o.hours);
+            let peak = w.scaled_to(r, o.hours).peak(o.hours);
             count_for_peak(
                 peak,
                 w.throughput_rps_per_vcpu,
@@ -487,7 +487,7 @@ mod tests {
             },
             ..w
         };
-        assert_eq!(w.scaling_peak().0, Some(dec!(2)));
+        assert_eq!(w.scaling_peak(dec!(730)).0, Some(dec!(2)));
         assert_affine(&w, &Options::default(), dec!(1000), dec!(10000000000));
     }
 

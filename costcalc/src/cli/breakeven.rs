@@ -64,7 +64,7 @@ pub fn run(a: &BreakevenArgs) -> Result<String> {
     }
     let decades = || breakeven::sweep(w, o, p, &breakeven::decades(analysis.from, analysis.to));
     // The peak every volume is priced at (a measured shape's carried peak where it has one).
-    let peak = w.scaling_peak().1.describe();
+    let peak = w.scaling_peak(o.hours).1.describe();
     Ok(match a.format {
         BreakevenFormat::Table => render::table_text(
             &sc.info,

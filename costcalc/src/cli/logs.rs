@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
 
 use crate::error::{Error, Result};
+use crate::money;
 use crate::report::subject::Subject;
 use crate::workload::Workload;
+use crate::workload::source::logs::aggregate::Aggregate;
 use crate::workload::source::logs::read::{self, Choice, Options};
 use crate::workload::source::logs::route::Templates;
 use crate::workload::source::logs::{Format, files, measure, profile, text};
@@ -86,8 +89,13 @@ pub struct AccessLogArgs {
 }
 
 impl AccessLogArgs {
-    /// The logs' workload and read-report, when `--from-logs` was given.
-    pub fn measure(&self, hours: Decimal) -> Result<Option<(Workload, String, Subject)>> {
+    /// The logs' workload and read-report, when `--from-logs` was given. `volume_given`: the
+    /// month's requests were given (`--requests-per-month`), not scaled from the logs.
+    pub fn measure(
+        &self,
+        hours: Decimal,
+        volume_given: bool,
+    ) -> Result<Option<(Workload, String, Subject)>> {
         if self.from_logs.is_empty() {
             return Ok(None);
         }
@@ -111,10 +119,30 @@ impl AccessLogArgs {
             })?;
         }
         let routes = logs.aggregate.routes();
+        let mut w = measure::workload(&logs, hours);
+        if !volume_given && let Some(short) = short_window(&logs.aggregate, &w, hours) {
+            w.warnings.push(short);
+        }
         Ok(Some((
-            measure::workload(&logs, hours),
+            w,
             text::report(&logs, hours),
             Subject::of_routes(routes.iter().map(|(r, _)| *r)),
         )))
     }
+}
+
+/// Logs of under an hour scaled to a month: a minute's or a second's traffic is no month's, so
+/// the figure is said to rest on it, with what would replace it.
+fn short_window(a: &Aggregate, w: &Workload, hours: Decimal) -> Option<String> {
+    let window = a.window_s();
+    (window > 0 && window < 3600).then(|| {
+        format!(
+            "The logs cover only {window} s (under an hour): the month's {} requests are their {} \
+             requests x {}, scaled from that window. Give more logs, or the month's volume with \
+             --requests-per-month.",
+            money::quantity(w.requests_per_month, 0),
+            a.requests,
+            money::quantity(hours * dec!(3600) / Decimal::from(window), 6)
+        )
+    })
 }

@@ -303,7 +303,7 @@ fn workload(
     Option<Subject>,
 )> {
     let hours = s.prices.hours_per_month;
-    let logs = s.logs.measure(hours)?;
+    let logs = s.logs.measure(hours, s.requests_per_month.is_some())?;
     let (mut base, run) = match (&s.workload, summary, &logs) {
         (_, _, Some((w, _, _))) => (w.clone(), None),
         (Some(f), _, _) => (workload::from_file(f)?, None),

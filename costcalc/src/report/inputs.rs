@@ -96,10 +96,10 @@ impl Figure {
     }
 
     /// The workload with this figure multiplied by `factor`.
-    fn scaled(self, w: &Workload, factor: Decimal) -> Workload {
+    fn scaled(self, w: &Workload, factor: Decimal, hours: Decimal) -> Workload {
         let mut w = w.clone();
         match self {
-            Figure::RequestsPerMonth => return w.scaled_to(w.requests_per_month * factor),
+            Figure::RequestsPerMonth => return w.scaled_to(w.requests_per_month * factor, hours),
             Figure::DurationMs => {
                 w.duration_ms *= factor;
                 match &mut w.duration {
@@ -170,7 +170,7 @@ fn decides(
     cheapest: Kind,
 ) -> Result<Option<Kind>> {
     for factor in [Decimal::TWO, Decimal::ONE / Decimal::TWO] {
-        let varied = f.scaled(w, factor);
+        let varied = f.scaled(w, factor, o.hours);
         if varied.validate(o.hours).is_err() {
             continue;
         }

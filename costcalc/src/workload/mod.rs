@@ -186,7 +186,8 @@ impl Workload {
     /// peak at every volume, the measured one included: one straight line in the volume, as
     /// break-even's segments need, no volume priced from a busiest second's noise, and each
     /// volume priced as `--requests-per-month` prices it (`carry_peak_to`). The origin says so.
-    pub fn scaled_to(&self, requests_per_month: Decimal) -> Workload {
+    /// `hours`: the month the scaled peak is kept at or above the average of.
+    pub fn scaled_to(&self, requests_per_month: Decimal, hours: Decimal) -> Workload {
         let mut w = self.clone();
         if let Some((p, what)) = w.carried_peak.take()
             && let (Some(_), Origin::Measured { from, .. }) = (self.peak_rps, &self.origins.peak)
@@ -197,18 +198,25 @@ impl Workload {
         if let Some(p) = w.peak_rps
             && !self.requests_per_month.is_zero()
         {
-            // Multiply first: the ratio alone overflows for a tiny measured volume (a metrics file
-            // of 1e-28 invocations), while the product stays within the peak's own bound.
-            w.peak_rps = Some(p * requests_per_month / self.requests_per_month);
+            w.peak_rps = Some(self.peak_scaled(p, requests_per_month, hours));
         }
         w.requests_per_month = requests_per_month;
         w
     }
 
     /// The peak `scaled_to` scales at the measured volume, and its origin.
-    pub fn scaling_peak(&self) -> (Option<Decimal>, Origin) {
-        let w = self.scaled_to(self.requests_per_month);
+    pub fn scaling_peak(&self, hours: Decimal) -> (Option<Decimal>, Origin) {
+        let w = self.scaled_to(self.requests_per_month, hours);
         (w.peak_rps, w.origins.peak)
+    }
+
+    /// `peak` (at this volume) at `requests_per_month`, never below that volume's average: a
+    /// peak at the average (a flat log) comes out of exact decimal division a hair below it.
+    fn peak_scaled(&self, peak: Decimal, requests_per_month: Decimal, hours: Decimal) -> Decimal {
+        // Multiply first: the ratio alone overflows for a tiny measured volume (a metrics file
+        // of 1e-28 invocations), while the product stays within the peak's own bound.
+        let scaled = peak * requests_per_month / self.requests_per_month;
+        scaled.max(requests_per_month / (hours * dec!(3600)))
     }
 
     /// `requests_per_month` given for a measured shape (a run, logs, CloudWatch): the measured
@@ -234,7 +242,7 @@ impl Workload {
                 crate::money::quantity(ratio, 2)
             ),
         };
-        self.peak_rps = Some(p * requests_per_month / self.requests_per_month);
+        self.peak_rps = Some(self.peak_scaled(p, requests_per_month, hours));
     }
 
     /// Every figure within `limits`, and no contradiction between them (a peak below the
@@ -312,14 +320,14 @@ mod tests {
     fn another_volume_scales_the_busiest_minute_not_the_busiest_second() {
         // 2 req/s x 3M / 1M = 6 req/s (the busiest second would have made it 120); at the
         // logged volume itself 2, so that the peak is one line through every volume.
-        let w = logs().scaled_to(dec!(3000000));
+        let w = logs().scaled_to(dec!(3000000), dec!(730));
         assert_eq!(w.peak_rps, Some(dec!(6)));
         assert!(w.carried_peak.is_none());
         assert_eq!(
             w.origins.peak.describe(),
             "measured (logs: a.log: the busiest minute; scaled with the volume)"
         );
-        assert_eq!(logs().scaling_peak().0, Some(dec!(2)));
+        assert_eq!(logs().scaling_peak(dec!(730)).0, Some(dec!(2)));
         // The same as --requests-per-month carries it.
         let mut given = logs();
         given.carry_peak_to(dec!(3000000), dec!(730));
@@ -327,12 +335,18 @@ mod tests {
         // A peak that is not measured (given, or of a workload file) scales as it is.
         let mut flag = logs();
         flag.origins.peak = Origin::Flag;
-        assert_eq!(flag.scaled_to(dec!(3000000)).peak_rps, Some(dec!(120)));
+        assert_eq!(
+            flag.scaled_to(dec!(3000000), dec!(730)).peak_rps,
+            Some(dec!(120))
+        );
         // Without a carried peak (a loadgen run, CloudWatch) the measured peak scales as before.
         let run = Workload {
             carried_peak: None,
             ..logs()
         };
-        assert_eq!(run.scaled_to(dec!(500000)).peak_rps, Some(dec!(20)));
+        assert_eq!(
+            run.scaled_to(dec!(500000), dec!(730)).peak_rps,
+            Some(dec!(20))
+        );
     }
 }

@@ -215,3 +215,116 @@ fn aurora_serverless_follows_the_logs_requests_a_minute() {
     let notes = deployment(&v, "ec2")["notes"].to_string();
     assert!(notes.contains("over weekdays 09:00-18:00"), "{notes}");
 }
+
+/// A Combined Log Format line at `hh:mm:ss` on 2026-11-02 (UTC), `n` times.
+fn nov2(h: u32, m: u32, s: u32, n: usize) -> String {
+    format!(
+        "10.0.0.1 - - [02/Nov/2026:{h:02}:{m:02}:{s:02} +0000] \"GET /api/v1/entries HTTP/1.1\" 200 500 \"-\" \"c\"\n"
+    )
+    .repeat(n)
+}
+
+#[test]
+fn a_burst_in_the_windows_last_second_is_the_busiest_minute() {
+    // One request a second from 10:00:00 to 10:59:59 (3,600), then 100 at 11:00:00: 3,700
+    // requests over 3,601 s, x 2,628,000 / 3,601 = 2,700,249.93 -> 2,700,250 a month (average
+    // 1.027492 req/s). Every minute 10:00-10:59 holds 60; the last, 1 s long, holds 100: the
+    // busiest minute, 100 / 60 s = 1.666667 req/s (1.62 x the average). At 1e7 requests a month
+    // it carries to 1.666667 x 1e7 / 2,700,250 = 6.172268 req/s (the average: 3.805175).
+    let mut text = String::new();
+    for s in 0..3600 {
+        text.push_str(&nov2(10, s / 60, s % 60, 1));
+    }
+    text.push_str(&nov2(11, 0, 0, 100));
+    let log = log_file("tailburst", &text);
+    let log = log.to_str().unwrap();
+    let v = costcalc_json(&["report", "--from-logs", log, "--requests-per-month", "1e7"]);
+    assert_eq!(v["workload"]["peak_rps"], "6.172268");
+    let origin = v["inputs"].to_string();
+    assert!(
+        origin.contains("the busiest minute, 100 requests from 2026-11-02T11:00:00Z")
+            && origin.contains("peak-to-average ratio (1.62 x)"),
+        "{origin}"
+    );
+    let b = costcalc_json(&["breakeven", "--from-logs", log]);
+    let peak = b["peak_origin"].as_str().unwrap();
+    assert!(
+        peak.contains("the busiest minute, 100 requests from 2026-11-02T11:00:00Z"),
+        "{peak}"
+    );
+}
+
+#[test]
+fn a_flat_log_carries_a_peak_at_the_average_never_below_it() {
+    // One request at the start of each minute, 10:00:00 to 11:00:00: 61 over 3,601 s, x
+    // 2,628,000 / 3,601 = 44,517.63 -> 44,518 a month. Every minute holds 1 (the last, 1 s long,
+    // too): 1 / 60 = 0.016667 req/s, below the average 61 / 3,601 = 0.016940, so the peak is the
+    // average. Carried to 1e7 through the rounded 44,518 it came out at 3.805137, below 1e7's
+    // average 1e7 / 2,628,000 = 3.805175 (refused as a --peak-rps below the average): it is the
+    // average exactly.
+    let text: String = (0..61).map(|m| nov2(10 + m / 60, m % 60, 0, 1)).collect();
+    let log = log_file("flat61", &text);
+    let log = log.to_str().unwrap();
+    let v = costcalc_json(&["report", "--from-logs", log, "--requests-per-month", "1e7"]);
+    assert_eq!(v["workload"]["requests_per_month"], "10000000");
+    assert_eq!(v["workload"]["peak_rps"], "3.805175038");
+    // Break-even prices every volume at it (the minute's 1 request and the average alike).
+    let b = costcalc_json(&["breakeven", "--from-logs", log]);
+    let peak = b["peak_origin"].as_str().unwrap();
+    assert!(
+        peak.contains("the busiest minute, 1 requests from 2026-11-02T10:00:00Z"),
+        "{peak}"
+    );
+}
+
+#[test]
+fn a_window_under_an_hour_is_warned_of() {
+    // One line: a 1 s window, x 2,628,000 = 2,628,000 requests a month, said in every format.
+    let log = log_file("one-line", &nov2(10, 0, 0, 1));
+    let log = log.to_str().unwrap();
+    let want = "The logs cover only 1 s (under an hour): the month's 2,628,000 requests are their \
+                1 requests x 2,628,000, scaled from that window. Give more logs, or the month's \
+                volume with --requests-per-month.";
+    let v = costcalc_json(&["report", "--from-logs", log]);
+    assert_eq!(v["workload"]["requests_per_month"], "2628000");
+    assert!(
+        v["warnings"].to_string().contains(want),
+        "{}",
+        v["warnings"]
+    );
+    for format in ["table", "md", "csv", "html"] {
+        let out = costcalc(&["report", "--from-logs", log, "--format", format]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(want), "{format}:\n{text}");
+    }
+    // A given volume is not scaled from the window: no warning.
+    let v = costcalc_json(&["report", "--from-logs", log, "--requests-per-month", "1e6"]);
+    assert!(!v["warnings"].to_string().contains("The logs cover"));
+    // An hour of logs (the 3,601 s above) is not warned of.
+    let text: String = (0..61).map(|m| nov2(10 + m / 60, m % 60, 0, 1)).collect();
+    let log = log_file("hour", &text);
+    let v = costcalc_json(&["report", "--from-logs", log.to_str().unwrap()]);
+    assert!(!v["warnings"].to_string().contains("The logs cover"));
+}
+
+#[test]
+fn a_websocket_upgrade_is_a_request_but_not_a_duration() {
+    // The ALB User Guide's HTTP and WebSockets ("ws", 101) entries, the WebSocket's
+    // target_processing_time set to 3600.000 (the connection open an hour, as a real log says
+    // it): 2 requests, the duration the HTTP entry's 1 ms alone. Counted, it was (1 + 3,600,000)
+    // / 2 = 1,800,000.5 ms.
+    let examples = std::fs::read_to_string(super::logs_examples::data("alb-examples.log")).unwrap();
+    let pick = |kind: &str| {
+        (examples.lines())
+            .find(|l| l.starts_with(kind))
+            .unwrap()
+            .to_string()
+    };
+    let ws = pick("ws ").replace(" 0.001 0.003 0.000 101 ", " 0.001 3600.000 0.000 101 ");
+    assert!(ws.contains("3600.000"));
+    let log = log_file("websocket", &format!("{}\n{ws}\n", pick("http ")));
+    let v = costcalc_json(&["report", "--from-logs", log.to_str().unwrap()]);
+    assert_eq!(v["workload"]["requests_per_month"], "5256000");
+    assert_eq!(v["workload"]["duration_ms"], "1");
+}

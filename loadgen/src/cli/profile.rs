@@ -206,16 +206,34 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
 fn print_summary(p: &Profile, step_s: i64, requests: u64, out: &Path, routes: &Path) {
     let window = p.duration_s();
     outln!(
-        "loadgen: wrote {}: {} segments, the rate per {step_s} s over {window:.0} s ({:.2} days) of logs: {requests} requests, mean {:.6} req/s, busiest {step_s} s at {:.6} req/s",
+        "loadgen: wrote {}: {} segments, the rate per {step_s} s over {window:.0} s ({:.2} days) of logs: {requests} requests, mean {:.6} req/s, {}",
         out.display(),
         p.segments.len(),
         window / profile::DAY_S,
         p.mean_rate(),
-        p.peak_rate(),
+        busiest(p, step_s),
     );
     outln!(
         "loadgen: play it with `loadgen run --profile {} --duration {window:.0}s --compress F`; the route shares are in {}",
         out.display(),
         routes.display()
     );
+}
+
+/// The busiest whole step's rate, and the last segment's when it is shorter (what is left of the
+/// window: 100 requests in its last second are 100 req/s over 1 s, not over a step).
+fn busiest(p: &Profile, step_s: i64) -> String {
+    let step = step_s as f64;
+    let rate = |s: &profile::Segment| s.from_per_s.max(s.to_per_s);
+    let whole = (p.segments.iter().filter(|s| s.duration_s >= step))
+        .map(rate)
+        .reduce(f64::max);
+    let short = p.segments.last().filter(|s| s.duration_s < step);
+    let tail = |s: &profile::Segment| format!("{:.0} s at {:.6} req/s", s.duration_s, rate(s));
+    match (whole, short) {
+        (Some(r), Some(s)) => format!("busiest {step_s} s at {r:.6} req/s, the last {}", tail(s)),
+        (Some(r), None) => format!("busiest {step_s} s at {r:.6} req/s"),
+        (None, Some(s)) => format!("one step of {}", tail(s)),
+        (None, None) => "no steps".into(),
+    }
 }

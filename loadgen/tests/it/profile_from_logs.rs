@@ -117,7 +117,7 @@ fn a_known_per_minute_shape_gives_exactly_that_profile() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("240 requests, mean 0.800000 req/s"),
+        stdout.contains("240 requests, mean 0.800000 req/s, busiest 60 s at 1.500000 req/s\n"),
         "{stdout}"
     );
     assert!(stdout.contains(&tsv.trim_end().to_string()), "{stdout}");
@@ -136,6 +136,40 @@ fn a_known_per_minute_shape_gives_exactly_that_profile() {
             "60",
         ],
         &format!("cannot reach {host}"),
+    );
+}
+
+#[test]
+fn a_short_last_step_is_not_called_the_busiest_minute() {
+    // 10:00 one request a second (60), then 100 at 10:01:00: a 61 s window whose last step is
+    // 1 s at 100 req/s (what the logs say, kept in the profile), while the busiest whole 60 s is
+    // 1 req/s. The summary says both, not "busiest 60 s at 100".
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = minute(0, 60).concat();
+    text.push_str(&alb("2026-12-07T10:01:00", "GET /api/v1/entries").repeat(100));
+    let log = tmp.path().join("tail.log");
+    std::fs::write(&log, text).unwrap();
+    let out = tmp.path().join("traffic.toml");
+    let res = loadgen()
+        .args(["profile", "from-logs"])
+        .arg(&log)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert!(res.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "160 requests, mean 2.622951 req/s, busiest 60 s at 1.000000 req/s, the last 1 s at \
+             100.000000 req/s\n"
+        ),
+        "{stdout}"
+    );
+    let profile = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        profile.contains("duration = \"1s\"\nrate = 100\n"),
+        "{profile}"
     );
 }
 

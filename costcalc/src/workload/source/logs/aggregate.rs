@@ -42,12 +42,18 @@ pub struct RouteStats {
     pub latency: Histogram,
 }
 
+/// A request's latency, as a request's time: none for a WebSocket upgrade (101), whose
+/// processing time can be the connection's whole life (an hour), not a request's.
+fn latency_ms(r: &Record) -> Option<u64> {
+    r.latency_ms.filter(|_| r.status != 101)
+}
+
 impl RouteStats {
     fn add(&mut self, r: &Record) {
         self.requests += 1;
         self.request_bytes.add(r.request_bytes);
         self.response_bytes.add(r.response_bytes);
-        if let Some(ms) = r.latency_ms {
+        if let Some(ms) = latency_ms(r) {
             self.latency.add(ms);
         }
     }
@@ -95,7 +101,7 @@ impl Aggregate {
         self.requests += 1;
         *self.statuses.entry(r.status).or_default() += 1;
         self.all.add(r);
-        self.latency_ms.add(r.latency_ms);
+        self.latency_ms.add(latency_ms(r));
         let full = self.routes.len() >= MAX_ROUTES;
         match self.routes.get_mut(route) {
             Some(stats) => stats.add(r),

@@ -44,20 +44,13 @@ fn mean(s: &Sum) -> Option<Decimal> {
     (s.lines > 0).then(|| Decimal::from(s.total as u64) / Decimal::from(s.lines))
 }
 
-/// The busiest whole minute from the window's first second (the steps of the profile loadgen
-/// replays; a last, shorter step counts only when the window is under a minute): its start and
-/// requests.
+/// The busiest minute from the window's first second (the steps of the profile loadgen
+/// replays): its start and requests. The last, shorter minute counts too, its requests over the
+/// 60 s it starts (a burst in the window's last second is part of the shape, not noise).
 fn busiest_minute(a: &Aggregate) -> (i64, u64) {
-    let counts = a.per_step(60);
-    let whole = if a.window_s() < 60 {
-        counts.len()
-    } else {
-        (a.window_s() / 60) as usize
-    };
     let first = a.first_s.unwrap_or(0);
-    counts
+    a.per_step(60)
         .iter()
-        .take(whole)
         .enumerate()
         .fold((first, 0), |best, (i, c)| {
             if *c > best.1 {
@@ -200,5 +193,16 @@ mod tests {
         assert_eq!(t.bucket_s, dec!(50));
         assert_eq!(t.requests, vec![dec!(1), dec!(1), dec!(1)]);
         assert!(timeline(&Aggregate::default()).is_none());
+    }
+
+    #[test]
+    fn the_last_short_minute_counts_in_the_busiest_minute() {
+        // Seconds 0-59 one each (60), then 100 in second 60: a 61 s window whose last minute is
+        // 1 s long and holds 100, the busiest, from second 60.
+        let mut seconds: Vec<i64> = (0..60).collect();
+        seconds.extend(std::iter::repeat_n(60, 100));
+        assert_eq!(busiest_minute(&logged(&seconds)), (60, 100));
+        // A window under a minute is one short minute.
+        assert_eq!(busiest_minute(&logged(&[5, 5, 9])), (5, 3));
     }
 }
