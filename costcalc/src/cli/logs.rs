@@ -137,8 +137,8 @@ fn short_window(a: &Aggregate, w: &Workload, hours: Decimal) -> Option<String> {
     let window = a.window_s();
     (window > 0 && window < 3600).then(|| {
         format!(
-            "The logs cover only {window} s (under an hour): the month's {} requests are their {} \
-             requests x {}, scaled from that window. Give more logs, or the month's volume with \
+            "The logs cover only {window} s (under an hour): the month's {} requests are the {} \
+             logged x {}, scaled from that window. Give more logs, or the month's volume with \
              --requests-per-month.",
             money::quantity(w.requests_per_month, 0),
             a.requests,

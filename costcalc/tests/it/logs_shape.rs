@@ -282,8 +282,8 @@ fn a_window_under_an_hour_is_warned_of() {
     // One line: a 1 s window, x 2,628,000 = 2,628,000 requests a month, said in every format.
     let log = log_file("one-line", &nov2(10, 0, 0, 1));
     let log = log.to_str().unwrap();
-    let want = "The logs cover only 1 s (under an hour): the month's 2,628,000 requests are their \
-                1 requests x 2,628,000, scaled from that window. Give more logs, or the month's \
+    let want = "The logs cover only 1 s (under an hour): the month's 2,628,000 requests are the \
+                1 logged x 2,628,000, scaled from that window. Give more logs, or the month's \
                 volume with --requests-per-month.";
     let v = costcalc_json(&["report", "--from-logs", log]);
     assert_eq!(v["workload"]["requests_per_month"], "2628000");
