@@ -62,10 +62,26 @@ pub fn parse_iso8601(s: &str) -> std::result::Result<i64, String> {
         }
         _ => return Err(bad()),
     };
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+    if !(1..=12).contains(&mo)
+        || !(1..=days_in_month(y, mo)).contains(&d)
+        || h > 23
+        || mi > 59
+        || se > 60
+    {
         return Err(bad());
     }
     Ok(days_from_civil(y, mo as u32, d as u32) * 86400 + h * 3600 + mi * 60 + se - offset)
+}
+
+/// Days in month `m` (1 to 12) of year `y` (Gregorian leap years), so that 30 February is
+/// refused rather than rolled over into March.
+pub fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// (year, month, day) to days since 1970-01-01 (Howard Hinnant's days_from_civil).
@@ -95,6 +111,20 @@ mod tests {
             Ok(1_793_491_200)
         );
         assert!(parse_iso8601("yesterday").is_err());
+        assert!(parse_iso8601("2026-02-29T00:00:00Z").is_err());
+        assert!(parse_iso8601("2026-04-31T00:00:00Z").is_err());
+        // 2028-02-29 is day 21,243 (2028-01-01, day 21,184, + 31 + 28).
+        assert_eq!(parse_iso8601("2028-02-29T00:00:00Z"), Ok(21_243 * 86_400));
+    }
+
+    #[test]
+    fn month_lengths_follow_leap_years() {
+        assert_eq!(days_in_month(2028, 2), 29);
+        assert_eq!(days_in_month(2026, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(2100, 2), 28);
+        assert_eq!(days_in_month(2026, 4), 30);
+        assert_eq!(days_in_month(2026, 12), 31);
     }
 
     #[test]

@@ -34,7 +34,7 @@ const HTTP_CSV: &str = "$context.identity.sourceIp,$context.requestTime,$context
 
 /// The two requests' `$context` values (`integrationLatency` is in none of the examples; the
 /// JSON costcalc asks for adds it).
-const REQUESTS: [[(&str, &str); 13]; 2] = [
+const REQUESTS: [[(&str, &str); 15]; 2] = [
     [
         ("$context.requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"),
         ("$context.extendedRequestId", "JYjB9gH5IAMEP5A="),
@@ -45,6 +45,8 @@ const REQUESTS: [[(&str, &str); 13]; 2] = [
         ("$context.httpMethod", "GET"),
         ("$context.resourcePath", "/pets/{petId}"),
         ("$context.routeKey", "GET /pets/{petId}"),
+        ("$context.path", "/pets/7"),
+        ("$context.stage", "$default"),
         ("$context.status", "200"),
         ("$context.protocol", "HTTP/1.1"),
         ("$context.responseLength", "48"),
@@ -60,6 +62,8 @@ const REQUESTS: [[(&str, &str); 13]; 2] = [
         ("$context.httpMethod", "POST"),
         ("$context.resourcePath", "/pets"),
         ("$context.routeKey", "POST /pets"),
+        ("$context.path", "/pets"),
+        ("$context.stage", "$default"),
         ("$context.status", "201"),
         ("$context.protocol", "HTTP/1.1"),
         ("$context.responseLength", "80"),

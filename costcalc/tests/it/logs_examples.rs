@@ -160,6 +160,29 @@ fn cloudfront_developer_guide_example() {
     has(&origin(&v, "Duration per request").1, "time-taken");
 }
 
+/// The same file with its `#Fields` line listing `cs-bytes` and `sc-bytes` swapped (v2 lets the
+/// order be chosen): read by position it would price 311 B out per request for 646; it stops at
+/// that line, whichever `--log-format`.
+#[test]
+fn cloudfront_fields_in_another_order_are_refused() {
+    let text = std::fs::read_to_string(data("cloudfront-example.log")).unwrap();
+    let swapped = text
+        .replacen(" sc-bytes ", " SC ", 1)
+        .replacen(" cs-bytes ", " sc-bytes ", 1)
+        .replacen(" SC ", " cs-bytes ", 1);
+    assert_ne!(swapped, text);
+    let path = write(&dir("cloudfront-fields").join("swapped.log"), &swapped);
+    for f in ["auto", "cloudfront"] {
+        let err = refused(&["--from-logs", &path, "--log-format", f]);
+        has(
+            &err,
+            &format!(
+                "{path}:2: #Fields lists cs-bytes as field 4, where CloudFront's standard layout has sc-bytes; costcalc reads CloudFront's standard field order: log with the default fields, in their order"
+            ),
+        );
+    }
+}
+
 /// Apache's documented lines (13:55:36 at -0700 is 20:55:36 UTC), and nginx's default
 /// `combined` (nginx.org ngx_http_log_module: `log_format combined '$remote_addr - $remote_user
 /// [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"'`) filled

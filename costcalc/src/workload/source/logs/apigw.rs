@@ -1,11 +1,16 @@
 //! API Gateway access logs in JSON, one object a line, with the `$context` variables named as
 //! AWS's examples name them: `requestTimeEpoch` (ms) or `requestTime` (CLF time), `httpMethod`,
 //! `routeKey` (HTTP APIs) or `resourcePath` (REST APIs: the resource template), `path`,
-//! `status`, `responseLength`, `integrationLatency` (ms). Values may be strings or numbers
+//! `stage`, `status`, `responseLength`, `integrationLatency` (ms). Values may be strings or numbers
 //! (`"$context.status"` or `$context.status`); "-" is no value. A line exported from CloudWatch
 //! Logs may carry text before the object (the event's timestamp): the object is read from its
 //! first `{`. Which API a line is from: REST when it logs `resourcePath` and no `routeKey`,
 //! HTTP otherwise (the two readers refuse each other's lines, so a wrong `--log-format` is named).
+//!
+//! A catch-all key (`$default`, or a greedy `{proxy+}` segment as in `ANY /{proxy+}`) names no
+//! route, so such a line is routed by its logged `path` (as `--route` and `{id}` template it), the
+//! stage's name dropped from its front when `stage` is logged (`$context.path` starts with it
+//! on a named stage); without a path the key is kept.
 //!
 //! API Gateway's console also offers CLF, XML and CSV examples. The CLF ones are Common Log
 //! Format lines and read as `clf`; XML and CSV are refused (`unsupported`) with the JSON format
@@ -29,12 +34,13 @@ fn text<'v>(m: &'v Map<String, Value>, key: &str) -> Option<Cow<'v, str>> {
 }
 
 /// The access-log format to set on a REST API stage: the JSON example of "Set up CloudWatch
-/// logging for REST APIs" on one line, with `integrationLatency` added (the latency figure).
-pub const REST_JSON: &str = r#"{ "requestId":"$context.requestId", "extendedRequestId":"$context.extendedRequestId", "ip": "$context.identity.sourceIp", "caller":"$context.identity.caller", "user":"$context.identity.user", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod", "resourcePath":"$context.resourcePath", "status":"$context.status", "protocol":"$context.protocol", "responseLength":"$context.responseLength", "integrationLatency":"$context.integrationLatency" }"#;
+/// logging for REST APIs" on one line, with `integrationLatency` added (the latency figure) and
+/// `path` and `stage` (the route behind a `{proxy+}` resource).
+pub const REST_JSON: &str = r#"{ "requestId":"$context.requestId", "extendedRequestId":"$context.extendedRequestId", "ip": "$context.identity.sourceIp", "caller":"$context.identity.caller", "user":"$context.identity.user", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod", "resourcePath":"$context.resourcePath", "path":"$context.path", "stage":"$context.stage", "status":"$context.status", "protocol":"$context.protocol", "responseLength":"$context.responseLength", "integrationLatency":"$context.integrationLatency" }"#;
 
 /// The same for an HTTP API stage: the JSON example of "Configuring logging for an HTTP API",
-/// with `integrationLatency` added.
-pub const HTTP_JSON: &str = r#"{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod","routeKey":"$context.routeKey", "status":"$context.status","protocol":"$context.protocol", "responseLength":"$context.responseLength", "integrationLatency":"$context.integrationLatency" }"#;
+/// with `integrationLatency`, `path` and `stage` added (the route behind `$default`).
+pub const HTTP_JSON: &str = r#"{ "requestId":"$context.requestId", "ip": "$context.identity.sourceIp", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod","routeKey":"$context.routeKey", "path":"$context.path", "stage":"$context.stage", "status":"$context.status","protocol":"$context.protocol", "responseLength":"$context.responseLength", "integrationLatency":"$context.integrationLatency" }"#;
 
 /// A line of API Gateway's XML or CSV example formats: what it is, and the JSON format to set
 /// instead (`None`: not such a line). The CSV examples are told by their column count (11 for
@@ -65,6 +71,29 @@ pub fn unsupported(line: &str) -> Option<String> {
     ))
 }
 
+/// A route key that names no route: `$default`, or one with a greedy `{name+}` segment.
+fn catch_all(key: &str) -> bool {
+    key == "$default"
+        || key
+            .split('/')
+            .any(|s| s.starts_with('{') && s.ends_with("+}"))
+}
+
+/// `path` without the stage's name in front (`/prod/users` on stage `prod` is `/users`).
+fn unstaged<'p>(path: &'p str, stage: Option<&str>) -> &'p str {
+    let Some(rest) = stage
+        .filter(|s| *s != "$default")
+        .and_then(|s| path.strip_prefix('/')?.strip_prefix(s))
+    else {
+        return path;
+    };
+    match rest {
+        "" => "/",
+        r if r.starts_with('/') => r,
+        _ => path,
+    }
+}
+
 /// A line of a REST API's log (`rest`) or an HTTP API's.
 pub fn parse(line: &str, rest: bool) -> Option<Record<'static>> {
     let start = line.find('{')?;
@@ -84,12 +113,20 @@ pub fn parse(line: &str, rest: bool) -> Option<Record<'static>> {
     };
     let verb = text(&m, "httpMethod").unwrap_or(Cow::Borrowed("-"));
     let verb = method(&verb)?.to_string();
-    let route_key = match (text(&m, "routeKey"), text(&m, "resourcePath")) {
+    let mut route_key = match (text(&m, "routeKey"), text(&m, "resourcePath")) {
         (Some(k), _) => Some(k.into_owned()),
         (None, Some(r)) => Some(format!("{verb} {r}")),
         (None, None) => None,
     };
-    let path = text(&m, "path").map_or_else(|| "/".to_string(), |p| path_of(&p).to_string());
+    let path = match text(&m, "path") {
+        Some(p) => {
+            if route_key.as_deref().is_some_and(catch_all) {
+                route_key = None;
+            }
+            unstaged(path_of(&p), text(&m, "stage").as_deref()).to_string()
+        }
+        None => "/".to_string(),
+    };
     let st = status(&text(&m, "status")?)?;
     let response_bytes = match text(&m, "responseLength") {
         Some(n) => bytes(&n)?,
@@ -130,5 +167,46 @@ mod tests {
             None
         );
         assert_eq!(unsupported("<request id=\"1\">"), None);
+    }
+
+    /// journal-api's own APIs (infra/lambda/template.yaml): the HTTP API's `$default` route on
+    /// stage `$default`, the REST API's `ANY /{proxy+}` on stage `prod`, logged in the JSON
+    /// formats to set. Each is routed by its path, the stage dropped; a named key is kept; a
+    /// catch-all without a path keeps its key.
+    #[test]
+    fn catch_all_keys_route_by_the_logged_path() {
+        let fill = |format: &str, key: &str, path: &str, stage: &str| {
+            format
+                .replace("$context.requestTime", "07/Dec/2026:09:00:00 +0000")
+                .replace("$context.httpMethod", "GET")
+                .replace("$context.routeKey", key)
+                .replace("$context.resourcePath", key)
+                .replace("$context.path", path)
+                .replace("$context.stage", stage)
+                .replace("$context.status", "200")
+                .replace("$context.responseLength", "48")
+                .replace("$context.integrationLatency", "23")
+        };
+        let http = fill(HTTP_JSON, "$default", "/api/v1/entries/5", "$default");
+        let r = parse(&http, false).unwrap();
+        assert_eq!((r.route_key, r.path.as_ref()), (None, "/api/v1/entries/5"));
+        let rest = fill(REST_JSON, "/{proxy+}", "/prod/api/v1/entries/5?x=1", "prod");
+        let r = parse(&rest, true).unwrap();
+        assert_eq!((r.route_key, r.path.as_ref()), (None, "/api/v1/entries/5"));
+        let root = fill(REST_JSON, "/{proxy+}", "/prod", "prod");
+        assert_eq!(parse(&root, true).unwrap().path, "/");
+        // A stage name that is only the start of the first segment stays.
+        let other = fill(REST_JSON, "/{proxy+}", "/production/x", "prod");
+        assert_eq!(parse(&other, true).unwrap().path, "/production/x");
+        let named = fill(HTTP_JSON, "GET /pets/{petId}", "/pets/7", "$default");
+        let r = parse(&named, false).unwrap();
+        assert_eq!(r.route_key.as_deref(), Some("GET /pets/{petId}"));
+        let bare = r#"{"requestTime":"07/Dec/2026:09:00:00 +0000","httpMethod":"GET","routeKey":"$default","status":"200"}"#;
+        assert_eq!(
+            parse(bare, false).unwrap().route_key.as_deref(),
+            Some("$default")
+        );
+        let greedy = r#"{"requestTime":"07/Dec/2026:09:00:00 +0000","httpMethod":"GET","routeKey":"ANY /api/{rest+}","path":"/api/v1/entries/5","status":"200"}"#;
+        assert_eq!(parse(greedy, false).unwrap().route_key, None);
     }
 }

@@ -16,7 +16,7 @@ use super::aggregate::Aggregate;
 use super::detect::{detect, is_comment};
 use super::files::{self, Listed};
 use super::route::Templates;
-use super::{FORMATS, Format, apigw};
+use super::{FORMATS, Format, apigw, cloudfront};
 use crate::calendar::iso;
 use crate::error::{Error, Result};
 
@@ -267,6 +267,9 @@ fn read_file(path: &Path, o: &Options, logs: &mut Logs) -> Result<()> {
         let text = String::from_utf8_lossy(&buf);
         let line = text.strip_suffix('\r').unwrap_or(&text);
         if is_comment(line) {
+            if let Some(why) = cloudfront::other_fields(line) {
+                return Err(Error::file(format!("{name}:{n}"), why));
+            }
             continue;
         }
         logs.lines += 1;

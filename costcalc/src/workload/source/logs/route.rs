@@ -1,5 +1,5 @@
 //! Route templates: how requests group into routes. API Gateway's `routeKey` (or REST
-//! `resourcePath`) when the log has it; otherwise the first `--route` pattern that matches the
+//! `resourcePath`) when the log has it and it names a route (apigw.rs); otherwise the first `--route` pattern that matches the
 //! path (`/users/{name}`: a `{...}` segment matches any one segment; an optional method in front,
 //! `GET /users/{name}`); otherwise the path with every numeric, UUID and long hex segment (16 hex
 //! digits or more) as `{id}`. Routes are "METHOD /template"; a template is at most 200 bytes.
@@ -43,14 +43,9 @@ impl Templates {
                 ));
             }
             let segments = split(path)
-                .map(|s| {
-                    if s.starts_with('{') && s.ends_with('}') {
-                        Segment::Any
-                    } else {
-                        Segment::Literal(s.to_string())
-                    }
-                })
-                .collect();
+                .map(segment)
+                .collect::<Result<_, _>>()
+                .map_err(|why| format!("{p:?} is not a route pattern: {why}"))?;
             out.push(Pattern {
                 method,
                 segments,
@@ -74,6 +69,25 @@ impl Templates {
             return;
         }
         template(path, out);
+    }
+}
+
+/// One segment of a pattern: `{name}` (any one segment) or literal text without braces or
+/// spaces. A pattern that could never match is refused rather than kept silently.
+fn segment(s: &str) -> Result<Segment, String> {
+    if s.contains(char::is_whitespace) {
+        return Err(format!(
+            "{s:?} has a space: give METHOD /path or /path, such as GET /users/{{name}}"
+        ));
+    }
+    if !s.contains(['{', '}']) {
+        return Ok(Segment::Literal(s.to_string()));
+    }
+    match s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        Some(name) if !name.is_empty() && !name.contains(['{', '}']) => Ok(Segment::Any),
+        _ => Err(format!(
+            "segment {s:?}: a placeholder is a whole segment, {{name}} between / and /"
+        )),
     }
 }
 
@@ -194,5 +208,24 @@ mod tests {
         t.route("GET", "/users/ada", Some("GET /users/{id}"), &mut s);
         assert_eq!(s, "GET /users/{id}");
         assert!(Templates::new(&["users".into()]).is_err());
+    }
+
+    /// Patterns that could never match are refused in one line naming the part that is wrong.
+    #[test]
+    fn malformed_patterns_are_refused() {
+        let err = |p: &str| Templates::new(&[p.to_string()]).unwrap_err();
+        assert_eq!(
+            err("/users/{name"),
+            r#""/users/{name" is not a route pattern: segment "{name": a placeholder is a whole segment, {name} between / and /"#
+        );
+        assert_eq!(
+            err("GET /users/{name} extra"),
+            r#""GET /users/{name} extra" is not a route pattern: "{name} extra" has a space: give METHOD /path or /path, such as GET /users/{name}"#
+        );
+        assert!(err("/users/{name}x").contains(r#"segment "{name}x": a placeholder"#));
+        assert!(err("/users/{}").contains(r#"segment "{}""#));
+        assert!(err("/users/{{name}}").contains(r#"segment "{{name}}""#));
+        assert!(err("/users/na}me").contains(r#"segment "na}me""#));
+        assert!(Templates::new(&["GET /users/{name}/posts".into(), "/a/b".into()]).is_ok());
     }
 }

@@ -1,8 +1,9 @@
 //! The timestamps access logs write, to whole seconds since 1970 (UTC): ALB's ISO 8601,
 //! CloudFront's date and time columns, CLF's `[10/Oct/2000:13:55:36 -0700]`. Years outside
-//! 1990 to 2200 are not a log line's.
+//! 1990 to 2200 are not a log line's; nor is a day its month does not have (30 February is
+//! refused, not read as 2 March).
 
-use crate::calendar::days_from_civil;
+use crate::calendar::{days_from_civil, days_in_month};
 
 fn num(s: &str) -> Option<i64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
@@ -14,7 +15,7 @@ fn num(s: &str) -> Option<i64> {
 fn epoch(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
     let ok = (1990..=2200).contains(&y)
         && (1..=12).contains(&mo)
-        && (1..=31).contains(&d)
+        && (1..=days_in_month(y, mo)).contains(&d)
         && (0..24).contains(&h)
         && (0..60).contains(&mi)
         && (0..=60).contains(&s);
@@ -94,5 +95,19 @@ mod tests {
         assert_eq!(clf("10/Foo/2000:13:55:36 -0700"), None);
         assert_eq!(iso_utc("2018-13-02T22:23:00Z"), None);
         assert_eq!(iso_utc("2018-07-02T22:23:00"), None);
+    }
+
+    #[test]
+    fn days_a_month_does_not_have_are_refused() {
+        // 2028-02-29 is day 21,243 since 1970 (2028-01-01 is day 21,184; + 31 + 28).
+        assert_eq!(clf("29/Feb/2028:00:00:00 +0000"), Some(21_243 * 86_400));
+        assert_eq!(iso_utc("2028-02-29T00:00:00Z"), Some(21_243 * 86_400));
+        assert_eq!(clf("29/Feb/2026:00:00:00 +0000"), None);
+        assert_eq!(clf("30/Feb/2026:00:00:00 +0000"), None);
+        assert_eq!(clf("31/Apr/2026:00:00:00 +0000"), None);
+        assert_eq!(iso_utc("2026-02-30T00:00:00Z"), None);
+        assert_eq!(date_time("2026-02-31", "00:00:00"), None);
+        // 2026-04-30 is day 20,573: 2026-11-01 (day 20,758) less 1 + 31 + 30 + 31 + 31 + 30 + 31.
+        assert_eq!(date_time("2026-04-30", "00:00:00"), Some(20_573 * 86_400));
     }
 }
