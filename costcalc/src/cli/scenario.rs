@@ -271,11 +271,12 @@ pub fn scenario_of(
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
         options.lambda_p99_slo_ms = Some(s.p99_slo);
     }
-    let check = || -> Result<()> {
-        options.validate(&prices)?;
-        workload.validate(options.hours)
-    };
-    check().map_err(|e| e.at_flag(flags::scenario))?;
+    options
+        .validate(&prices)
+        .map_err(|e| e.at_flag(flags::scenario))?;
+    workload
+        .validate(options.hours)
+        .map_err(|e| e.at_source(|i| workload.origins.source(i), flags::scenario))?;
     info.purchase = crate::report::commitments::describe(&options, &prices);
     Ok(Scenario {
         prices,

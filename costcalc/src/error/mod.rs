@@ -268,6 +268,43 @@ impl Error {
     }
 }
 
+impl Error {
+    /// As [`Error::at_flag`], but an input that a file or a service gave (`source_of`: where
+    /// from, which field) is named by it: the user gave no flag to blame, so the line says what
+    /// was read and which flag would replace it.
+    pub fn at_source(
+        self,
+        source_of: impl Fn(Input) -> Option<(String, String)>,
+        flag_of: impl Fn(Input) -> Option<&'static str>,
+    ) -> Self {
+        let Error::Invalid {
+            input,
+            value,
+            problem,
+        } = self
+        else {
+            return self.at_flag(flag_of);
+        };
+        match source_of(input) {
+            Some((from, field)) => {
+                let over = flag_of(input).map_or(String::new(), |f| {
+                    format!(": check what was read, or give {f} instead")
+                });
+                Error::File {
+                    path: from,
+                    message: format!("{field}: {}{over}", problem.describe(&value, &flag_of)),
+                }
+            }
+            None => Error::Invalid {
+                input,
+                value,
+                problem,
+            }
+            .at_flag(flag_of),
+        }
+    }
+}
+
 /// Check `value` against [min, max], naming `input` when it is outside.
 pub fn check_range(input: Input, value: Decimal, min: Decimal, max: Decimal) -> Result<()> {
     if value < min || value > max {

@@ -1,5 +1,6 @@
 //! Where each figure of a workload came from: shown beside it in every output.
 
+use crate::error::Input;
 use std::borrow::Cow;
 
 use serde::Serialize;
@@ -46,6 +47,28 @@ impl Origin {
             Origin::Flag => "flag".into(),
             Origin::File { path } => format!("workload file {path}"),
             Origin::Measured { from, field } => format!("measured ({from}: {field})"),
+        }
+    }
+}
+
+impl Origins {
+    /// Where a measured or file-given figure came from and which field, for an error about it;
+    /// `None` for a flag or a default.
+    pub fn source(&self, input: Input) -> Option<(String, String)> {
+        let o = match input {
+            Input::RequestsPerMonth => &self.requests_per_month,
+            Input::DurationMs => &self.duration_ms,
+            Input::RequestBytes => &self.request_bytes,
+            Input::ResponseBytes => &self.response_bytes,
+            Input::PeakRps | Input::PeakToAverage => &self.peak,
+            Input::ThroughputPerVcpu => &self.throughput_rps_per_vcpu,
+            Input::LogBytesPerRequest => &self.log_bytes_per_request,
+            _ => return None,
+        };
+        match o {
+            Origin::Measured { from, field } => Some((from.clone(), field.clone())),
+            Origin::File { path } => Some((path.clone(), input.label().to_string())),
+            _ => None,
         }
     }
 }

@@ -138,3 +138,24 @@ fn albs_test_file_is_skipped_in_a_folder_and_counted() {
         "ELBAccessLogTestFile: the first line is not an access log",
     );
 }
+
+#[test]
+fn a_logged_figure_out_of_bounds_names_the_log_and_field_not_a_flag() {
+    // 10^12-byte bodies (a log of transfers, not API answers) are past the engine's 10^10-byte
+    // bound: the line names the log and the field it came from, and the flag that would replace
+    // it, not a flag as though the user had given it.
+    let d = dir("bounds");
+    let line = |h: u32| {
+        format!(
+            "10.0.0.1 - - [02/Nov/2026:{h:02}:00:00 +0000] \"GET /a HTTP/1.1\" 200 1000000000000\n"
+        )
+    };
+    let log = write(&d.join("big.log"), &(line(10) + &line(11)));
+    let e = refused(&["--from-logs", &log]);
+    has(
+        &e,
+        &format!("logs: {log}: bytes (%b, the body): 1000000000000 is too large"),
+    );
+    has(&e, "check what was read, or give --response-bytes instead");
+    assert!(!e.starts_with("error: --response-bytes"), "{e}");
+}
