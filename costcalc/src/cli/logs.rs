@@ -63,7 +63,13 @@ pub struct AccessLogArgs {
     )]
     pub from_logs: Vec<PathBuf>,
     /// The logs' format
-    #[arg(long, value_enum, default_value_t = LogFormat::Auto, help_heading = "Workload")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = LogFormat::Auto,
+        requires = "from_logs",
+        help_heading = "Workload"
+    )]
     pub log_format: LogFormat,
     /// A route template for the logs' paths, e.g. /users/{name} or "GET /users/{name}" (repeat
     /// it; API Gateway's routeKey wins, numeric, UUID and long hex segments become {id} otherwise)

@@ -159,3 +159,20 @@ fn a_logged_figure_out_of_bounds_names_the_log_and_field_not_a_flag() {
     has(&e, "check what was read, or give --response-bytes instead");
     assert!(!e.starts_with("error: --response-bytes"), "{e}");
 }
+
+#[test]
+fn the_log_flags_without_logs_are_refused_not_ignored() {
+    // --log-format, --route and --allow-bad-lines say something only of logs read: given alone,
+    // they are a mistake (a forgotten --from-logs) to point out, not to price around.
+    for flags in [
+        &["--log-format", "alb"][..],
+        &["--route", "/users/{name}"],
+        &["--allow-bad-lines"],
+    ] {
+        let mut a = vec!["report"];
+        a.extend(flags);
+        let out = crate::support::costcalc(&a);
+        assert_eq!(out.status.code(), Some(2), "{a:?}");
+        has(&String::from_utf8_lossy(&out.stderr), "--from-logs");
+    }
+}
