@@ -15,6 +15,7 @@ use crate::workload::source::logs::aggregate::Aggregate;
 use crate::workload::source::logs::read::{self, Choice, Options};
 use crate::workload::source::logs::route::Templates;
 use crate::workload::source::logs::{Format, files, measure, profile, text};
+use crate::workload::{Origin, Origins};
 
 /// `--log-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +150,34 @@ fn short_window(a: &Aggregate, w: &Workload, hours: Decimal) -> Option<String> {
             money::quantity(w.requests_per_month, 0),
             a.requests,
             money::quantity(hours * dec!(3600) / Decimal::from(window), 6)
+        )
+    })
+}
+
+/// Access logs of an API that is not journal-api, priced with figures the logs lack taken from
+/// journal-api's measured profile: said once, with the ways to replace them.
+pub fn profile_warning(subject: &Subject, o: &Origins) -> Option<String> {
+    if subject.is_journal_api() {
+        return None;
+    }
+    let borrowed: Vec<&str> = [
+        (&o.duration_ms, "the time per request"),
+        (&o.throughput_rps_per_vcpu, "the throughput per vCPU"),
+        (&o.db_cpu_ms_per_request, "the database CPU per request"),
+        (&o.request_bytes, "the request size"),
+        (&o.response_bytes, "the response size"),
+    ]
+    .into_iter()
+    .filter(|(origin, _)| matches!(origin, Origin::Profile { .. }))
+    .map(|(_, what)| what)
+    .collect();
+    (!borrowed.is_empty()).then(|| {
+        format!(
+            "The logs do not give {}: those are journal-api's measured profile, not {}'s. \
+             Measure your API with loadgen (--from-loadgen), or give --defaults generic or the \
+             figures' own flags.",
+            borrowed.join(", "),
+            subject.phrase()
         )
     })
 }

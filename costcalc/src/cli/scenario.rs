@@ -267,6 +267,10 @@ pub fn scenario_of(
         })
         .or(observed);
     let subject = Subject::of_run_and_tune(ran, swept);
+    if logs_read.is_some() && matches!(s.defaults, Defaults::JournalApi) {
+        let borrowed = super::logs::profile_warning(&subject, &workload.origins);
+        workload.warnings.extend(borrowed);
+    }
     if let Memory::Auto = s.lambda_memory_mb {
         options.lambda_memory_mb = auto_memory(&workload, &options, &prices, s.p99_slo)?;
         options.lambda_p99_slo_ms = Some(s.p99_slo);

@@ -285,3 +285,38 @@ fn logs_and_cloudwatch_name_what_they_observed() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn another_apis_logs_say_which_figures_are_journal_apis_profile() {
+    // A log of CLF lines gives no latency and no request size: for another API's routes those
+    // come from journal-api's profile, and the report says so, with the ways to replace them;
+    // journal-api's own log, or --defaults generic, has nothing to say.
+    let dir = std::env::temp_dir().join(format!("costcalc-subject-prof-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, path: &str| {
+        let p = dir.join(name);
+        let line = |h: u32| {
+            format!(
+                "203.0.113.7 - - [02/Dec/2026:{h:02}:00:00 +0000] \"GET {path} HTTP/1.1\" 200 5\n"
+            )
+        };
+        std::fs::write(&p, line(0) + &line(1)).unwrap();
+        p.display().to_string()
+    };
+    let (pets, journal) = (write("pets.log", "/pets/7"), write("j.log", "/health"));
+    let warnings = |args: &[&str]| {
+        let mut a = vec!["report", "--from-logs"];
+        a.extend(args);
+        costcalc_json(&a)["warnings"].to_string()
+    };
+    let w = warnings(&[&pets]);
+    assert!(
+        w.contains("The logs do not give the time per request")
+            && w.contains("journal-api's measured profile, not your API's")
+            && w.contains("--defaults generic"),
+        "{w}"
+    );
+    assert!(!warnings(&[&journal]).contains("measured profile"));
+    assert!(!warnings(&[&pets, "--defaults", "generic"]).contains("measured profile"));
+    std::fs::remove_dir_all(&dir).ok();
+}
