@@ -107,13 +107,9 @@ impl Measured {
 
     /// "the loadgen run's 3 idle gaps over its 3,600 s profile".
     pub fn gaps(self, count: usize, seconds: Decimal) -> String {
-        let (whose, span) = match self {
-            Measured::LoadgenRun => ("the loadgen run's", "its"),
-            Measured::AccessLogs => ("the access logs'", "their"),
-        };
-        let what = match self {
-            Measured::LoadgenRun => "profile",
-            Measured::AccessLogs => "logged window",
+        let (whose, span, what) = match self {
+            Measured::LoadgenRun => ("the loadgen run's", "its", "profile"),
+            Measured::AccessLogs => ("the access logs'", "their", "logged window"),
         };
         format!(
             "{whose} {count} idle gaps over {span} {} s {what}",
@@ -188,14 +184,11 @@ impl Workload {
     /// volume priced as `--requests-per-month` prices it (`carry_peak_to`). The origin says so.
     /// `hours`: the month the scaled peak is kept at or above the average of.
     pub fn scaled_to(&self, requests_per_month: Decimal, hours: Decimal) -> Workload {
+        let (peak, origin) = self.scaling_source();
         let mut w = self.clone();
-        if let Some((p, what)) = w.carried_peak.take()
-            && let (Some(_), Origin::Measured { from, .. }) = (self.peak_rps, &self.origins.peak)
-        {
-            w.peak_rps = Some(p);
-            w.origins.peak = Origin::measured(from, &format!("{what}; scaled with the volume"));
-        }
-        if let Some(p) = w.peak_rps
+        w.carried_peak = None;
+        w.origins.peak = origin;
+        if let Some(p) = peak
             && !self.requests_per_month.is_zero()
         {
             w.peak_rps = Some(self.peak_scaled(p, requests_per_month, hours));
@@ -206,8 +199,26 @@ impl Workload {
 
     /// The peak `scaled_to` scales at the measured volume, and its origin.
     pub fn scaling_peak(&self, hours: Decimal) -> (Option<Decimal>, Origin) {
-        let w = self.scaled_to(self.requests_per_month, hours);
-        (w.peak_rps, w.origins.peak)
+        let (peak, origin) = self.scaling_source();
+        let at_this_volume = match peak {
+            Some(p) if !self.requests_per_month.is_zero() => {
+                Some(self.peak_scaled(p, self.requests_per_month, hours))
+            }
+            p => p,
+        };
+        (at_this_volume, origin)
+    }
+
+    /// The peak at this volume that other volumes scale, and its origin: a measured shape's
+    /// carried peak (the logs' busiest minute) in place of its measured one, else the peak.
+    fn scaling_source(&self) -> (Option<Decimal>, Origin) {
+        match (&self.carried_peak, self.peak_rps, &self.origins.peak) {
+            (Some((p, what)), Some(_), Origin::Measured { from, .. }) => (
+                Some(*p),
+                Origin::measured(from, &format!("{what}; scaled with the volume")),
+            ),
+            _ => (self.peak_rps, self.origins.peak.clone()),
+        }
     }
 
     /// `peak` (at this volume) at `requests_per_month`, never below that volume's average: a
