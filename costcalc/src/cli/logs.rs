@@ -116,7 +116,7 @@ impl AccessLogArgs {
         if let Some(path) = &self.write_profile {
             files::check_outputs(&listed, &[("--write-profile", path)])?;
         }
-        let logs = read::read_listed(&self.from_logs, &listed, &o)?;
+        let logs = read::read(&self.from_logs, &listed, &o)?;
         if let Some(path) = &self.write_profile {
             let origin = measure::origin_name(&logs);
             let rendered = profile::render(&logs.aggregate, &origin, "costcalc --write-profile");

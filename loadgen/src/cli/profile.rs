@@ -144,7 +144,7 @@ fn from_logs(a: &FromLogsArgs) -> i32 {
         outputs.push(("--out", mix.as_path()));
     }
     let listed = files::list(&a.logs).and_then(|l| files::check_outputs(&l, &outputs).map(|()| l));
-    let logs = match listed.and_then(|l| read::read_listed(&a.logs, &l, &o)) {
+    let logs = match listed.and_then(|l| read::read(&a.logs, &l, &o)) {
         Ok(l) => l,
         Err(e) => return bad(e.to_string()),
     };

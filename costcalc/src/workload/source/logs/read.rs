@@ -1,9 +1,9 @@
 //! The I/O of access logs: the files [`super::files`] lists (folders walked recursively, in name
-//! order, hidden entries skipped, symlinks followed, each file once), plain or gzip (by the file's first bytes, not its name), read line by line through
-//! a fixed buffer so that no file is ever held whole. A line longer than `MAX_LINE` is a bad
-//! line, skipped without being stored. A final line without its newline that does not parse is
-//! counted as truncated (a file cut while written), not as bad; so is a gzip stream that ends
-//! early.
+//! order, hidden entries skipped, symlinks followed, each file once), plain or gzip (by the
+//! file's first bytes, not its name), read line by line through a fixed buffer so that no file
+//! is ever held whole. A line longer than `MAX_LINE` is a bad line, skipped without being
+//! stored. A final line without its newline that does not parse is counted as truncated (a file
+//! cut while written), not as bad; so is a gzip stream that ends early.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -14,7 +14,7 @@ use flate2::read::MultiGzDecoder;
 
 use super::aggregate::Aggregate;
 use super::detect::{detect, is_comment};
-use super::files::{self, Listed};
+use super::files::Listed;
 use super::route::Templates;
 use super::{FORMATS, Format, apigw, cloudfront};
 use crate::calendar::iso;
@@ -80,14 +80,10 @@ impl Logs {
     }
 }
 
-/// Read every file of `paths` into one aggregate.
-pub fn read(paths: &[PathBuf], o: &Options) -> Result<Logs> {
-    read_listed(paths, &files::list(paths)?, o)
-}
-
-/// Read the files `listed` lists from `paths` (listed first when outputs are checked against
-/// them: [`files::check_outputs`]).
-pub fn read_listed(paths: &[PathBuf], listed: &Listed, o: &Options) -> Result<Logs> {
+/// Read the files `listed` lists from `paths` ([`super::files::list`]) into one aggregate. Listing
+/// comes first so that outputs can be checked against the logs before anything is read or
+/// written ([`super::files::check_outputs`]).
+pub fn read(paths: &[PathBuf], listed: &Listed, o: &Options) -> Result<Logs> {
     let mut logs = Logs {
         given: paths.iter().map(|p| p.display().to_string()).collect(),
         elb_test_files: listed.elb_test_files,
