@@ -180,12 +180,22 @@ impl Aggregate {
     }
 }
 
+/// An aggregate of one `GET /` request at each of `seconds`, for the tests of what reads one.
+#[cfg(test)]
+pub(super) fn of_seconds(seconds: &[i64]) -> Aggregate {
+    let mut a = Aggregate::default();
+    for &s in seconds {
+        a.add(&tests::at(s), "GET /").unwrap();
+    }
+    a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::borrow::Cow;
 
-    fn at(s: i64) -> Record<'static> {
+    pub(super) fn at(s: i64) -> Record<'static> {
         Record {
             epoch_s: s,
             method: Cow::Borrowed("GET"),

@@ -44,33 +44,30 @@ fn mean(s: &Sum) -> Option<Decimal> {
     (s.lines > 0).then(|| Decimal::from(s.total as u64) / Decimal::from(s.lines))
 }
 
-/// The busiest minute from the window's first second (the steps of the profile loadgen
-/// replays): its start and requests. The last, shorter minute counts too, its requests over the
-/// 60 s it starts (a burst in the window's last second is part of the shape, not noise).
-fn busiest_minute(a: &Aggregate) -> (i64, u64) {
+/// The busiest of `minutes` (`a`'s requests a minute from the window's first second: the
+/// steps of the profile loadgen replays): its start and requests. The last, shorter minute
+/// counts too, its requests over the 60 s it starts (a burst in the window's last second is part
+/// of the shape, not noise).
+fn busiest_minute(a: &Aggregate, minutes: &[u64]) -> (i64, u64) {
     let first = a.first_s.unwrap_or(0);
-    a.per_step(60)
-        .iter()
-        .enumerate()
-        .fold((first, 0), |best, (i, c)| {
-            if *c > best.1 {
-                (first + 60 * i as i64, *c)
-            } else {
-                best
-            }
-        })
+    minutes.iter().enumerate().fold((first, 0), |best, (i, c)| {
+        if *c > best.1 {
+            (first + 60 * i as i64, *c)
+        } else {
+            best
+        }
+    })
 }
 
 /// A window of at most 62 days has at most 89,281 minutes: within a loadgen timeline's bound, so
 /// the logs' timeline is never coarsened nor refused.
 const _: () = assert!((MAX_WINDOW_S / 60 + 1) as usize <= crate::limits::TIMELINE_SECONDS);
 
-/// The window's requests a minute from its first second (the busiest minute's steps), the n
-/// buckets sharing the window evenly: 60 s each when the window is whole minutes, a little less
-/// when its last minute is short. The timeline is then as long as the idle gaps' window, so the
-/// month repeats both alike. None for an empty window.
-fn timeline(a: &Aggregate) -> Option<RequestTimeline> {
-    let counts = a.per_step(60);
+/// The window's requests a minute (`minutes`, from its first second: the busiest minute's
+/// steps), the n buckets sharing the window evenly: 60 s each when the window is whole minutes,
+/// a little less when its last minute is short. The timeline is then as long as the idle gaps'
+/// window, so the month repeats both alike. None for an empty window.
+fn timeline(a: &Aggregate, counts: Vec<u64>) -> Option<RequestTimeline> {
     if counts.is_empty() || a.requests == 0 {
         return None;
     }
@@ -120,7 +117,9 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
          busiest minute",
         iso(peak_at)
     ));
-    let (minute_at, in_minute) = busiest_minute(a);
+    // Counted once: the busiest minute, then the timeline.
+    let minutes = a.per_step(60);
+    let (minute_at, in_minute) = busiest_minute(a, &minutes);
     w.carried_peak = Some((
         (Decimal::from(in_minute) / dec!(60)).max(requests / window),
         format!(
@@ -152,47 +151,34 @@ pub fn workload(logs: &Logs, hours: Decimal) -> Workload {
         profile_seconds: window,
         source: Measured::AccessLogs,
     });
-    w.request_timeline = timeline(a);
+    w.request_timeline = timeline(a, minutes);
     w
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::source::logs::Record;
-    use std::borrow::Cow;
+    use crate::workload::source::logs::aggregate::of_seconds;
 
-    fn logged(seconds: &[i64]) -> Aggregate {
-        let mut a = Aggregate::default();
-        for &s in seconds {
-            let r = Record {
-                epoch_s: s,
-                method: Cow::Borrowed("GET"),
-                path: Cow::Borrowed("/"),
-                route_key: None,
-                status: 200,
-                request_bytes: None,
-                response_bytes: None,
-                latency_ms: None,
-            };
-            a.add(&r, "GET /").unwrap();
-        }
-        a
+    /// `f` of the aggregate of requests at `seconds` and its requests a minute.
+    fn of<T>(seconds: &[i64], f: impl Fn(&Aggregate, Vec<u64>) -> T) -> T {
+        let a = of_seconds(seconds);
+        f(&a, a.per_step(60))
     }
 
     #[test]
     fn the_timeline_is_the_windows_minutes_as_long_as_the_window() {
         // Seconds 0, 0, 59, 60 and 179 of a 180 s window: minutes of 3, 1 and 1, 60 s each.
-        let t = timeline(&logged(&[0, 0, 59, 60, 179])).unwrap();
+        let t = of(&[0, 0, 59, 60, 179], timeline).unwrap();
         assert_eq!(t.bucket_s, dec!(60));
         assert_eq!(t.requests, vec![dec!(3), dec!(1), dec!(1)]);
         assert_eq!(t.source, Measured::AccessLogs);
         // A 150 s window (0 to 149): three minutes' counts, the last one short, share it evenly
         // at 50 s each, so the timeline is as long as the idle gaps' window.
-        let t = timeline(&logged(&[0, 70, 149])).unwrap();
+        let t = of(&[0, 70, 149], timeline).unwrap();
         assert_eq!(t.bucket_s, dec!(50));
         assert_eq!(t.requests, vec![dec!(1), dec!(1), dec!(1)]);
-        assert!(timeline(&Aggregate::default()).is_none());
+        assert!(timeline(&Aggregate::default(), Vec::new()).is_none());
     }
 
     #[test]
@@ -201,8 +187,9 @@ mod tests {
         // 1 s long and holds 100, the busiest, from second 60.
         let mut seconds: Vec<i64> = (0..60).collect();
         seconds.extend(std::iter::repeat_n(60, 100));
-        assert_eq!(busiest_minute(&logged(&seconds)), (60, 100));
+        let busiest = |a: &Aggregate, m: Vec<u64>| busiest_minute(a, &m);
+        assert_eq!(of(&seconds, busiest), (60, 100));
         // A window under a minute is one short minute.
-        assert_eq!(busiest_minute(&logged(&[5, 5, 9])), (5, 3));
+        assert_eq!(of(&[5, 5, 9], busiest), (5, 3));
     }
 }

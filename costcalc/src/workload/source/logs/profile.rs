@@ -111,27 +111,14 @@ fn format_rate(r: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::source::logs::Record;
-    use std::borrow::Cow;
+    use crate::workload::source::logs::aggregate::of_seconds;
 
     #[test]
     fn minutes_become_segments_and_equal_neighbours_merge() {
-        let mut a = Aggregate::default();
         // Minute 0: 6 requests (0.1/s); minutes 1 and 2: none; minute 3: 3 requests at 180 s,
         // the window's last second (181 s in all): a last segment of 1 s at 3/s.
-        for s in [0, 1, 2, 3, 4, 5, 180, 180, 180] {
-            let r = Record {
-                epoch_s: 1_000_000_020 + s,
-                method: Cow::Borrowed("GET"),
-                path: Cow::Borrowed("/"),
-                route_key: None,
-                status: 200,
-                request_bytes: None,
-                response_bytes: None,
-                latency_ms: None,
-            };
-            a.add(&r, "GET /").unwrap();
-        }
+        let seconds = [0, 1, 2, 3, 4, 5, 180, 180, 180].map(|s| 1_000_000_020 + s);
+        let a = of_seconds(&seconds);
         let r = render(&a, "logs: x", "a test");
         assert_eq!((r.step_s, r.segments), (60, 3));
         let t = r.text;
