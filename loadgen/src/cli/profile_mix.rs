@@ -85,16 +85,15 @@ fn list<'a>(items: impl Iterator<Item = &'a str>, n: usize) -> String {
     if s.is_empty() { "nothing".into() } else { s }
 }
 
-/// Percentage points, a rounding-size difference shown as +0.00 (never -0.00).
-fn diff_pp(fitted: f64, logged: f64) -> f64 {
-    let d = (fitted - logged) * 100.0;
-    if d.abs() < 0.005 { 0.0 } else { d }
+/// A share in percentage points, a rounding-size figure (floating-point rounding of a
+/// difference) as 0, so that it prints 0.00 or +0.00, never -0.00.
+fn points(x: f64) -> f64 {
+    let p = x * 100.0;
+    if p.abs() < 0.005 { 0.0 } else { p }
 }
 
 fn pct(x: f64) -> String {
-    // A share a hair below zero (floating-point rounding of a difference) is 0.00, not -0.00.
-    let p = x * 100.0;
-    format!("{:.2}", if p.abs() < 0.005 { 0.0 } else { p })
+    format!("{:.2}", points(x))
 }
 
 /// The table and the lines around it (stdout); the poor-fit warning (stderr).
@@ -129,7 +128,7 @@ pub fn print(f: &Fitted, label: &str, file: Option<&Path>, profile: &Path, mix: 
             r.route,
             pct(r.logged),
             pct(r.fitted),
-            diff_pp(r.fitted, r.logged)
+            points(r.fitted - r.logged)
         );
     }
     let journeys: Vec<String> = (f.names.iter().zip(&fit.weights).zip(&fit.request_shares))
